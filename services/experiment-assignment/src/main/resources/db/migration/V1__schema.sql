@@ -1,0 +1,3 @@
+-- The experiment_assignment schema is created by Flyway (quarkus.flyway.schemas); the service's tables arrive
+-- with its capability in later migrations. This records the schema's owner for operators.
+COMMENT ON SCHEMA experiment_assignment IS 'Owned by the Flywheel experiment-assignment service';

@@ -1,0 +1,13 @@
+package dev.flywheel.flags;
+
+import dev.flywheel.testsupport.ServiceBasicsContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class FeatureFlagsBasicsTest extends ServiceBasicsContract {
+
+    @Override
+    protected String schema() {
+        return "feature_flags";
+    }
+}

@@ -1,0 +1,3 @@
+-- The feedback schema is created by Flyway (quarkus.flyway.schemas); the service's tables arrive
+-- with its capability in later migrations. This records the schema's owner for operators.
+COMMENT ON SCHEMA feedback IS 'Owned by the Flywheel feedback service';
