@@ -1,0 +1,104 @@
+package dev.flywheel.gateway.auth.rest;
+
+import java.util.Map;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import dev.flywheel.gateway.auth.service.Caller;
+import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.auth.service.KeyResolver;
+import dev.flywheel.gateway.auth.service.ResolvedKey;
+import dev.flywheel.gateway.cors.CorsFilters;
+import dev.flywheel.gateway.problem.ApiError;
+import dev.flywheel.gateway.problem.Problem;
+import dev.flywheel.gateway.ratelimit.RateLimiter;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Authenticates every API request before routing (so unknown paths reveal nothing to anonymous callers): resolves
+ * the key, checks the browser origin against the project's, and applies the key's rate limit.
+ */
+public class AuthenticationFilter {
+
+    private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class);
+    private static final String BEARER = "Bearer ";
+    /** Alternative header for clients that cannot set Authorization. */
+    static final String API_KEY_HEADER = "X-API-Key";
+
+    private final KeyResolver resolver;
+    private final RateLimiter rateLimiter;
+    private final CallerContext callerContext;
+
+    public AuthenticationFilter(KeyResolver resolver, RateLimiter rateLimiter, CallerContext callerContext) {
+        this.resolver = resolver;
+        this.rateLimiter = rateLimiter;
+        this.callerContext = callerContext;
+    }
+
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/") || CorsFilters.isPreflight(request)) {
+            return Uni.createFrom().nullItem();
+        }
+        String token = presentedToken(request);
+        if (token == null) {
+            return reject(ApiError.UNAUTHENTICATED, "Send an API key as 'Authorization: Bearer <key>'", path);
+        }
+        if (resolver.isBootstrapKey(token)) {
+            callerContext.authenticate(Caller.platformAdmin());
+            return Uni.createFrom().nullItem();
+        }
+        return resolver.resolve(token).flatMap(key -> {
+            if (key == null) {
+                return reject(ApiError.UNAUTHENTICATED, "The API key is unknown, revoked or expired", path);
+            }
+            String origin = request.getHeaderString(CorsFilters.ORIGIN);
+            if (origin != null && !key.allowsOrigin(origin)) {
+                return reject(ApiError.ORIGIN_NOT_ALLOWED,
+                        "Origin " + origin + " is not in the project's allowed origins", path);
+            }
+            if (origin != null) {
+                request.setProperty(CorsFilters.ALLOWED_ORIGIN_PROPERTY, origin);
+            }
+            callerContext.authenticate(new Caller(key));
+            return limit(key, path);
+        });
+    }
+
+    private Uni<Response> limit(ResolvedKey key, String path) {
+        return rateLimiter.acquire(key.keyId(), key.rateLimitPerSecond(), key.rateLimitBurst())
+                .map(decision -> decision.allowed()
+                        ? null
+                        : Problem.response(ApiError.RATE_LIMITED,
+                                "Limit is " + key.rateLimitPerSecond() + " requests/s with bursts of "
+                                        + key.rateLimitBurst(),
+                                path, Map.of(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds())),
+                                java.util.List.of()))
+                .onFailure().recoverWithItem(failure -> {
+                    // Redis trouble must not take the API down: let the request through and say so.
+                    LOG.warnf("Rate limiter unavailable, allowing request: %s", failure.getMessage());
+                    return null;
+                });
+    }
+
+    private static Uni<Response> reject(ApiError error, String detail, String path) {
+        return Uni.createFrom().item(Problem.response(error, detail, path));
+    }
+
+    static String presentedToken(ContainerRequestContext request) {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = authorization.substring(BEARER.length()).trim();
+            return token.isEmpty() ? null : token;
+        }
+        String apiKey = request.getHeaderString(API_KEY_HEADER);
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+}

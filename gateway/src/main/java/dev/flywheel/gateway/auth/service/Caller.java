@@ -1,0 +1,42 @@
+package dev.flywheel.gateway.auth.service;
+
+import java.util.UUID;
+
+import dev.flywheel.gateway.keys.service.KeyKind;
+import dev.flywheel.gateway.problem.ApiException;
+
+/**
+ * Who is calling: the operator with the bootstrap credential (no key, every project) or the holder of one project's
+ * key. Access rules live here so every endpoint applies the same ones.
+ */
+public record Caller(ResolvedKey key) {
+
+    private static final Caller PLATFORM_ADMIN = new Caller(null);
+
+    public static Caller platformAdmin() {
+        return PLATFORM_ADMIN;
+    }
+
+    public boolean isPlatformAdmin() {
+        return key == null;
+    }
+
+    public void requirePlatformAdmin() {
+        if (!isPlatformAdmin()) {
+            throw ApiException.forbidden("Only the platform's bootstrap admin credential may do this");
+        }
+    }
+
+    /** Admin of the given project: the bootstrap credential, or an admin key of exactly that project. */
+    public void requireAdminOf(UUID projectId) {
+        if (isPlatformAdmin()) {
+            return;
+        }
+        if (key.kind() != KeyKind.ADMIN) {
+            throw ApiException.forbidden("A " + key.kind().wireName() + " key cannot use the management API");
+        }
+        if (!key.projectId().equals(projectId)) {
+            throw ApiException.forbidden("This key belongs to another project");
+        }
+    }
+}

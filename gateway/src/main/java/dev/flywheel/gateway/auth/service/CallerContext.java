@@ -1,0 +1,29 @@
+package dev.flywheel.gateway.auth.service;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import dev.flywheel.gateway.problem.ApiError;
+import dev.flywheel.gateway.problem.ApiException;
+
+/** The authenticated caller of the current request, set once by the authentication filter. */
+@RequestScoped
+public class CallerContext {
+
+    private Caller caller;
+
+    public Caller caller() {
+        if (caller == null) {
+            // Only reachable if an endpoint is wired outside the authenticated path.
+            throw new ApiException(ApiError.UNAUTHENTICATED, "No API key was presented");
+        }
+        return caller;
+    }
+
+    public Caller callerOrNull() {
+        return caller;
+    }
+
+    public void authenticate(Caller authenticated) {
+        this.caller = authenticated;
+    }
+}

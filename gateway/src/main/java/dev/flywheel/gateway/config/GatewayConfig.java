@@ -1,0 +1,40 @@
+package dev.flywheel.gateway.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The gateway's settings (prefix {@code flywheel.gateway}); each overridable by an environment variable. */
+@ConfigMapping(prefix = "flywheel.gateway")
+public interface GatewayConfig {
+
+    /** The operator's platform-wide admin credential (FLYWHEEL_BOOTSTRAP_ADMIN_KEY); absent disables it. */
+    Optional<String> bootstrapAdminKey();
+
+    /** How long a resolved key stays in the Redis cache; revocation deletes it at once. */
+    @WithDefault("5M")
+    Duration keyCacheTtl();
+
+    /** How long an unknown key is remembered as unknown, so guessing keys does not reach PostgreSQL. */
+    @WithDefault("30S")
+    Duration unknownKeyCacheTtl();
+
+    /** Largest request body the management API accepts, in bytes. */
+    @WithDefault("65536")
+    long maxApiBodyBytes();
+
+    /** Rate limits given to new projects. */
+    RateLimitDefaults rateLimit();
+
+    interface RateLimitDefaults {
+        /** Sustained requests per second allowed per key. */
+        @WithDefault("100")
+        int perSecond();
+
+        /** Requests a key may send at once before the sustained rate applies. */
+        @WithDefault("200")
+        int burst();
+    }
+}

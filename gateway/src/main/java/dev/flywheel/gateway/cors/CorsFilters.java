@@ -1,0 +1,57 @@
+package dev.flywheel.gateway.cors;
+
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * CORS with origins configured per project. A preflight carries no key, so it cannot name a project: it is answered
+ * for any origin, and the real request is then refused unless its key's project allows the origin (see
+ * AuthenticationFilter). Only allowed origins ever receive Access-Control-Allow-Origin.
+ */
+public class CorsFilters {
+
+    public static final String ORIGIN = "Origin";
+    public static final String ALLOWED_ORIGIN_PROPERTY = "flywheel.cors.allowed-origin";
+
+    private static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+    private static final String ALLOW_HEADERS = "Authorization, Content-Type, Content-Encoding, X-API-Key, "
+            + "X-Write-Key, If-None-Match";
+    private static final String EXPOSE_HEADERS = "ETag, Retry-After, Location";
+    private static final String MAX_AGE_SECONDS = "600";
+
+    public static boolean isPreflight(ContainerRequestContext request) {
+        return HttpMethod.OPTIONS.equals(request.getMethod())
+                && request.getHeaderString(ORIGIN) != null
+                && request.getHeaderString("Access-Control-Request-Method") != null;
+    }
+
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 100)
+    public Response preflight(ContainerRequestContext request) {
+        if (!isPreflight(request)) {
+            return null;
+        }
+        return Response.noContent()
+                .header("Access-Control-Allow-Origin", request.getHeaderString(ORIGIN))
+                .header("Access-Control-Allow-Methods", ALLOW_METHODS)
+                .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
+                .header("Access-Control-Max-Age", MAX_AGE_SECONDS)
+                .header("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+                .build();
+    }
+
+    @ServerResponseFilter
+    public void allowOrigin(ContainerRequestContext request, ContainerResponseContext response) {
+        Object origin = request.getProperty(ALLOWED_ORIGIN_PROPERTY);
+        if (origin != null) {
+            response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
+            response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+            response.getHeaders().add("Vary", "Origin");
+        }
+    }
+}

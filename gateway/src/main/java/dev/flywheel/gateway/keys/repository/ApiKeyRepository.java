@@ -1,0 +1,36 @@
+package dev.flywheel.gateway.keys.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+@WithSession
+public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, UUID> {
+
+    public Uni<ApiKeyEntity> findUnrevokedByHash(String tokenHash) {
+        return find("tokenHash = ?1 and revokedAt is null", tokenHash).firstResult();
+    }
+
+    public Uni<List<ApiKeyEntity>> listByProject(UUID projectId) {
+        return list("projectId = ?1 order by createdAt", projectId);
+    }
+
+    public Uni<ApiKeyEntity> findInProject(UUID projectId, UUID keyId) {
+        return find("projectId = ?1 and id = ?2", projectId, keyId).firstResult();
+    }
+
+    public Uni<List<String>> hashesOfProject(UUID projectId) {
+        return find("projectId = ?1 and revokedAt is null", projectId).project(HashOnly.class).list()
+                .map(rows -> rows.stream().map(HashOnly::tokenHash).toList());
+    }
+
+    /** Projection for cache invalidation. */
+    public record HashOnly(String tokenHash) {
+    }
+}

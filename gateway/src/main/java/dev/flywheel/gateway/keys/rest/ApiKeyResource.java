@@ -1,0 +1,98 @@
+package dev.flywheel.gateway.keys.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
+import dev.flywheel.gateway.keys.service.ApiKeyService;
+import dev.flywheel.gateway.keys.service.KeyKind;
+import dev.flywheel.gateway.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/projects/{projectId}/keys")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "API keys")
+@SecurityRequirement(name = "apiKey")
+public class ApiKeyResource {
+
+    private final ApiKeyService keys;
+    private final CallerContext callerContext;
+
+    public ApiKeyResource(ApiKeyService keys, CallerContext callerContext) {
+        this.keys = keys;
+        this.callerContext = callerContext;
+    }
+
+    public record CreateKeyRequest(
+            @NotNull @Pattern(regexp = "client|server|admin", message = "must be client, server or admin") String kind,
+            @Size(max = 64) String environment,
+            @Size(max = 200) String name,
+            Instant expiresAt) {
+    }
+
+    /** A key as listed: never its secret. */
+    public record KeyView(UUID id, String kind, String environment, String name, String displayPrefix,
+            Instant createdAt, Instant expiresAt, Instant revokedAt) {
+        static KeyView of(ApiKeyEntity key, String environment) {
+            return new KeyView(key.id, key.kind, environment, key.name, key.displayPrefix, key.createdAt,
+                    key.expiresAt, key.revokedAt);
+        }
+    }
+
+    /** The response to a creation: the only time the secret is shown. */
+    public record CreatedKeyView(UUID id, String kind, String environment, String name, String displayPrefix,
+            Instant createdAt, Instant expiresAt, String key) {
+    }
+
+    @POST
+    @Operation(summary = "Issue a key; its secret is in this response only")
+    public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateKeyRequest request) {
+        callerContext.caller().requireAdminOf(projectId);
+        return keys.issue(projectId, KeyKind.fromWireName(request.kind()), request.environment(), request.name(),
+                request.expiresAt())
+                .map(issued -> Response.status(Response.Status.CREATED)
+                        .entity(new CreatedKeyView(issued.key().id, issued.key().kind, issued.environment(),
+                                issued.key().name, issued.key().displayPrefix, issued.key().createdAt,
+                                issued.key().expiresAt, issued.secret()))
+                        .build());
+    }
+
+    @GET
+    @Operation(summary = "List a project's keys (without secrets)")
+    public Uni<List<KeyView>> list(@PathParam("projectId") UUID projectId) {
+        callerContext.caller().requireAdminOf(projectId);
+        return keys.list(projectId)
+                .map(found -> found.stream().map(k -> KeyView.of(k.key(), k.environment())).toList());
+    }
+
+    @DELETE
+    @Path("/{keyId}")
+    @Operation(summary = "Revoke a key; it stops working at once")
+    public Uni<Response> revoke(@PathParam("projectId") UUID projectId, @PathParam("keyId") UUID keyId) {
+        callerContext.caller().requireAdminOf(projectId);
+        return keys.revoke(projectId, keyId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Key"))
+                .map(revoked -> Response.noContent().build());
+    }
+}

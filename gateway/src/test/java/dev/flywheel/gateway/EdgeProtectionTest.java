@@ -1,0 +1,160 @@
+package dev.flywheel.gateway;
+
+import static dev.flywheel.gateway.AdminFixtures.BOOTSTRAP;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Bad input and abuse at the edge: every answer is a clear problem+json, never a 500 or an HTML page. */
+@QuarkusTest
+class EdgeProtectionTest {
+
+    @Test
+    void missingKeyIsUnauthenticated() {
+        given().when().get("/api/v1/projects")
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("type", equalTo("urn:flywheel:problem:unauthenticated"))
+                .body("instance", equalTo("/api/v1/projects"));
+    }
+
+    @Test
+    void unknownOrMalformedKeysAreUnauthenticated() {
+        given().auth().oauth2("fw_admin_00000000000000000000000000000000")
+                .when().get("/api/v1/projects").then().statusCode(401);
+        given().auth().oauth2("not a key at all")
+                .when().get("/api/v1/projects").then().statusCode(401);
+        given().header("Authorization", "Basic Zm9vOmJhcg==")
+                .when().get("/api/v1/projects").then().statusCode(401);
+    }
+
+    @Test
+    void unknownRoutesRevealNothingWithoutAKey() {
+        given().when().get("/api/v1/nothing-here").then().statusCode(401);
+        given().auth().oauth2(BOOTSTRAP)
+                .when().get("/api/v1/nothing-here")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void malformedJsonIsABadRequest() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body("{\"name\": ")
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:flywheel:problem:malformed-request"));
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body("[1,2,3]")
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body("")
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownFieldsAndWrongTypesAreRejected() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", "x", "nmae", "y"))
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("organisationId", "not-a-uuid", "name", "x"))
+                .when().post("/api/v1/projects")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void invalidFieldsAreListed() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("organisationId", AdminFixtures.organisation(), "name", " ",
+                        "corsOrigins", java.util.List.of("javascript:alert(1)")))
+                .when().post("/api/v1/projects")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:flywheel:problem:validation-failed"))
+                .body("errors.field", org.hamcrest.Matchers.hasItems("name", "corsOrigins[0].<list element>"));
+    }
+
+    @Test
+    void wrongMediaTypeIsRefused() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.TEXT).body("name=x")
+                .when().post("/api/v1/organisations")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeParsing() {
+        String big = "{\"name\":\"" + "x".repeat(70_000) + "\"}";
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(big)
+                .when().post("/api/v1/organisations")
+                .then().statusCode(413)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void invalidPathIdsAreNotFound() {
+        given().auth().oauth2(BOOTSTRAP)
+                .when().get("/api/v1/projects/not-a-uuid")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void burstOverTheLimitIsThrottledWithRetryAfter() {
+        String project = AdminFixtures.project();
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("rateLimit", Map.of("perSecond", 1, "burst", 3)))
+                .when().patch("/api/v1/projects/" + project).then().statusCode(200);
+        String key = AdminFixtures.key(project, "client", "production");
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(key).when().get("/api/v1/whoami").then().statusCode(200);
+        }
+        given().auth().oauth2(key)
+                .when().get("/api/v1/whoami")
+                .then().statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("type", equalTo("urn:flywheel:problem:rate-limited"));
+        // Limits are per key: another key of the same project is unaffected.
+        given().auth().oauth2(AdminFixtures.key(project, "client", "production"))
+                .when().get("/api/v1/whoami").then().statusCode(200);
+    }
+
+    @Test
+    void corsAllowsOnlyTheProjectsOrigins() {
+        String project = AdminFixtures.project();
+        String key = AdminFixtures.key(project, "client", "production");
+        given().header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .when().options("/api/v1/whoami")
+                .then().statusCode(204)
+                .header("Access-Control-Allow-Origin", "https://app.example.com")
+                .header("Access-Control-Allow-Headers", containsString("Authorization"));
+        given().auth().oauth2(key).header("Origin", "https://app.example.com")
+                .when().get("/api/v1/whoami")
+                .then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://app.example.com");
+        given().auth().oauth2(key).header("Origin", "https://evil.example.net")
+                .when().get("/api/v1/whoami")
+                .then().statusCode(403)
+                .header("Access-Control-Allow-Origin", nullValue())
+                .body("type", equalTo("urn:flywheel:problem:origin-not-allowed"));
+    }
+
+    @Test
+    void openApiAndSwaggerUiArePublished() {
+        given().when().get("/q/openapi?format=json")
+                .then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/projects"));
+        given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.flywheel.gateway;
+
+import static dev.flywheel.gateway.AdminFixtures.BOOTSTRAP;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class TenancyApiTest {
+
+    @Test
+    void bootstrapAdminCreatesAProjectWithThreeEnvironments() {
+        String organisationId = AdminFixtures.organisation();
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("organisationId", organisationId, "name", "Checkout"))
+                .when().post("/api/v1/projects")
+                .then().statusCode(201)
+                .body("name", equalTo("Checkout"))
+                .body("organisationId", equalTo(organisationId))
+                .body("environments.name", contains("development", "staging", "production"))
+                .body("rateLimit.perSecond", equalTo(100))
+                .body("corsOrigins", hasSize(0));
+    }
+
+    @Test
+    void duplicateNamesConflict() {
+        String organisationId = AdminFixtures.organisation();
+        Map<String, Object> body = Map.of("organisationId", organisationId, "name", "Twice");
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/projects").then().statusCode(201);
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/projects")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:flywheel:problem:conflict"));
+    }
+
+    @Test
+    void adminKeySeesOnlyItsOwnProject() {
+        String mine = AdminFixtures.project();
+        AdminFixtures.project();
+        given().auth().oauth2(AdminFixtures.adminKey(mine))
+                .when().get("/api/v1/projects")
+                .then().statusCode(200)
+                .body("id", contains(mine));
+    }
+
+    @Test
+    void anotherProjectsAdminKeyIsForbidden() {
+        String projectA = AdminFixtures.project();
+        String adminOfB = AdminFixtures.adminKey(AdminFixtures.project());
+        given().auth().oauth2(adminOfB)
+                .when().get("/api/v1/projects/" + projectA)
+                .then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("status", equalTo(403))
+                .body("detail", equalTo("This key belongs to another project"));
+        given().auth().oauth2(adminOfB).contentType(ContentType.JSON).body(Map.of("kind", "server",
+                "environment", "production"))
+                .when().post("/api/v1/projects/" + projectA + "/keys")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void clientAndServerKeysCannotManage() {
+        String project = AdminFixtures.project();
+        for (String kind : List.of("client", "server")) {
+            given().auth().oauth2(AdminFixtures.key(project, kind, "production"))
+                    .when().get("/api/v1/projects/" + project)
+                    .then().statusCode(403);
+        }
+    }
+
+    @Test
+    void projectAdminCannotCreateOrganisationsOrProjects() {
+        String admin = AdminFixtures.adminKey(AdminFixtures.project());
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "x"))
+                .when().post("/api/v1/organisations")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void projectSettingsAndEnvironmentsCanChange() {
+        String project = AdminFixtures.project();
+        String admin = AdminFixtures.adminKey(project);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("corsOrigins", List.of("https://shop.example.com", "http://localhost:3000"),
+                        "rateLimit", Map.of("perSecond", 50, "burst", 60)))
+                .when().patch("/api/v1/projects/" + project)
+                .then().statusCode(200)
+                .body("corsOrigins", contains("https://shop.example.com", "http://localhost:3000"))
+                .body("rateLimit.burst", equalTo(60));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "qa"))
+                .when().post("/api/v1/projects/" + project + "/environments")
+                .then().statusCode(201).body("name", equalTo("qa"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "qa"))
+                .when().post("/api/v1/projects/" + project + "/environments")
+                .then().statusCode(409);
+        given().auth().oauth2(admin)
+                .when().get("/api/v1/projects/" + project + "/environments")
+                .then().statusCode(200)
+                .body("name", containsInAnyOrder("development", "staging", "production", "qa"));
+    }
+
+    @Test
+    void unknownProjectIsNotFoundForTheOperator() {
+        given().auth().oauth2(BOOTSTRAP)
+                .when().get("/api/v1/projects/" + UUID.randomUUID())
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", startsWith("urn:flywheel:problem:not-found"));
+    }
+}
