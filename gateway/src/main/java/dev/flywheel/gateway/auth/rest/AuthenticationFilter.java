@@ -69,6 +69,11 @@ public class AuthenticationFilter {
             }
             callerContext.authenticate(new Caller(key));
             return limit(key, path);
+        }).onFailure().recoverWithItem(failure -> {
+            // Neither Redis nor PostgreSQL could tell who this is: a transient failure, so 503 (clients retry).
+            LOG.warnf("Key resolution failed: %s", failure.getMessage());
+            return Problem.response(ApiError.UNAVAILABLE, "Could not check the API key; retry shortly", path,
+                    Map.of(HttpHeaders.RETRY_AFTER, "1"), java.util.List.of());
         });
     }
 
