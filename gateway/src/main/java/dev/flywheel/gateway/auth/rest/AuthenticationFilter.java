@@ -13,11 +13,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import dev.flywheel.gateway.auth.service.Caller;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.auth.service.KeyResolver;
-import dev.flywheel.gateway.auth.service.ResolvedKey;
+import dev.flywheel.gateway.auth.service.RequestAdmission;
 import dev.flywheel.gateway.cors.CorsFilters;
 import dev.flywheel.gateway.problem.ApiError;
+import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.problem.Problem;
-import dev.flywheel.gateway.ratelimit.RateLimiter;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,12 +32,12 @@ public class AuthenticationFilter {
     static final String API_KEY_HEADER = "X-API-Key";
 
     private final KeyResolver resolver;
-    private final RateLimiter rateLimiter;
+    private final RequestAdmission admission;
     private final CallerContext callerContext;
 
-    public AuthenticationFilter(KeyResolver resolver, RateLimiter rateLimiter, CallerContext callerContext) {
+    public AuthenticationFilter(KeyResolver resolver, RequestAdmission admission, CallerContext callerContext) {
         this.resolver = resolver;
-        this.rateLimiter = rateLimiter;
+        this.admission = admission;
         this.callerContext = callerContext;
     }
 
@@ -60,37 +60,20 @@ public class AuthenticationFilter {
                 return reject(ApiError.UNAUTHENTICATED, "The API key is unknown, revoked or expired", path);
             }
             String origin = request.getHeaderString(CorsFilters.ORIGIN);
-            if (origin != null && !key.allowsOrigin(origin)) {
-                return reject(ApiError.ORIGIN_NOT_ALLOWED,
-                        "Origin " + origin + " is not in the project's allowed origins", path);
-            }
-            if (origin != null) {
-                request.setProperty(CorsFilters.ALLOWED_ORIGIN_PROPERTY, origin);
-            }
-            callerContext.authenticate(new Caller(key));
-            return limit(key, path);
-        }).onFailure().recoverWithItem(failure -> {
+            return admission.admit(key, origin).map(admitted -> {
+                if (origin != null) {
+                    request.setProperty(CorsFilters.ALLOWED_ORIGIN_PROPERTY, origin);
+                }
+                callerContext.authenticate(new Caller(key));
+                return (Response) null;
+            }).onFailure(ApiException.class).recoverWithItem(refused -> Problem.response((ApiException) refused,
+                    path));
+        }).onFailure(failure -> !(failure instanceof ApiException)).recoverWithItem(failure -> {
             // Neither Redis nor PostgreSQL could tell who this is: a transient failure, so 503 (clients retry).
             LOG.warnf("Key resolution failed: %s", failure.getMessage());
             return Problem.response(ApiError.UNAVAILABLE, "Could not check the API key; retry shortly", path,
                     Map.of(HttpHeaders.RETRY_AFTER, "1"), java.util.List.of());
         });
-    }
-
-    private Uni<Response> limit(ResolvedKey key, String path) {
-        return rateLimiter.acquire(key.keyId(), key.rateLimitPerSecond(), key.rateLimitBurst())
-                .map(decision -> decision.allowed()
-                        ? null
-                        : Problem.response(ApiError.RATE_LIMITED,
-                                "Limit is " + key.rateLimitPerSecond() + " requests/s with bursts of "
-                                        + key.rateLimitBurst(),
-                                path, Map.of(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds())),
-                                java.util.List.of()))
-                .onFailure().recoverWithItem(failure -> {
-                    // Redis trouble must not take the API down: let the request through and say so.
-                    LOG.warnf("Rate limiter unavailable, allowing request: %s", failure.getMessage());
-                    return null;
-                });
     }
 
     private static Uni<Response> reject(ApiError error, String detail, String path) {

@@ -1,0 +1,71 @@
+package dev.flywheel.gateway.ingest.client;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+
+import dev.flywheel.gateway.problem.ApiError;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.proto.events.v1.IngestResponse;
+import dev.flywheel.proto.events.v1.IngestSegmentRequest;
+import dev.flywheel.proto.events.v1.MutinyIngestServiceGrpc.MutinyIngestServiceStub;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gateway's one way to the event-collector. Maps its gRPC answers to what Segment clients understand: 400
+ * only for input that will never succeed, 429/503 with Retry-After for anything worth retrying.
+ */
+@ApplicationScoped
+public class EventCollectorClient {
+
+    private final MutinyIngestServiceStub collector;
+
+    public EventCollectorClient(@GrpcClient("event-collector") MutinyIngestServiceStub collector) {
+        this.collector = collector;
+    }
+
+    public Uni<IngestResponse> forward(Scope scope, String call, byte[] body, String clientIp, String userAgent,
+            Instant receivedAt) {
+        IngestSegmentRequest.Builder request = IngestSegmentRequest.newBuilder()
+                .setScope(scope)
+                .setCall(call)
+                .setBody(ByteString.copyFrom(body))
+                .setReceivedAt(Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond())
+                        .setNanos(receivedAt.getNano()));
+        if (clientIp != null) {
+            request.setClientIp(clientIp);
+        }
+        if (userAgent != null) {
+            request.setUserAgent(userAgent);
+        }
+        return collector.ingestSegment(request.build())
+                .onFailure().transform(EventCollectorClient::toApiException);
+    }
+
+    private static Throwable toApiException(Throwable failure) {
+        Status status = failure instanceof StatusRuntimeException grpc
+                ? grpc.getStatus()
+                : Status.fromThrowable(failure);
+        String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> new ApiException(ApiError.MALFORMED_REQUEST, detail);
+            case RESOURCE_EXHAUSTED -> new ApiException(ApiError.RATE_LIMITED, detail,
+                    Map.of(HttpHeaders.RETRY_AFTER, "1"), List.of());
+            case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, detail);
+            case PERMISSION_DENIED -> new ApiException(ApiError.FORBIDDEN, detail);
+            // Everything else is transient from the client's point of view: never a 500 that hides a retry.
+            default -> new ApiException(ApiError.UNAVAILABLE, "event collection is unavailable: " + detail,
+                    Map.of(HttpHeaders.RETRY_AFTER, "5"), List.of());
+        };
+    }
+}
