@@ -135,7 +135,7 @@ class AccessControlE2ETest {
     }
 
     static RequestSpecification asOperator() {
-        return given().auth().oauth2(Platform.bootstrapKey()).contentType(ContentType.JSON);
+        return Tenants.asOperator();
     }
 
     static String createProject(String organisation, String name) {
@@ -145,8 +145,6 @@ class AccessControlE2ETest {
     }
 
     static String issueKey(String project, Map<String, Object> request) {
-        return asOperator().body(request)
-                .when().post("/api/v1/projects/" + project + "/keys")
-                .then().statusCode(201).extract().path("key");
+        return Tenants.key(project, request);
     }
 }

@@ -43,6 +43,35 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         return URI.create(gatewayUrl());
     }
 
+    public static String kafkaBootstrap() {
+        return current.settings.get("FLYWHEEL_KAFKA_BOOTSTRAP");
+    }
+
+    /** The gRPC address (host:port) of a service, e.g. "EVENT_COLLECTOR". */
+    public static URI serviceUri(String service) {
+        return URI.create(current.settings.get("FLYWHEEL_" + service + "_URL"));
+    }
+
+    /** Whether the platform is this checkout's, run by ./flywheel, so tests may stop and start its parts. */
+    public static boolean launchedLocally() {
+        return current.root != null;
+    }
+
+    /** The repository root (for scripts the tests run). */
+    public static Path root() {
+        return current.root != null
+                ? current.root
+                : Path.of(System.getProperty("flywheel.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /** Runs ./flywheel with the given arguments against the local platform; returns its exit code. */
+    public static int flywheel(Duration timeout, String... args) throws IOException, InterruptedException {
+        String[] command = new String[args.length + 1];
+        command[0] = "./flywheel";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return current.run(timeout, command);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (Platform.class) {

@@ -1,8 +1,10 @@
 package dev.flywheel.gateway.ingest.client;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -28,6 +30,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class EventCollectorClient {
 
+    /** Longer than the collector's own wait for Kafka, so it answers first with a precise reason. */
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(25);
+
     private final MutinyIngestServiceStub collector;
 
     public EventCollectorClient(@GrpcClient("event-collector") MutinyIngestServiceStub collector) {
@@ -48,7 +53,9 @@ public class EventCollectorClient {
         if (userAgent != null) {
             request.setUserAgent(userAgent);
         }
-        return collector.ingestSegment(request.build())
+        // A deadline per call: a stub configured with one would carry a single absolute deadline for its lifetime.
+        return collector.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .ingestSegment(request.build())
                 .onFailure().transform(EventCollectorClient::toApiException);
     }
 

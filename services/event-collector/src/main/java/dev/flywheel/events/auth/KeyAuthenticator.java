@@ -3,6 +3,7 @@ package dev.flywheel.events.auth;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,7 +50,8 @@ public class KeyAuthenticator {
         if (cached != null && cached.until().isAfter(now)) {
             return Uni.createFrom().item(cached.key());
         }
-        return auth.resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
+        return auth.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
                 .onFailure(StatusRuntimeException.class).transform(KeyAuthenticator::classify)
                 .invoke(resolved -> {
                     if (cache.size() >= MAX_CACHED) {

@@ -24,4 +24,33 @@ public interface IngestConfig {
     /** How long a resolved API key of a direct gRPC caller is trusted before asking the gateway again. */
     @WithDefault("10S")
     Duration keyCacheTtl();
+
+    /** The Kafka producer's tuning. */
+    Producer producer();
+
+    interface Producer {
+        /** How long the producer waits to fill a batch: throughput against latency. */
+        @WithDefault("5ms")
+        Duration linger();
+
+        /** Largest batch per partition, in bytes. */
+        @WithDefault("262144")
+        int batchSize();
+
+        /** How long a record may take to be acknowledged, retries included, before its batch fails. */
+        @WithDefault("15S")
+        Duration deliveryTimeout();
+
+        /** How long a send may wait for metadata or buffer space while Kafka is unreachable. */
+        @WithDefault("5S")
+        Duration maxBlock();
+
+        /** Memory for records not yet sent, in bytes. */
+        @WithDefault("67108864")
+        long bufferMemory();
+
+        /** Compression of record batches. */
+        @WithDefault("lz4")
+        String compression();
+    }
 }

@@ -28,6 +28,7 @@ public class TopicInitializer {
     void onStart(@Observes StartupEvent start, IngestConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             List<NewTopic> topics = List.of(
                     new NewTopic(EventPublisher.EVENTS_TOPIC, config.eventsTopicPartitions(), (short) -1),
