@@ -25,6 +25,10 @@ public interface GatewayConfig {
     @WithDefault("65536")
     long maxApiBodyBytes();
 
+    /** Event bodies held while the collector works on them before new ones are refused with 429 (bytes). */
+    @WithDefault("33554432")
+    long maxIngestBytesInFlight();
+
     /** Rate limits given to new projects. */
     RateLimitDefaults rateLimit();
 

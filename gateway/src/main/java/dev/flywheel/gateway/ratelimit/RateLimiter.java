@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.service.config.RedisKeyspace;
+import dev.flywheel.service.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -24,12 +25,12 @@ public class RateLimiter {
 
     private final ReactiveRedisDataSource redis;
     private final RedisKeyspace keyspace;
-    private final String script;
+    private final RedisScript script;
 
     public RateLimiter(ReactiveRedisDataSource redis, RedisKeyspace keyspace) {
         this.redis = redis;
         this.keyspace = keyspace;
-        this.script = loadScript();
+        this.script = new RedisScript(loadScript());
     }
 
     /** The outcome for one request; {@code retryAfterMicros} is 0 when allowed. */
@@ -43,7 +44,7 @@ public class RateLimiter {
 
     public Uni<Decision> acquire(UUID keyId, int perSecond, int burst) {
         long interval = Math.max(1, MICROS_PER_SECOND / Math.max(1, perSecond));
-        return redis.execute("EVAL", script, "1", keyspace.key("gateway", "ratelimit", keyId.toString()),
+        return script.run(redis, new String[]{keyspace.key("gateway", "ratelimit", keyId.toString())},
                 Long.toString(interval), Integer.toString(Math.max(1, burst)))
                 .map(RateLimiter::decision);
     }

@@ -1,44 +1,73 @@
 package dev.flywheel.ingest;
 
-import java.util.Iterator;
-import java.util.Map;
+import java.io.IOException;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
-/** Converts JSON trees to protobuf Struct/Value, the free-form maps of the event envelope. */
+/**
+ * Reads JSON straight from the token stream into protobuf Struct/Value (the free-form maps of the event envelope),
+ * with no intermediate tree: ingest converts every property of every event, so the extra copy would show.
+ */
 final class JsonStructs {
+
+    private static final Value NULL = Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+    private static final Value TRUE = Value.newBuilder().setBoolValue(true).build();
+    private static final Value FALSE = Value.newBuilder().setBoolValue(false).build();
 
     private JsonStructs() {
     }
 
-    static Struct toStruct(JsonNode object) {
+    /** Reads the object the parser is positioned on (START_OBJECT) up to its END_OBJECT. */
+    static Struct readStruct(JsonParser parser) throws IOException {
         Struct.Builder struct = Struct.newBuilder();
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            struct.putFields(field.getKey(), toValue(field.getValue()));
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            struct.putFields(name, readValue(parser));
         }
         return struct.build();
     }
 
-    static Value toValue(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case OBJECT -> Value.newBuilder().setStructValue(toStruct(node)).build();
-            case ARRAY -> {
+    /** Reads the value the parser is positioned on. */
+    static Value readValue(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        return switch (token) {
+            case START_OBJECT -> Value.newBuilder().setStructValue(readStruct(parser)).build();
+            case START_ARRAY -> {
                 ListValue.Builder list = ListValue.newBuilder();
-                for (JsonNode element : node) {
-                    list.addValues(toValue(element));
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.addValues(readValue(parser));
                 }
                 yield Value.newBuilder().setListValue(list).build();
             }
-            case STRING -> Value.newBuilder().setStringValue(node.textValue()).build();
-            case NUMBER -> Value.newBuilder().setNumberValue(node.doubleValue()).build();
-            case BOOLEAN -> Value.newBuilder().setBoolValue(node.booleanValue()).build();
-            default -> Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+            case VALUE_STRING -> Value.newBuilder().setStringValue(parser.getText()).build();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> Value.newBuilder().setNumberValue(parser.getDoubleValue())
+                    .build();
+            case VALUE_TRUE -> TRUE;
+            case VALUE_FALSE -> FALSE;
+            default -> NULL;
         };
+    }
+
+    /** {@code own} with the fields of {@code defaults} it lacks: an event's own fields win over its batch's. */
+    static Struct merged(Struct own, Struct defaults) {
+        if (defaults == null || defaults.getFieldsCount() == 0) {
+            return own;
+        }
+        if (own == null) {
+            return defaults;
+        }
+        Struct.Builder result = own.toBuilder();
+        defaults.getFieldsMap().forEach((name, value) -> {
+            if (!own.containsFields(name)) {
+                result.putFields(name, value);
+            }
+        });
+        return result.build();
     }
 }

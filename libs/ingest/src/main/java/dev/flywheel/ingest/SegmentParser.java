@@ -4,34 +4,30 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventType;
 
 /**
- * Reads one Segment HTTP API body (a single call or a batch) in one pass: the batch array is streamed so each
- * event's size is measured on the bytes as sent, oversize or invalid events are kept verbatim for the dead-letter
- * topic, and the rest become event envelopes. Thread-safe.
+ * Reads one Segment HTTP API body (a single call or a batch) in one streaming pass, straight into event envelopes:
+ * each event's size is measured on the bytes as sent, and invalid events are kept verbatim for the dead-letter topic
+ * while the rest of the batch goes on. Thread-safe.
  */
 public final class SegmentParser {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(JSON);
 
     private final IngestLimits limits;
     private final EventNormaliser normaliser;
@@ -67,8 +63,9 @@ public final class SegmentParser {
                 if (type == EventType.EVENT_TYPE_UNSPECIFIED) {
                     throw new MalformedInputException("unknown_call", "unknown call '" + call + "'");
                 }
-                JsonNode event = MAPPER.readTree(parser);
-                parsed = convertAll(List.of(new Item(event, 0, body.length)), body, type, null, request);
+                RawEvent event = readEvent(parser, 0);
+                event.end = body.length;
+                parsed = convertAll(List.of(event), body, type, BatchDefaults.NONE, request);
             }
             if (parser.nextToken() != null) {
                 throw new MalformedInputException("malformed_json", "unexpected content after the JSON object");
@@ -81,7 +78,7 @@ public final class SegmentParser {
         }
     }
 
-    /** The top-level "writeKey" of a body, found without building the tree, for callers authenticating by it. */
+    /** The top-level "writeKey" of a body, found without building anything, for callers authenticating by it. */
     public static String findWriteKey(byte[] body) {
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -101,15 +98,45 @@ public final class SegmentParser {
         }
     }
 
-    /** An event's tree and where its bytes lie in the body. */
-    private record Item(JsonNode node, long start, long end) {
+    /** Top-level batch fields merged into each event; the event's own fields win. */
+    private record BatchDefaults(Struct context, Struct integrations, Instant sentAt) {
+        static final BatchDefaults NONE = new BatchDefaults(null, null, null);
+    }
+
+    /** One event as read from the stream: the client's fields, or the first rule it broke while being read. */
+    private static final class RawEvent {
+        final long start;
+        long end;
+        InvalidEventException error;
+        EventType type = EventType.EVENT_TYPE_UNSPECIFIED;
+        boolean typeGiven;
+        final Event.Builder draft = Event.newBuilder();
+        String eventName = "";
+        String pageName = "";
+        boolean eventNameInvalid;
+        boolean pageNameInvalid;
+        Struct context;
+        Struct integrations;
+        Instant originalTimestamp;
+        Instant timestamp;
+        Instant sentAt;
+
+        RawEvent(long start) {
+            this.start = start;
+        }
+
+        void fail(String reason, String detail) {
+            if (error == null) {
+                error = new InvalidEventException(reason, detail);
+            }
+        }
     }
 
     private ParsedBatch readBatch(JsonParser parser, byte[] body, IngestRequestContext request) throws IOException {
-        List<Item> items = null;
-        JsonNode batchContext = null;
-        JsonNode batchIntegrations = null;
-        Instant batchSentAt = null;
+        List<RawEvent> events = null;
+        Struct context = null;
+        Struct integrations = null;
+        Instant sentAt = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -118,116 +145,154 @@ public final class SegmentParser {
                     if (value != JsonToken.START_ARRAY) {
                         throw new MalformedInputException("malformed_batch", "batch must be an array");
                     }
-                    items = new ArrayList<>();
+                    events = new ArrayList<>();
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        if (items.size() == limits.maxBatchEvents()) {
+                        if (events.size() == limits.maxBatchEvents()) {
                             throw new MalformedInputException("too_many_events",
                                     "a batch holds at most " + limits.maxBatchEvents() + " events");
                         }
-                        long start = parser.currentTokenLocation().getByteOffset();
-                        JsonNode node = MAPPER.readTree(parser);
-                        items.add(new Item(node, start, parser.currentLocation().getByteOffset()));
+                        RawEvent event = readEvent(parser, parser.currentTokenLocation().getByteOffset());
+                        event.end = parser.currentLocation().getByteOffset();
+                        events.add(event);
                     }
                 }
-                case "context" -> batchContext = objectOrNull(MAPPER.readTree(parser));
-                case "integrations" -> batchIntegrations = objectOrNull(MAPPER.readTree(parser));
+                case "context" ->
+                    context = value == JsonToken.START_OBJECT ? JsonStructs.readStruct(parser) : skip(parser);
+                case "integrations" -> integrations = value == JsonToken.START_OBJECT
+                        ? JsonStructs.readStruct(parser)
+                        : skip(parser);
                 case "sentAt" -> {
                     try {
-                        batchSentAt = Timestamps.read(MAPPER.readTree(parser), "sentAt");
+                        sentAt = Timestamps.read(parser, "sentAt");
                     } catch (InvalidEventException e) {
-                        batchSentAt = null; // a bad batch-level sentAt only disables skew correction
+                        sentAt = null; // a bad batch-level sentAt only disables skew correction
                     }
                 }
                 default -> parser.skipChildren();
             }
         }
-        if (items == null) {
+        if (events == null) {
             throw new MalformedInputException("malformed_batch", "a batch body needs a \"batch\" array");
         }
-        BatchDefaults defaults = new BatchDefaults(batchContext, batchIntegrations, batchSentAt);
-        return convertAll(items, body, EventType.EVENT_TYPE_UNSPECIFIED, defaults, request);
+        return convertAll(events, body, EventType.EVENT_TYPE_UNSPECIFIED,
+                new BatchDefaults(context, integrations, sentAt), request);
     }
 
-    /** Top-level batch fields merged into each event; the event's own fields win. */
-    private record BatchDefaults(JsonNode context, JsonNode integrations, Instant sentAt) {
+    private static Struct skip(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return null;
     }
 
-    private ParsedBatch convertAll(List<Item> items, byte[] body, EventType pathType, BatchDefaults defaults,
-            IngestRequestContext request) {
-        List<Event> events = new ArrayList<>(items.size());
-        List<Rejection> rejections = new ArrayList<>();
-        for (int index = 0; index < items.size(); index++) {
-            Item item = items.get(index);
+    /** Reads the value at the parser's position as one event, consuming it whole even when it is invalid. */
+    private RawEvent readEvent(JsonParser parser, long start) throws IOException {
+        RawEvent event = new RawEvent(start);
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            event.fail("not_an_object", "each event must be a JSON object");
+            return event;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
             try {
-                if (item.end() - item.start() > limits.maxEventBytes()) {
-                    throw new InvalidEventException("event_too_large", "event of " + (item.end() - item.start())
-                            + " bytes exceeds " + limits.maxEventBytes());
-                }
-                if (!item.node().isObject()) {
-                    throw new InvalidEventException("not_an_object", "each event must be a JSON object");
-                }
-                events.add(convert((ObjectNode) item.node(), pathType, defaults, request));
+                readField(parser, field, event);
             } catch (InvalidEventException e) {
-                byte[] raw = Arrays.copyOfRange(body, (int) item.start(), (int) item.end());
-                rejections.add(new Rejection(index, e.reason(), e.getMessage(), raw));
+                event.fail(e.reason(), e.getMessage());
+            }
+        }
+        return event;
+    }
+
+    private static void readField(JsonParser parser, String field, RawEvent event) throws IOException {
+        Event.Builder draft = event.draft;
+        switch (field) {
+            case "type" -> {
+                event.typeGiven = true;
+                event.type = parser.currentToken() == JsonToken.VALUE_STRING
+                        ? typeOf(parser.getText().toLowerCase(Locale.ROOT))
+                        : EventType.EVENT_TYPE_UNSPECIFIED;
+                parser.skipChildren();
+            }
+            case "userId" -> draft.setUserId(id(parser, field));
+            case "anonymousId" -> draft.setAnonymousId(id(parser, field));
+            case "groupId" -> draft.setGroupId(id(parser, field));
+            case "previousId" -> draft.setPreviousId(id(parser, field));
+            case "messageId" -> draft.setMessageId(id(parser, field));
+            case "event" -> {
+                event.eventNameInvalid = !isTextOrNull(parser);
+                event.eventName = text(parser);
+            }
+            case "name" -> {
+                event.pageNameInvalid = !isTextOrNull(parser);
+                event.pageName = text(parser);
+            }
+            case "properties" -> {
+                Struct properties = object(parser, field);
+                if (properties != null) {
+                    draft.setProperties(properties);
+                }
+            }
+            case "traits" -> {
+                Struct traits = object(parser, field);
+                if (traits != null) {
+                    draft.setTraits(traits);
+                }
+            }
+            case "context" -> event.context = object(parser, field);
+            case "integrations" -> event.integrations = object(parser, field);
+            case "originalTimestamp" -> event.originalTimestamp = Timestamps.read(parser, field);
+            case "timestamp" -> event.timestamp = Timestamps.read(parser, field);
+            case "sentAt" -> event.sentAt = Timestamps.read(parser, field);
+            default -> parser.skipChildren();
+        }
+    }
+
+    private ParsedBatch convertAll(List<RawEvent> raw, byte[] body, EventType pathType, BatchDefaults defaults,
+            IngestRequestContext request) {
+        List<Event> events = new ArrayList<>(raw.size());
+        List<Rejection> rejections = new ArrayList<>();
+        for (int index = 0; index < raw.size(); index++) {
+            RawEvent event = raw.get(index);
+            try {
+                events.add(convert(event, pathType, defaults, request));
+            } catch (InvalidEventException e) {
+                byte[] payload = Arrays.copyOfRange(body, (int) event.start, (int) event.end);
+                rejections.add(new Rejection(index, e.reason(), e.getMessage(), payload));
             }
         }
         return new ParsedBatch(events, rejections);
     }
 
-    private Event convert(ObjectNode node, EventType pathType, BatchDefaults defaults, IngestRequestContext request) {
-        EventType type = pathType;
+    private Event convert(RawEvent event, EventType pathType, BatchDefaults defaults, IngestRequestContext request) {
+        if (event.end - event.start > limits.maxEventBytes()) {
+            throw new InvalidEventException("event_too_large", "event of " + (event.end - event.start)
+                    + " bytes exceeds " + limits.maxEventBytes());
+        }
+        if (event.error != null) {
+            throw event.error;
+        }
+        EventType type = pathType != EventType.EVENT_TYPE_UNSPECIFIED ? pathType : event.type;
         if (type == EventType.EVENT_TYPE_UNSPECIFIED) {
-            JsonNode typeNode = node.get("type");
-            type = typeNode != null && typeNode.isTextual()
-                    ? typeOf(typeNode.textValue().toLowerCase(Locale.ROOT))
-                    : EventType.EVENT_TYPE_UNSPECIFIED;
-            if (type == EventType.EVENT_TYPE_UNSPECIFIED) {
-                throw new InvalidEventException("invalid_type",
-                        "type must be track, identify, page, screen, group or alias");
-            }
+            throw new InvalidEventException("invalid_type",
+                    "type must be track, identify, page, screen, group or alias");
         }
-        Event.Builder draft = Event.newBuilder()
-                .setType(type)
-                .setUserId(id(node, "userId"))
-                .setAnonymousId(id(node, "anonymousId"))
-                .setGroupId(id(node, "groupId"))
-                .setPreviousId(id(node, "previousId"))
-                .setMessageId(id(node, "messageId"))
-                .setName(text(node, type == EventType.EVENT_TYPE_TRACK ? "event" : "name"));
-        JsonNode properties = object(node, "properties");
-        if (properties != null) {
-            draft.setProperties(JsonStructs.toStruct(properties));
+        boolean track = type == EventType.EVENT_TYPE_TRACK;
+        if (track ? event.eventNameInvalid : event.pageNameInvalid) {
+            throw new InvalidEventException("invalid_field_type", (track ? "event" : "name") + " must be a string");
         }
-        JsonNode traits = object(node, "traits");
-        if (traits != null) {
-            draft.setTraits(JsonStructs.toStruct(traits));
-        }
-        ObjectNode context = (ObjectNode) object(node, "context");
-        if (defaults != null && defaults.context() != null) {
-            context = merged(context, defaults.context());
-        }
+        Event.Builder draft = event.draft.setType(type).setName(track ? event.eventName : event.pageName);
+        Struct context = JsonStructs.merged(event.context, defaults.context());
         boolean direct = false;
         if (context != null) {
-            JsonNode directNode = context.get("direct");
-            direct = directNode != null && directNode.asBoolean(false);
-            draft.setContext(JsonStructs.toStruct(context));
+            direct = context.getFieldsOrDefault("direct", Value.getDefaultInstance()).getBoolValue();
+            draft.setContext(context);
         }
-        JsonNode integrations = object(node, "integrations");
-        if (defaults != null && defaults.integrations() != null) {
-            integrations = merged((ObjectNode) integrations, defaults.integrations());
-        }
+        Struct integrations = JsonStructs.merged(event.integrations, defaults.integrations());
         if (integrations != null) {
-            draft.setIntegrations(JsonStructs.toStruct(integrations));
+            draft.setIntegrations(integrations);
         }
-        Instant original = Timestamps.read(node.get("originalTimestamp"), "originalTimestamp");
-        if (original == null) {
-            original = Timestamps.read(node.get("timestamp"), "timestamp");
-        }
-        Instant sentAt = Timestamps.read(node.get("sentAt"), "sentAt");
-        if (sentAt == null && defaults != null) {
-            sentAt = defaults.sentAt();
-        }
+        Instant original = event.originalTimestamp != null ? event.originalTimestamp : event.timestamp;
+        Instant sentAt = event.sentAt != null ? event.sentAt : defaults.sentAt();
         return normaliser.normalise(draft, original, sentAt, direct, request);
     }
 
@@ -243,55 +308,38 @@ public final class SegmentParser {
         };
     }
 
-    private static String id(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        if (value.isTextual()) {
-            return value.textValue();
-        }
-        if (value.isIntegralNumber()) {
-            return value.asText();
-        }
-        throw new InvalidEventException("invalid_field_type", field + " must be a string");
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        if (!value.isTextual()) {
-            throw new InvalidEventException("invalid_field_type", field + " must be a string");
-        }
-        return value.textValue();
-    }
-
-    private static JsonNode object(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject()) {
-            throw new InvalidEventException("invalid_field_type", field + " must be an object");
-        }
-        return value;
-    }
-
-    private static JsonNode objectOrNull(JsonNode node) {
-        return node != null && node.isObject() ? node : null;
-    }
-
-    private static ObjectNode merged(ObjectNode own, JsonNode defaults) {
-        ObjectNode result = own == null ? MAPPER.createObjectNode() : own;
-        Iterator<Map.Entry<String, JsonNode>> fields = defaults.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!result.has(field.getKey())) {
-                result.set(field.getKey(), field.getValue());
+    private static String id(JsonParser parser, String field) throws IOException {
+        return switch (parser.currentToken()) {
+            case VALUE_NULL -> "";
+            case VALUE_STRING, VALUE_NUMBER_INT -> parser.getText();
+            default -> {
+                parser.skipChildren();
+                throw new InvalidEventException("invalid_field_type", field + " must be a string");
             }
+        };
+    }
+
+    private static boolean isTextOrNull(JsonParser parser) {
+        JsonToken token = parser.currentToken();
+        return token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NULL;
+    }
+
+    private static String text(JsonParser parser) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            return parser.getText();
         }
-        return result;
+        parser.skipChildren();
+        return "";
+    }
+
+    private static Struct object(JsonParser parser, String field) throws IOException {
+        return switch (parser.currentToken()) {
+            case START_OBJECT -> JsonStructs.readStruct(parser);
+            case VALUE_NULL -> null;
+            default -> {
+                parser.skipChildren();
+                throw new InvalidEventException("invalid_field_type", field + " must be an object");
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.flywheel.ingest;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -8,33 +9,39 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 
 /** Reads the timestamp forms analytics clients send: ISO-8601 with or without offset, dates, epoch millis. */
 final class Timestamps {
 
-    private static final long MIN_EPOCH_MILLIS = 0L;
     private static final long MAX_EPOCH_MILLIS = 32503680000000L; // year 3000
 
     private Timestamps() {
     }
 
-    /** The instant in {@code node}, null when absent; throws InvalidEventException when unreadable. */
-    static Instant read(JsonNode node, String field) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (node.isNumber()) {
-            long millis = node.longValue();
-            if (millis < MIN_EPOCH_MILLIS || millis > MAX_EPOCH_MILLIS) {
-                throw invalid(field, node.asText());
+    /**
+     * The instant at the parser's current value, null when it is null or empty; throws InvalidEventException when
+     * unreadable.
+     */
+    static Instant read(JsonParser parser, String field) throws IOException {
+        return switch (parser.currentToken()) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT -> {
+                long millis = parser.getLongValue();
+                if (millis < 0 || millis > MAX_EPOCH_MILLIS) {
+                    throw invalid(field, Long.toString(millis));
+                }
+                yield Instant.ofEpochMilli(millis);
             }
-            return Instant.ofEpochMilli(millis);
-        }
-        if (!node.isTextual()) {
-            throw invalid(field, node.toString());
-        }
-        String text = node.textValue().trim();
+            case VALUE_STRING -> parse(parser.getText().trim(), field);
+            default -> {
+                parser.skipChildren();
+                throw invalid(field, "a " + parser.currentToken());
+            }
+        };
+    }
+
+    private static Instant parse(String text, String field) {
         if (text.isEmpty()) {
             return null;
         }

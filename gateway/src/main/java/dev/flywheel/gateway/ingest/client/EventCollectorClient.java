@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
 
 import dev.flywheel.gateway.problem.ApiError;
@@ -44,7 +44,7 @@ public class EventCollectorClient {
         IngestSegmentRequest.Builder request = IngestSegmentRequest.newBuilder()
                 .setScope(scope)
                 .setCall(call)
-                .setBody(ByteString.copyFrom(body))
+                .setBody(UnsafeByteOperations.unsafeWrap(body)) // the body is never changed after this
                 .setReceivedAt(Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond())
                         .setNanos(receivedAt.getNano()));
         if (clientIp != null) {

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.flywheel.gateway.auth.service.KeyResolver;
+import dev.flywheel.gateway.config.GatewayConfig;
 import dev.flywheel.gateway.auth.service.RequestAdmission;
 import dev.flywheel.gateway.auth.service.ResolvedKey;
 import dev.flywheel.gateway.cors.CorsFilters;
@@ -30,6 +31,7 @@ import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.ingest.IngestLimits;
 import dev.flywheel.ingest.SegmentParser;
 import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.service.limits.InFlightLimiter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -49,11 +51,14 @@ public class SegmentResource {
     private final KeyResolver resolver;
     private final RequestAdmission admission;
     private final EventCollectorClient collector;
+    private final InFlightLimiter inFlight;
 
-    public SegmentResource(KeyResolver resolver, RequestAdmission admission, EventCollectorClient collector) {
+    public SegmentResource(KeyResolver resolver, RequestAdmission admission, EventCollectorClient collector,
+            GatewayConfig config) {
         this.resolver = resolver;
         this.admission = admission;
         this.collector = collector;
+        this.inFlight = new InFlightLimiter(config.maxIngestBytesInFlight());
     }
 
     public record Accepted(boolean success, int accepted, int duplicates, int rejected) {
@@ -81,7 +86,11 @@ public class SegmentResource {
         String clientIp = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         return authenticate(writeKey, fullCall)
                 .call(key -> admission.admit(key, origin))
-                .flatMap(key -> collector.forward(scope(key), fullCall, json, clientIp, userAgent, receivedAt))
+                // Shed load before holding more bodies than the heap can take while the collector catches up.
+                .flatMap(key -> inFlight.admit(json.length,
+                        () -> collector.forward(scope(key), fullCall, json, clientIp, userAgent, receivedAt),
+                        () -> new ApiException(ApiError.RATE_LIMITED, "event collection is at capacity; retry shortly",
+                                Map.of(HttpHeaders.RETRY_AFTER, "1"), java.util.List.of())))
                 .map(result -> CorsFilters.allowOrigin(Response.ok(new Accepted(true, result.getAccepted(),
                         result.getDuplicates(), result.getRejected())), origin).build());
     }

@@ -25,12 +25,16 @@ public interface IngestConfig {
     @WithDefault("10S")
     Duration keyCacheTtl();
 
+    /** Request bytes being parsed and published at once before new requests are refused as overloaded. */
+    @WithDefault("16777216")
+    long maxInFlightBytes();
+
     /** The Kafka producer's tuning. */
     Producer producer();
 
     interface Producer {
         /** How long the producer waits to fill a batch: throughput against latency. */
-        @WithDefault("5ms")
+        @WithDefault("1ms")
         Duration linger();
 
         /** Largest batch per partition, in bytes. */
@@ -46,7 +50,7 @@ public interface IngestConfig {
         Duration maxBlock();
 
         /** Memory for records not yet sent, in bytes. */
-        @WithDefault("67108864")
+        @WithDefault("33554432")
         long bufferMemory();
 
         /** Compression of record batches. */

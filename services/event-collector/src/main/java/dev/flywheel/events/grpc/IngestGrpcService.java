@@ -1,10 +1,14 @@
 package dev.flywheel.events.grpc;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jboss.logging.Logger;
 
 import dev.flywheel.events.auth.CallerKeyInterceptor;
 import dev.flywheel.events.auth.KeyAuthenticator;
+import dev.flywheel.events.service.AdmissionControl;
 import dev.flywheel.events.service.IngestException;
 import dev.flywheel.events.service.IngestFailure;
 import dev.flywheel.events.service.IngestPipeline;
@@ -19,51 +23,44 @@ import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.IngestBatchRequest;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
-import dev.flywheel.proto.events.v1.IngestService;
+import dev.flywheel.proto.events.v1.IngestServiceGrpc;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** The gRPC edge of ingestion: authenticates direct callers, parses, runs the pipeline, maps failures. */
+/**
+ * The gRPC edge of ingestion: authenticates direct callers, parses, runs the pipeline, maps failures. Written on
+ * grpc-java's observer API rather than the Mutiny stubs because a client stream needs real flow control: the next
+ * batch is read only when the previous one is durable, so a fast client cannot fill the heap.
+ */
 @GrpcService
-public class IngestGrpcService implements IngestService {
+public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
+    private static final Logger LOG = Logger.getLogger(IngestGrpcService.class);
     private static final SegmentParser SEGMENT = new SegmentParser(IngestLimits.SEGMENT);
     private static final TypedEventReader TYPED = new TypedEventReader(IngestLimits.SEGMENT);
 
     private final IngestPipeline pipeline;
     private final KeyAuthenticator authenticator;
+    private final AdmissionControl admission;
 
-    public IngestGrpcService(IngestPipeline pipeline, KeyAuthenticator authenticator) {
+    public IngestGrpcService(IngestPipeline pipeline, KeyAuthenticator authenticator, AdmissionControl admission) {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
+        this.admission = admission;
     }
 
     @Override
-    public Uni<IngestResponse> ingestBatch(IngestBatchRequest request) {
+    public void ingestBatch(IngestBatchRequest request, StreamObserver<IngestResponse> response) {
         String key = CallerKeyInterceptor.CALLER_KEY.get();
-        return authenticator.authenticate(key)
-                .flatMap(caller -> ingestTyped(request, caller, 0))
-                .onFailure().transform(IngestGrpcService::toStatus);
+        answer(authenticator.authenticate(key).flatMap(caller -> ingestTyped(request, caller, 0)), response);
     }
 
     @Override
-    public Uni<IngestResponse> ingestStream(Multi<IngestBatchRequest> requests) {
-        String key = CallerKeyInterceptor.CALLER_KEY.get();
-        AtomicInteger index = new AtomicInteger();
-        return authenticator.authenticate(key)
-                .flatMap(caller -> requests
-                        // One batch at a time: order is kept and memory stays bounded whatever the client sends.
-                        .onItem().transformToUniAndConcatenate(
-                                request -> ingestTyped(request, caller, index.getAndAdd(request.getEventsCount())))
-                        .collect().asList()
-                        .map(IngestPipeline::merge))
-                .onFailure().transform(IngestGrpcService::toStatus);
-    }
-
-    @Override
-    public Uni<IngestResponse> ingestSegment(IngestSegmentRequest request) {
+    public void ingestSegment(IngestSegmentRequest request, StreamObserver<IngestResponse> response) {
         Instant receivedAt = request.hasReceivedAt()
                 ? Instant.ofEpochSecond(request.getReceivedAt().getSeconds(), request.getReceivedAt().getNanos())
                 : Instant.now();
@@ -71,9 +68,89 @@ public class IngestGrpcService implements IngestService {
         EventSource source = importing ? EventSource.EVENT_SOURCE_IMPORT : EventSource.EVENT_SOURCE_REST;
         IngestRequestContext context = new IngestRequestContext(request.getScope(), receivedAt,
                 request.getClientIp(), request.getUserAgent(), source, importing);
-        return Uni.createFrom().item(() -> SEGMENT.parse(request.getBody().toByteArray(), request.getCall(), context))
-                .flatMap(parsed -> pipeline.ingest(parsed, request.getScope(), source, receivedAt))
-                .onFailure().transform(IngestGrpcService::toStatus);
+        answer(admission.admit(request.getBody().size(), () -> Uni.createFrom()
+                .item(() -> SEGMENT.parse(request.getBody().toByteArray(), request.getCall(), context))
+                .flatMap(parsed -> pipeline.ingest(parsed, request.getScope(), source, receivedAt))), response);
+    }
+
+    @Override
+    public StreamObserver<IngestBatchRequest> ingestStream(StreamObserver<IngestResponse> response) {
+        ServerCallStreamObserver<IngestResponse> call = (ServerCallStreamObserver<IngestResponse>) response;
+        call.disableAutoRequest();
+        IngestStream stream = new IngestStream(call);
+        authenticator.authenticate(CallerKeyInterceptor.CALLER_KEY.get()).subscribe().with(stream::start,
+                stream::fail);
+        return stream;
+    }
+
+    /** One client stream: batches are taken one at a time, each only after the previous one is durable. */
+    private final class IngestStream implements StreamObserver<IngestBatchRequest> {
+        private final ServerCallStreamObserver<IngestResponse> call;
+        private final List<IngestResponse> answers = new ArrayList<>();
+        private ResolveKeyResponse caller;
+        private int nextIndex;
+        private boolean busy;
+        private boolean halfClosed;
+        private boolean finished;
+
+        IngestStream(ServerCallStreamObserver<IngestResponse> call) {
+            this.call = call;
+        }
+
+        synchronized void start(ResolveKeyResponse authenticated) {
+            caller = authenticated;
+            call.request(1);
+        }
+
+        @Override
+        public synchronized void onNext(IngestBatchRequest batch) {
+            if (finished) {
+                return;
+            }
+            busy = true;
+            int firstIndex = nextIndex;
+            nextIndex += batch.getEventsCount();
+            ingestTyped(batch, caller, firstIndex).subscribe().with(this::batchDone, this::fail);
+        }
+
+        private synchronized void batchDone(IngestResponse answer) {
+            busy = false;
+            answers.add(answer);
+            if (halfClosed) {
+                finish();
+            } else if (!finished) {
+                call.request(1);
+            }
+        }
+
+        @Override
+        public synchronized void onError(Throwable cancelled) {
+            // The client went away; what was acknowledged stays acknowledged.
+            finished = true;
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            halfClosed = true;
+            if (!busy) {
+                finish();
+            }
+        }
+
+        private void finish() {
+            if (!finished) {
+                finished = true;
+                call.onNext(IngestPipeline.merge(answers));
+                call.onCompleted();
+            }
+        }
+
+        synchronized void fail(Throwable failure) {
+            if (!finished) {
+                finished = true;
+                call.onError(toStatus(failure));
+            }
+        }
     }
 
     private Uni<IngestResponse> ingestTyped(IngestBatchRequest request, ResolveKeyResponse caller, int firstIndex) {
@@ -85,12 +162,20 @@ public class IngestGrpcService implements IngestService {
         EventSource source = request.getHistorical() ? EventSource.EVENT_SOURCE_IMPORT : EventSource.EVENT_SOURCE_GRPC;
         IngestRequestContext context = new IngestRequestContext(caller.getScope(), receivedAt, null, null, source,
                 request.getHistorical());
-        return Uni.createFrom().item(() -> TYPED.read(request.getEventsList(), firstIndex, context))
-                .flatMap(parsed -> pipeline.ingest(parsed, caller.getScope(), source, receivedAt));
+        return admission.admit(request.getSerializedSize(), () -> Uni.createFrom()
+                .item(() -> TYPED.read(request.getEventsList(), firstIndex, context))
+                .flatMap(parsed -> pipeline.ingest(parsed, caller.getScope(), source, receivedAt)));
+    }
+
+    private static void answer(Uni<IngestResponse> result, StreamObserver<IngestResponse> response) {
+        result.subscribe().with(answer -> {
+            response.onNext(answer);
+            response.onCompleted();
+        }, failure -> response.onError(toStatus(failure)));
     }
 
     /** The one mapping from ingest failures to gRPC status codes. */
-    static Throwable toStatus(Throwable failure) {
+    static StatusRuntimeException toStatus(Throwable failure) {
         if (failure instanceof MalformedInputException malformed) {
             return Status.INVALID_ARGUMENT.withDescription(malformed.reason() + ": " + malformed.getMessage())
                     .asRuntimeException();
@@ -105,10 +190,10 @@ public class IngestGrpcService implements IngestService {
             };
             return status.withDescription(ingest.getMessage()).asRuntimeException();
         }
-        if (failure instanceof io.grpc.StatusRuntimeException) {
-            return failure;
+        if (failure instanceof StatusRuntimeException status) {
+            return status;
         }
-        return Status.UNAVAILABLE.withDescription("ingest failed: " + failure.getMessage()).withCause(failure)
-                .asRuntimeException();
+        LOG.warnf("Ingest failed unexpectedly: %s", failure.toString());
+        return Status.UNAVAILABLE.withDescription("ingest failed: " + failure.getMessage()).asRuntimeException();
     }
 }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.flywheel.events.config.IngestConfig;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.service.config.RedisKeyspace;
+import dev.flywheel.service.redis.RedisScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -22,12 +23,12 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class Deduplicator {
 
-    private static final String REMEMBER_ALL = """
+    private static final RedisScript REMEMBER_ALL = new RedisScript("""
             for i, key in ipairs(KEYS) do
               redis.call('SET', key, '1', 'PX', ARGV[1])
             end
             return #KEYS
-            """;
+            """);
 
     private final ReactiveRedisDataSource redis;
     private final RedisKeyspace keyspace;
@@ -45,18 +46,17 @@ public class Deduplicator {
             return Uni.createFrom().item(List.of());
         }
         List<Event> firstInBatch = new ArrayList<>(events.size());
-        Set<String> keys = new HashSet<>();
+        Set<String> seenInBatch = new HashSet<>();
         for (Event event : events) {
-            if (keys.add(key(event))) {
+            if (seenInBatch.add(key(event))) {
                 firstInBatch.add(event);
             }
         }
-        String[] args = new String[firstInBatch.size() + 1];
-        args[0] = "MGET";
-        for (int i = 0; i < firstInBatch.size(); i++) {
-            args[i + 1] = key(firstInBatch.get(i));
+        String[] keys = new String[firstInBatch.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key(firstInBatch.get(i));
         }
-        return redis.execute(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)).map(seen -> {
+        return redis.execute("MGET", keys).map(seen -> {
             List<Event> fresh = new ArrayList<>(firstInBatch.size());
             for (int i = 0; i < firstInBatch.size(); i++) {
                 Response mark = seen.get(i);
@@ -73,14 +73,11 @@ public class Deduplicator {
         if (accepted.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String[] args = new String[accepted.size() + 3];
-        args[0] = REMEMBER_ALL;
-        args[1] = Integer.toString(accepted.size());
-        for (int i = 0; i < accepted.size(); i++) {
-            args[i + 2] = key(accepted.get(i));
+        String[] keys = new String[accepted.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key(accepted.get(i));
         }
-        args[args.length - 1] = Long.toString(config.dedupeTtl().toMillis());
-        return redis.execute("EVAL", args).replaceWithVoid();
+        return REMEMBER_ALL.run(redis, keys, Long.toString(config.dedupeTtl().toMillis())).replaceWithVoid();
     }
 
     private String key(Event event) {

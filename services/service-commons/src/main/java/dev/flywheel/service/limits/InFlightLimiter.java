@@ -1,0 +1,37 @@
+package dev.flywheel.service.limits;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Load shedding by bytes in flight: work that would push the total past the bound is refused at once (the caller
+ * answers 429/RESOURCE_EXHAUSTED) instead of queueing until the heap runs out. One request alone is always
+ * admitted, so a large but valid request cannot be refused forever.
+ */
+public final class InFlightLimiter {
+
+    private final AtomicLong inFlight = new AtomicLong();
+    private final long maxBytes;
+
+    public InFlightLimiter(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Runs {@code work} if {@code bytes} more fit, releasing them when it ends however it ends; else {@code refusal}.
+     */
+    public <T> Uni<T> admit(long bytes, Supplier<Uni<T>> work, Supplier<? extends Throwable> refusal) {
+        long now = inFlight.addAndGet(bytes);
+        if (now > maxBytes && now != bytes) {
+            inFlight.addAndGet(-bytes);
+            return Uni.createFrom().failure(refusal.get());
+        }
+        return Uni.createFrom().<T>deferred(() -> work.get()).onTermination().invoke(() -> inFlight.addAndGet(-bytes));
+    }
+
+    public long inFlightBytes() {
+        return inFlight.get();
+    }
+}
