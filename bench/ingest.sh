@@ -24,9 +24,20 @@ GRPC=(grpc --target "$FLYWHEEL_EVENT_COLLECTOR_URL" --key "$FLYWHEEL_DEMO_PRODUC
 echo "== warm-up (JIT), not measured"
 load "${HTTP[@]}" --batch 100 --concurrency 16 --duration 30 --warmup 0 >/dev/null
 load "${GRPC[@]}" --batch 100 --concurrency 2 --duration 10 --warmup 0 >/dev/null
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
+fi
 echo "== maximum throughput, closed loop"
+if command -v wrk >/dev/null 2>&1; then
+  # wrk (C + LuaJIT) leaves more of the 2 cores to the platform than a JVM client does.
+  echo "-- wrk, batches of 100, 16 connections"
+  WRITE_KEY=$FLYWHEEL_DEMO_PRODUCTION_CLIENT_KEY BATCH=100 wrk -t1 -c16 -d"${SECONDS_RUN}s" \
+    -s "$ROOT/bench/ingest-batch.lua" "$FLYWHEEL_GATEWAY_URL" | tail -2
+  echo "-- wrk, single events, 16 connections"
+  WRITE_KEY=$FLYWHEEL_DEMO_PRODUCTION_CLIENT_KEY BATCH=1 wrk -t1 -c16 -d"${SECONDS_RUN}s" \
+    -s "$ROOT/bench/ingest-batch.lua" "$FLYWHEEL_GATEWAY_URL" | tail -2
+fi
 load "${HTTP[@]}" --batch 100 --concurrency 16 --duration "$SECONDS_RUN" --warmup 5
-load "${HTTP[@]}" --batch 1 --concurrency 16 --duration "$SECONDS_RUN" --warmup 5
 load "${GRPC[@]}" --batch 100 --concurrency 4 --duration "$SECONDS_RUN" --warmup 5
 echo "== latency at a fixed rate, open loop"
 load "${HTTP[@]}" --batch 100 --rate 300 --duration "$SECONDS_RUN" --warmup 5

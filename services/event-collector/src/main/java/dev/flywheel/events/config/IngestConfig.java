@@ -9,8 +9,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "flywheel.ingest")
 public interface IngestConfig {
 
-    /** How long an accepted (project, messageId) is remembered to drop client retries of it. */
-    @WithDefault("15M")
+    /**
+     * How long an accepted (project, messageId) is remembered to drop client retries of it. Clients retry within
+     * minutes; longer windows cost Redis memory (about 80 bytes per event) and the event store's unique constraint
+     * catches anything later.
+     */
+    @WithDefault("5M")
     Duration dedupeTtl();
 
     /** How long a batch may wait for Kafka's acknowledgement before the caller is told to retry. */

@@ -1,6 +1,11 @@
 package dev.flywheel.events.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,13 +36,13 @@ public class Deduplicator {
             """);
 
     private final ReactiveRedisDataSource redis;
-    private final RedisKeyspace keyspace;
+    private final String seenPrefix;
     private final IngestConfig config;
 
     public Deduplicator(ReactiveRedisDataSource redis, RedisKeyspace keyspace, IngestConfig config) {
         this.redis = redis;
-        this.keyspace = keyspace;
         this.config = config;
+        this.seenPrefix = keyspace.key("ingest", "seen", "");
     }
 
     /** The events never seen before, in order; repeats inside the batch count as duplicates too. */
@@ -80,7 +85,25 @@ public class Deduplicator {
         return REMEMBER_ALL.run(redis, keys, Long.toString(config.dedupeTtl().toMillis())).replaceWithVoid();
     }
 
+    /**
+     * A compact key: 96 bits of SHA-256 over (project, messageId). At tens of thousands of events a second the keys
+     * are most of Redis's memory, and a short fixed-size key halves it; 2^-96 collisions never happen in practice.
+     */
     private String key(Event event) {
-        return keyspace.key("ingest", "seen", event.getScope().getProjectId(), event.getMessageId());
+        MessageDigest sha256 = SHA256.get();
+        sha256.update(event.getScope().getProjectId().getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) 0);
+        sha256.update(event.getMessageId().getBytes(StandardCharsets.UTF_8));
+        byte[] digest = sha256.digest();
+        return seenPrefix + BASE64.encodeToString(Arrays.copyOf(digest, 12));
     }
+
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    });
 }
