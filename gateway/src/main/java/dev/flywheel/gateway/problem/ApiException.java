@@ -46,6 +46,11 @@ public class ApiException extends RuntimeException {
                 List.of(new Problem.FieldError(field, message)));
     }
 
+    /** A transient refusal (429/503) telling the client when to come back. */
+    public static ApiException retryLater(ApiError error, String detail, long seconds) {
+        return new ApiException(error, detail, Map.of("Retry-After", Long.toString(seconds)), List.of());
+    }
+
     public static ApiException conflict(String detail) {
         return new ApiException(ApiError.CONFLICT, detail);
     }

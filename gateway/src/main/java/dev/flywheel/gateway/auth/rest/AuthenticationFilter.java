@@ -1,7 +1,5 @@
 package dev.flywheel.gateway.auth.rest;
 
-import java.util.Map;
-
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -71,8 +69,8 @@ public class AuthenticationFilter {
         }).onFailure(failure -> !(failure instanceof ApiException)).recoverWithItem(failure -> {
             // Neither Redis nor PostgreSQL could tell who this is: a transient failure, so 503 (clients retry).
             LOG.warnf("Key resolution failed: %s", failure.getMessage());
-            return Problem.response(ApiError.UNAVAILABLE, "Could not check the API key; retry shortly", path,
-                    Map.of(HttpHeaders.RETRY_AFTER, "1"), java.util.List.of());
+            return Problem.response(ApiException.retryLater(ApiError.UNAVAILABLE,
+                    "Could not check the API key; retry shortly", 1), path);
         });
     }
 

@@ -19,10 +19,6 @@ public class CallerContext {
         return caller;
     }
 
-    public Caller callerOrNull() {
-        return caller;
-    }
-
     public void authenticate(Caller authenticated) {
         this.caller = authenticated;
     }

@@ -1,10 +1,6 @@
 package dev.flywheel.gateway.auth.service;
 
-import java.util.List;
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.logging.Logger;
 
@@ -41,10 +37,9 @@ public class RequestAdmission {
                 })
                 .flatMap(decision -> decision == null || decision.allowed()
                         ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(new ApiException(ApiError.RATE_LIMITED,
+                        : Uni.createFrom().failure(ApiException.retryLater(ApiError.RATE_LIMITED,
                                 "Limit is " + key.rateLimitPerSecond() + " requests/s with bursts of "
                                         + key.rateLimitBurst(),
-                                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds())),
-                                List.of())));
+                                decision.retryAfterSeconds())));
     }
 }

@@ -2,12 +2,9 @@ package dev.flywheel.gateway.ingest.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
 
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
@@ -66,13 +63,11 @@ public class EventCollectorClient {
         String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> new ApiException(ApiError.MALFORMED_REQUEST, detail);
-            case RESOURCE_EXHAUSTED -> new ApiException(ApiError.RATE_LIMITED, detail,
-                    Map.of(HttpHeaders.RETRY_AFTER, "1"), List.of());
+            case RESOURCE_EXHAUSTED -> ApiException.retryLater(ApiError.RATE_LIMITED, detail, 1);
             case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, detail);
             case PERMISSION_DENIED -> new ApiException(ApiError.FORBIDDEN, detail);
             // Everything else is transient from the client's point of view: never a 500 that hides a retry.
-            default -> new ApiException(ApiError.UNAVAILABLE, "event collection is unavailable: " + detail,
-                    Map.of(HttpHeaders.RETRY_AFTER, "5"), List.of());
+            default -> ApiException.retryLater(ApiError.UNAVAILABLE, "event collection is unavailable: " + detail, 5);
         };
     }
 }

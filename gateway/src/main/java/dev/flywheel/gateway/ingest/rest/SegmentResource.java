@@ -89,8 +89,8 @@ public class SegmentResource {
                 // Shed load before holding more bodies than the heap can take while the collector catches up.
                 .flatMap(key -> inFlight.admit(json.length,
                         () -> collector.forward(scope(key), fullCall, json, clientIp, userAgent, receivedAt),
-                        () -> new ApiException(ApiError.RATE_LIMITED, "event collection is at capacity; retry shortly",
-                                Map.of(HttpHeaders.RETRY_AFTER, "1"), java.util.List.of())))
+                        () -> ApiException.retryLater(ApiError.RATE_LIMITED,
+                                "event collection is at capacity; retry shortly", 1)))
                 .map(result -> CorsFilters.allowOrigin(Response.ok(new Accepted(true, result.getAccepted(),
                         result.getDuplicates(), result.getRejected())), origin).build());
     }

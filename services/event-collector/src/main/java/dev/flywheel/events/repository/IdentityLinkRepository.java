@@ -47,13 +47,4 @@ public class IdentityLinkRepository {
         }
         return pool.preparedQuery(INSERT).executeBatch(links).replaceWithVoid();
     }
-
-    /** The user an anonymous or previous id is linked to, or null. */
-    public Uni<String> userOf(String projectId, String fromId) {
-        return pool
-                .preparedQuery(
-                        "SELECT user_id FROM event_collector.identity_link WHERE project_id = $1 AND from_id = $2")
-                .execute(Tuple.of(projectId, fromId))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null);
-    }
 }

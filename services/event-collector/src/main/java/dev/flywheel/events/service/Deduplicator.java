@@ -45,44 +45,46 @@ public class Deduplicator {
         this.seenPrefix = keyspace.key("ingest", "seen", "");
     }
 
+    /** New events and their dedupe keys (computed once: each is a SHA-256), to remember after Kafka's ack. */
+    public record Unseen(List<Event> events, List<String> keys) {
+    }
+
     /** The events never seen before, in order; repeats inside the batch count as duplicates too. */
-    public Uni<List<Event>> unseen(List<Event> events) {
+    public Uni<Unseen> unseen(List<Event> events) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(new Unseen(List.of(), List.of()));
         }
         List<Event> firstInBatch = new ArrayList<>(events.size());
+        List<String> keys = new ArrayList<>(events.size());
         Set<String> seenInBatch = new HashSet<>();
         for (Event event : events) {
-            if (seenInBatch.add(key(event))) {
+            String key = key(event);
+            if (seenInBatch.add(key)) {
                 firstInBatch.add(event);
+                keys.add(key);
             }
         }
-        String[] keys = new String[firstInBatch.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = key(firstInBatch.get(i));
-        }
-        return redis.execute("MGET", keys).map(seen -> {
+        return redis.execute("MGET", keys.toArray(String[]::new)).map(seen -> {
             List<Event> fresh = new ArrayList<>(firstInBatch.size());
+            List<String> freshKeys = new ArrayList<>(firstInBatch.size());
             for (int i = 0; i < firstInBatch.size(); i++) {
                 Response mark = seen.get(i);
                 if (mark == null) {
                     fresh.add(firstInBatch.get(i));
+                    freshKeys.add(keys.get(i));
                 }
             }
-            return fresh;
+            return new Unseen(fresh, freshKeys);
         });
     }
 
     /** Remembers accepted events; call after Kafka acknowledged them. */
-    public Uni<Void> remember(List<Event> accepted) {
-        if (accepted.isEmpty()) {
+    public Uni<Void> remember(Unseen accepted) {
+        if (accepted.keys().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String[] keys = new String[accepted.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = key(accepted.get(i));
-        }
-        return REMEMBER_ALL.run(redis, keys, Long.toString(config.dedupeTtl().toMillis())).replaceWithVoid();
+        return REMEMBER_ALL.run(redis, accepted.keys().toArray(String[]::new),
+                Long.toString(config.dedupeTtl().toMillis())).replaceWithVoid();
     }
 
     /**

@@ -54,22 +54,22 @@ public class IngestPipeline {
     public Uni<IngestResponse> ingest(ParsedBatch batch, Scope scope, EventSource source, Instant receivedAt) {
         return deduplicator.unseen(batch.events())
                 .onFailure().transform(e -> unavailable("dedupe store", e))
-                .flatMap(fresh -> Uni.combine().all()
-                        .unis(publisher.publish(fresh),
+                .flatMap(unseen -> Uni.combine().all()
+                        .unis(publisher.publish(unseen.events()),
                                 publisher.deadLetter(batch.rejections(), scope, source, receivedAt))
                         .discardItems()
                         .ifNoItem().after(config.publishTimeout()).fail()
                         .onFailure().transform(e -> unavailable("Kafka", e))
-                        .call(() -> deduplicator.remember(fresh).onFailure().recoverWithItem(e -> {
+                        .call(() -> deduplicator.remember(unseen).onFailure().recoverWithItem(e -> {
                             LOG.warnf("Could not remember accepted events for dedupe: %s", e.getMessage());
                             return null;
                         }))
-                        .call(() -> identities.recordLinks(fresh).onFailure().recoverWithItem(e -> {
+                        .call(() -> identities.recordLinks(unseen.events()).onFailure().recoverWithItem(e -> {
                             metrics.counter("flywheel.ingest.identity.failures").increment();
                             LOG.warnf("Could not record identity links: %s", e.getMessage());
                             return null;
                         }))
-                        .map(ignored -> answer(batch, fresh.size())));
+                        .map(ignored -> answer(batch, unseen.events().size())));
     }
 
     private IngestResponse answer(ParsedBatch batch, int fresh) {
