@@ -1,0 +1,234 @@
+package dev.flywheel.flags;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.flywheel.targeting.InvalidRuleException;
+import dev.flywheel.targeting.JsValues;
+import dev.flywheel.targeting.JsonLogic;
+import dev.flywheel.targeting.Rule;
+
+/**
+ * The flags of one environment, compiled for evaluation: immutable, shared by every request until the next change
+ * replaces it. Resolution follows flagd 0.16: reasons STATIC, TARGETING_MATCH, DEFAULT, DISABLED, and the error codes
+ * of {@link ErrorCode}.
+ */
+public final class FlagSet {
+
+    private static final String REF = "$ref";
+
+    private final Map<String, CompiledFlag> flags;
+    private final Map<String, Object> metadata;
+    private final List<String> warnings;
+
+    private record CompiledFlag(String key, boolean enabled, Map<String, Object> variants, String defaultVariant,
+            Rule targeting, String targetingError, String kind, Map<String, Object> metadata) {
+    }
+
+    private FlagSet(Map<String, CompiledFlag> flags, Map<String, Object> metadata, List<String> warnings) {
+        this.flags = flags;
+        this.metadata = metadata;
+        this.warnings = warnings;
+    }
+
+    public static FlagSet empty() {
+        return new FlagSet(Map.of(), Map.of(), List.of());
+    }
+
+    /**
+     * Compiles a validated document. Targeting that does not compile (an unknown operator, a {@code $ref} to a
+     * missing evaluator) does not reject the document, as in flagd: that flag answers PARSE_ERROR, and a warning
+     * says why.
+     */
+    public static FlagSet compile(FlagDocument document) {
+        Map<String, CompiledFlag> flags = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        document.flags().forEach((key, definition) -> {
+            CompiledFlag flag = compileFlag(key, definition, document.evaluators(), document.metadata());
+            if (flag.targetingError() != null) {
+                warnings.add("/flags/" + key + "/targeting: " + flag.targetingError());
+            }
+            flags.put(key, flag);
+        });
+        return new FlagSet(Collections.unmodifiableMap(flags), document.metadata(), List.copyOf(warnings));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompiledFlag compileFlag(String key, Map<String, Object> definition,
+            Map<String, Object> evaluators, Map<String, Object> setMetadata) {
+        Map<String, Object> variants = (Map<String, Object>) definition.get("variants");
+        Object targeting = definition.get("targeting");
+        Rule rule = null;
+        String error = null;
+        if (targeting instanceof Map<?, ?> logic && !logic.isEmpty()) {
+            try {
+                rule = JsonLogic.compile(substituteReferences(logic, evaluators));
+            } catch (InvalidRuleException e) {
+                error = e.getMessage().contains("'" + REF + "'")
+                        ? "a $ref names an evaluator that is not defined"
+                        : e.getMessage();
+            }
+        }
+        // response metadata: the flag set's, overlaid by the flag's own
+        Map<String, Object> metadata = setMetadata;
+        if (definition.get("metadata") instanceof Map<?, ?> own && !own.isEmpty()) {
+            metadata = new LinkedHashMap<>(setMetadata);
+            metadata.putAll((Map<String, Object>) own);
+            metadata = Collections.unmodifiableMap(metadata);
+        }
+        return new CompiledFlag(key, "ENABLED".equals(definition.get("state")), variants,
+                (String) definition.get("defaultVariant"), rule, error,
+                FlagDocument.kindOf(variants.values().iterator().next()), metadata);
+    }
+
+    /**
+     * Replaces {@code {"$ref": "name"}} by the named shared evaluator; references inside evaluators stay as they are.
+     */
+    private static Object substituteReferences(Object logic, Map<String, Object> evaluators) {
+        if (logic instanceof Map<?, ?> map) {
+            if (map.size() == 1 && map.get(REF) instanceof String name) {
+                Object evaluator = evaluators.get(name.strip());
+                return evaluator != null ? evaluator : map;
+            }
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, substituteReferences(v, evaluators)));
+            return copy;
+        }
+        if (logic instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object item : list) {
+                copy.add(substituteReferences(item, evaluators));
+            }
+            return copy;
+        }
+        return logic;
+    }
+
+    public boolean contains(String key) {
+        return flags.containsKey(key);
+    }
+
+    public int size() {
+        return flags.size();
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Resolves one flag for a typed request; {@code nowSeconds} becomes {@code $flagd.timestamp}. */
+    public Resolution resolve(String key, FlagType type, Map<String, Object> context, long nowSeconds) {
+        CompiledFlag flag = flags.get(key);
+        if (flag == null) {
+            return Resolution.failed(key, ErrorCode.FLAG_NOT_FOUND, "Flag not found", metadata);
+        }
+        String invalid = invalidContext(context);
+        if (invalid != null) {
+            return Resolution.failed(key, ErrorCode.INVALID_CONTEXT, invalid, metadataOf(flag));
+        }
+        return resolve(flag, type, flag.targeting() == null ? null : evaluationData(context), nowSeconds);
+    }
+
+    /** Resolves every flag for bulk evaluation, in definition order. Disabled flags answer DISABLED without a value. */
+    public List<Resolution> resolveAll(Map<String, Object> context, long nowSeconds) {
+        String invalid = invalidContext(context);
+        List<Resolution> resolutions = new ArrayList<>(flags.size());
+        if (invalid != null) {
+            for (CompiledFlag flag : flags.values()) {
+                resolutions.add(Resolution.failed(flag.key(), ErrorCode.INVALID_CONTEXT, invalid, metadataOf(flag)));
+            }
+            return resolutions;
+        }
+        Map<String, Object> data = evaluationData(context);
+        for (CompiledFlag flag : flags.values()) {
+            resolutions.add(resolve(flag, FlagType.ANY, data, nowSeconds));
+        }
+        return resolutions;
+    }
+
+    private static String invalidContext(Map<String, Object> context) {
+        Object targetingKey = context.get("targetingKey");
+        if (targetingKey != null && !(targetingKey instanceof String)) {
+            return "targetingKey must be a string";
+        }
+        return null;
+    }
+
+    private static Map<String, Object> evaluationData(Map<String, Object> context) {
+        // a copy, because $flagd (which overrides anything the caller sent under that name) changes per flag
+        Map<String, Object> data = new HashMap<>(context.size() + 2);
+        data.putAll(context);
+        return data;
+    }
+
+    private Resolution resolve(CompiledFlag flag, FlagType type, Map<String, Object> data, long nowSeconds) {
+        Map<String, Object> metadata = metadataOf(flag);
+        if (!flag.enabled()) {
+            return new Resolution(flag.key(), null, null, Reason.DISABLED, null, null, metadata);
+        }
+        String variant;
+        String reason;
+        if (flag.targetingError() != null) {
+            return Resolution.failed(flag.key(), ErrorCode.PARSE_ERROR, flag.targetingError(), metadata);
+        }
+        if (flag.targeting() == null) {
+            variant = flag.defaultVariant();
+            reason = variant == null ? Reason.DEFAULT : Reason.STATIC;
+        } else {
+            Map<String, Object> flagd = new HashMap<>(4);
+            flagd.put("flagKey", flag.key());
+            flagd.put("timestamp", nowSeconds);
+            data.put("$flagd", flagd);
+            Object result;
+            try {
+                result = flag.targeting().evaluate(data);
+            } catch (RuntimeException e) {
+                return Resolution.failed(flag.key(), ErrorCode.GENERAL, "targeting failed: " + e, metadata);
+            }
+            if (result == null) {
+                variant = flag.defaultVariant();
+                reason = Reason.DEFAULT;
+            } else if (result instanceof String || result instanceof Boolean || result instanceof Number) {
+                variant = JsValues.toJsString(result);
+                reason = Reason.TARGETING_MATCH;
+                if (!flag.variants().containsKey(variant)) {
+                    return Resolution.failed(flag.key(), ErrorCode.GENERAL,
+                            "targeting chose variant '" + variant + "', which the flag does not have", metadata);
+                }
+            } else {
+                return Resolution.failed(flag.key(), ErrorCode.GENERAL,
+                        "targeting must return a variant name, not " + FlagDocument.write(result), metadata);
+            }
+        }
+        if (variant == null) {
+            return new Resolution(flag.key(), null, null, reason, null, null, metadata);
+        }
+        Object value = flag.variants().get(variant);
+        if (!matches(type, flag.kind())) {
+            return Resolution.failed(flag.key(), ErrorCode.TYPE_MISMATCH, "Type mismatch error", metadata);
+        }
+        return new Resolution(flag.key(), value, variant, reason, null, null, metadata);
+    }
+
+    private static boolean matches(FlagType type, String kind) {
+        return switch (type) {
+            case ANY -> true;
+            case BOOLEAN -> kind.equals("boolean");
+            case STRING -> kind.equals("string");
+            case INTEGER, FLOAT -> kind.equals("number");
+            case OBJECT -> kind.equals("object");
+        };
+    }
+
+    private static Map<String, Object> metadataOf(CompiledFlag flag) {
+        return flag.metadata();
+    }
+}
