@@ -121,6 +121,15 @@ public final class FlagDocument {
         return asStringMap(tree);
     }
 
+    /** Reads a JSON object (stored evaluators, metadata or a definition) without validating it as a flag part. */
+    public static Map<String, Object> readObject(String json) throws FlagDocumentException {
+        Object tree = read(json, "");
+        if (!(tree instanceof Map)) {
+            throw new FlagDocumentException(List.of("/: expected a JSON object"));
+        }
+        return asStringMap(tree);
+    }
+
     private static Object read(String json, String pointer) throws FlagDocumentException {
         if (json == null || json.isBlank()) {
             throw new FlagDocumentException(List.of((pointer.isEmpty() ? "/" : pointer) + ": empty document"));

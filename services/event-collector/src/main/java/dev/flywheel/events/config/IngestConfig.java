@@ -25,10 +25,6 @@ public interface IngestConfig {
     @WithDefault("12")
     int eventsTopicPartitions();
 
-    /** How long a resolved API key of a direct gRPC caller is trusted before asking the gateway again. */
-    @WithDefault("10S")
-    Duration keyCacheTtl();
-
     /** Request bytes being parsed and published at once before new requests are refused as overloaded. */
     @WithDefault("16777216")
     long maxInFlightBytes();

@@ -2,12 +2,12 @@ package dev.flywheel.events.grpc;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
-import dev.flywheel.events.auth.CallerKeyInterceptor;
-import dev.flywheel.events.auth.KeyAuthenticator;
 import dev.flywheel.events.service.AdmissionControl;
 import dev.flywheel.events.service.IngestException;
 import dev.flywheel.events.service.IngestFailure;
@@ -19,6 +19,7 @@ import dev.flywheel.ingest.SegmentParser;
 import dev.flywheel.ingest.TypedEventReader;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.IngestBatchRequest;
 import dev.flywheel.proto.events.v1.IngestResponse;
@@ -42,6 +43,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     private static final Logger LOG = Logger.getLogger(IngestGrpcService.class);
     private static final SegmentParser SEGMENT = new SegmentParser(IngestLimits.SEGMENT);
     private static final TypedEventReader TYPED = new TypedEventReader(IngestLimits.SEGMENT);
+    private static final Set<KeyKind> INGEST_KEYS = EnumSet.of(KeyKind.KEY_KIND_CLIENT, KeyKind.KEY_KIND_SERVER);
 
     private final IngestPipeline pipeline;
     private final KeyAuthenticator authenticator;
@@ -55,8 +57,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void ingestBatch(IngestBatchRequest request, StreamObserver<IngestResponse> response) {
-        String key = CallerKeyInterceptor.CALLER_KEY.get();
-        answer(authenticator.authenticate(key).flatMap(caller -> ingestTyped(request, caller, 0)), response);
+        answer(authenticateCaller().flatMap(caller -> ingestTyped(request, caller, 0)), response);
     }
 
     @Override
@@ -78,8 +79,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         ServerCallStreamObserver<IngestResponse> call = (ServerCallStreamObserver<IngestResponse>) response;
         call.disableAutoRequest();
         IngestStream stream = new IngestStream(call);
-        authenticator.authenticate(CallerKeyInterceptor.CALLER_KEY.get()).subscribe().with(stream::start,
-                stream::fail);
+        authenticateCaller().subscribe().with(stream::start, stream::fail);
         return stream;
     }
 
@@ -151,6 +151,10 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
                 call.onError(toStatus(failure));
             }
         }
+    }
+
+    private Uni<ResolveKeyResponse> authenticateCaller() {
+        return authenticator.authenticateCaller(INGEST_KEYS, "send events");
     }
 
     private Uni<IngestResponse> ingestTyped(IngestBatchRequest request, ResolveKeyResponse caller, int firstIndex) {

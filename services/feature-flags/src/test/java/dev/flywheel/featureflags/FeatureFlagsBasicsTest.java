@@ -1,4 +1,4 @@
-package dev.flywheel.flags;
+package dev.flywheel.featureflags;
 
 import dev.flywheel.testsupport.ServiceBasicsContract;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,0 +1,65 @@
+package dev.flywheel.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+import dev.flywheel.proto.auth.v1.AuthServiceGrpc;
+import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
+import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.Scope;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Stands in for the gateway's AuthService in a single service's tests: the same gRPC contract, answering for the
+ * fixed {@link TestKeys}. The real gateway answers in the end-to-end tests.
+ */
+public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager {
+
+    private Server server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addService(new Directory()).build().start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the test key directory", e);
+        }
+        String port = Integer.toString(server.getPort());
+        // in test mode Quarkus points gRPC clients at test-port, so both are set
+        return Map.of("quarkus.grpc.clients.gateway-auth.host", "127.0.0.1",
+                "quarkus.grpc.clients.gateway-auth.port", port,
+                "quarkus.grpc.clients.gateway-auth.test-port", port);
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.shutdownNow();
+        }
+    }
+
+    private static final class Directory extends AuthServiceGrpc.AuthServiceImplBase {
+        @Override
+        public void resolveKey(ResolveKeyRequest request, StreamObserver<ResolveKeyResponse> response) {
+            for (TestKeys key : TestKeys.values()) {
+                if (key.key.equals(request.getKey())) {
+                    response.onNext(ResolveKeyResponse.newBuilder().setKeyId(key.name().toLowerCase())
+                            .setKind(key.kind)
+                            .setScope(Scope.newBuilder().setOrganisationId("organisation")
+                                    .setProjectId(key.projectId).setEnvironmentId(key.environment)
+                                    .setEnvironment(key.environment))
+                            .build());
+                    response.onCompleted();
+                    return;
+                }
+            }
+            response.onError(Status.UNAUTHENTICATED.withDescription("unknown key").asRuntimeException());
+        }
+    }
+}

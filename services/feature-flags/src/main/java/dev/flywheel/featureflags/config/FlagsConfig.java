@@ -1,0 +1,23 @@
+package dev.flywheel.featureflags.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The feature-flags service's own settings. */
+@ConfigMapping(prefix = "flywheel.flags")
+public interface FlagsConfig {
+
+    /** How often open EventStreams get a keep_alive (flagd sends one about every 20 seconds). */
+    @WithDefault("20S")
+    Duration keepAliveInterval();
+
+    /** How often every cached environment is compared with the database, in case a change notification was lost. */
+    @WithDefault("30S")
+    Duration resyncInterval();
+
+    /** Largest flag document (bytes of JSON) an import accepts. */
+    @WithDefault("4194304")
+    int maxDocumentBytes();
+}

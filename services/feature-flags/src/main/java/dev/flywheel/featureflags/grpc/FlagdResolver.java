@@ -1,0 +1,110 @@
+package dev.flywheel.featureflags.grpc;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.featureflags.service.FlagChangeStreams;
+import dev.flywheel.featureflags.service.FlagChanges;
+import dev.flywheel.featureflags.service.FlagSnapshots;
+import dev.flywheel.featureflags.service.FlagSnapshots.Snapshot;
+import dev.flywheel.flags.ErrorCode;
+import dev.flywheel.flags.FlagType;
+import dev.flywheel.flags.Resolution;
+import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.auth.KeyAuthenticator;
+import com.google.protobuf.Struct;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What both flagd protocol versions share: the caller's server key selects the environment (ADR 0003), the
+ * environment's snapshot answers, and engine error codes become the gRPC statuses flagd's providers expect.
+ */
+@ApplicationScoped
+public class FlagdResolver {
+
+    private static final Set<KeyKind> EVALUATION_KEYS = EnumSet.of(KeyKind.KEY_KIND_SERVER);
+
+    private final KeyAuthenticator authenticator;
+    private final FlagSnapshots snapshots;
+    private final FlagChangeStreams streams;
+    private final Clock clock = Clock.systemUTC();
+
+    public FlagdResolver(KeyAuthenticator authenticator, FlagSnapshots snapshots, FlagChangeStreams streams) {
+        this.authenticator = authenticator;
+        this.snapshots = snapshots;
+        this.streams = streams;
+    }
+
+    public Uni<Snapshot> callerSnapshot() {
+        return authenticator.authenticateCaller(EVALUATION_KEYS, "evaluate flags over the flagd protocol")
+                .flatMap(this::snapshotOf);
+    }
+
+    private Uni<Snapshot> snapshotOf(ResolveKeyResponse key) {
+        return snapshots.get(key.getScope().getProjectId(), key.getScope().getEnvironment());
+    }
+
+    public Uni<Resolution> resolve(String flagKey, FlagType type, Struct context) {
+        return callerSnapshot().map(snapshot -> snapshot.flags().resolve(flagKey, type, ProtoValues.toMap(context),
+                nowSeconds()));
+    }
+
+    public Multi<FlagChanges> changes() {
+        return authenticator.authenticateCaller(EVALUATION_KEYS, "watch flags over the flagd protocol")
+                .onItem().transformToMulti(key -> streams.subscribe(key.getScope().getProjectId(),
+                        key.getScope().getEnvironment()));
+    }
+
+    public long nowSeconds() {
+        return clock.millis() / 1000;
+    }
+
+    /** Throws the flagd status of a failed resolution. */
+    public static void throwIfFailed(Resolution resolution) {
+        if (resolution.failed()) {
+            throw toStatus(resolution.error(), resolution.errorMessage());
+        }
+    }
+
+    public static StatusRuntimeException toStatus(ErrorCode error, String message) {
+        Status status = switch (error) {
+            case FLAG_NOT_FOUND -> Status.NOT_FOUND;
+            case TYPE_MISMATCH, INVALID_CONTEXT, TARGETING_KEY_MISSING -> Status.INVALID_ARGUMENT;
+            case PARSE_ERROR -> Status.DATA_LOSS;
+            case GENERAL -> Status.UNKNOWN;
+        };
+        return status.withDescription(message).asRuntimeException();
+    }
+
+    public static Struct metadata(Resolution resolution) {
+        return ProtoValues.toStruct(resolution.metadata());
+    }
+
+    public static Struct changeData(FlagChanges changes) {
+        if (changes.kind() != FlagChanges.Kind.CHANGED) {
+            return Struct.getDefaultInstance();
+        }
+        Struct.Builder flags = Struct.newBuilder();
+        changes.flags().forEach((key, type) -> flags.putFields(key,
+                ProtoValues.toValue(Map.of("type", type))));
+        return Struct.newBuilder().putFields("flags",
+                com.google.protobuf.Value.newBuilder().setStructValue(flags).build()).build();
+    }
+
+    public static String eventType(FlagChanges changes) {
+        return switch (changes.kind()) {
+            case READY -> "provider_ready";
+            case KEEP_ALIVE -> "keep_alive";
+            case CHANGED -> "configuration_change";
+            case SHUTDOWN -> "provider_shutdown";
+        };
+    }
+}

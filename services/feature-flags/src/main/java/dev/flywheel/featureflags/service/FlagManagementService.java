@@ -1,0 +1,327 @@
+package dev.flywheel.featureflags.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.featureflags.repository.FlagAuditEntity;
+import dev.flywheel.featureflags.repository.FlagAuditRepository;
+import dev.flywheel.featureflags.repository.FlagEntity;
+import dev.flywheel.featureflags.repository.FlagEnvironmentEntity;
+import dev.flywheel.featureflags.repository.FlagEnvironmentRepository;
+import dev.flywheel.featureflags.repository.FlagRepository;
+import dev.flywheel.flags.FlagDocument;
+import dev.flywheel.flags.FlagDocumentException;
+import dev.flywheel.flags.FlagSet;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Flag management for one environment at a time. Every change is validated as a whole, serialised per environment
+ * (the environment row is locked), bumps the environment's version, is audited with who/when/before/after, and
+ * notifies every replica when it commits.
+ */
+@ApplicationScoped
+public class FlagManagementService {
+
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** PutFlag's expected_version meaning "create only". */
+    public static final long CREATE_ONLY = -1;
+
+    private final FlagEnvironmentRepository environments;
+    private final FlagRepository flags;
+    private final FlagAuditRepository audit;
+
+    public FlagManagementService(FlagEnvironmentRepository environments, FlagRepository flags,
+            FlagAuditRepository audit) {
+        this.environments = environments;
+        this.flags = flags;
+        this.audit = audit;
+    }
+
+    public record FlagList(List<FlagEntity> flags, long environmentVersion) {
+    }
+
+    public record PutResult(FlagEntity flag, boolean created, List<String> warnings) {
+    }
+
+    public record ImportResult(List<String> created, List<String> updated, List<String> deleted,
+            List<String> unchanged, List<String> warnings, long environmentVersion) {
+    }
+
+    public record Export(String documentJson, long environmentVersion) {
+    }
+
+    @WithSession
+    public Uni<FlagList> list(String projectId, String environment) {
+        checkEnvironment(environment);
+        return environments.findByName(projectId, environment).flatMap(env -> env == null
+                ? Uni.createFrom().item(new FlagList(List.of(), 0))
+                : flags.listByEnvironment(env.id).map(list -> new FlagList(list, env.version)));
+    }
+
+    @WithSession
+    public Uni<FlagEntity> get(String projectId, String environment, String key) {
+        checkEnvironment(environment);
+        return environments.findByName(projectId, environment)
+                .flatMap(env -> env == null ? Uni.createFrom().nullItem() : flags.findByKey(env.id, key))
+                .onItem().ifNull().failWith(() -> notFound(key, environment));
+    }
+
+    @WithTransaction
+    public Uni<PutResult> put(String projectId, String environment, String key, String definitionJson,
+            long expectedVersion, String actor, String comment) {
+        checkEnvironment(environment);
+        Map<String, Object> definition = parseFlag(key, definitionJson);
+        String stored = FlagDocument.write(definition);
+        return environments.lockOrCreate(projectId, environment).flatMap(env -> flags.findByKey(env.id, key)
+                .flatMap(existing -> {
+                    checkExpectedVersion(key, existing, expectedVersion);
+                    List<String> warnings = warnings(env, key, definition);
+                    if (existing != null && existing.definition.equals(stored)) {
+                        return Uni.createFrom().item(new PutResult(existing, false, warnings));
+                    }
+                    Instant now = Instant.now();
+                    long version = ++env.version;
+                    env.updatedAt = now;
+                    Uni<FlagEntity> saved;
+                    String before = existing == null ? null : existing.definition;
+                    if (existing == null) {
+                        saved = flags.nextPosition(env.id).flatMap(position -> {
+                            FlagEntity flag = new FlagEntity();
+                            flag.environmentId = env.id;
+                            flag.key = key;
+                            flag.position = position;
+                            return flags.persist(write(flag, stored, version, now, actor));
+                        });
+                    } else {
+                        saved = Uni.createFrom().item(write(existing, stored, version, now, actor));
+                    }
+                    return saved.flatMap(flag -> record(env, key, existing == null ? "created" : "updated", actor,
+                            before, stored, version, comment, now)
+                            .flatMap(ignored -> environments.notifyChanged(env))
+                            .replaceWith(new PutResult(flag, existing == null, warnings)));
+                }));
+    }
+
+    @WithTransaction
+    public Uni<Long> delete(String projectId, String environment, String key, long expectedVersion, String actor,
+            String comment) {
+        checkEnvironment(environment);
+        return environments.findByName(projectId, environment)
+                .flatMap(found -> found == null
+                        ? Uni.createFrom().failure(notFound(key, environment))
+                        : environments.lockOrCreate(projectId, environment))
+                .flatMap(env -> flags.findByKey(env.id, key).flatMap(existing -> {
+                    if (existing == null) {
+                        return Uni.createFrom().failure(notFound(key, environment));
+                    }
+                    checkExpectedVersion(key, existing, expectedVersion);
+                    Instant now = Instant.now();
+                    long version = ++env.version;
+                    env.updatedAt = now;
+                    return flags.delete(existing)
+                            .flatMap(ignored -> record(env, key, "deleted", actor, existing.definition, null, version,
+                                    comment, now))
+                            .flatMap(ignored -> environments.notifyChanged(env))
+                            .replaceWith(version);
+                }));
+    }
+
+    @WithTransaction
+    public Uni<ImportResult> importDocument(String projectId, String environment, String documentJson,
+            boolean replace, String actor, String comment) {
+        checkEnvironment(environment);
+        FlagDocument document;
+        try {
+            document = FlagDocument.parse(documentJson);
+        } catch (FlagDocumentException e) {
+            throw new FlagException(FlagFailure.INVALID, "the flag document was rejected as a whole", e.problems());
+        }
+        List<String> warnings = FlagSet.compile(document).warnings();
+        return environments.lockOrCreate(projectId, environment).flatMap(env -> flags.listByEnvironment(env.id)
+                .flatMap(existing -> applyImport(env, existing, document, replace, actor, comment, warnings)));
+    }
+
+    private Uni<ImportResult> applyImport(FlagEnvironmentEntity env, List<FlagEntity> existing, FlagDocument document,
+            boolean replace, String actor, String comment, List<String> warnings) {
+        Map<String, FlagEntity> current = new HashMap<>();
+        long position = 0;
+        for (FlagEntity flag : existing) {
+            current.put(flag.key, flag);
+            position = Math.max(position, flag.position);
+        }
+        Instant now = Instant.now();
+        long version = env.version + 1;
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        List<Uni<?>> writes = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> entry : document.flags().entrySet()) {
+            String key = entry.getKey();
+            String stored = FlagDocument.write(entry.getValue());
+            FlagEntity flag = current.remove(key);
+            if (flag == null) {
+                FlagEntity fresh = new FlagEntity();
+                fresh.environmentId = env.id;
+                fresh.key = key;
+                fresh.position = ++position;
+                created.add(key);
+                writes.add(flags.persist(write(fresh, stored, version, now, actor)));
+                writes.add(record(env, key, "created", actor, null, stored, version, comment, now));
+            } else if (!flag.definition.equals(stored)) {
+                String before = flag.definition;
+                updated.add(key);
+                write(flag, stored, version, now, actor);
+                writes.add(record(env, key, "updated", actor, before, stored, version, comment, now));
+            } else {
+                unchanged.add(key);
+            }
+        }
+        if (replace) {
+            for (FlagEntity gone : current.values()) {
+                deleted.add(gone.key);
+                writes.add(flags.delete(gone));
+                writes.add(record(env, gone.key, "deleted", actor, gone.definition, null, version, comment, now));
+            }
+        }
+        String evaluators = FlagDocument.write(document.evaluators());
+        if (!evaluators.equals(env.evaluators) && (replace || !document.evaluators().isEmpty())) {
+            String merged = replace ? evaluators : mergeJson(env.evaluators, document.evaluators());
+            writes.add(record(env, null, "evaluators", actor, env.evaluators, merged, version, comment, now));
+            env.evaluators = merged;
+        }
+        String metadata = FlagDocument.write(document.metadata());
+        if (!metadata.equals(env.metadata) && (replace || !document.metadata().isEmpty())) {
+            writes.add(record(env, null, "metadata", actor, env.metadata, metadata, version, comment, now));
+            env.metadata = metadata;
+        }
+        if (!Objects.equals(document.schema(), env.schemaUrl) && (replace || document.schema() != null)) {
+            env.schemaUrl = document.schema();
+        }
+        if (writes.isEmpty()) {
+            return Uni.createFrom().item(new ImportResult(created, updated, deleted, unchanged, warnings, env.version));
+        }
+        env.version = version;
+        env.updatedAt = now;
+        // one session: the writes must run one after another
+        Uni<?> chain = Uni.createFrom().voidItem();
+        for (Uni<?> w : writes) {
+            chain = chain.flatMap(ignored -> w);
+        }
+        return chain.flatMap(ignored -> environments.notifyChanged(env))
+                .replaceWith(new ImportResult(created, updated, deleted, unchanged, warnings, version));
+    }
+
+    @WithSession
+    public Uni<Export> export(String projectId, String environment) {
+        checkEnvironment(environment);
+        return environments.findByName(projectId, environment).flatMap(env -> {
+            if (env == null) {
+                return Uni.createFrom()
+                        .item(new Export(new FlagDocument(null, Map.of(), Map.of(), Map.of()).toJson(), 0));
+            }
+            return flags.listByEnvironment(env.id).map(list -> {
+                Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+                for (FlagEntity flag : list) {
+                    byKey.put(flag.key, readObject(flag.definition));
+                }
+                FlagDocument document = new FlagDocument(env.schemaUrl, byKey, readObject(env.evaluators),
+                        readObject(env.metadata));
+                return new Export(document.toJson(), env.version);
+            });
+        });
+    }
+
+    @WithSession
+    public Uni<List<FlagAuditEntity>> audit(String projectId, String environment, String key, long beforeId,
+            int pageSize) {
+        checkEnvironment(environment);
+        int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
+        return environments.findByName(projectId, environment).flatMap(env -> env == null
+                ? Uni.createFrom().item(List.<FlagAuditEntity>of())
+                : audit.page(env.id, key == null || key.isEmpty() ? null : key, beforeId, size));
+    }
+
+    private Uni<FlagAuditEntity> record(FlagEnvironmentEntity env, String key, String action, String actor,
+            String before, String after, long version, String comment, Instant at) {
+        FlagAuditEntity entry = new FlagAuditEntity();
+        entry.environmentId = env.id;
+        entry.key = key;
+        entry.action = action;
+        entry.actor = actor;
+        entry.at = at;
+        entry.beforeJson = before;
+        entry.afterJson = after;
+        entry.version = version;
+        entry.environmentVersion = version;
+        entry.comment = comment == null || comment.isEmpty() ? null : comment;
+        return audit.persist(entry);
+    }
+
+    private static FlagEntity write(FlagEntity flag, String definition, long version, Instant now, String actor) {
+        flag.definition = definition;
+        flag.version = version;
+        flag.updatedAt = now;
+        flag.updatedBy = actor;
+        return flag;
+    }
+
+    private static void checkExpectedVersion(String key, FlagEntity existing, long expectedVersion) {
+        if (expectedVersion == CREATE_ONLY && existing != null) {
+            throw new FlagException(FlagFailure.CONFLICT, "flag '" + key + "' already exists");
+        }
+        if (expectedVersion > 0 && (existing == null || existing.version != expectedVersion)) {
+            throw new FlagException(FlagFailure.CONFLICT, "flag '" + key + "' is at version "
+                    + (existing == null ? "none (deleted)" : existing.version) + ", not " + expectedVersion
+                    + ": read it again and retry");
+        }
+    }
+
+    private List<String> warnings(FlagEnvironmentEntity env, String key, Map<String, Object> definition) {
+        FlagDocument single = new FlagDocument(null, Map.of(key, definition), readObject(env.evaluators), Map.of());
+        return FlagSet.compile(single).warnings();
+    }
+
+    private static Map<String, Object> parseFlag(String key, String json) {
+        try {
+            return FlagDocument.parseFlag(key, json);
+        } catch (FlagDocumentException e) {
+            throw new FlagException(FlagFailure.INVALID, "the flag definition was rejected", e.problems());
+        }
+    }
+
+    static Map<String, Object> readObject(String json) {
+        try {
+            return FlagDocument.readObject(json);
+        } catch (FlagDocumentException e) {
+            throw new IllegalStateException("stored JSON is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String mergeJson(String currentJson, Map<String, Object> additions) {
+        Map<String, Object> merged = new LinkedHashMap<>(readObject(currentJson));
+        merged.putAll(additions);
+        return FlagDocument.write(merged);
+    }
+
+    private static void checkEnvironment(String environment) {
+        if (environment == null || !ENVIRONMENT.matcher(environment).matches()) {
+            throw new FlagException(FlagFailure.INVALID, "environment must be a name like 'production' "
+                    + "(lower-case letters, digits, '-' and '_')");
+        }
+    }
+
+    private static FlagException notFound(String key, String environment) {
+        return new FlagException(FlagFailure.NOT_FOUND, "flag '" + key + "' does not exist in " + environment);
+    }
+}
