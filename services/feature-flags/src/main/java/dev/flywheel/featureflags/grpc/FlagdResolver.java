@@ -59,6 +59,8 @@ public class FlagdResolver {
 
     public Multi<FlagChanges> changes() {
         return authenticator.authenticateCaller(EVALUATION_KEYS, "watch flags over the flagd protocol")
+                // the snapshot is loaded first: changes are found by comparing it with the next one
+                .flatMap(key -> snapshotOf(key).replaceWith(key))
                 .onItem().transformToMulti(key -> streams.subscribe(key.getScope().getProjectId(),
                         key.getScope().getEnvironment()));
     }

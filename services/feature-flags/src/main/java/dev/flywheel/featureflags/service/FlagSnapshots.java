@@ -3,6 +3,7 @@ package dev.flywheel.featureflags.service;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,7 @@ public class FlagSnapshots {
     private final Pool pool;
     private final FlagChangeStreams streams;
     private final Map<String, Snapshot> ready = new ConcurrentHashMap<>();
-    private final Map<String, Uni<Snapshot>> loading = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Snapshot>> loading = new ConcurrentHashMap<>();
 
     public FlagSnapshots(Pool pool, FlagChangeStreams streams) {
         this.pool = pool;
@@ -62,10 +63,9 @@ public class FlagSnapshots {
         if (snapshot != null) {
             return Uni.createFrom().item(snapshot);
         }
-        return loading.computeIfAbsent(key, k -> load(projectId, environment)
-                .invoke(loaded -> install(k, loaded))
-                .eventually(() -> loading.remove(k))
-                .memoize().indefinitely());
+        return load(projectId, environment).invoke(loaded -> install(key, loaded))
+                .onItem().invoke(x -> LOG.infof("loaded %s", key)).onFailure()
+                .invoke(e -> LOG.errorf(e, "load failed %s", key));
     }
 
     /** Reloads an environment after a change notification and tells its streams which flags changed. */
