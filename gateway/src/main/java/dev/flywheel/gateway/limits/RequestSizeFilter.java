@@ -25,7 +25,8 @@ public class RequestSizeFilter {
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 200)
     public Response limitBody(ContainerRequestContext request) {
         int length = request.getLength();
-        if (length > config.maxApiBodyBytes() && request.getUriInfo().getPath().startsWith("/api/")) {
+        if (length > config.maxApiBodyBytes() && (request.getUriInfo().getPath().startsWith("/api/")
+                || request.getUriInfo().getPath().startsWith("/ofrep/"))) {
             return Problem.response(ApiError.PAYLOAD_TOO_LARGE,
                     "Body of " + length + " bytes exceeds the limit of " + config.maxApiBodyBytes(),
                     request.getUriInfo().getPath());

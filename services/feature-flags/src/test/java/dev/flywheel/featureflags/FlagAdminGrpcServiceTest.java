@@ -55,7 +55,7 @@ class FlagAdminGrpcServiceTest {
 
     @Test
     void importThenExportGivesTheDocumentBack() throws Exception {
-        String document = FlagsGrpc.resource("/checkout-flags.json");
+        String document = FlagsGrpc.resource("/flags/checkout-flags.json");
         ImportFlagsResponse imported = grpc.admin(TestKeys.ADMIN_A).importFlags(ImportFlagsRequest.newBuilder()
                 .setEnvironment("export-test").setDocumentJson(document).setMode(ImportMode.IMPORT_MODE_REPLACE)
                 .build());
@@ -79,7 +79,7 @@ class FlagAdminGrpcServiceTest {
     void replaceDeletesWhatTheDocumentLacksAndMergeKeepsIt() {
         var admin = grpc.admin(TestKeys.ADMIN_A);
         admin.importFlags(ImportFlagsRequest.newBuilder().setEnvironment("replace-test")
-                .setDocumentJson(FlagsGrpc.resource("/checkout-flags.json")).build());
+                .setDocumentJson(FlagsGrpc.resource("/flags/checkout-flags.json")).build());
         String one = "{\"flags\":{\"new-checkout\":{\"state\":\"DISABLED\",\"variants\":{\"on\":true,\"off\":false},"
                 + "\"defaultVariant\":\"off\"},\"extra\":{\"state\":\"ENABLED\",\"variants\":{\"a\":\"a\"},\"defaultVariant\":\"a\"}}}";
         ImportFlagsResponse merged = admin.importFlags(ImportFlagsRequest.newBuilder().setEnvironment("replace-test")

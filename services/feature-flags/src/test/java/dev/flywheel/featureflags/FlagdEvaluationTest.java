@@ -51,7 +51,7 @@ class FlagdEvaluationTest {
     void connectAndLoadFlags() {
         grpc = new FlagsGrpc(url);
         grpc.admin(TestKeys.ADMIN_A).importFlags(ImportFlagsRequest.newBuilder().setEnvironment("production")
-                .setDocumentJson(FlagsGrpc.resource("/checkout-flags.json")).build());
+                .setDocumentJson(FlagsGrpc.resource("/flags/checkout-flags.json")).build());
     }
 
     @AfterEach
@@ -239,6 +239,31 @@ class FlagdEvaluationTest {
         assertTrue(latency.toMillis() < 1000, "change reached the stream after " + latency.toMillis() + " ms");
         assertTrue(v2(TestKeys.SERVER_A_STAGING).stub().resolveBoolean(ResolveBooleanRequest.newBuilder()
                 .setFlagKey("streamed").build()).getValue());
+    }
+
+    @Test
+    void aStreamWithoutCredentialsHearsTheEnvironmentsItsConnectionProved() {
+        // the Node.js provider opens EventStream without its selector, then resolves with it on the same connection
+        var anonymous = dev.flywheel.proto.flagd.evaluation.v2.ServiceGrpc.newBlockingStub(grpc.channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        Iterator<EventStreamResponse> events = anonymous.eventStream(EventStreamRequest.getDefaultInstance());
+        assertEquals("provider_ready", events.next().getType());
+        var selected = FlagsGrpc.withHeader(
+                dev.flywheel.proto.flagd.evaluation.v2.ServiceGrpc.newBlockingStub(grpc.channel), "flagd-selector",
+                "flagSetId=" + TestKeys.SERVER_A_STAGING.key);
+        String flag = "{\"state\":\"ENABLED\",\"variants\":{\"a\":\"a\",\"b\":\"b\"},\"defaultVariant\":\"%s\"}";
+        grpc.admin(TestKeys.ADMIN_A).putFlag(PutFlagRequest.newBuilder().setEnvironment("staging").setKey("bound")
+                .setDefinitionJson(flag.formatted("a")).build());
+        assertEquals("a", selected.resolveString(ResolveStringRequest.newBuilder().setFlagKey("bound").build())
+                .getValue());
+        grpc.admin(TestKeys.ADMIN_A).putFlag(PutFlagRequest.newBuilder().setEnvironment("staging").setKey("bound")
+                .setDefinitionJson(flag.formatted("b")).build());
+        EventStreamResponse change = events.next();
+        while (change.getType().equals("keep_alive")) {
+            change = events.next();
+        }
+        assertEquals("configuration_change", change.getType());
+        assertTrue(change.getData().getFieldsOrThrow("flags").getStructValue().containsFields("bound"));
     }
 
     private static void assertStatus(Status.Code code, String descriptionPart, Runnable call) {

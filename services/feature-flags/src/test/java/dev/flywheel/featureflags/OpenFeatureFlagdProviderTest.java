@@ -54,7 +54,7 @@ class OpenFeatureFlagdProviderTest {
     void connect() {
         grpc = new FlagsGrpc(url);
         grpc.admin(TestKeys.ADMIN_A).importFlags(ImportFlagsRequest.newBuilder().setEnvironment("staging")
-                .setDocumentJson(FlagsGrpc.resource("/checkout-flags.json")).build());
+                .setDocumentJson(FlagsGrpc.resource("/flags/checkout-flags.json")).build());
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + TestKeys.SERVER_A_STAGING.key);

@@ -42,7 +42,7 @@ public class AuthenticationFilter {
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/api/") || CorsFilters.isPreflight(request)) {
+        if (!(path.startsWith("/api/") || path.startsWith("/ofrep/")) || CorsFilters.isPreflight(request)) {
             return Uni.createFrom().nullItem();
         }
         String token = presentedToken(request);

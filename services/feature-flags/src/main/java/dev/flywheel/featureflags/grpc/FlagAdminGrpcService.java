@@ -8,6 +8,7 @@ import dev.flywheel.featureflags.repository.FlagAuditEntity;
 import dev.flywheel.featureflags.repository.FlagEntity;
 import dev.flywheel.featureflags.service.FlagException;
 import dev.flywheel.featureflags.service.FlagManagementService;
+import dev.flywheel.featureflags.service.FlagSnapshots;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.flags.v1.AuditEntry;
@@ -41,10 +42,13 @@ public class FlagAdminGrpcService implements FlagAdminService {
 
     private final KeyAuthenticator authenticator;
     private final FlagManagementService flags;
+    private final FlagSnapshots snapshots;
 
-    public FlagAdminGrpcService(KeyAuthenticator authenticator, FlagManagementService flags) {
+    public FlagAdminGrpcService(KeyAuthenticator authenticator, FlagManagementService flags,
+            FlagSnapshots snapshots) {
         this.authenticator = authenticator;
         this.flags = flags;
+        this.snapshots = snapshots;
     }
 
     @Override
@@ -66,7 +70,8 @@ public class FlagAdminGrpcService implements FlagAdminService {
     @Override
     public Uni<PutFlagResponse> putFlag(PutFlagRequest request) {
         return admin().flatMap(key -> flags.put(project(key), request.getEnvironment(), request.getKey(),
-                request.getDefinitionJson(), request.getExpectedVersion(), actor(key), request.getComment()))
+                request.getDefinitionJson(), request.getExpectedVersion(), actor(key), request.getComment())
+                .call(ignored -> applied(key, request.getEnvironment())))
                 .map(result -> PutFlagResponse.newBuilder().setFlag(record(result.flag()))
                         .setCreated(result.created()).addAllWarnings(result.warnings()).build())
                 .onFailure().transform(FlagAdminGrpcService::toStatus);
@@ -75,7 +80,8 @@ public class FlagAdminGrpcService implements FlagAdminService {
     @Override
     public Uni<DeleteFlagResponse> deleteFlag(DeleteFlagRequest request) {
         return admin().flatMap(key -> flags.delete(project(key), request.getEnvironment(), request.getKey(),
-                request.getExpectedVersion(), actor(key), request.getComment()))
+                request.getExpectedVersion(), actor(key), request.getComment())
+                .call(ignored -> applied(key, request.getEnvironment())))
                 .map(version -> DeleteFlagResponse.newBuilder().setEnvironmentVersion(version).build())
                 .onFailure().transform(FlagAdminGrpcService::toStatus);
     }
@@ -86,7 +92,8 @@ public class FlagAdminGrpcService implements FlagAdminService {
         return admin().flatMap(key -> flags.importDocument(project(key), request.getEnvironment(),
                 request.getDocumentJson(), replace,
                 request.getActor().isEmpty() ? actor(key) : request.getActor() + " via " + actor(key),
-                request.getComment()))
+                request.getComment())
+                .call(ignored -> applied(key, request.getEnvironment())))
                 .map(result -> ImportFlagsResponse.newBuilder().addAllCreated(result.created())
                         .addAllUpdated(result.updated()).addAllDeleted(result.deleted())
                         .addAllUnchanged(result.unchanged()).addAllWarnings(result.warnings())
@@ -109,6 +116,11 @@ public class FlagAdminGrpcService implements FlagAdminService {
                 .map(entries -> ListAuditResponse.newBuilder()
                         .addAllEntries(entries.stream().map(FlagAdminGrpcService::entry).toList()).build())
                 .onFailure().transform(FlagAdminGrpcService::toStatus);
+    }
+
+    /** Read-your-writes on this replica: its snapshot is current before the change is acknowledged. */
+    private Uni<Void> applied(ResolveKeyResponse key, String environment) {
+        return snapshots.refresh(project(key), environment);
     }
 
     private Uni<ResolveKeyResponse> admin() {

@@ -16,6 +16,7 @@ import dev.flywheel.flags.FlagType;
 import dev.flywheel.flags.Resolution;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.auth.CallerKeyInterceptor;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import com.google.protobuf.Struct;
 import io.grpc.Status;
@@ -44,7 +45,10 @@ public class FlagdResolver {
     }
 
     public Uni<Snapshot> callerSnapshot() {
+        String connection = CallerKeyInterceptor.CONNECTION.get();
         return authenticator.authenticateCaller(EVALUATION_KEYS, "evaluate flags over the flagd protocol")
+                .invoke(key -> streams.bind(connection, key.getScope().getProjectId(),
+                        key.getScope().getEnvironment()))
                 .flatMap(this::snapshotOf);
     }
 
@@ -58,6 +62,12 @@ public class FlagdResolver {
     }
 
     public Multi<FlagChanges> changes() {
+        String connection = CallerKeyInterceptor.CONNECTION.get();
+        if (CallerKeyInterceptor.CALLER_KEY.get() == null && CallerKeyInterceptor.CREDENTIAL_PROBLEM.get() == null
+                && connection != null) {
+            // no credentials: the connection's own resolve calls will say which environments it may hear about
+            return streams.subscribeConnection(connection);
+        }
         return authenticator.authenticateCaller(EVALUATION_KEYS, "watch flags over the flagd protocol")
                 // the snapshot is loaded first: changes are found by comparing it with the next one
                 .flatMap(key -> snapshotOf(key).replaceWith(key))

@@ -18,7 +18,11 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class FlagChangeStreams {
 
+    private static final int MAX_CONNECTIONS = 100_000;
+
     private final Map<String, Set<MultiEmitter<? super FlagChanges>>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, Set<MultiEmitter<? super FlagChanges>>> byConnection = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> boundEnvironments = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final FlagsConfig config;
 
@@ -32,11 +36,15 @@ public class FlagChangeStreams {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        subscribers.values().forEach(emitters -> emitters.forEach(emitter -> {
+        Set<MultiEmitter<? super FlagChanges>> all = ConcurrentHashMap.newKeySet();
+        subscribers.values().forEach(all::addAll);
+        byConnection.values().forEach(all::addAll);
+        all.forEach(emitter -> {
             emitter.emit(FlagChanges.SHUTDOWN);
             emitter.complete();
-        }));
+        });
         subscribers.clear();
+        byConnection.clear();
     }
 
     public Multi<FlagChanges> subscribe(String projectId, String environment) {
@@ -48,6 +56,42 @@ public class FlagChangeStreams {
             emitter.onTermination(() -> set.remove(emitter));
             emitter.emit(FlagChanges.READY);
         });
+    }
+
+    /**
+     * A stream opened without credentials (the Node.js flagd provider sends its selector on resolve calls only): it
+     * hears READY and keep-alives, and the changes of every environment its connection has proven a key for.
+     */
+    public Multi<FlagChanges> subscribeConnection(String connection) {
+        return Multi.createFrom().emitter(emitter -> {
+            Set<MultiEmitter<? super FlagChanges>> pending = byConnection.computeIfAbsent(connection,
+                    k -> ConcurrentHashMap.newKeySet());
+            pending.add(emitter);
+            emitter.onTermination(() -> {
+                pending.remove(emitter);
+                subscribers.values().forEach(set -> set.remove(emitter));
+            });
+            emitter.emit(FlagChanges.READY);
+            boundEnvironments.getOrDefault(connection, Set.of()).forEach(key -> attach(key, emitter));
+        });
+    }
+
+    /** Records that a connection presented a key of this environment; its anonymous streams now hear its changes. */
+    public void bind(String connection, String projectId, String environment) {
+        if (connection == null) {
+            return;
+        }
+        String key = FlagSnapshots.key(projectId, environment);
+        if (boundEnvironments.size() > MAX_CONNECTIONS) {
+            boundEnvironments.clear();
+        }
+        if (boundEnvironments.computeIfAbsent(connection, k -> ConcurrentHashMap.newKeySet()).add(key)) {
+            byConnection.getOrDefault(connection, Set.of()).forEach(emitter -> attach(key, emitter));
+        }
+    }
+
+    private void attach(String key, MultiEmitter<? super FlagChanges> emitter) {
+        subscribers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(emitter);
     }
 
     public int subscriberCount() {
@@ -62,6 +106,9 @@ public class FlagChangeStreams {
     }
 
     private void broadcast(FlagChanges changes) {
-        subscribers.values().forEach(set -> set.forEach(emitter -> emitter.emit(changes)));
+        Set<MultiEmitter<? super FlagChanges>> all = ConcurrentHashMap.newKeySet();
+        subscribers.values().forEach(all::addAll);
+        byConnection.values().forEach(all::addAll);
+        all.forEach(emitter -> emitter.emit(changes));
     }
 }

@@ -2,8 +2,11 @@ package dev.flywheel.service.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.SocketAddress;
+
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -21,6 +24,8 @@ public class CallerKeyInterceptor implements ServerInterceptor {
 
     /** The presented key; null when none was sent. */
     public static final Context.Key<String> CALLER_KEY = Context.key("flywheel-caller-key");
+    /** The caller's connection (its remote address), so calls on one connection can be related; null if unknown. */
+    public static final Context.Key<String> CONNECTION = Context.key("flywheel-caller-connection");
     /** Why the presented credentials could not be read (a malformed selector); null when they could. */
     public static final Context.Key<String> CREDENTIAL_PROBLEM = Context.key("flywheel-credential-problem");
 
@@ -49,7 +54,9 @@ public class CallerKeyInterceptor implements ServerInterceptor {
                 problem = "invalid flagd-selector: expected 'flagSetId=<server key>' or the key itself";
             }
         }
-        Context context = Context.current().withValues(CALLER_KEY, key, CREDENTIAL_PROBLEM, problem);
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        Context context = Context.current().withValues(CALLER_KEY, key, CREDENTIAL_PROBLEM, problem, CONNECTION,
+                remote == null ? null : remote.toString());
         return Contexts.interceptCall(context, call, headers, next);
     }
 

@@ -1,0 +1,128 @@
+package dev.flywheel.gateway.flags.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.gateway.problem.ApiError;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.gateway.problem.Problem;
+import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
+import dev.flywheel.proto.flags.v1.DeleteFlagResponse;
+import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
+import dev.flywheel.proto.flags.v1.EvaluateFlagsResponse;
+import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
+import dev.flywheel.proto.flags.v1.ExportFlagsResponse;
+import dev.flywheel.proto.flags.v1.FlagRecord;
+import dev.flywheel.proto.flags.v1.GetFlagRequest;
+import dev.flywheel.proto.flags.v1.ImportFlagsRequest;
+import dev.flywheel.proto.flags.v1.ImportFlagsResponse;
+import dev.flywheel.proto.flags.v1.ListAuditRequest;
+import dev.flywheel.proto.flags.v1.ListAuditResponse;
+import dev.flywheel.proto.flags.v1.ListFlagsRequest;
+import dev.flywheel.proto.flags.v1.ListFlagsResponse;
+import dev.flywheel.proto.flags.v1.MutinyFlagAdminServiceGrpc.MutinyFlagAdminServiceStub;
+import dev.flywheel.proto.flags.v1.MutinyFlagEvaluationServiceGrpc.MutinyFlagEvaluationServiceStub;
+import dev.flywheel.proto.flags.v1.PutFlagRequest;
+import dev.flywheel.proto.flags.v1.PutFlagResponse;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gateway's one way to the feature-flags service. The caller's own key travels with each call (ADR 0003), so the
+ * service applies the same access rules to REST and direct gRPC callers; answers are mapped to problem+json errors.
+ */
+@ApplicationScoped
+public class FeatureFlagsClient {
+
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final MutinyFlagAdminServiceStub admin;
+    private final MutinyFlagEvaluationServiceStub evaluation;
+
+    public FeatureFlagsClient(@GrpcClient("feature-flags") MutinyFlagAdminServiceStub admin,
+            @GrpcClient("feature-flags") MutinyFlagEvaluationServiceStub evaluation) {
+        this.admin = admin;
+        this.evaluation = evaluation;
+    }
+
+    public Uni<ListFlagsResponse> list(String key, ListFlagsRequest request) {
+        return as(admin, key).listFlags(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<FlagRecord> get(String key, GetFlagRequest request) {
+        return as(admin, key).getFlag(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<PutFlagResponse> put(String key, PutFlagRequest request) {
+        return as(admin, key).putFlag(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<DeleteFlagResponse> delete(String key, DeleteFlagRequest request) {
+        return as(admin, key).deleteFlag(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<ImportFlagsResponse> importFlags(String key, ImportFlagsRequest request) {
+        return as(admin, key).importFlags(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<ExportFlagsResponse> export(String key, ExportFlagsRequest request) {
+        return as(admin, key).exportFlags(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    public Uni<ListAuditResponse> audit(String key, ListAuditRequest request) {
+        return as(admin, key).listAudit(request).onFailure().transform(FeatureFlagsClient::toApiException);
+    }
+
+    /** Evaluation for OFREP: failures stay gRPC statuses, because OFREP has its own error bodies. */
+    public Uni<EvaluateFlagsResponse> evaluate(String key, EvaluateFlagsRequest request) {
+        return as(evaluation, key).evaluateFlags(request);
+    }
+
+    private static <S extends AbstractStub<S>> S as(S stub, String key) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + key);
+        // a deadline per call: a stub configured with one would carry a single absolute deadline for its lifetime
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public static Throwable toApiException(Throwable failure) {
+        Status status = failure instanceof StatusRuntimeException grpc
+                ? grpc.getStatus()
+                : Status.fromThrowable(failure);
+        String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> invalid(description);
+            case NOT_FOUND -> new ApiException(ApiError.NOT_FOUND, description);
+            case ABORTED, ALREADY_EXISTS -> ApiException.conflict(description);
+            case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, description);
+            case PERMISSION_DENIED -> ApiException.forbidden(description);
+            default -> ApiException.retryLater(ApiError.UNAVAILABLE, "feature flags are unavailable: " + description,
+                    2);
+        };
+    }
+
+    /** The service puts one problem per line after the summary, each "pointer: message". */
+    private static ApiException invalid(String description) {
+        String[] lines = description.split("\n");
+        List<Problem.FieldError> problems = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(": ");
+            problems.add(colon > 0
+                    ? new Problem.FieldError(lines[i].substring(0, colon), lines[i].substring(colon + 2))
+                    : new Problem.FieldError("", lines[i]));
+        }
+        return new ApiException(ApiError.VALIDATION_FAILED, lines[0], java.util.Map.of(), problems);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.flywheel.gateway.flags.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.gateway.tenancy.service.TenancyService;
+import dev.flywheel.proto.flags.v1.AuditEntry;
+import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
+import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
+import dev.flywheel.proto.flags.v1.FlagRecord;
+import dev.flywheel.proto.flags.v1.GetFlagRequest;
+import dev.flywheel.proto.flags.v1.ImportFlagsRequest;
+import dev.flywheel.proto.flags.v1.ImportMode;
+import dev.flywheel.proto.flags.v1.ListAuditRequest;
+import dev.flywheel.proto.flags.v1.ListFlagsRequest;
+import dev.flywheel.proto.flags.v1.PutFlagRequest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Flag management for one environment of a project, with a project admin key. Definitions are flagd JSON; a whole
+ * environment can be exported and imported as a flagd document. Each flag's version is its ETag, and If-Match makes
+ * an update conditional (412-free: a stale version answers 409 with the current version in the detail).
+ */
+@Path("/api/v1/projects/{projectId}/environments/{environment}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Feature flags")
+@SecurityRequirement(name = "apiKey")
+public class FlagResource {
+
+    private final FeatureFlagsClient flags;
+    private final CallerContext callerContext;
+    private final TenancyService tenancy;
+    private final ObjectMapper json;
+
+    public FlagResource(FeatureFlagsClient flags, CallerContext callerContext, TenancyService tenancy,
+            ObjectMapper json) {
+        this.flags = flags;
+        this.callerContext = callerContext;
+        this.tenancy = tenancy;
+        this.json = json;
+    }
+
+    public record FlagView(String key, JsonNode definition, long version, Instant updatedAt, String updatedBy) {
+    }
+
+    public record FlagList(long environmentVersion, List<FlagView> flags) {
+    }
+
+    public record PutView(FlagView flag, boolean created, List<String> warnings) {
+    }
+
+    public record ImportView(List<String> created, List<String> updated, List<String> deleted,
+            List<String> unchanged, List<String> warnings, long environmentVersion) {
+    }
+
+    public record AuditView(long id, String key, String action, String actor, Instant at, JsonNode before,
+            JsonNode after, long version, String comment) {
+    }
+
+    @GET
+    @Path("/flags")
+    @Operation(summary = "List the environment's flags")
+    public Uni<FlagList> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey) {
+        return checked(projectId, environment).flatMap(ok -> flags.list(OfrepResource.token(auth, apiKey),
+                ListFlagsRequest.newBuilder().setEnvironment(environment).build()))
+                .map(list -> new FlagList(list.getEnvironmentVersion(),
+                        list.getFlagsList().stream().map(this::view).toList()));
+    }
+
+    @GET
+    @Path("/flags/{key}")
+    @Operation(summary = "Read one flag; its version is the ETag")
+    public Uni<Response> get(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+            @HeaderParam("X-API-Key") String apiKey) {
+        return checked(projectId, environment).flatMap(ok -> flags.get(OfrepResource.token(auth, apiKey),
+                GetFlagRequest.newBuilder().setEnvironment(environment).setKey(key).build()))
+                .map(flag -> Response.ok(view(flag)).tag(Long.toString(flag.getVersion())).build());
+    }
+
+    @PUT
+    @Path("/flags/{key}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Create or replace one flag (its flagd definition); If-Match: \"<version>\" makes it conditional, If-None-Match: * create-only")
+    public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+            @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
+            String definition) {
+        long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
+        return checked(projectId, environment).flatMap(ok -> flags.put(OfrepResource.token(auth, apiKey),
+                PutFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
+                        .setDefinitionJson(definition == null ? "" : definition).setExpectedVersion(expected)
+                        .setComment(comment == null ? "" : comment).build()))
+                .map(result -> Response.status(result.getCreated() ? 201 : 200)
+                        .tag(Long.toString(result.getFlag().getVersion()))
+                        .entity(new PutView(view(result.getFlag()), result.getCreated(), result.getWarningsList()))
+                        .build());
+    }
+
+    @DELETE
+    @Path("/flags/{key}")
+    @Operation(summary = "Delete one flag")
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+            @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @QueryParam("comment") String comment) {
+        return checked(projectId, environment).flatMap(ok -> flags.delete(OfrepResource.token(auth, apiKey),
+                DeleteFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
+                        .setExpectedVersion(version(ifMatch)).setComment(comment == null ? "" : comment).build()))
+                .map(deleted -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/flagd")
+    @Operation(summary = "Export the environment as a flagd flag document")
+    public Uni<Response> export(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey) {
+        return checked(projectId, environment).flatMap(ok -> flags.export(OfrepResource.token(auth, apiKey),
+                ExportFlagsRequest.newBuilder().setEnvironment(environment).build()))
+                .map(export -> Response.ok(export.getDocumentJson(), MediaType.APPLICATION_JSON)
+                        .tag(Long.toString(export.getEnvironmentVersion())).build());
+    }
+
+    @PUT
+    @Path("/flagd")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Replace the environment's flags with a flagd document (rejected as a whole if any part is invalid)")
+    public Uni<ImportView> replace(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey,
+            @QueryParam("comment") String comment, String document) {
+        return importDocument(projectId, environment, OfrepResource.token(auth, apiKey), document,
+                ImportMode.IMPORT_MODE_REPLACE, comment);
+    }
+
+    @POST
+    @Path("/flagd")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Merge a flagd document into the environment: its flags are created or replaced, others stay")
+    public Uni<ImportView> merge(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey,
+            @QueryParam("comment") String comment, String document) {
+        return importDocument(projectId, environment, OfrepResource.token(auth, apiKey), document,
+                ImportMode.IMPORT_MODE_MERGE, comment);
+    }
+
+    @GET
+    @Path("/flag-audit")
+    @Operation(summary = "The environment's flag changes, newest first (who, when, before and after)")
+    public Uni<List<AuditView>> audit(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+            @HeaderParam("X-API-Key") String apiKey, @QueryParam("key") String key, @QueryParam("limit") Integer limit,
+            @QueryParam("before") Long before) {
+        return checked(projectId, environment).flatMap(ok -> flags.audit(OfrepResource.token(auth, apiKey),
+                ListAuditRequest.newBuilder().setEnvironment(environment).setKey(key == null ? "" : key)
+                        .setPageSize(limit == null ? 50 : limit).setBeforeId(before == null ? 0 : before).build()))
+                .map(page -> page.getEntriesList().stream().map(this::view).toList());
+    }
+
+    private Uni<ImportView> importDocument(UUID projectId, String environment, String token, String document,
+            ImportMode mode, String comment) {
+        return checked(projectId, environment).flatMap(ok -> flags.importFlags(token, ImportFlagsRequest.newBuilder()
+                .setEnvironment(environment).setDocumentJson(document == null ? "" : document).setMode(mode)
+                .setComment(comment == null ? "" : comment).build()))
+                .map(r -> new ImportView(r.getCreatedList(), r.getUpdatedList(), r.getDeletedList(),
+                        r.getUnchangedList(), r.getWarningsList(), r.getEnvironmentVersion()));
+    }
+
+    /** Project admins only, and only environments the project has. */
+    private Uni<Boolean> checked(UUID projectId, String environment) {
+        callerContext.caller().requireAdminOf(projectId);
+        if (callerContext.caller().isPlatformAdmin()) {
+            throw ApiException.forbidden("Flags are managed with an admin key of the project");
+        }
+        return tenancy.findProject(projectId).map(project -> {
+            if (project == null || project.environments().stream().noneMatch(e -> e.name.equals(environment))) {
+                throw ApiException.notFound("Environment");
+            }
+            return true;
+        });
+    }
+
+    private static long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return 0;
+        }
+        String value = ifMatch.trim().replace("W/", "").replace("\"", "");
+        try {
+            long version = Long.parseLong(value);
+            if (version > 0) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.invalid("If-Match", "must be a flag version as returned in its ETag, e.g. \"12\"");
+    }
+
+    private FlagView view(FlagRecord flag) {
+        return new FlagView(flag.getKey(), tree(flag.getDefinitionJson()), flag.getVersion(),
+                Instant.ofEpochSecond(flag.getUpdatedAt().getSeconds(), flag.getUpdatedAt().getNanos()),
+                flag.getUpdatedBy());
+    }
+
+    private AuditView view(AuditEntry entry) {
+        return new AuditView(entry.getId(), entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(),
+                entry.getActor(), Instant.ofEpochSecond(entry.getAt().getSeconds(), entry.getAt().getNanos()),
+                entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
+                entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
+                entry.getComment().isEmpty() ? null : entry.getComment());
+    }
+
+    private JsonNode tree(String text) {
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the feature-flags service sent unreadable JSON", e);
+        }
+    }
+}
