@@ -15,7 +15,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * An open-loop load generator: sends GET requests at a fixed rate, whatever the server's speed, and measures each
+ * An open-loop load generator: sends HTTP requests (GET, or --method/--body) at a fixed rate, whatever the server's
+ * speed, and measures each
  * latency from the moment the request was due (so a stalled server is not hidden: no coordinated omission).
  *
  * <pre>
@@ -35,6 +36,8 @@ public final class FixedRateLoad {
         int rate = 1000;
         int durationSeconds = 30;
         int warmupSeconds = 5;
+        String method = "GET";
+        String body = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
@@ -42,6 +45,8 @@ public final class FixedRateLoad {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--duration" -> durationSeconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmupSeconds = Integer.parseInt(args[++i]);
+                case "--method" -> method = args[++i];
+                case "--body" -> body = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -50,7 +55,10 @@ public final class FixedRateLoad {
         }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
         for (String header : headers) {
             int colon = header.indexOf(':');
             builder.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());

@@ -170,7 +170,9 @@ class FeatureFlagsE2ETest {
                     .directory(clients.toFile()).inheritIO().start();
             assertTrue(install.waitFor(5, TimeUnit.MINUTES) && install.exitValue() == 0, "npm install failed");
         }
-        var flagsUri = Platform.serviceUri("FEATURE_FLAGS");
+        var flagsUri = Platform.settings().containsKey("FLYWHEEL_FLAGD_URL")
+                ? Platform.serviceUri("FLAGD")
+                : java.net.URI.create("http://127.0.0.1:8013");
         ProcessBuilder builder = new ProcessBuilder("node", "evaluate-flags.mjs", mode, watched)
                 .directory(clients.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(Map.of("FLYWHEEL_KEY", key, "GATEWAY_URL", Platform.gatewayUrl(),

@@ -49,7 +49,11 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
 
     /** The gRPC address (host:port) of a service, e.g. "EVENT_COLLECTOR". */
     public static URI serviceUri(String service) {
-        return URI.create(current.settings.get("FLYWHEEL_" + service + "_URL"));
+        String url = current.settings.get("FLYWHEEL_" + service + "_URL");
+        if (url == null) {
+            throw new IllegalStateException("FLYWHEEL_" + service + "_URL is not set (see .flywheel/demo.env)");
+        }
+        return URI.create(url);
     }
 
     /** Whether the platform is this checkout's, run by ./flywheel, so tests may stop and start its parts. */

@@ -6,6 +6,8 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import dev.flywheel.proto.flags.v1.FlagAdminServiceGrpc;
 import dev.flywheel.proto.flags.v1.FlagAdminServiceGrpc.FlagAdminServiceBlockingStub;
 import dev.flywheel.testsupport.TestKeys;
@@ -21,7 +23,12 @@ final class FlagsGrpc implements AutoCloseable {
     final ManagedChannel channel;
 
     FlagsGrpc(URL url) {
-        channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(url.getHost(), port()).usePlaintext().build();
+    }
+
+    /** The service's gRPC port: a server of its own, apart from HTTP (see application.properties). */
+    static int port() {
+        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }
 
     FlagAdminServiceBlockingStub admin(TestKeys key) {

@@ -60,7 +60,7 @@ class OpenFeatureFlagdProviderTest {
                 "Bearer " + TestKeys.SERVER_A_STAGING.key);
         ClientInterceptor key = MetadataUtils.newAttachHeadersInterceptor(headers);
         provider = new FlagdProvider(FlagdOptions.builder().resolverType(Config.Resolver.RPC).host(url.getHost())
-                .port(url.getPort()).tls(false).deadline(5_000).clientInterceptors(List.of(key)).build());
+                .port(FlagsGrpc.port()).tls(false).deadline(5_000).clientInterceptors(List.of(key)).build());
         OpenFeatureAPI api = OpenFeatureAPI.getInstance();
         api.setProviderAndWait(DOMAIN, provider);
         client = api.getClient(DOMAIN);

@@ -63,9 +63,21 @@ public class FlagSnapshots {
         if (snapshot != null) {
             return Uni.createFrom().item(snapshot);
         }
-        return load(projectId, environment).invoke(loaded -> install(key, loaded))
-                .onItem().invoke(x -> LOG.infof("loaded %s", key)).onFailure()
-                .invoke(e -> LOG.errorf(e, "load failed %s", key));
+        // concurrent first requests for an environment share one load
+        CompletableFuture<Snapshot> created = new CompletableFuture<>();
+        CompletableFuture<Snapshot> pending = loading.putIfAbsent(key, created);
+        if (pending == null) {
+            pending = created;
+            load(projectId, environment).subscribe().with(loaded -> {
+                install(key, loaded);
+                loading.remove(key);
+                created.complete(ready.get(key));
+            }, failure -> {
+                loading.remove(key);
+                created.completeExceptionally(failure);
+            });
+        }
+        return Uni.createFrom().completionStage(pending);
     }
 
     /** Reloads an environment after a change notification and tells its streams which flags changed. */
