@@ -4,6 +4,7 @@ import dev.flywheel.testsupport.KeyDirectoryResource;
 import dev.flywheel.testsupport.PostgresDatabaseResource;
 import dev.flywheel.testsupport.RedisIsolationResource;
 import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 import io.quarkus.test.common.WithTestResource;
 
 /**
@@ -13,5 +14,6 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = RedisIsolationResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = KeyDirectoryResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = KubernetesServerTestResource.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 }

@@ -17,6 +17,18 @@ public interface FlagsConfig {
     @WithDefault("30S")
     Duration resyncInterval();
 
+    /** Syncing FeatureFlag custom resources from the cluster. */
+    Kubernetes kubernetes();
+
+    interface Kubernetes {
+        /** Whether to watch FeatureFlag resources (needs the CRD and RBAC to list and watch them). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The namespace to watch; every namespace when unset. */
+        java.util.Optional<String> namespace();
+    }
+
     /** Largest flag document (bytes of JSON) an import accepts. */
     @WithDefault("4194304")
     int maxDocumentBytes();
