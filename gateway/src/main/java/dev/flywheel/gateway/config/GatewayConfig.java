@@ -25,6 +25,10 @@ public interface GatewayConfig {
     @WithDefault("65536")
     long maxApiBodyBytes();
 
+    /** API and OFREP requests being worked on at once before new ones are refused with 503 + Retry-After. */
+    @WithDefault("512")
+    int maxRequestsInFlight();
+
     /** Event bodies held while the collector works on them before new ones are refused with 429 (bytes). */
     @WithDefault("33554432")
     long maxIngestBytesInFlight();

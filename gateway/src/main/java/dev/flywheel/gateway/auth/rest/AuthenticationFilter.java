@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.auth.rest;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -9,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.flywheel.gateway.auth.service.Caller;
+import dev.flywheel.gateway.config.GatewayConfig;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.auth.service.KeyResolver;
 import dev.flywheel.gateway.auth.service.RequestAdmission;
@@ -17,6 +20,7 @@ import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.problem.Problem;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates every API request before routing (so unknown paths reveal nothing to anonymous callers): resolves
@@ -32,19 +36,30 @@ public class AuthenticationFilter {
     private final KeyResolver resolver;
     private final RequestAdmission admission;
     private final CallerContext callerContext;
+    private final GatewayConfig config;
+    private static final AtomicInteger inFlight = new AtomicInteger();
 
-    public AuthenticationFilter(KeyResolver resolver, RequestAdmission admission, CallerContext callerContext) {
+    public AuthenticationFilter(KeyResolver resolver, RequestAdmission admission, CallerContext callerContext,
+            GatewayConfig config) {
         this.resolver = resolver;
         this.admission = admission;
         this.callerContext = callerContext;
+        this.config = config;
     }
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
-    public Uni<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
         if (!(path.startsWith("/api/") || path.startsWith("/ofrep/")) || CorsFilters.isPreflight(request)) {
             return Uni.createFrom().nullItem();
         }
+        // load shedding: past the bound a request is refused at once rather than queued until the heap runs out
+        if (inFlight.incrementAndGet() > config.maxRequestsInFlight()) {
+            inFlight.decrementAndGet();
+            return Uni.createFrom().item(Problem.response(ApiException.retryLater(ApiError.UNAVAILABLE,
+                    "The gateway is at capacity; retry shortly", 1), path));
+        }
+        routing.addEndHandler(ended -> inFlight.decrementAndGet());
         String token = presentedToken(request);
         if (token == null) {
             return reject(ApiError.UNAUTHENTICATED, "Send an API key as 'Authorization: Bearer <key>'", path);

@@ -63,18 +63,8 @@ public class OfrepResource {
     @Operation(summary = "Evaluate one flag (OFREP)")
     public Uni<Response> evaluate(@PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
             @HeaderParam("X-API-Key") String apiKey, String body) {
-        Response refused = refuse(key);
-        if (refused != null) {
-            return Uni.createFrom().item(refused);
-        }
-        JsonNode context;
-        try {
-            context = context(body);
-        } catch (InvalidContext e) {
-            return Uni.createFrom().item(error(400, key, "INVALID_CONTEXT", e.getMessage()));
-        }
-        return flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder().setKey(key)
-                .setContext(JsonProto.toStruct(context)).build())
+        return withContext(key, body, context -> flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder()
+                .setKey(key).setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> single(answer.getFlags(0)))
                 .onFailure().recoverWithItem(OfrepResource::unavailable);
     }
@@ -84,20 +74,34 @@ public class OfrepResource {
     public Uni<Response> evaluateAll(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
             @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             String body) {
-        Response refused = refuse(null);
-        if (refused != null) {
-            return Uni.createFrom().item(refused);
-        }
-        JsonNode context;
-        try {
-            context = context(body);
-        } catch (InvalidContext e) {
-            return Uni.createFrom().item(error(400, null, "INVALID_CONTEXT", e.getMessage()));
-        }
-        return flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder()
-                .setContext(JsonProto.toStruct(context)).build())
+        return withContext(null, body, context -> flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder()
+                .setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> bulk(answer, ifNoneMatch))
                 .onFailure().recoverWithItem(OfrepResource::unavailable);
+    }
+
+    /** Checks the caller and reads the evaluation context, answering OFREP's errors for either. */
+    private <T> Uni<T> withContext(String key, String body, java.util.function.Function<JsonNode, Uni<T>> evaluation) {
+        Response refused = refuse(key);
+        if (refused != null) {
+            return Uni.createFrom().failure(new Refused(refused));
+        }
+        try {
+            return evaluation.apply(context(body));
+        } catch (InvalidContext e) {
+            return Uni.createFrom().failure(new Refused(error(400, key, "INVALID_CONTEXT", e.getMessage())));
+        }
+    }
+
+    /** An OFREP answer decided before any evaluation (forbidden key, bad context). */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Response response;
+
+        Refused(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
     }
 
     private Response refuse(String key) {
@@ -192,6 +196,9 @@ public class OfrepResource {
     }
 
     private static Response unavailable(Throwable failure) {
+        if (failure instanceof Refused refused) {
+            return refused.response;
+        }
         Status status = failure instanceof StatusRuntimeException grpc
                 ? grpc.getStatus()
                 : Status.fromThrowable(failure);
