@@ -105,6 +105,8 @@ class FeatureFlagsE2ETest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("/flags/f/defaultVariant"));
         asAdmin().body("{not json").when().put(flags("development") + "/x").then().statusCode(400);
+        asAdmin().body("{\"flags\":{},\"metadata\":{\"blob\":\"" + "x".repeat(1_010_000) + "\"}}").when()
+                .put(flagd("staging")).then().statusCode(413);
         asAdmin().when().get(flags("no-such-environment")).then().statusCode(404);
         given().baseUri(Platform.gatewayUrl()).auth().oauth2(serverKey).when().get(flags("production"))
                 .then().statusCode(403);
@@ -133,6 +135,8 @@ class FeatureFlagsE2ETest {
                 .then().statusCode(200).body("reason", equalTo("DISABLED")).body("value", equalTo(null));
         given().baseUri(Platform.gatewayUrl()).contentType(ContentType.JSON).body("{}").when()
                 .post("/ofrep/v1/evaluate/flags/greeting").then().statusCode(401);
+        ofrep(clientKey).body("{\"context\":{\"blob\":\"" + "x".repeat(70_000) + "\"}}").when()
+                .post("/ofrep/v1/evaluate/flags/greeting").then().statusCode(413);
         ofrep(admin).body("{}").when().post("/ofrep/v1/evaluate/flags/greeting").then().statusCode(403);
     }
 

@@ -25,6 +25,10 @@ public interface GatewayConfig {
     @WithDefault("65536")
     long maxApiBodyBytes();
 
+    /** Largest flagd document an import accepts, in bytes (the HTTP server's own limit is 1 MiB). */
+    @WithDefault("1000000")
+    long maxFlagDocumentBytes();
+
     /** API and OFREP requests being worked on at once before new ones are refused with 503 + Retry-After. */
     @WithDefault("512")
     int maxRequestsInFlight();

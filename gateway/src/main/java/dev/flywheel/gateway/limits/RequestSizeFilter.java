@@ -25,11 +25,15 @@ public class RequestSizeFilter {
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION - 200)
     public Response limitBody(ContainerRequestContext request) {
         int length = request.getLength();
-        if (length > config.maxApiBodyBytes() && (request.getUriInfo().getPath().startsWith("/api/")
-                || request.getUriInfo().getPath().startsWith("/ofrep/"))) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/") && !path.startsWith("/ofrep/")) {
+            return null;
+        }
+        // whole flagd documents may be far larger than other API bodies
+        long limit = path.endsWith("/flagd") ? config.maxFlagDocumentBytes() : config.maxApiBodyBytes();
+        if (length > limit) {
             return Problem.response(ApiError.PAYLOAD_TOO_LARGE,
-                    "Body of " + length + " bytes exceeds the limit of " + config.maxApiBodyBytes(),
-                    request.getUriInfo().getPath());
+                    "Body of " + length + " bytes exceeds the limit of " + limit, path);
         }
         return null;
     }
