@@ -1,6 +1,5 @@
 package dev.flywheel.targeting;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,8 +17,7 @@ import java.util.Map;
  */
 public final class JsonLogic {
 
-    private static final Rule NULL = new Constant(null);
-    private static final long MAX_FRACTIONAL_TOTAL = Integer.MAX_VALUE;
+    static final Rule NULL = new Constant(null);
 
     private JsonLogic() {
     }
@@ -180,11 +178,11 @@ public final class JsonLogic {
                 return argument(raw, 0);
             case "starts_with" :
             case "ends_with" :
-                return affix(operator.equals("starts_with"), compileAll(raw));
+                return FlagdOperators.affix(operator.equals("starts_with"), compileAll(raw));
             case "sem_ver" :
-                return semanticVersion(compileAll(raw));
+                return FlagdOperators.semanticVersion(compileAll(raw));
             case "fractional" :
-                return fractional(compileAll(raw));
+                return FlagdOperators.fractional(compileAll(raw));
             default :
                 throw new InvalidRuleException("unknown operator '" + operator + "'");
         }
@@ -524,132 +522,6 @@ public final class JsonLogic {
                 }
             }
             return accumulator;
-        };
-    }
-
-    // ---- flagd custom operators: null on bad input, so an "if" falls through to its else branch
-
-    private static Rule affix(boolean prefix, Rule[] arguments) {
-        if (arguments.length != 2) {
-            return NULL;
-        }
-        Rule subject = arguments[0];
-        Rule affix = arguments[1];
-        return data -> {
-            Object s = subject.evaluate(data);
-            Object a = affix.evaluate(data);
-            if (!(s instanceof String text) || !(a instanceof String part)) {
-                return null;
-            }
-            return prefix ? text.startsWith(part) : text.endsWith(part);
-        };
-    }
-
-    private static Rule semanticVersion(Rule[] arguments) {
-        if (arguments.length != 3) {
-            return NULL;
-        }
-        return data -> {
-            SemanticVersion left = version(arguments[0].evaluate(data));
-            Object operator = arguments[1].evaluate(data);
-            SemanticVersion right = version(arguments[2].evaluate(data));
-            if (left == null || right == null || !(operator instanceof String op)) {
-                return null;
-            }
-            int c = left.compareTo(right);
-            return switch (op) {
-                case "=" -> c == 0;
-                case "!=" -> c != 0;
-                case "<" -> c < 0;
-                case "<=" -> c <= 0;
-                case ">" -> c > 0;
-                case ">=" -> c >= 0;
-                case "^" -> left.major() == right.major();
-                case "~" -> left.major() == right.major() && left.minor() == right.minor();
-                default -> null;
-            };
-        };
-    }
-
-    private static SemanticVersion version(Object value) {
-        if (value instanceof String s) {
-            return SemanticVersion.parse(s);
-        }
-        if (value instanceof Number n) {
-            return SemanticVersion.parse(JsValues.numberToString(n));
-        }
-        return null;
-    }
-
-    private static final String[] FLAG_KEY_PATH = {"$flagd", "flagKey"};
-
-    private static Rule fractional(Rule[] arguments) {
-        return data -> {
-            if (arguments.length == 0) {
-                return null;
-            }
-            Object first = arguments[0].evaluate(data);
-            String bucketBy;
-            int from;
-            if (first instanceof String s) {
-                bucketBy = s;
-                from = 1;
-            } else {
-                Object targetingKey = data instanceof Map<?, ?> map ? map.get("targetingKey") : null;
-                if (!(targetingKey instanceof String key) || key.isEmpty()) {
-                    return null;
-                }
-                Object flagKey = lookup(data, FLAG_KEY_PATH);
-                bucketBy = (flagKey instanceof String f ? f : "") + key;
-                from = 0;
-            }
-            int count = arguments.length - from;
-            if (count == 0) {
-                return null;
-            }
-            Object[] variants = new Object[count];
-            long[] weights = new long[count];
-            long total = 0;
-            for (int i = 0; i < count; i++) {
-                Object bucket = i == 0 && from == 0 ? first : arguments[from + i].evaluate(data);
-                if (!(bucket instanceof List<?> entry) || entry.isEmpty() || entry.size() > 2) {
-                    return null;
-                }
-                Object variant = entry.get(0);
-                if (!(variant instanceof String || variant instanceof Boolean || variant instanceof Number)) {
-                    return null;
-                }
-                long weight = 1;
-                if (entry.size() == 2) {
-                    if (!(entry.get(1) instanceof Number n)) {
-                        return null;
-                    }
-                    double w = n.doubleValue();
-                    if (w != Math.rint(w) || Double.isInfinite(w)) {
-                        return null;
-                    }
-                    weight = w < 0 ? 0 : (long) Math.min(w, MAX_FRACTIONAL_TOTAL + 1.0);
-                }
-                variants[i] = variant;
-                weights[i] = weight;
-                total += weight;
-                if (total > MAX_FRACTIONAL_TOTAL) {
-                    return null;
-                }
-            }
-            if (total == 0) {
-                return null;
-            }
-            long hash = MurmurHash3.hash32(bucketBy.getBytes(StandardCharsets.UTF_8), 0) & 0xFFFFFFFFL;
-            long bucket = (hash * total) >>> 32;
-            long cumulative = 0;
-            for (int i = 0; i < count; i++) {
-                cumulative += weights[i];
-                if (bucket < cumulative) {
-                    return variants[i];
-                }
-            }
-            return null;
         };
     }
 }
