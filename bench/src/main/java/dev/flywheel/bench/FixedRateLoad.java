@@ -7,12 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * An open-loop load generator: sends HTTP requests (GET, or --method/--body) at a fixed rate, whatever the server's
@@ -65,55 +59,15 @@ public final class FixedRateLoad {
         }
         HttpRequest request = builder.build();
 
+        OpenLoop.Call call = (index, done) -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenComplete((response, failure) -> done.accept(failure != null
+                        ? OpenLoop.Outcome.FAILED
+                        : response.statusCode() / 100 == 2 ? OpenLoop.Outcome.OK : OpenLoop.Outcome.REJECTED));
         if (warmupSeconds > 0) {
-            run(client, request, rate, warmupSeconds);
+            OpenLoop.run(rate, warmupSeconds, call);
         }
-        Result result = run(client, request, rate, durationSeconds);
-        Histogram h = result.latencies;
+        OpenLoop.Result result = OpenLoop.run(rate, durationSeconds, call);
         System.out.printf("url=%s rate=%d/s duration=%ds%n", url, rate, durationSeconds);
-        System.out.printf("sent=%d ok=%d non2xx=%d errors=%d achieved=%.0f req/s%n", result.sent, result.ok.get(),
-                result.non2xx.get(), result.errors.get(), result.ok.get() / (double) durationSeconds);
-        System.out.printf("latency_us p50=%d p90=%d p99=%d p99.9=%d max=%d%n",
-                h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue());
-    }
-
-    private record Result(long sent, AtomicLong ok, AtomicLong non2xx, AtomicLong errors, Histogram latencies) {
-    }
-
-    private static Result run(HttpClient client, HttpRequest request, int rate, int seconds)
-            throws InterruptedException {
-        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong non2xx = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            inFlight.incrementAndGet();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                if (failure != null) {
-                    errors.incrementAndGet();
-                } else if (response.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                } else {
-                    non2xx.incrementAndGet();
-                }
-                inFlight.decrementAndGet();
-            });
-        }
-        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
-            Thread.sleep(10);
-        }
-        return new Result(total, ok, non2xx, errors, latencies);
+        OpenLoop.print(result, durationSeconds, "non2xx");
     }
 }

@@ -1,10 +1,7 @@
 package dev.flywheel.bench;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-
-import org.HdrHistogram.ConcurrentHistogram;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -57,71 +54,39 @@ public final class FlagdLoad {
                 Integer.parseInt(target.substring(colon + 1))).usePlaintext().build();
         ServiceGrpc.ServiceStub stub = ServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        if (warmup > 0) {
-            run(stub, flag, rate, warmup);
-        }
-        Outcome outcome = run(stub, flag, rate, seconds);
-        ConcurrentHistogram h = outcome.latencies;
-        System.out.printf("ResolveBoolean flag=%s rate=%d/s duration=%ds%n", flag, rate, seconds);
-        System.out.printf("sent=%d ok=%d errors=%d achieved=%.0f req/s%n", outcome.sent, outcome.ok.get(),
-                outcome.errors.get(), outcome.ok.get() / (double) seconds);
-        System.out.printf("latency_us p50=%d p90=%d p99=%d p99.9=%d max=%d%n", h.getValueAtPercentile(50),
-                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                h.getMaxValue());
-        channel.shutdownNow();
-    }
-
-    private record Outcome(long sent, AtomicLong ok, AtomicLong errors, ConcurrentHistogram latencies) {
-    }
-
-    private static Outcome run(ServiceGrpc.ServiceStub stub, String flag, int rate, int seconds)
-            throws InterruptedException {
-        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        for (long i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+        String flagKey = flag;
+        AtomicBoolean reported = new AtomicBoolean();
+        OpenLoop.Call call = (index, done) -> {
             Struct context = Struct.newBuilder()
-                    .putFields("targetingKey", Value.newBuilder().setStringValue("user-" + (i % 100_000)).build())
-                    .putFields("email", Value.newBuilder().setStringValue("user" + i + "@example.com").build())
+                    .putFields("targetingKey", Value.newBuilder().setStringValue("user-" + (index % 100_000)).build())
+                    .putFields("email", Value.newBuilder().setStringValue("user" + index + "@example.com").build())
                     .build();
-            inFlight.incrementAndGet();
             stub.withDeadlineAfter(10, TimeUnit.SECONDS).resolveBoolean(ResolveBooleanRequest.newBuilder()
-                    .setFlagKey(flag).setContext(context).build(), new StreamObserver<ResolveBooleanResponse>() {
+                    .setFlagKey(flagKey).setContext(context).build(), new StreamObserver<ResolveBooleanResponse>() {
                         @Override
                         public void onNext(ResolveBooleanResponse value) {
                         }
 
                         @Override
                         public void onError(Throwable t) {
-                            if (errors.get() == 0) {
+                            if (reported.compareAndSet(false, true)) {
                                 System.err.println("first error: " + t);
                             }
-                            latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                            errors.incrementAndGet();
-                            inFlight.decrementAndGet();
+                            done.accept(OpenLoop.Outcome.FAILED);
                         }
 
                         @Override
                         public void onCompleted() {
-                            latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                            ok.incrementAndGet();
-                            inFlight.decrementAndGet();
+                            done.accept(OpenLoop.Outcome.OK);
                         }
                     });
+        };
+        if (warmup > 0) {
+            OpenLoop.run(rate, warmup, call);
         }
-        long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (inFlight.get() > 0 && System.nanoTime() < drain) {
-            Thread.sleep(10);
-        }
-        return new Outcome(total, ok, errors, latencies);
+        OpenLoop.Result result = OpenLoop.run(rate, seconds, call);
+        System.out.printf("ResolveBoolean flag=%s rate=%d/s duration=%ds%n", flag, rate, seconds);
+        OpenLoop.print(result, seconds, "rejected");
+        channel.shutdownNow();
     }
 }

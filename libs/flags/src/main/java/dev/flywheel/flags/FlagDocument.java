@@ -99,28 +99,6 @@ public final class FlagDocument {
         return flags.get(key);
     }
 
-    /** Parses and validates the shared evaluators of a flag set. */
-    public static Map<String, Object> parseEvaluators(String json) throws FlagDocumentException {
-        Object tree = read(json, "/$evaluators");
-        List<String> problems = new ArrayList<>();
-        validateEvaluators(tree, problems);
-        if (!problems.isEmpty()) {
-            throw new FlagDocumentException(problems);
-        }
-        return asStringMap(tree);
-    }
-
-    /** Parses and validates flag-set metadata (string, number and boolean values only). */
-    public static Map<String, Object> parseMetadata(String json) throws FlagDocumentException {
-        Object tree = read(json, "/metadata");
-        List<String> problems = new ArrayList<>();
-        validateMetadata("/metadata", tree, problems);
-        if (!problems.isEmpty()) {
-            throw new FlagDocumentException(problems);
-        }
-        return asStringMap(tree);
-    }
-
     /** Reads a JSON object (stored evaluators, metadata or a definition) without validating it as a flag part. */
     public static Map<String, Object> readObject(String json) throws FlagDocumentException {
         Object tree = read(json, "");

@@ -108,10 +108,6 @@ public final class FlagSet {
         return logic;
     }
 
-    public boolean contains(String key) {
-        return flags.containsKey(key);
-    }
-
     public int size() {
         return flags.size();
     }
@@ -132,7 +128,7 @@ public final class FlagSet {
         }
         String invalid = invalidContext(context);
         if (invalid != null) {
-            return Resolution.failed(key, ErrorCode.INVALID_CONTEXT, invalid, metadataOf(flag));
+            return Resolution.failed(key, ErrorCode.INVALID_CONTEXT, invalid, flag.metadata());
         }
         return resolve(flag, type, flag.targeting() == null ? null : evaluationData(context), nowSeconds);
     }
@@ -143,7 +139,7 @@ public final class FlagSet {
         List<Resolution> resolutions = new ArrayList<>(flags.size());
         if (invalid != null) {
             for (CompiledFlag flag : flags.values()) {
-                resolutions.add(Resolution.failed(flag.key(), ErrorCode.INVALID_CONTEXT, invalid, metadataOf(flag)));
+                resolutions.add(Resolution.failed(flag.key(), ErrorCode.INVALID_CONTEXT, invalid, flag.metadata()));
             }
             return resolutions;
         }
@@ -170,7 +166,7 @@ public final class FlagSet {
     }
 
     private Resolution resolve(CompiledFlag flag, FlagType type, Map<String, Object> data, long nowSeconds) {
-        Map<String, Object> metadata = metadataOf(flag);
+        Map<String, Object> metadata = flag.metadata();
         if (!flag.enabled()) {
             return new Resolution(flag.key(), null, null, Reason.DISABLED, null, null, metadata);
         }
@@ -228,7 +224,4 @@ public final class FlagSet {
         };
     }
 
-    private static Map<String, Object> metadataOf(CompiledFlag flag) {
-        return flag.metadata();
-    }
 }

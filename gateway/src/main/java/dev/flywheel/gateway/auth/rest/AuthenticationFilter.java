@@ -65,7 +65,7 @@ public class AuthenticationFilter {
             return reject(ApiError.UNAUTHENTICATED, "Send an API key as 'Authorization: Bearer <key>'", path);
         }
         if (resolver.isBootstrapKey(token)) {
-            callerContext.authenticate(Caller.platformAdmin());
+            callerContext.authenticate(Caller.platformAdmin(), token);
             return Uni.createFrom().nullItem();
         }
         return resolver.resolve(token).flatMap(key -> {
@@ -77,7 +77,7 @@ public class AuthenticationFilter {
                 if (origin != null) {
                     request.setProperty(CorsFilters.ALLOWED_ORIGIN_PROPERTY, origin);
                 }
-                callerContext.authenticate(new Caller(key));
+                callerContext.authenticate(new Caller(key), token);
                 return (Response) null;
             }).onFailure(ApiException.class).recoverWithItem(refused -> Problem.response((ApiException) refused,
                     path));

@@ -10,6 +10,7 @@ import dev.flywheel.gateway.problem.ApiException;
 public class CallerContext {
 
     private Caller caller;
+    private String token;
 
     public Caller caller() {
         if (caller == null) {
@@ -19,7 +20,14 @@ public class CallerContext {
         return caller;
     }
 
-    public void authenticate(Caller authenticated) {
+    public void authenticate(Caller authenticated, String presentedToken) {
         this.caller = authenticated;
+        this.token = presentedToken;
+    }
+
+    /** The key as the caller presented it, for calls that forward it to a service (ADR 0003). */
+    public String token() {
+        caller();
+        return token;
     }
 }

@@ -86,9 +86,8 @@ public class FlagResource {
     @GET
     @Path("/flags")
     @Operation(summary = "List the environment's flags")
-    public Uni<FlagList> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey) {
-        return checked(projectId, environment).flatMap(ok -> flags.list(OfrepResource.token(auth, apiKey),
+    public Uni<FlagList> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment) {
+        return checked(projectId, environment).flatMap(token -> flags.list(token,
                 ListFlagsRequest.newBuilder().setEnvironment(environment).build()))
                 .map(list -> new FlagList(list.getEnvironmentVersion(),
                         list.getFlagsList().stream().map(this::view).toList()));
@@ -98,9 +97,8 @@ public class FlagResource {
     @Path("/flags/{key}")
     @Operation(summary = "Read one flag; its version is the ETag")
     public Uni<Response> get(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey) {
-        return checked(projectId, environment).flatMap(ok -> flags.get(OfrepResource.token(auth, apiKey),
+            @PathParam("key") String key) {
+        return checked(projectId, environment).flatMap(token -> flags.get(token,
                 GetFlagRequest.newBuilder().setEnvironment(environment).setKey(key).build()))
                 .map(flag -> Response.ok(view(flag)).tag(Long.toString(flag.getVersion())).build());
     }
@@ -110,12 +108,11 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Create or replace one flag (its flagd definition); If-Match: \"<version>\" makes it conditional, If-None-Match: * create-only")
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
             String definition) {
         long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
-        return checked(projectId, environment).flatMap(ok -> flags.put(OfrepResource.token(auth, apiKey),
+        return checked(projectId, environment).flatMap(token -> flags.put(token,
                 PutFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setDefinitionJson(definition == null ? "" : definition).setExpectedVersion(expected)
                         .setComment(comment == null ? "" : comment).build()))
@@ -129,10 +126,9 @@ public class FlagResource {
     @Path("/flags/{key}")
     @Operation(summary = "Delete one flag")
     public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @QueryParam("comment") String comment) {
-        return checked(projectId, environment).flatMap(ok -> flags.delete(OfrepResource.token(auth, apiKey),
+        return checked(projectId, environment).flatMap(token -> flags.delete(token,
                 DeleteFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setExpectedVersion(version(ifMatch)).setComment(comment == null ? "" : comment).build()))
                 .map(deleted -> Response.noContent().build());
@@ -141,9 +137,8 @@ public class FlagResource {
     @GET
     @Path("/flagd")
     @Operation(summary = "Export the environment as a flagd flag document")
-    public Uni<Response> export(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey) {
-        return checked(projectId, environment).flatMap(ok -> flags.export(OfrepResource.token(auth, apiKey),
+    public Uni<Response> export(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment) {
+        return checked(projectId, environment).flatMap(token -> flags.export(token,
                 ExportFlagsRequest.newBuilder().setEnvironment(environment).build()))
                 .map(export -> Response.ok(export.getDocumentJson(), MediaType.APPLICATION_JSON)
                         .tag(Long.toString(export.getEnvironmentVersion())).build());
@@ -154,9 +149,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace the environment's flags with a flagd document (rejected as a whole if any part is invalid)")
     public Uni<ImportView> replace(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey,
             @QueryParam("comment") String comment, String document) {
-        return importDocument(projectId, environment, OfrepResource.token(auth, apiKey), document,
+        return importDocument(projectId, environment, document,
                 ImportMode.IMPORT_MODE_REPLACE, comment);
     }
 
@@ -165,9 +159,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Merge a flagd document into the environment: its flags are created or replaced, others stay")
     public Uni<ImportView> merge(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam("X-API-Key") String apiKey,
             @QueryParam("comment") String comment, String document) {
-        return importDocument(projectId, environment, OfrepResource.token(auth, apiKey), document,
+        return importDocument(projectId, environment, document,
                 ImportMode.IMPORT_MODE_MERGE, comment);
     }
 
@@ -175,35 +168,36 @@ public class FlagResource {
     @Path("/flag-audit")
     @Operation(summary = "The environment's flag changes, newest first (who, when, before and after)")
     public Uni<List<AuditView>> audit(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey, @QueryParam("key") String key, @QueryParam("limit") Integer limit,
+            @PathParam("environment") String environment, @QueryParam("key") String key,
+            @QueryParam("limit") Integer limit,
             @QueryParam("before") Long before) {
-        return checked(projectId, environment).flatMap(ok -> flags.audit(OfrepResource.token(auth, apiKey),
+        return checked(projectId, environment).flatMap(token -> flags.audit(token,
                 ListAuditRequest.newBuilder().setEnvironment(environment).setKey(key == null ? "" : key)
                         .setPageSize(limit == null ? 50 : limit).setBeforeId(before == null ? 0 : before).build()))
                 .map(page -> page.getEntriesList().stream().map(this::view).toList());
     }
 
-    private Uni<ImportView> importDocument(UUID projectId, String environment, String token, String document,
+    private Uni<ImportView> importDocument(UUID projectId, String environment, String document,
             ImportMode mode, String comment) {
-        return checked(projectId, environment).flatMap(ok -> flags.importFlags(token, ImportFlagsRequest.newBuilder()
+        return checked(projectId, environment).flatMap(token -> flags.importFlags(token, ImportFlagsRequest.newBuilder()
                 .setEnvironment(environment).setDocumentJson(document == null ? "" : document).setMode(mode)
                 .setComment(comment == null ? "" : comment).build()))
                 .map(r -> new ImportView(r.getCreatedList(), r.getUpdatedList(), r.getDeletedList(),
                         r.getUnchangedList(), r.getWarningsList(), r.getEnvironmentVersion()));
     }
 
-    /** Project admins only, and only environments the project has. */
-    private Uni<Boolean> checked(UUID projectId, String environment) {
+    /** Project admins only, and only environments the project has; gives the caller's key to forward. */
+    private Uni<String> checked(UUID projectId, String environment) {
         callerContext.caller().requireAdminOf(projectId);
         if (callerContext.caller().isPlatformAdmin()) {
             throw ApiException.forbidden("Flags are managed with an admin key of the project");
         }
+        String token = callerContext.token();
         return tenancy.findProject(projectId).map(project -> {
             if (project == null || project.environments().stream().noneMatch(e -> e.name.equals(environment))) {
                 throw ApiException.notFound("Environment");
             }
-            return true;
+            return token;
         });
     }
 

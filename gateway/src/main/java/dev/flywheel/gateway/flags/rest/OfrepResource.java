@@ -61,9 +61,8 @@ public class OfrepResource {
     @POST
     @Path("/{key}")
     @Operation(summary = "Evaluate one flag (OFREP)")
-    public Uni<Response> evaluate(@PathParam("key") String key, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey, String body) {
-        return withContext(key, body, context -> flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder()
+    public Uni<Response> evaluate(@PathParam("key") String key, String body) {
+        return withContext(key, body, context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
                 .setKey(key).setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> single(answer.getFlags(0)))
                 .onFailure().recoverWithItem(OfrepResource::unavailable);
@@ -71,11 +70,11 @@ public class OfrepResource {
 
     @POST
     @Operation(summary = "Evaluate every flag of the key's environment (OFREP bulk); ETag and If-None-Match supported")
-    public Uni<Response> evaluateAll(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-            @HeaderParam("X-API-Key") String apiKey, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+    public Uni<Response> evaluateAll(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             String body) {
-        return withContext(null, body, context -> flags.evaluate(token(auth, apiKey), EvaluateFlagsRequest.newBuilder()
-                .setContext(JsonProto.toStruct(context)).build()))
+        return withContext(null, body,
+                context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
+                        .setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> bulk(answer, ifNoneMatch))
                 .onFailure().recoverWithItem(OfrepResource::unavailable);
     }
@@ -246,10 +245,4 @@ public class OfrepResource {
         }
     }
 
-    static String token(String authorization, String apiKey) {
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return authorization.substring(7).trim();
-        }
-        return apiKey == null ? "" : apiKey.trim();
-    }
 }

@@ -29,7 +29,4 @@ public interface FlagsConfig {
         java.util.Optional<String> namespace();
     }
 
-    /** Largest flag document (bytes of JSON) an import accepts. */
-    @WithDefault("4194304")
-    int maxDocumentBytes();
 }

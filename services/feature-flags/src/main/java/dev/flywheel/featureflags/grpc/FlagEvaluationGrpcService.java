@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.flywheel.featureflags.service.FlagSnapshots;
 import dev.flywheel.flags.FlagType;
 import dev.flywheel.flags.Resolution;
 import dev.flywheel.proto.common.v1.KeyKind;
@@ -13,7 +12,6 @@ import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsResponse;
 import dev.flywheel.proto.flags.v1.FlagEvaluation;
 import dev.flywheel.proto.flags.v1.FlagEvaluationService;
-import dev.flywheel.service.auth.KeyAuthenticator;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -26,35 +24,28 @@ public class FlagEvaluationGrpcService implements FlagEvaluationService {
 
     private static final Set<KeyKind> EVALUATION_KEYS = EnumSet.of(KeyKind.KEY_KIND_CLIENT, KeyKind.KEY_KIND_SERVER);
 
-    private final KeyAuthenticator authenticator;
-    private final FlagSnapshots snapshots;
     private final FlagdResolver resolver;
 
-    public FlagEvaluationGrpcService(KeyAuthenticator authenticator, FlagSnapshots snapshots,
-            FlagdResolver resolver) {
-        this.authenticator = authenticator;
-        this.snapshots = snapshots;
+    public FlagEvaluationGrpcService(FlagdResolver resolver) {
         this.resolver = resolver;
     }
 
     @Override
     public Uni<EvaluateFlagsResponse> evaluateFlags(EvaluateFlagsRequest request) {
-        return authenticator.authenticateCaller(EVALUATION_KEYS, "evaluate flags")
-                .flatMap(key -> snapshots.get(key.getScope().getProjectId(), key.getScope().getEnvironment()))
-                .map(snapshot -> {
-                    Map<String, Object> context = ProtoValues.toMap(request.getContext());
-                    List<Resolution> resolutions = request.getKey().isEmpty()
-                            ? snapshot.flags().resolveAll(context, resolver.nowSeconds())
-                            : List.of(snapshot.flags().resolve(request.getKey(), FlagType.ANY, context,
-                                    resolver.nowSeconds()));
-                    EvaluateFlagsResponse.Builder answer = EvaluateFlagsResponse.newBuilder()
-                            .setMetadata(ProtoValues.toStruct(snapshot.flags().metadata()))
-                            .setEnvironmentVersion(snapshot.version());
-                    for (Resolution r : resolutions) {
-                        answer.addFlags(evaluation(r));
-                    }
-                    return answer.build();
-                });
+        return resolver.callerSnapshot(EVALUATION_KEYS, "evaluate flags").map(snapshot -> {
+            Map<String, Object> context = ProtoValues.toMap(request.getContext());
+            List<Resolution> resolutions = request.getKey().isEmpty()
+                    ? snapshot.flags().resolveAll(context, resolver.nowSeconds())
+                    : List.of(snapshot.flags().resolve(request.getKey(), FlagType.ANY, context,
+                            resolver.nowSeconds()));
+            EvaluateFlagsResponse.Builder answer = EvaluateFlagsResponse.newBuilder()
+                    .setMetadata(ProtoValues.toStruct(snapshot.flags().metadata()))
+                    .setEnvironmentVersion(snapshot.version());
+            for (Resolution r : resolutions) {
+                answer.addFlags(evaluation(r));
+            }
+            return answer.build();
+        });
     }
 
     private static FlagEvaluation evaluation(Resolution r) {

@@ -45,8 +45,13 @@ public class FlagdResolver {
     }
 
     public Uni<Snapshot> callerSnapshot() {
+        return callerSnapshot(EVALUATION_KEYS, "evaluate flags over the flagd protocol");
+    }
+
+    /** The snapshot of the environment the caller's key selects, once the key is one of {@code allowed}. */
+    public Uni<Snapshot> callerSnapshot(Set<KeyKind> allowed, String action) {
         String connection = CallerKeyInterceptor.CONNECTION.get();
-        return authenticator.authenticateCaller(EVALUATION_KEYS, "evaluate flags over the flagd protocol")
+        return authenticator.authenticateCaller(allowed, action)
                 .invoke(key -> streams.bind(connection, key.getScope().getProjectId(),
                         key.getScope().getEnvironment()))
                 .flatMap(this::snapshotOf);

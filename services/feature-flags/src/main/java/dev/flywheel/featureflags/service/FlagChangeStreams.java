@@ -94,10 +94,6 @@ public class FlagChangeStreams {
         subscribers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(emitter);
     }
 
-    public int subscriberCount() {
-        return subscribers.values().stream().mapToInt(Set::size).sum();
-    }
-
     void publish(String key, FlagChanges changes) {
         Set<MultiEmitter<? super FlagChanges>> set = subscribers.get(key);
         if (set != null) {

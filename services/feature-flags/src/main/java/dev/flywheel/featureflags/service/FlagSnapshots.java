@@ -1,5 +1,6 @@
 package dev.flywheel.featureflags.service;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +37,8 @@ public class FlagSnapshots {
             LEFT JOIN feature_flags.flag f ON f.environment_id = e.id
             WHERE e.project_id = $1 AND e.environment = $2
             ORDER BY f.position, f.flag_key""";
+
+    private static final String VERSION = "SELECT version FROM feature_flags.flag_environment WHERE project_id = $1 AND environment = $2";
 
     /** An environment's compiled flags at one version. */
     public record Snapshot(String projectId, String environment, long version, FlagSet flags,
@@ -89,15 +92,29 @@ public class FlagSnapshots {
         return load(projectId, environment).invoke(loaded -> install(key, loaded)).replaceWithVoid();
     }
 
-    /** Reloads every cached environment (after a lost connection to the notification channel, or periodically). */
+    /**
+     * Reloads every cached environment whose version moved (after a lost connection to the notification channel,
+     * or periodically); an unchanged environment costs one version read, not a reload and recompilation.
+     */
     public Uni<Void> refreshAll() {
         if (ready.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(ready.values().stream().map(s -> refresh(s.projectId(), s.environment())).toList())
+        return Uni.join().all(ready.values().stream().map(this::refreshIfStale).toList())
                 .usingConcurrencyOf(4).andCollectFailures().replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("Could not refresh flag snapshots: %s", e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> refreshIfStale(Snapshot cached) {
+        return pool.preparedQuery(VERSION).execute(Tuple.of(cached.projectId(), cached.environment()))
+                .flatMap(rows -> {
+                    Iterator<Row> row = rows.iterator();
+                    long version = row.hasNext() ? row.next().getLong(0) : 0;
+                    return version > cached.version()
+                            ? refresh(cached.projectId(), cached.environment())
+                            : Uni.createFrom().voidItem();
+                });
     }
 
     private synchronized void install(String key, Snapshot loaded) {

@@ -1,0 +1,68 @@
+package dev.flywheel.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * Open-loop load: calls start at a fixed rate whatever the server's speed, and each latency is measured from when
+ * the call was due, so a stalled server is not hidden (no coordinated omission).
+ */
+final class OpenLoop {
+
+    /** How a call ended. */
+    enum Outcome {
+        OK, REJECTED, FAILED
+    }
+
+    /** Starts call number {@code index}; reports its outcome once, from any thread. */
+    interface Call {
+        void start(long index, java.util.function.Consumer<Outcome> done);
+    }
+
+    record Result(long sent, long ok, long rejected, long failed, ConcurrentHistogram latencyMicros) {
+    }
+
+    private OpenLoop() {
+    }
+
+    static Result run(int rate, int seconds, Call call) throws InterruptedException {
+        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong rejected = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong inFlight = new AtomicLong();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        long total = (long) rate * seconds;
+        for (long i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            inFlight.incrementAndGet();
+            call.start(i, outcome -> {
+                latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
+                (outcome == Outcome.OK ? ok : outcome == Outcome.REJECTED ? rejected : failed).incrementAndGet();
+                inFlight.decrementAndGet();
+            });
+        }
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
+            Thread.sleep(10);
+        }
+        return new Result(total, ok.get(), rejected.get(), failed.get(), latencies);
+    }
+
+    /** Prints the counts and the latency percentiles; {@code rejectedLabel} names answers that were not OK. */
+    static void print(Result result, int seconds, String rejectedLabel) {
+        ConcurrentHistogram h = result.latencyMicros();
+        System.out.printf("sent=%d ok=%d %s=%d errors=%d achieved=%.0f req/s%n", result.sent(), result.ok(),
+                rejectedLabel, result.rejected(), result.failed(), result.ok() / (double) seconds);
+        System.out.printf("latency_us p50=%d p90=%d p99=%d p99.9=%d max=%d%n", h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+}
