@@ -24,17 +24,9 @@ public final class Assigner {
         ExperimentDefinition def = experiment.definition();
         List<Variation> variations = def.variations();
         boolean stickyEnabled = def.stickyBucketing();
-        // GrowthBook falls back to the second attribute only with sticky bucketing, which keeps the assignment when
-        // the user later gains the first (e.g. logs in); without it they would silently switch variations.
-        String hashAttribute = def.hashAttribute();
-        String hashValue = user.stringAttribute(hashAttribute);
-        if (hashValue.isEmpty() && stickyEnabled && def.fallbackAttribute() != null) {
-            String fallback = user.stringAttribute(def.fallbackAttribute());
-            if (!fallback.isEmpty()) {
-                hashAttribute = def.fallbackAttribute();
-                hashValue = fallback;
-            }
-        }
+        HashIdentity identity = hashIdentity(def, user);
+        String hashAttribute = identity.attribute();
+        String hashValue = identity.value();
         Outcome out = new Outcome(experiment, hashAttribute, hashValue);
         if (variations.size() < 2) {
             return out.notIn(AssignmentReason.NOT_RUNNING);
@@ -101,6 +93,26 @@ public final class Assigner {
         }
         return out.in(index, AssignmentReason.HASHED,
                 stickyEnabled ? stickyWrite(def, stored, hashAttribute, hashValue, index, sticky) : null);
+    }
+
+    /** The attribute a user is hashed on in an experiment, and its value (empty when the user has none). */
+    public record HashIdentity(String attribute, String value) {
+    }
+
+    /**
+     * The hash attribute's value, or the fallback attribute's when it is empty. GrowthBook falls back only with sticky
+     * bucketing, which keeps the assignment when the user later gains the first attribute (e.g. logs in); without
+     * it they would silently switch variations.
+     */
+    public static HashIdentity hashIdentity(ExperimentDefinition def, UserContext user) {
+        String value = user.stringAttribute(def.hashAttribute());
+        if (value.isEmpty() && def.stickyBucketing() && def.fallbackAttribute() != null) {
+            String fallback = user.stringAttribute(def.fallbackAttribute());
+            if (!fallback.isEmpty()) {
+                return new HashIdentity(def.fallbackAttribute(), fallback);
+            }
+        }
+        return new HashIdentity(def.hashAttribute(), value);
     }
 
     private static boolean scheduled(ExperimentDefinition def, Instant now) {

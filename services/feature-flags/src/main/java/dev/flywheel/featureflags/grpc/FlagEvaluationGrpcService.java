@@ -1,5 +1,6 @@
 package dev.flywheel.featureflags.grpc;
 
+import dev.flywheel.service.grpc.ProtoValues;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

@@ -10,16 +10,14 @@ import org.jboss.logging.Logger;
 
 import dev.flywheel.featureflags.config.FlagsConfig;
 import dev.flywheel.featureflags.repository.FlagChangeChannel;
+import dev.flywheel.service.changes.PgChangeListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Listens on the PostgreSQL channel every flag change notifies, so each replica replaces its snapshot within
- * milliseconds of a commit. After a reconnect (notifications may have been missed) and periodically, every cached
- * environment is reloaded.
+ * Reloads an environment's snapshot when a flag change is notified on PostgreSQL, so each replica is current within
+ * milliseconds of a commit; after a reconnect and periodically, every cached environment is checked.
  */
 @ApplicationScoped
 public class FlagChangeListener {
@@ -32,7 +30,7 @@ public class FlagChangeListener {
     private final String url;
     private final String user;
     private final String password;
-    private PgSubscriber subscriber;
+    private PgChangeListener listener;
 
     public FlagChangeListener(Vertx vertx, FlagSnapshots snapshots, FlagsConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
@@ -47,26 +45,14 @@ public class FlagChangeListener {
     }
 
     void start(@Observes StartupEvent ignored) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""))
-                .setUser(user).setPassword(password);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
-        subscriber.channel(FlagChangeChannel.CHANNEL)
-                .handler(this::changed)
-                .subscribeHandler(() -> snapshots.refreshAll().subscribe().with(done -> {
-                }));
-        subscriber.connect().onFailure().retry().withBackOff(java.time.Duration.ofMillis(500)).indefinitely()
-                .subscribe().with(
-                        done -> LOG.debugf("Listening for flag changes on %s", FlagChangeChannel.CHANNEL),
-                        failure -> LOG.warnf("Could not listen for flag changes yet (%s); retrying",
-                                failure.toString()));
-        vertx.setPeriodic(config.resyncInterval().toMillis(),
-                id -> snapshots.refreshAll().subscribe().with(done -> {
-                }));
+        listener = PgChangeListener.start(vertx, url, user, password, FlagChangeChannel.CHANNEL, this::changed,
+                () -> snapshots.refreshAll().subscribe().with(done -> {
+                }), config.resyncInterval());
     }
 
     void stop(@Observes ShutdownEvent ignored) {
-        if (subscriber != null) {
-            subscriber.closeAndForget();
+        if (listener != null) {
+            listener.stop();
         }
     }
 

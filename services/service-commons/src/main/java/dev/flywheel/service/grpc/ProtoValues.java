@@ -1,4 +1,4 @@
-package dev.flywheel.featureflags.grpc;
+package dev.flywheel.service.grpc;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,0 +1,87 @@
+package dev.flywheel.assignment.exposure;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.UUID;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+
+import dev.flywheel.experiments.Assignment;
+import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.proto.events.v1.EventSource;
+import dev.flywheel.proto.events.v1.EventType;
+
+/**
+ * The {@code $exposure} event for a user's first assignment to an experiment. Its message id is derived from
+ * (project, environment, experiment, bucket version, hash attribute, hash value), so however often it is sent, the
+ * pipeline's per-project dedupe keeps one.
+ */
+public final class Exposures {
+
+    public static final String EVENT_NAME = "$exposure";
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+    private Exposures() {
+    }
+
+    /** A short, stable identity of one user's exposure to one bucket version of an experiment. */
+    public static String identity(String projectId, String environment, String experimentKey, int bucketVersion,
+            String hashAttribute, String hashValue) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+        for (String part : new String[]{projectId, environment, experimentKey, Integer.toString(bucketVersion),
+                hashAttribute, hashValue}) {
+            sha256.update(part.getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+        }
+        return BASE64.encodeToString(Arrays.copyOf(sha256.digest(), 18));
+    }
+
+    public static Event event(Scope scope, Assignment assignment, int bucketVersion, String identity, Instant at) {
+        Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        Struct properties = Struct.newBuilder()
+                .putFields("experiment_key", string(assignment.experimentKey()))
+                .putFields("variation_key", string(assignment.variationKey()))
+                .putFields("variation_index", number(assignment.variationIndex()))
+                .putFields("hash_attribute", string(assignment.hashAttribute()))
+                .putFields("hash_value", string(assignment.hashValue()))
+                .putFields("bucket", number(assignment.bucket()))
+                .putFields("bucket_version", number(bucketVersion))
+                .putFields("sticky_bucket_used", Value.newBuilder().setBoolValue(assignment.stickyBucketUsed())
+                        .build())
+                .build();
+        return Event.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setMessageId("exposure-" + identity)
+                .setScope(scope)
+                .setType(EventType.EVENT_TYPE_TRACK)
+                .setName(EVENT_NAME)
+                .setDistinctId(assignment.hashValue())
+                .setProperties(properties)
+                .setTimestamp(time)
+                .setOriginalTimestamp(time)
+                .setReceivedAt(time)
+                .setSource(EventSource.EVENT_SOURCE_INTERNAL)
+                .setLibrary("flywheel-experiment-assignment")
+                .build();
+    }
+
+    private static Value string(String s) {
+        return Value.newBuilder().setStringValue(s == null ? "" : s).build();
+    }
+
+    private static Value number(double n) {
+        return Value.newBuilder().setNumberValue(n).build();
+    }
+}

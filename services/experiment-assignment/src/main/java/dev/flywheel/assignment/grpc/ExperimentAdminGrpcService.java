@@ -1,0 +1,210 @@
+package dev.flywheel.assignment.grpc;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.flywheel.assignment.repository.ExperimentAuditEntity;
+import dev.flywheel.assignment.repository.ExperimentEntity;
+import dev.flywheel.assignment.repository.ProjectSettingsEntity;
+import dev.flywheel.assignment.service.ExperimentException;
+import dev.flywheel.assignment.service.ExperimentManagementService;
+import dev.flywheel.assignment.service.ExperimentSnapshots;
+import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.proto.experiments.v1.AuditEntry;
+import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
+import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
+import dev.flywheel.proto.experiments.v1.DeleteExperimentResponse;
+import dev.flywheel.proto.experiments.v1.ExperimentAdminService;
+import dev.flywheel.proto.experiments.v1.ExperimentRecord;
+import dev.flywheel.proto.experiments.v1.ExperimentStatus;
+import dev.flywheel.proto.experiments.v1.GetExperimentRequest;
+import dev.flywheel.proto.experiments.v1.GetSettingsRequest;
+import dev.flywheel.proto.experiments.v1.ListAuditRequest;
+import dev.flywheel.proto.experiments.v1.ListAuditResponse;
+import dev.flywheel.proto.experiments.v1.ListExperimentsRequest;
+import dev.flywheel.proto.experiments.v1.ListExperimentsResponse;
+import dev.flywheel.proto.experiments.v1.ProjectSettings;
+import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
+import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
+import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
+import dev.flywheel.service.auth.KeyAuthenticator;
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Experiment management over gRPC, for the gateway's REST API and for backends holding an admin key. */
+@GrpcService
+public class ExperimentAdminGrpcService implements ExperimentAdminService {
+
+    private static final Set<KeyKind> ADMIN_KEYS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
+
+    private final KeyAuthenticator authenticator;
+    private final ExperimentManagementService experiments;
+    private final ExperimentSnapshots snapshots;
+
+    public ExperimentAdminGrpcService(KeyAuthenticator authenticator, ExperimentManagementService experiments,
+            ExperimentSnapshots snapshots) {
+        this.authenticator = authenticator;
+        this.experiments = experiments;
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public Uni<ListExperimentsResponse> listExperiments(ListExperimentsRequest request) {
+        return admin().flatMap(key -> experiments.list(project(key), request.getEnvironment(),
+                status(request.getStatus())))
+                .map(list -> ListExperimentsResponse.newBuilder()
+                        .addAllExperiments(list.experiments().stream().map(ExperimentAdminGrpcService::record)
+                                .toList())
+                        .setEnvironmentVersion(list.environmentVersion()).build())
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<ExperimentRecord> getExperiment(GetExperimentRequest request) {
+        return admin().flatMap(key -> experiments.get(project(key), request.getEnvironment(), request.getKey()))
+                .map(ExperimentAdminGrpcService::record)
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<PutExperimentResponse> putExperiment(PutExperimentRequest request) {
+        return admin().flatMap(key -> experiments.put(project(key), request.getEnvironment(), request.getKey(),
+                request.getDefinitionJson(), request.getExpectedVersion(), actor(key), request.getComment())
+                .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
+                .map(result -> PutExperimentResponse.newBuilder().setExperiment(record(result.experiment()))
+                        .setCreated(result.created()).build())
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<ExperimentRecord> changeStatus(ChangeStatusRequest request) {
+        return admin().flatMap(key -> experiments.changeStatus(project(key), request.getEnvironment(),
+                request.getKey(), status(request.getStatus()), request.getReleasedVariation(),
+                request.getExpectedVersion(), actor(key), request.getComment())
+                .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
+                .map(ExperimentAdminGrpcService::record)
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<DeleteExperimentResponse> deleteExperiment(DeleteExperimentRequest request) {
+        return admin().flatMap(key -> experiments.delete(project(key), request.getEnvironment(), request.getKey(),
+                request.getExpectedVersion(), actor(key), request.getComment())
+                .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
+                .map(version -> DeleteExperimentResponse.newBuilder().setEnvironmentVersion(version).build())
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<ProjectSettings> getSettings(GetSettingsRequest request) {
+        return admin().flatMap(key -> experiments.settings(project(key)))
+                .map(ExperimentAdminGrpcService::settings)
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<ProjectSettings> putSettings(PutSettingsRequest request) {
+        return admin().flatMap(key -> experiments.putSettings(project(key),
+                request.getSettings().getHoldoutShare(), actor(key), request.getComment())
+                .call(ignored -> snapshots.refresh(project(key), "*")))
+                .map(ExperimentAdminGrpcService::settings)
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    @Override
+    public Uni<ListAuditResponse> listAudit(ListAuditRequest request) {
+        return admin().flatMap(key -> experiments.audit(project(key), request.getEnvironment(), request.getKey(),
+                request.getBeforeId(), request.getPageSize()))
+                .map(entries -> ListAuditResponse.newBuilder()
+                        .addAllEntries(entries.stream().map(ExperimentAdminGrpcService::entry).toList()).build())
+                .onFailure().transform(ExperimentAdminGrpcService::toStatus);
+    }
+
+    private Uni<ResolveKeyResponse> admin() {
+        return authenticator.authenticateCaller(ADMIN_KEYS, "manage experiments");
+    }
+
+    private static String project(ResolveKeyResponse key) {
+        return key.getScope().getProjectId();
+    }
+
+    private static String actor(ResolveKeyResponse key) {
+        return "key:" + key.getKeyId();
+    }
+
+    private static dev.flywheel.experiments.ExperimentStatus status(ExperimentStatus status) {
+        return switch (status) {
+            case EXPERIMENT_STATUS_DRAFT -> dev.flywheel.experiments.ExperimentStatus.DRAFT;
+            case EXPERIMENT_STATUS_RUNNING -> dev.flywheel.experiments.ExperimentStatus.RUNNING;
+            case EXPERIMENT_STATUS_STOPPED -> dev.flywheel.experiments.ExperimentStatus.STOPPED;
+            default -> null;
+        };
+    }
+
+    static ExperimentRecord record(ExperimentEntity e) {
+        ExperimentRecord.Builder record = ExperimentRecord.newBuilder().setKey(e.key)
+                .setDefinitionJson(e.definition)
+                .setStatus(ExperimentStatus.valueOf("EXPERIMENT_STATUS_" + e.status))
+                .setVersion(e.version).setCreatedAt(timestamp(e.createdAt)).setUpdatedAt(timestamp(e.updatedAt))
+                .setUpdatedBy(e.updatedBy);
+        if (e.releasedVariation != null) {
+            record.setReleasedVariation(e.releasedVariation);
+        }
+        if (e.startedAt != null) {
+            record.setStartedAt(timestamp(e.startedAt));
+        }
+        if (e.stoppedAt != null) {
+            record.setStoppedAt(timestamp(e.stoppedAt));
+        }
+        return record.build();
+    }
+
+    static ProjectSettings settings(ProjectSettingsEntity s) {
+        return ProjectSettings.newBuilder().setHoldoutShare(s.holdoutShare).setVersion(s.version).build();
+    }
+
+    static AuditEntry entry(ExperimentAuditEntity e) {
+        AuditEntry.Builder entry = AuditEntry.newBuilder().setId(e.id).setAction(e.action).setActor(e.actor)
+                .setAt(timestamp(e.at)).setVersion(e.version);
+        if (e.environment != null) {
+            entry.setEnvironment(e.environment);
+        }
+        if (e.key != null) {
+            entry.setKey(e.key);
+        }
+        if (e.beforeJson != null) {
+            entry.setBeforeJson(e.beforeJson);
+        }
+        if (e.afterJson != null) {
+            entry.setAfterJson(e.afterJson);
+        }
+        if (e.comment != null) {
+            entry.setComment(e.comment);
+        }
+        return entry.build();
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+    }
+
+    static Throwable toStatus(Throwable failure) {
+        if (failure instanceof ExperimentException e) {
+            Status status = switch (e.failure()) {
+                case INVALID -> Status.INVALID_ARGUMENT;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case CONFLICT -> Status.ABORTED;
+                case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            };
+            String description = e.problems().isEmpty()
+                    ? e.getMessage()
+                    : e.getMessage() + "\n" + String.join("\n", e.problems());
+            return status.withDescription(description).asRuntimeException();
+        }
+        return failure;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.flywheel.assignment.grpc;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import dev.flywheel.assignment.config.AssignmentConfig;
+import dev.flywheel.assignment.service.AssignmentService;
+import dev.flywheel.assignment.service.ExperimentSnapshots;
+import dev.flywheel.experiments.Assignment;
+import dev.flywheel.experiments.Experiment;
+import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.proto.experiments.v1.AssignAllRequest;
+import dev.flywheel.proto.experiments.v1.AssignAllResponse;
+import dev.flywheel.proto.experiments.v1.AssignRequest;
+import dev.flywheel.proto.experiments.v1.AssignResponse;
+import dev.flywheel.proto.experiments.v1.AssignmentReason;
+import dev.flywheel.proto.experiments.v1.ExperimentAssignmentService;
+import dev.flywheel.service.auth.KeyAuthenticator;
+import dev.flywheel.service.grpc.ProtoValues;
+import com.google.protobuf.Struct;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Assignment for backends (server keys) and, through the gateway, browsers (client keys). */
+@GrpcService
+public class ExperimentAssignmentGrpcService implements ExperimentAssignmentService {
+
+    private static final Logger LOG = Logger.getLogger(ExperimentAssignmentGrpcService.class);
+    private static final Set<KeyKind> ASSIGNING_KEYS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
+    private static final int MAX_URL = 8192;
+
+    private final KeyAuthenticator authenticator;
+    private final ExperimentSnapshots snapshots;
+    private final AssignmentService assignments;
+    private final AssignmentConfig config;
+
+    public ExperimentAssignmentGrpcService(KeyAuthenticator authenticator, ExperimentSnapshots snapshots,
+            AssignmentService assignments, AssignmentConfig config) {
+        this.authenticator = authenticator;
+        this.snapshots = snapshots;
+        this.assignments = assignments;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<AssignResponse> assign(AssignRequest request) {
+        if (request.getExperimentKey().isEmpty()) {
+            return invalid("experiment_key is required");
+        }
+        String problem = checkInput(request.getAttributes(), request.getUrl());
+        if (problem != null) {
+            return invalid(problem);
+        }
+        return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
+                .flatMap(key -> snapshot(key).flatMap(snapshot -> {
+                    Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
+                    if (experiment == null) {
+                        return Uni.createFrom().failure(Status.NOT_FOUND.withDescription("experiment '"
+                                + request.getExperimentKey() + "' does not exist in "
+                                + key.getScope().getEnvironment()).asRuntimeException());
+                    }
+                    return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl());
+                }))
+                .map(answers -> AssignResponse.newBuilder().setAssignment(toProto(answers.get(0))).build());
+    }
+
+    @Override
+    public Uni<AssignAllResponse> assignAll(AssignAllRequest request) {
+        String problem = checkInput(request.getAttributes(), request.getUrl());
+        if (problem != null) {
+            return invalid(problem);
+        }
+        return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
+                .flatMap(key -> snapshot(key).flatMap(snapshot -> assign(key, snapshot.active(), snapshot,
+                        request.getAttributes(), request.getUrl())))
+                .map(answers -> {
+                    AssignAllResponse.Builder response = AssignAllResponse.newBuilder();
+                    answers.forEach(a -> response.addAssignments(toProto(a)));
+                    return response.build();
+                });
+    }
+
+    private Uni<ExperimentSnapshots.Snapshot> snapshot(ResolveKeyResponse key) {
+        return snapshots.get(key.getScope().getProjectId(), key.getScope().getEnvironment())
+                .onFailure().transform(failure -> {
+                    LOG.warnf("Experiments of %s/%s could not be loaded: %s", key.getScope().getProjectId(),
+                            key.getScope().getEnvironment(), failure.toString());
+                    return Status.UNAVAILABLE.withDescription("experiments are not available yet; retry")
+                            .asRuntimeException();
+                });
+    }
+
+    private Uni<List<Assignment>> assign(ResolveKeyResponse key, List<Experiment> experiments,
+            ExperimentSnapshots.Snapshot snapshot, Struct attributes, String url) {
+        Map<String, Object> user = ProtoValues.toMap(attributes);
+        return assignments.assign(key.getScope(), experiments, snapshot.holdout(), user, url.isEmpty() ? null : url)
+                .onFailure(failure -> !(failure instanceof StatusRuntimeException)).transform(failure -> {
+                    LOG.warnf("Assignment state unavailable: %s", failure.toString());
+                    return Status.UNAVAILABLE.withDescription("sticky bucket storage is unavailable; retry")
+                            .asRuntimeException();
+                });
+    }
+
+    private String checkInput(Struct attributes, String url) {
+        if (attributes.getSerializedSize() > config.maxAttributesBytes()) {
+            return "attributes take " + attributes.getSerializedSize() + " bytes; at most "
+                    + config.maxAttributesBytes() + " are accepted";
+        }
+        if (url.length() > MAX_URL) {
+            return "url is longer than " + MAX_URL + " characters";
+        }
+        return null;
+    }
+
+    private static <T> Uni<T> invalid(String message) {
+        return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException());
+    }
+
+    static dev.flywheel.proto.experiments.v1.Assignment toProto(Assignment a) {
+        dev.flywheel.proto.experiments.v1.Assignment.Builder proto = dev.flywheel.proto.experiments.v1.Assignment
+                .newBuilder()
+                .setExperimentKey(a.experimentKey())
+                .setInExperiment(a.inExperiment())
+                .setHashUsed(a.hashUsed())
+                .setVariationIndex(a.variationIndex())
+                .setValue(ProtoValues.toValue(a.value()))
+                .setHashAttribute(a.hashAttribute())
+                .setHashValue(a.hashValue())
+                .setBucket(a.bucket())
+                .setStickyBucketUsed(a.stickyBucketUsed())
+                .setReason(AssignmentReason.valueOf("ASSIGNMENT_REASON_" + a.reason().name()));
+        if (a.variationKey() != null) {
+            proto.setVariationKey(a.variationKey());
+        }
+        return proto.build();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.flywheel.assignment;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
+import dev.flywheel.proto.experiments.v1.ExperimentAdminServiceGrpc;
+import dev.flywheel.proto.experiments.v1.ExperimentAdminServiceGrpc.ExperimentAdminServiceBlockingStub;
+import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc;
+import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc.ExperimentAssignmentServiceBlockingStub;
+import dev.flywheel.proto.experiments.v1.ExperimentRecord;
+import dev.flywheel.proto.experiments.v1.ExperimentStatus;
+import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
+import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.testsupport.TestKeys;
+import com.google.protobuf.Struct;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+
+/** A channel to the service under test, and stubs presenting a key the way real callers do. */
+final class AssignmentGrpc implements AutoCloseable {
+
+    final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost",
+            ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class)).usePlaintext()
+            .build();
+
+    ExperimentAdminServiceBlockingStub admin(TestKeys key) {
+        return withKey(ExperimentAdminServiceGrpc.newBlockingStub(channel), key);
+    }
+
+    ExperimentAssignmentServiceBlockingStub assigner(TestKeys key) {
+        return withKey(ExperimentAssignmentServiceGrpc.newBlockingStub(channel), key);
+    }
+
+    ExperimentAssignmentServiceBlockingStub anonymousAssigner() {
+        return ExperimentAssignmentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    /** Creates (or replaces) an experiment and starts it. */
+    ExperimentRecord running(TestKeys admin, String environment, String key, String definition) {
+        admin(admin).putExperiment(PutExperimentRequest.newBuilder().setEnvironment(environment).setKey(key)
+                .setDefinitionJson(definition).build());
+        return admin(admin).changeStatus(ChangeStatusRequest.newBuilder().setEnvironment(environment).setKey(key)
+                .setStatus(ExperimentStatus.EXPERIMENT_STATUS_RUNNING).build());
+    }
+
+    static Struct attributes(Map<String, Object> attributes) {
+        return ProtoValues.toStruct(attributes);
+    }
+
+    static <S extends AbstractStub<S>> S withKey(S stub, TestKeys key) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key.key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.flywheel.service.changes;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Listens on a PostgreSQL NOTIFY channel, so every replica learns of a committed configuration change within
+ * milliseconds. Notifications sent while the connection was down are lost, so {@code resync} runs after every
+ * (re)connect and periodically.
+ */
+public final class PgChangeListener {
+
+    private static final Logger LOG = Logger.getLogger(PgChangeListener.class);
+
+    private final PgSubscriber subscriber;
+    private final Vertx vertx;
+    private final long timer;
+
+    private PgChangeListener(PgSubscriber subscriber, Vertx vertx, long timer) {
+        this.subscriber = subscriber;
+        this.vertx = vertx;
+        this.timer = timer;
+    }
+
+    /**
+     * @param reactiveUrl
+     *            the datasource's reactive URL ({@code quarkus.datasource.reactive.url})
+     * @param onChange
+     *            called with each notification's payload
+     */
+    public static PgChangeListener start(Vertx vertx, String reactiveUrl, String user, String password,
+            String channel, Consumer<String> onChange, Runnable resync, Duration resyncInterval) {
+        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""))
+                .setUser(user).setPassword(password);
+        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
+        subscriber.channel(channel).handler(onChange::accept).subscribeHandler(resync::run);
+        subscriber.connect().onFailure().retry().withBackOff(Duration.ofMillis(500)).indefinitely()
+                .subscribe().with(
+                        done -> LOG.debugf("Listening for changes on %s", channel),
+                        failure -> LOG.warnf("Could not listen on %s yet (%s); retrying", channel,
+                                failure.toString()));
+        long timer = vertx.setPeriodic(resyncInterval.toMillis(), id -> resync.run());
+        return new PgChangeListener(subscriber, vertx, timer);
+    }
+
+    public void stop() {
+        vertx.cancelTimer(timer);
+        subscriber.closeAndForget();
+    }
+}
