@@ -1,15 +1,11 @@
 package dev.flywheel.gateway.flags.client;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.gateway.problem.ApiError;
-import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.problem.Problem;
+import dev.flywheel.gateway.problem.GrpcProblems;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
 import dev.flywheel.proto.flags.v1.DeleteFlagResponse;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
@@ -29,8 +25,6 @@ import dev.flywheel.proto.flags.v1.MutinyFlagEvaluationServiceGrpc.MutinyFlagEva
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.proto.flags.v1.PutFlagResponse;
 import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
@@ -98,31 +92,6 @@ public class FeatureFlagsClient {
     }
 
     public static Throwable toApiException(Throwable failure) {
-        Status status = failure instanceof StatusRuntimeException grpc
-                ? grpc.getStatus()
-                : Status.fromThrowable(failure);
-        String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
-        return switch (status.getCode()) {
-            case INVALID_ARGUMENT -> invalid(description);
-            case NOT_FOUND -> new ApiException(ApiError.NOT_FOUND, description);
-            case ABORTED, ALREADY_EXISTS -> ApiException.conflict(description);
-            case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, description);
-            case PERMISSION_DENIED -> ApiException.forbidden(description);
-            default -> ApiException.retryLater(ApiError.UNAVAILABLE, "feature flags are unavailable: " + description,
-                    2);
-        };
-    }
-
-    /** The service puts one problem per line after the summary, each "pointer: message". */
-    private static ApiException invalid(String description) {
-        String[] lines = description.split("\n");
-        List<Problem.FieldError> problems = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(": ");
-            problems.add(colon > 0
-                    ? new Problem.FieldError(lines[i].substring(0, colon), lines[i].substring(colon + 2))
-                    : new Problem.FieldError("", lines[i]));
-        }
-        return new ApiException(ApiError.VALIDATION_FAILED, lines[0], java.util.Map.of(), problems);
+        return GrpcProblems.toApiException(failure, "feature flags");
     }
 }

@@ -13,14 +13,14 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 /** JSON (Jackson trees) to protobuf Struct/Value and back: evaluation contexts in, flag values out. */
-final class JsonProto {
+public final class JsonProto {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonProto() {
     }
 
-    static Struct toStruct(JsonNode object) {
+    public static Struct toStruct(JsonNode object) {
         Struct.Builder struct = Struct.newBuilder();
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
@@ -30,7 +30,7 @@ final class JsonProto {
         return struct.build();
     }
 
-    static Value toValue(JsonNode node) {
+    public static Value toValue(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
         }
@@ -51,7 +51,7 @@ final class JsonProto {
         return Value.newBuilder().setStructValue(toStruct(node)).build();
     }
 
-    static JsonNode toJson(Value value) {
+    public static JsonNode toJson(Value value) {
         return switch (value.getKindCase()) {
             case BOOL_VALUE -> NODES.booleanNode(value.getBoolValue());
             case NUMBER_VALUE -> number(value.getNumberValue());
@@ -66,7 +66,7 @@ final class JsonProto {
         };
     }
 
-    static ObjectNode toJson(Struct struct) {
+    public static ObjectNode toJson(Struct struct) {
         ObjectNode object = NODES.objectNode();
         struct.getFieldsMap().forEach((k, v) -> object.set(k, toJson(v)));
         return object;

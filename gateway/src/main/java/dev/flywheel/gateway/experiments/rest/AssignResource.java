@@ -1,0 +1,126 @@
+package dev.flywheel.gateway.experiments.rest;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.flywheel.gateway.auth.service.Caller;
+import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.experiments.client.ExperimentsClient;
+import dev.flywheel.gateway.flags.rest.JsonProto;
+import dev.flywheel.gateway.keys.service.KeyKind;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.proto.experiments.v1.AssignAllRequest;
+import dev.flywheel.proto.experiments.v1.AssignRequest;
+import dev.flywheel.proto.experiments.v1.Assignment;
+import com.google.protobuf.Struct;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Experiment assignment for web frontends, with a client (or server) key of one environment: the same answers,
+ * sticky buckets and exposures as the gRPC API. Body: {@code {"attributes": {...}, "url": "..."}}.
+ */
+@Path("/api/v1/assign")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@Tag(name = "Experiments")
+@SecurityRequirement(name = "apiKey")
+public class AssignResource {
+
+    private static final int MAX_URL = 8192;
+
+    private final ExperimentsClient experiments;
+    private final CallerContext callerContext;
+    private final ObjectMapper json;
+
+    public AssignResource(ExperimentsClient experiments, CallerContext callerContext, ObjectMapper json) {
+        this.experiments = experiments;
+        this.callerContext = callerContext;
+        this.json = json;
+    }
+
+    /** One answer; when not in the experiment, the variation is the control. */
+    public record AssignmentView(String experimentKey, boolean inExperiment, boolean hashUsed, int variationIndex,
+            String variationKey, JsonNode value, String hashAttribute, String hashValue, double bucket,
+            boolean stickyBucketUsed, String reason) {
+    }
+
+    public record AssignAllView(List<AssignmentView> assignments) {
+    }
+
+    private record UserInput(Struct attributes, String url) {
+    }
+
+    @POST
+    @Operation(summary = "Assign the user to every running experiment of the key's environment")
+    public Uni<AssignAllView> assignAll(String body) {
+        UserInput input = read(body);
+        return experiments.assignAll(key(), AssignAllRequest.newBuilder().setAttributes(input.attributes())
+                .setUrl(input.url()).build())
+                .map(response -> new AssignAllView(response.getAssignmentsList().stream()
+                        .map(AssignResource::view).toList()));
+    }
+
+    @POST
+    @Path("/{experimentKey}")
+    @Operation(summary = "Assign the user to one experiment")
+    public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey, String body) {
+        UserInput input = read(body);
+        return experiments.assign(key(), AssignRequest.newBuilder().setExperimentKey(experimentKey)
+                .setAttributes(input.attributes()).setUrl(input.url()).build())
+                .map(response -> view(response.getAssignment()));
+    }
+
+    private String key() {
+        Caller caller = callerContext.caller();
+        if (caller.isPlatformAdmin() || caller.key().kind() == KeyKind.ADMIN) {
+            throw ApiException.forbidden("users are assigned with a client or server key of one environment");
+        }
+        return callerContext.token();
+    }
+
+    private UserInput read(String body) {
+        if (body == null || body.isBlank()) {
+            return new UserInput(Struct.getDefaultInstance(), "");
+        }
+        JsonNode request;
+        try {
+            request = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("body", "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (request == null || !request.isObject()) {
+            throw ApiException.invalid("body", "must be a JSON object: {\"attributes\": {...}, \"url\": \"...\"}");
+        }
+        JsonNode attributes = request.path("attributes");
+        if (!attributes.isMissingNode() && !attributes.isNull() && !attributes.isObject()) {
+            throw ApiException.invalid("attributes", "must be a JSON object");
+        }
+        JsonNode url = request.path("url");
+        if (!url.isMissingNode() && !url.isNull() && (!url.isTextual() || url.asText().length() > MAX_URL)) {
+            throw ApiException.invalid("url", "must be a string of at most " + MAX_URL + " characters");
+        }
+        return new UserInput(attributes.isObject() ? JsonProto.toStruct(attributes) : Struct.getDefaultInstance(),
+                url.isTextual() ? url.asText() : "");
+    }
+
+    private static AssignmentView view(Assignment a) {
+        return new AssignmentView(a.getExperimentKey(), a.getInExperiment(), a.getHashUsed(), a.getVariationIndex(),
+                a.getVariationKey(), JsonProto.toJson(a.getValue()), a.getHashAttribute(), a.getHashValue(),
+                a.getBucket(), a.getStickyBucketUsed(),
+                a.getReason().name().replace("ASSIGNMENT_REASON_", "").toLowerCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.flywheel.gateway.problem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** Maps a service's gRPC status to the gateway's problem+json errors, once for every service client. */
+public final class GrpcProblems {
+
+    private GrpcProblems() {
+    }
+
+    /**
+     * @param service
+     *            what is unavailable when the service cannot answer, e.g. "feature flags"
+     */
+    public static Throwable toApiException(Throwable failure, String service) {
+        Status status = failure instanceof StatusRuntimeException grpc
+                ? grpc.getStatus()
+                : Status.fromThrowable(failure);
+        String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> invalid(description);
+            case NOT_FOUND -> new ApiException(ApiError.NOT_FOUND, description);
+            case ABORTED, ALREADY_EXISTS, FAILED_PRECONDITION -> ApiException.conflict(description);
+            case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, description);
+            case PERMISSION_DENIED -> ApiException.forbidden(description);
+            default -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " are unavailable: " + description, 2);
+        };
+    }
+
+    /** The services put one problem per line after the summary, each "pointer: message". */
+    private static ApiException invalid(String description) {
+        String[] lines = description.split("\n");
+        List<Problem.FieldError> problems = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(": ");
+            problems.add(colon > 0
+                    ? new Problem.FieldError(lines[i].substring(0, colon), lines[i].substring(colon + 2))
+                    : new Problem.FieldError("", lines[i]));
+        }
+        return new ApiException(ApiError.VALIDATION_FAILED, lines[0], Map.of(), problems);
+    }
+}
