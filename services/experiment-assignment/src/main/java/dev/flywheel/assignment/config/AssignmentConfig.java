@@ -14,19 +14,11 @@ public interface AssignmentConfig {
     Duration resyncInterval();
 
     /**
-     * How long a user's sticky buckets are kept after their last write. Longer than any experiment runs; each user
-     * costs one small Redis hash per hash attribute.
+     * How long a user's state (sticky buckets and sent exposures) is kept after its last write. Longer than any
+     * experiment runs; each user costs one small Redis hash per hash attribute, about 40 bytes per experiment.
      */
     @WithDefault("180D")
     Duration stickyTtl();
-
-    /**
-     * How long "this user was exposed to this experiment" is remembered, so the exposure is sent once. Each
-     * (user, experiment) costs about 80 bytes of Redis; an exposure repeated after this is absorbed downstream, as
-     * its message id is deterministic.
-     */
-    @WithDefault("30D")
-    Duration exposureTtl();
 
     /** Largest attribute map accepted in one request, in bytes of protobuf. */
     @WithDefault("16384")

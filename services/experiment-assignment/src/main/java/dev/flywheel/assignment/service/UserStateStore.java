@@ -17,31 +17,36 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * A user's state in Redis, read in one round trip per request: sticky-bucket documents (one hash per project,
- * environment, attribute and value; field {@code <experiment>__<bucketVersion>}, value the variation key) and
- * which exposures were already sent.
+ * A user's assignment state in Redis: one hash per (project, environment, attribute, value). Its fields are the
+ * sticky buckets ({@code <experiment>__<bucketVersion>} = variation key, as GrowthBook stores them) and the
+ * exposures already sent ({@code x:<experiment>__<bucketVersion>} = "1", or "p<millis>" while one is being sent).
+ * A request costs one round trip to read and, when something is new, one to write.
  */
 @ApplicationScoped
 public class UserStateStore {
 
-    /** KEYS: sticky documents, then exposure marks; ARGV[1]: how many sticky documents. */
+    /** How long a claimed exposure waits for Kafka before another assignment may send it again. */
+    static final long CLAIM_MILLIS = 60_000;
+    private static final String EXPOSED = "1";
+
     private static final RedisScript LOAD = new RedisScript("""
-            local documents = tonumber(ARGV[1])
             local out = {}
-            for i = 1, documents do
+            for i, key in ipairs(KEYS) do
               out[i] = redis.call('HGETALL', KEYS[i])
             end
-            local seen = {}
-            for i = documents + 1, #KEYS do
-              seen[#seen + 1] = redis.call('EXISTS', KEYS[i])
-            end
-            out[documents + 1] = seen
             return out
             """);
 
-    /** KEYS: documents; ARGV: ttl, then per document its number of fields and the field/value pairs. */
-    private static final RedisScript STORE = new RedisScript("""
-            local at = 2
+    /**
+     * KEYS: documents. ARGV: now, claim millis, ttl, then per document: the number of sticky fields and their
+     * field/value pairs, the number of exposure fields and the fields. Returns 1 for each exposure this call claimed
+     * (no mark, or a claim older than the claim window), else 0.
+     */
+    private static final RedisScript WRITE = new RedisScript("""
+            local now = tonumber(ARGV[1])
+            local window = tonumber(ARGV[2])
+            local at = 4
+            local claimed = {}
             for i, key in ipairs(KEYS) do
               local n = tonumber(ARGV[at])
               at = at + 1
@@ -49,28 +54,21 @@ public class UserStateStore {
                 redis.call('HSET', key, ARGV[at], ARGV[at + 1])
                 at = at + 2
               end
-              redis.call('PEXPIRE', key, ARGV[1])
-            end
-            return #KEYS
-            """);
-
-    /** Claims exposures about to be sent: 1 for each key this call claimed, 0 where another call already had. */
-    private static final RedisScript CLAIM = new RedisScript("""
-            local claimed = {}
-            for i, key in ipairs(KEYS) do
-              claimed[i] = redis.call('SET', key, 'pending', 'NX', 'PX', ARGV[1]) and 1 or 0
+              local c = tonumber(ARGV[at])
+              at = at + 1
+              for j = 1, c do
+                local mark = redis.call('HGET', key, ARGV[at])
+                if (not mark) or (string.sub(mark, 1, 1) == 'p' and now - tonumber(string.sub(mark, 2)) > window) then
+                  redis.call('HSET', key, ARGV[at], 'p' .. now)
+                  claimed[#claimed + 1] = 1
+                else
+                  claimed[#claimed + 1] = 0
+                end
+                at = at + 1
+              end
+              redis.call('PEXPIRE', key, ARGV[3])
             end
             return claimed
-            """);
-
-    /** How long a claimed exposure waits for Kafka before another assignment may send it again. */
-    private static final long CLAIM_MILLIS = 60_000;
-
-    private static final RedisScript MARK = new RedisScript("""
-            for i, key in ipairs(KEYS) do
-              redis.call('SET', key, '1', 'PX', ARGV[1])
-            end
-            return #KEYS
             """);
 
     private final ReactiveRedisDataSource redis;
@@ -83,112 +81,129 @@ public class UserStateStore {
         this.config = config;
     }
 
-    /** A sticky document's identity: an attribute and the user's value of it. */
+    /** A user's document: an attribute and the user's value of it. */
     public record Document(String attribute, String value) {
     }
 
-    /** What was read: each document's assignments, and the exposure identities already sent. */
-    public record UserState(Map<Document, Map<String, String>> documents, List<Boolean> exposed) {
+    /** An exposure's place: the document of the attribute hashed on, and the experiment's bucket-version field. */
+    public record Exposure(Document document, String field) {
     }
 
-    public Uni<UserState> load(String projectId, String environment, List<Document> documents,
-            List<String> exposureIdentities) {
-        if (documents.isEmpty() && exposureIdentities.isEmpty()) {
-            return Uni.createFrom().item(new UserState(Map.of(), List.of()));
+    /** Each document's fields as read. */
+    public record UserState(Map<Document, Map<String, String>> documents) {
+
+        /** The sticky assignments of a document (its fields, exposure marks included: they never collide). */
+        public Map<String, String> fields(Document document) {
+            return documents.getOrDefault(document, Map.of());
         }
-        String[] keys = new String[documents.size() + exposureIdentities.size()];
-        for (int i = 0; i < documents.size(); i++) {
-            keys[i] = documentKey(projectId, environment, documents.get(i));
+
+        /** Whether the exposure was sent, or is being sent by another request right now. */
+        public boolean exposed(Exposure exposure, long nowMillis) {
+            String mark = fields(exposure.document()).get(markField(exposure.field()));
+            return mark != null && (mark.equals(EXPOSED)
+                    || (mark.startsWith("p") && nowMillis - Long.parseLong(mark.substring(1)) <= CLAIM_MILLIS));
         }
-        for (int i = 0; i < exposureIdentities.size(); i++) {
-            keys[documents.size() + i] = exposureKey(exposureIdentities.get(i));
+    }
+
+    public Uni<UserState> load(String projectId, String environment, List<Document> documents) {
+        if (documents.isEmpty()) {
+            return Uni.createFrom().item(new UserState(Map.of()));
         }
-        return LOAD.run(redis, keys, Integer.toString(documents.size())).map(response -> {
+        String[] keys = documents.stream().map(d -> key(projectId, environment, d)).toArray(String[]::new);
+        return LOAD.run(redis, keys).map(response -> {
             Map<Document, Map<String, String>> read = new HashMap<>();
             for (int i = 0; i < documents.size(); i++) {
                 Response fields = response.get(i);
                 if (fields != null && fields.size() > 0) {
-                    Map<String, String> assignments = new HashMap<>();
+                    Map<String, String> values = new HashMap<>();
                     for (int f = 0; f + 1 < fields.size(); f += 2) {
-                        assignments.put(fields.get(f).toString(), fields.get(f + 1).toString());
+                        values.put(fields.get(f).toString(), fields.get(f + 1).toString());
                     }
-                    read.put(documents.get(i), assignments);
+                    read.put(documents.get(i), values);
                 }
             }
-            Response seen = response.get(documents.size());
-            List<Boolean> exposed = new ArrayList<>(exposureIdentities.size());
-            for (int i = 0; i < exposureIdentities.size(); i++) {
-                exposed.add(seen != null && i < seen.size() && seen.get(i).toLong() == 1L);
-            }
-            return new UserState(read, exposed);
+            return new UserState(read);
         });
     }
 
-    /** Stores new sticky assignments; documents live {@code sticky-ttl} after their last write. */
-    public Uni<Void> store(String projectId, String environment, List<Assignment.StickyWrite> writes) {
-        if (writes.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        Map<String, List<Assignment.StickyWrite>> byDocument = new LinkedHashMap<>();
-        for (Assignment.StickyWrite write : writes) {
-            byDocument.computeIfAbsent(documentKey(projectId, environment,
-                    new Document(write.attribute(), write.value())), k -> new ArrayList<>()).add(write);
-        }
-        List<String> args = new ArrayList<>();
-        args.add(Long.toString(config.stickyTtl().toMillis()));
-        for (List<Assignment.StickyWrite> fields : byDocument.values()) {
-            args.add(Integer.toString(fields.size()));
-            for (Assignment.StickyWrite write : fields) {
-                args.add(write.field());
-                args.add(write.variationKey());
-            }
-        }
-        return STORE.run(redis, byDocument.keySet().toArray(String[]::new), args.toArray(String[]::new))
-                .replaceWithVoid();
-    }
-
     /**
-     * Claims the exposures this request is about to send, so concurrent requests for the same user send each once.
-     * A claim expires after a minute: if this replica dies before Kafka acknowledged, a later assignment sends it.
+     * Stores new sticky assignments and claims the exposures about to be sent, in one round trip; answers which
+     * exposures this call claimed (in order). Documents live {@code sticky-ttl} after their last write.
      */
-    public Uni<List<Boolean>> claimExposures(List<String> identities) {
-        if (identities.isEmpty()) {
+    public Uni<List<Boolean>> write(String projectId, String environment, List<Assignment.StickyWrite> sticky,
+            List<Exposure> exposures, long nowMillis) {
+        if (sticky.isEmpty() && exposures.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return CLAIM.run(redis, identities.stream().map(this::exposureKey).toArray(String[]::new),
-                Long.toString(CLAIM_MILLIS)).map(response -> {
-                    List<Boolean> claimed = new ArrayList<>(identities.size());
-                    for (int i = 0; i < identities.size(); i++) {
-                        claimed.add(response.get(i).toLong() == 1L);
-                    }
-                    return claimed;
-                });
+        Map<Document, List<String[]>> fields = new LinkedHashMap<>();
+        Map<Document, List<String>> claims = new LinkedHashMap<>();
+        for (Assignment.StickyWrite write : sticky) {
+            Document document = new Document(write.attribute(), write.value());
+            fields.computeIfAbsent(document, d -> new ArrayList<>())
+                    .add(new String[]{write.field(), write.variationKey()});
+            claims.computeIfAbsent(document, d -> new ArrayList<>());
+        }
+        for (Exposure exposure : exposures) {
+            fields.computeIfAbsent(exposure.document(), d -> new ArrayList<>());
+            claims.computeIfAbsent(exposure.document(), d -> new ArrayList<>()).add(markField(exposure.field()));
+        }
+        List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(CLAIM_MILLIS),
+                Long.toString(config.stickyTtl().toMillis())));
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<Document, List<String[]>> entry : fields.entrySet()) {
+            keys.add(key(projectId, environment, entry.getKey()));
+            args.add(Integer.toString(entry.getValue().size()));
+            for (String[] pair : entry.getValue()) {
+                args.add(pair[0]);
+                args.add(pair[1]);
+            }
+            List<String> marks = claims.get(entry.getKey());
+            args.add(Integer.toString(marks.size()));
+            args.addAll(marks);
+        }
+        return WRITE.run(redis, keys.toArray(String[]::new), args.toArray(String[]::new)).map(response -> {
+            // the script answers in document order; map back to the caller's exposure order
+            Map<Exposure, Boolean> byExposure = new HashMap<>();
+            int at = 0;
+            for (Map.Entry<Document, List<String>> entry : claims.entrySet()) {
+                for (String mark : entry.getValue()) {
+                    byExposure.put(new Exposure(entry.getKey(), mark.substring(2)), response.get(at++).toLong() == 1L);
+                }
+            }
+            return exposures.stream().map(e -> byExposure.getOrDefault(e, false)).toList();
+        });
+    }
+
+    /** Marks exposures Kafka acknowledged as sent. */
+    public Uni<Void> markExposed(String projectId, String environment, List<Exposure> exposures) {
+        return setMarks(projectId, environment, exposures, true);
     }
 
     /** Gives claims back after Kafka refused the exposures, so the next assignment sends them. */
-    public Uni<Void> releaseExposures(List<String> identities) {
-        if (identities.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return redis.execute("DEL", identities.stream().map(this::exposureKey).toArray(String[]::new))
-                .replaceWithVoid();
+    public Uni<Void> releaseExposures(String projectId, String environment, List<Exposure> exposures) {
+        return setMarks(projectId, environment, exposures, false);
     }
 
-    /** Remembers exposures Kafka acknowledged, so they are not sent again. */
-    public Uni<Void> markExposed(List<String> identities) {
-        if (identities.isEmpty()) {
+    private Uni<Void> setMarks(String projectId, String environment, List<Exposure> exposures, boolean sent) {
+        if (exposures.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return MARK.run(redis, identities.stream().map(this::exposureKey).toArray(String[]::new),
-                Long.toString(config.exposureTtl().toMillis())).replaceWithVoid();
+        List<Uni<Response>> calls = new ArrayList<>();
+        for (Exposure exposure : exposures) {
+            String key = key(projectId, environment, exposure.document());
+            calls.add(sent
+                    ? redis.execute("HSET", key, markField(exposure.field()), EXPOSED)
+                    : redis.execute("HDEL", key, markField(exposure.field())));
+        }
+        return Uni.join().all(calls).andFailFast().replaceWithVoid();
     }
 
-    private String documentKey(String projectId, String environment, Document document) {
-        return keyspace.key("assign", "sticky", projectId, environment, document.attribute() + "||"
+    static String markField(String field) {
+        return "x:" + field;
+    }
+
+    private String key(String projectId, String environment, Document document) {
+        return keyspace.key("assign", "user", projectId, environment, document.attribute() + "||"
                 + document.value());
-    }
-
-    private String exposureKey(String identity) {
-        return keyspace.key("assign", "exposed", identity);
     }
 }
