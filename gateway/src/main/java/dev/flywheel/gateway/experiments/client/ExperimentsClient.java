@@ -1,8 +1,5 @@
 package dev.flywheel.gateway.experiments.client;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
@@ -26,10 +23,8 @@ import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
-import io.grpc.Metadata;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
+import static dev.flywheel.gateway.services.ServiceCalls.as;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -38,10 +33,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class ExperimentsClient {
-
-    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
 
     private final MutinyExperimentAdminServiceStub admin;
     private final MutinyExperimentAssignmentServiceStub assignment;
@@ -91,13 +82,6 @@ public class ExperimentsClient {
 
     public Uni<AssignAllResponse> assignAll(String key, AssignAllRequest request) {
         return as(assignment, key).assignAll(request).onFailure().transform(ExperimentsClient::problem);
-    }
-
-    private static <S extends AbstractStub<S>> S as(S stub, String key) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + key);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Throwable problem(Throwable failure) {

@@ -27,10 +27,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.tenancy.service.TenancyService;
+import dev.flywheel.gateway.services.ProjectAdminAccess;
+import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.experiments.v1.AuditEntry;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
@@ -42,7 +42,6 @@ import dev.flywheel.proto.experiments.v1.ListExperimentsRequest;
 import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
-import com.google.protobuf.Timestamp;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -57,15 +56,13 @@ import io.smallrye.mutiny.Uni;
 public class ExperimentResource {
 
     private final ExperimentsClient experiments;
-    private final CallerContext callerContext;
-    private final TenancyService tenancy;
+    private final ProjectAdminAccess access;
     private final ObjectMapper json;
 
-    public ExperimentResource(ExperimentsClient experiments, CallerContext callerContext, TenancyService tenancy,
+    public ExperimentResource(ExperimentsClient experiments, ProjectAdminAccess access,
             ObjectMapper json) {
         this.experiments = experiments;
-        this.callerContext = callerContext;
-        this.tenancy = tenancy;
+        this.access = access;
         this.json = json;
     }
 
@@ -201,20 +198,8 @@ public class ExperimentResource {
                 .map(ExperimentResource::view);
     }
 
-    /** Project admins only, and only environments the project has; gives the caller's key to forward. */
     private Uni<String> checked(UUID projectId, String environment) {
-        callerContext.caller().requireAdminOf(projectId);
-        if (callerContext.caller().isPlatformAdmin()) {
-            throw ApiException.forbidden("Experiments are managed with an admin key of the project");
-        }
-        String token = callerContext.token();
-        return tenancy.findProject(projectId).map(project -> {
-            if (project == null || (environment != null
-                    && project.environments().stream().noneMatch(e -> e.name.equals(environment)))) {
-                throw ApiException.notFound(project == null ? "Project" : "Environment");
-            }
-            return token;
-        });
+        return access.keyFor(projectId, environment, "Experiments");
     }
 
     private static ExperimentStatus status(String status) {
@@ -227,28 +212,16 @@ public class ExperimentResource {
     }
 
     private static long version(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return 0;
-        }
-        String value = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            long version = Long.parseLong(value);
-            if (version > 0) {
-                return version;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.invalid("If-Match", "must be a version as returned in the ETag, e.g. \"12\"");
+        return ProjectAdminAccess.ifMatchVersion(ifMatch);
     }
 
     private ExperimentView view(ExperimentRecord e) {
         return new ExperimentView(e.getKey(), tree(e.getDefinitionJson()),
                 e.getStatus().name().replace("EXPERIMENT_STATUS_", "").toLowerCase(Locale.ROOT),
                 e.getReleasedVariation().isEmpty() ? null : e.getReleasedVariation(), e.getVersion(),
-                instant(e.getCreatedAt()), instant(e.getUpdatedAt()), e.getUpdatedBy(),
-                e.hasStartedAt() ? instant(e.getStartedAt()) : null,
-                e.hasStoppedAt() ? instant(e.getStoppedAt()) : null);
+                ServiceCalls.instant(e.getCreatedAt()), ServiceCalls.instant(e.getUpdatedAt()), e.getUpdatedBy(),
+                e.hasStartedAt() ? ServiceCalls.instant(e.getStartedAt()) : null,
+                e.hasStoppedAt() ? ServiceCalls.instant(e.getStoppedAt()) : null);
     }
 
     private static SettingsView view(ProjectSettings s) {
@@ -258,13 +231,10 @@ public class ExperimentResource {
     private AuditView view(AuditEntry entry) {
         return new AuditView(entry.getId(), entry.getEnvironment().isEmpty() ? null : entry.getEnvironment(),
                 entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(), entry.getActor(),
-                instant(entry.getAt()), entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
+                ServiceCalls.instant(entry.getAt()),
+                entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
                 entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
                 entry.getComment().isEmpty() ? null : entry.getComment());
-    }
-
-    private static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 
     private JsonNode tree(String text) {

@@ -1,8 +1,5 @@
 package dev.flywheel.gateway.flags.client;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
@@ -24,10 +21,8 @@ import dev.flywheel.proto.flags.v1.MutinyFlagAdminServiceGrpc.MutinyFlagAdminSer
 import dev.flywheel.proto.flags.v1.MutinyFlagEvaluationServiceGrpc.MutinyFlagEvaluationServiceStub;
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.proto.flags.v1.PutFlagResponse;
-import io.grpc.Metadata;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
+import static dev.flywheel.gateway.services.ServiceCalls.as;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,10 +31,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class FeatureFlagsClient {
-
-    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
-            Metadata.ASCII_STRING_MARSHALLER);
 
     private final MutinyFlagAdminServiceStub admin;
     private final MutinyFlagEvaluationServiceStub evaluation;
@@ -81,14 +72,6 @@ public class FeatureFlagsClient {
     /** Evaluation for OFREP: failures stay gRPC statuses, because OFREP has its own error bodies. */
     public Uni<EvaluateFlagsResponse> evaluate(String key, EvaluateFlagsRequest request) {
         return as(evaluation, key).evaluateFlags(request);
-    }
-
-    private static <S extends AbstractStub<S>> S as(S stub, String key) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + key);
-        // a deadline per call: a stub configured with one would carry a single absolute deadline for its lifetime
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static Throwable toApiException(Throwable failure) {

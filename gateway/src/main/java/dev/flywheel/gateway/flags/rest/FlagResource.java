@@ -26,10 +26,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.tenancy.service.TenancyService;
+import dev.flywheel.gateway.services.ProjectAdminAccess;
+import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.flags.v1.AuditEntry;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
 import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
@@ -54,15 +54,13 @@ import io.smallrye.mutiny.Uni;
 public class FlagResource {
 
     private final FeatureFlagsClient flags;
-    private final CallerContext callerContext;
-    private final TenancyService tenancy;
+    private final ProjectAdminAccess access;
     private final ObjectMapper json;
 
-    public FlagResource(FeatureFlagsClient flags, CallerContext callerContext, TenancyService tenancy,
+    public FlagResource(FeatureFlagsClient flags, ProjectAdminAccess access,
             ObjectMapper json) {
         this.flags = flags;
-        this.callerContext = callerContext;
-        this.tenancy = tenancy;
+        this.access = access;
         this.json = json;
     }
 
@@ -186,46 +184,23 @@ public class FlagResource {
                         r.getUnchangedList(), r.getWarningsList(), r.getEnvironmentVersion()));
     }
 
-    /** Project admins only, and only environments the project has; gives the caller's key to forward. */
     private Uni<String> checked(UUID projectId, String environment) {
-        callerContext.caller().requireAdminOf(projectId);
-        if (callerContext.caller().isPlatformAdmin()) {
-            throw ApiException.forbidden("Flags are managed with an admin key of the project");
-        }
-        String token = callerContext.token();
-        return tenancy.findProject(projectId).map(project -> {
-            if (project == null || project.environments().stream().noneMatch(e -> e.name.equals(environment))) {
-                throw ApiException.notFound("Environment");
-            }
-            return token;
-        });
+        return access.keyFor(projectId, environment, "Flags");
     }
 
     private static long version(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return 0;
-        }
-        String value = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            long version = Long.parseLong(value);
-            if (version > 0) {
-                return version;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ApiException.invalid("If-Match", "must be a flag version as returned in its ETag, e.g. \"12\"");
+        return ProjectAdminAccess.ifMatchVersion(ifMatch);
     }
 
     private FlagView view(FlagRecord flag) {
         return new FlagView(flag.getKey(), tree(flag.getDefinitionJson()), flag.getVersion(),
-                Instant.ofEpochSecond(flag.getUpdatedAt().getSeconds(), flag.getUpdatedAt().getNanos()),
+                ServiceCalls.instant(flag.getUpdatedAt()),
                 flag.getUpdatedBy());
     }
 
     private AuditView view(AuditEntry entry) {
         return new AuditView(entry.getId(), entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(),
-                entry.getActor(), Instant.ofEpochSecond(entry.getAt().getSeconds(), entry.getAt().getNanos()),
+                entry.getActor(), ServiceCalls.instant(entry.getAt()),
                 entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
                 entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
                 entry.getComment().isEmpty() ? null : entry.getComment());

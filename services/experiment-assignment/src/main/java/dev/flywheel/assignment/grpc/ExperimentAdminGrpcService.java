@@ -1,6 +1,5 @@
 package dev.flywheel.assignment.grpc;
 
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -30,7 +29,7 @@ import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
 import dev.flywheel.service.auth.KeyAuthenticator;
-import com.google.protobuf.Timestamp;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -149,16 +148,17 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
         ExperimentRecord.Builder record = ExperimentRecord.newBuilder().setKey(e.key)
                 .setDefinitionJson(e.definition)
                 .setStatus(ExperimentStatus.valueOf("EXPERIMENT_STATUS_" + e.status))
-                .setVersion(e.version).setCreatedAt(timestamp(e.createdAt)).setUpdatedAt(timestamp(e.updatedAt))
+                .setVersion(e.version).setCreatedAt(ProtoValues.timestamp(e.createdAt))
+                .setUpdatedAt(ProtoValues.timestamp(e.updatedAt))
                 .setUpdatedBy(e.updatedBy);
         if (e.releasedVariation != null) {
             record.setReleasedVariation(e.releasedVariation);
         }
         if (e.startedAt != null) {
-            record.setStartedAt(timestamp(e.startedAt));
+            record.setStartedAt(ProtoValues.timestamp(e.startedAt));
         }
         if (e.stoppedAt != null) {
-            record.setStoppedAt(timestamp(e.stoppedAt));
+            record.setStoppedAt(ProtoValues.timestamp(e.stoppedAt));
         }
         return record.build();
     }
@@ -169,7 +169,7 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
 
     static AuditEntry entry(ExperimentAuditEntity e) {
         AuditEntry.Builder entry = AuditEntry.newBuilder().setId(e.id).setAction(e.action).setActor(e.actor)
-                .setAt(timestamp(e.at)).setVersion(e.version);
+                .setAt(ProtoValues.timestamp(e.at)).setVersion(e.version);
         if (e.environment != null) {
             entry.setEnvironment(e.environment);
         }
@@ -186,10 +186,6 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
             entry.setComment(e.comment);
         }
         return entry.build();
-    }
-
-    private static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
     static Throwable toStatus(Throwable failure) {

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +18,7 @@ import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.experiments.Holdout;
+import dev.flywheel.service.cache.SingleFlight;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -61,7 +61,7 @@ public class ExperimentSnapshots {
 
     private final Pool pool;
     private final Map<String, Snapshot> ready = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Snapshot>> loading = new ConcurrentHashMap<>();
+    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
 
     public ExperimentSnapshots(Pool pool) {
         this.pool = pool;
@@ -74,20 +74,10 @@ public class ExperimentSnapshots {
         if (snapshot != null) {
             return Uni.createFrom().item(snapshot);
         }
-        CompletableFuture<Snapshot> created = new CompletableFuture<>();
-        CompletableFuture<Snapshot> pending = loading.putIfAbsent(key, created);
-        if (pending == null) {
-            pending = created;
-            load(projectId, environment).subscribe().with(loaded -> {
-                install(key, loaded);
-                loading.remove(key);
-                created.complete(ready.get(key));
-            }, failure -> {
-                loading.remove(key);
-                created.completeExceptionally(failure);
-            });
-        }
-        return Uni.createFrom().completionStage(pending);
+        return loads.run(key, () -> load(projectId, environment).map(loaded -> {
+            install(key, loaded);
+            return ready.get(key);
+        }));
     }
 
     /** Reloads one cached environment, or every cached environment of the project for "*". */

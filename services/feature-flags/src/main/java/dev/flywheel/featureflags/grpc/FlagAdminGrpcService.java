@@ -1,6 +1,5 @@
 package dev.flywheel.featureflags.grpc;
 
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -29,7 +28,7 @@ import dev.flywheel.proto.flags.v1.ListFlagsResponse;
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.proto.flags.v1.PutFlagResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
-import com.google.protobuf.Timestamp;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -137,12 +136,12 @@ public class FlagAdminGrpcService implements FlagAdminService {
 
     static FlagRecord record(FlagEntity flag) {
         return FlagRecord.newBuilder().setKey(flag.key).setDefinitionJson(flag.definition).setVersion(flag.version)
-                .setUpdatedAt(timestamp(flag.updatedAt)).setUpdatedBy(flag.updatedBy).build();
+                .setUpdatedAt(ProtoValues.timestamp(flag.updatedAt)).setUpdatedBy(flag.updatedBy).build();
     }
 
     static AuditEntry entry(FlagAuditEntity e) {
         AuditEntry.Builder entry = AuditEntry.newBuilder().setId(e.id).setAction(e.action).setActor(e.actor)
-                .setAt(timestamp(e.at)).setVersion(e.version).setEnvironmentVersion(e.environmentVersion);
+                .setAt(ProtoValues.timestamp(e.at)).setVersion(e.version).setEnvironmentVersion(e.environmentVersion);
         if (e.key != null) {
             entry.setKey(e.key);
         }
@@ -156,10 +155,6 @@ public class FlagAdminGrpcService implements FlagAdminService {
             entry.setComment(e.comment);
         }
         return entry.build();
-    }
-
-    private static Timestamp timestamp(Instant at) {
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 
     static Throwable toStatus(Throwable failure) {

@@ -56,13 +56,9 @@ public class FlagChangeListener {
         }
     }
 
-    private void changed(String payload) {
-        int slash = payload.indexOf('/');
-        if (slash <= 0) {
-            return;
-        }
-        snapshots.refresh(payload.substring(0, slash), payload.substring(slash + 1)).subscribe().with(
-                done -> {
-                }, failure -> LOG.warnf("Could not reload flags of %s: %s", payload, failure.toString()));
+    private void changed(String projectId, String environment) {
+        snapshots.refresh(projectId, environment).subscribe().with(done -> {
+        }, failure -> LOG.warnf("Could not reload the flags of %s/%s: %s", projectId, environment,
+                failure.toString()));
     }
 }

@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.flywheel.flags.FlagDocument;
+import dev.flywheel.service.cache.SingleFlight;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
 import io.smallrye.mutiny.Uni;
@@ -48,7 +48,7 @@ public class FlagSnapshots {
     private final Pool pool;
     private final FlagChangeStreams streams;
     private final Map<String, Snapshot> ready = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Snapshot>> loading = new ConcurrentHashMap<>();
+    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
 
     public FlagSnapshots(Pool pool, FlagChangeStreams streams) {
         this.pool = pool;
@@ -67,20 +67,10 @@ public class FlagSnapshots {
             return Uni.createFrom().item(snapshot);
         }
         // concurrent first requests for an environment share one load
-        CompletableFuture<Snapshot> created = new CompletableFuture<>();
-        CompletableFuture<Snapshot> pending = loading.putIfAbsent(key, created);
-        if (pending == null) {
-            pending = created;
-            load(projectId, environment).subscribe().with(loaded -> {
-                install(key, loaded);
-                loading.remove(key);
-                created.complete(ready.get(key));
-            }, failure -> {
-                loading.remove(key);
-                created.completeExceptionally(failure);
-            });
-        }
-        return Uni.createFrom().completionStage(pending);
+        return loads.run(key, () -> load(projectId, environment).map(loaded -> {
+            install(key, loaded);
+            return ready.get(key);
+        }));
     }
 
     /** Reloads an environment after a change notification and tells its streams which flags changed. */

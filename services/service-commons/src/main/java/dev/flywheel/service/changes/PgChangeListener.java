@@ -1,7 +1,7 @@
 package dev.flywheel.service.changes;
 
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -35,11 +35,16 @@ public final class PgChangeListener {
      *            called with each notification's payload
      */
     public static PgChangeListener start(Vertx vertx, String reactiveUrl, String user, String password,
-            String channel, Consumer<String> onChange, Runnable resync, Duration resyncInterval) {
+            String channel, BiConsumer<String, String> onChange, Runnable resync, Duration resyncInterval) {
         PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""))
                 .setUser(user).setPassword(password);
         PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
-        subscriber.channel(channel).handler(onChange::accept).subscribeHandler(resync::run);
+        subscriber.channel(channel).handler(payload -> {
+            int slash = payload.indexOf('/');
+            if (slash > 0) {
+                onChange.accept(payload.substring(0, slash), payload.substring(slash + 1));
+            }
+        }).subscribeHandler(resync::run);
         subscriber.connect().onFailure().retry().withBackOff(Duration.ofMillis(500)).indefinitely()
                 .subscribe().with(
                         done -> LOG.debugf("Listening for changes on %s", channel),

@@ -1,5 +1,6 @@
 package dev.flywheel.service.grpc;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 
 /** Converts between protobuf Struct/Value (the wire form of contexts and values) and the engine's plain Java values. */
@@ -74,5 +76,9 @@ public final class ProtoValues {
         Struct.Builder struct = Struct.newBuilder();
         map.forEach((k, v) -> struct.putFields(String.valueOf(k), toValue(v)));
         return struct.build();
+    }
+
+    public static Timestamp timestamp(Instant at) {
+        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
 }
