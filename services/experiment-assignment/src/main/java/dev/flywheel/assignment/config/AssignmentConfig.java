@@ -20,6 +20,13 @@ public interface AssignmentConfig {
     @WithDefault("180D")
     Duration stickyTtl();
 
+    /**
+     * Assignment requests being answered at once before new ones are refused (RESOURCE_EXHAUSTED, retry): under
+     * overload the service sheds early instead of queueing on Redis until every request times out.
+     */
+    @WithDefault("1000")
+    int maxRequestsInFlight();
+
     /** Largest attribute map accepted in one request, in bytes of protobuf. */
     @WithDefault("16384")
     int maxAttributesBytes();

@@ -22,6 +22,7 @@ import dev.flywheel.proto.experiments.v1.AssignmentReason;
 import dev.flywheel.proto.experiments.v1.ExperimentAssignmentService;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.limits.InFlightLimiter;
 import com.google.protobuf.Struct;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,6 +41,7 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
     private final ExperimentSnapshots snapshots;
     private final AssignmentService assignments;
     private final AssignmentConfig config;
+    private final InFlightLimiter inFlight;
 
     public ExperimentAssignmentGrpcService(KeyAuthenticator authenticator, ExperimentSnapshots snapshots,
             AssignmentService assignments, AssignmentConfig config) {
@@ -47,6 +49,7 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
         this.snapshots = snapshots;
         this.assignments = assignments;
         this.config = config;
+        this.inFlight = new InFlightLimiter(config.maxRequestsInFlight());
     }
 
     @Override
@@ -58,7 +61,7 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
         if (problem != null) {
             return invalid(problem);
         }
-        return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
+        return inFlight.admit(1, () -> authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
                 .flatMap(key -> snapshot(key).flatMap(snapshot -> {
                     Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
                     if (experiment == null) {
@@ -67,7 +70,7 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
                                 + key.getScope().getEnvironment()).asRuntimeException());
                     }
                     return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl());
-                }))
+                })), ExperimentAssignmentGrpcService::overloaded)
                 .map(answers -> AssignResponse.newBuilder().setAssignment(toProto(answers.get(0))).build());
     }
 
@@ -77,9 +80,11 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
         if (problem != null) {
             return invalid(problem);
         }
-        return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
-                .flatMap(key -> snapshot(key).flatMap(snapshot -> assign(key, snapshot.active(), snapshot,
-                        request.getAttributes(), request.getUrl())))
+        return inFlight.admit(1, () -> authenticator.authenticateCaller(ASSIGNING_KEYS,
+                "assign users to experiments").flatMap(
+                        key -> snapshot(key).flatMap(snapshot -> assign(key,
+                                snapshot.active(), snapshot, request.getAttributes(), request.getUrl()))),
+                ExperimentAssignmentGrpcService::overloaded)
                 .map(answers -> {
                     AssignAllResponse.Builder response = AssignAllResponse.newBuilder();
                     answers.forEach(a -> response.addAssignments(toProto(a)));
@@ -117,6 +122,11 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
             return "url is longer than " + MAX_URL + " characters";
         }
         return null;
+    }
+
+    private static StatusRuntimeException overloaded() {
+        return Status.RESOURCE_EXHAUSTED.withDescription("too many assignments in progress; retry shortly")
+                .asRuntimeException();
     }
 
     private static <T> Uni<T> invalid(String message) {
