@@ -71,6 +71,24 @@ public class UserStateStore {
             return claimed
             """);
 
+    /** KEYS: documents. ARGV: "1" to mark sent, "" to remove the claim; then per document a count and the fields. */
+    private static final RedisScript MARK = new RedisScript("""
+            local at = 2
+            for i, key in ipairs(KEYS) do
+              local n = tonumber(ARGV[at])
+              at = at + 1
+              for j = 1, n do
+                if ARGV[1] == '' then
+                  redis.call('HDEL', key, ARGV[at])
+                else
+                  redis.call('HSET', key, ARGV[at], ARGV[1])
+                end
+                at = at + 1
+              end
+            end
+            return #KEYS
+            """);
+
     private final ReactiveRedisDataSource redis;
     private final RedisKeyspace keyspace;
     private final AssignmentConfig config;
@@ -184,18 +202,23 @@ public class UserStateStore {
         return setMarks(projectId, environment, exposures, false);
     }
 
+    /** One round trip for all of a request's marks, however many experiments it exposed. */
     private Uni<Void> setMarks(String projectId, String environment, List<Exposure> exposures, boolean sent) {
         if (exposures.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Uni<Response>> calls = new ArrayList<>();
+        Map<Document, List<String>> byDocument = new LinkedHashMap<>();
         for (Exposure exposure : exposures) {
-            String key = key(projectId, environment, exposure.document());
-            calls.add(sent
-                    ? redis.execute("HSET", key, markField(exposure.field()), EXPOSED)
-                    : redis.execute("HDEL", key, markField(exposure.field())));
+            byDocument.computeIfAbsent(exposure.document(), d -> new ArrayList<>()).add(markField(exposure.field()));
         }
-        return Uni.join().all(calls).andFailFast().replaceWithVoid();
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of(sent ? EXPOSED : ""));
+        byDocument.forEach((document, marks) -> {
+            keys.add(key(projectId, environment, document));
+            args.add(Integer.toString(marks.size()));
+            args.addAll(marks);
+        });
+        return MARK.run(redis, keys.toArray(String[]::new), args.toArray(String[]::new)).replaceWithVoid();
     }
 
     static String markField(String field) {
