@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,15 +19,18 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.AssignRequest;
+import dev.flywheel.proto.experiments.v1.AssignResponse;
 import dev.flywheel.proto.experiments.v1.Assignment;
 import dev.flywheel.proto.experiments.v1.AssignmentReason;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
+import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc;
 import dev.flywheel.proto.experiments.v1.ExperimentStatus;
 import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
@@ -97,6 +103,25 @@ class ExperimentAssignmentGrpcServiceTest {
                 first.getProperties().getFieldsOrThrow("variation_key").getStringValue());
         assertEquals(again.getBucket(), first.getProperties().getFieldsOrThrow("bucket").getNumberValue());
         assertTrue(first.getMessageId().startsWith("exposure-"));
+    }
+
+    @Test
+    void concurrentFirstAssignmentsOfOneUserSendOneExposure() throws Exception {
+        grpc.running(TestKeys.ADMIN_A, "production", "race-test", EVEN.formatted(""));
+        var stub = AssignmentGrpc.withKey(
+                ExperimentAssignmentServiceGrpc.newFutureStub(grpc.channel),
+                TestKeys.SERVER_A);
+        List<com.google.common.util.concurrent.ListenableFuture<dev.flywheel.proto.experiments.v1.AssignResponse>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(stub.assign(AssignRequest.newBuilder().setExperimentKey("race-test")
+                    .setAttributes(AssignmentGrpc.attributes(Map.of("id", "racer"))).build()));
+        }
+        Set<String> variations = new HashSet<>();
+        for (var call : calls) {
+            variations.add(call.get().getAssignment().getVariationKey());
+        }
+        assertEquals(1, variations.size(), "one user, one variation");
+        assertEquals(1, exposures("race-test", Integer.MAX_VALUE, Duration.ofSeconds(3)).size());
     }
 
     @Test
