@@ -7,13 +7,11 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
-import dev.flywheel.proto.experiments.v1.AssignAllResponse;
 import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 
 /**
  * Open-loop load on AssignAll at a fixed rate, latency measured from when each call was due. Users cycle through a
@@ -65,24 +63,7 @@ public final class AssignAllLoad {
                     .build();
             stub.withDeadlineAfter(10, TimeUnit.SECONDS).assignAll(
                     AssignAllRequest.newBuilder().setAttributes(attributes).build(),
-                    new StreamObserver<AssignAllResponse>() {
-                        @Override
-                        public void onNext(AssignAllResponse value) {
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            if (reported.compareAndSet(false, true)) {
-                                System.err.println("first error: " + t);
-                            }
-                            done.accept(OpenLoop.Outcome.FAILED);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            done.accept(OpenLoop.Outcome.OK);
-                        }
-                    });
+                    OpenLoop.outcome(done, reported));
         };
         if (warmup > 0) {
             OpenLoop.run(rate, warmup, call);

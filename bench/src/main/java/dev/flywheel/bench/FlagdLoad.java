@@ -7,13 +7,11 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
 import dev.flywheel.proto.flagd.evaluation.v1.ResolveBooleanRequest;
-import dev.flywheel.proto.flagd.evaluation.v1.ResolveBooleanResponse;
 import dev.flywheel.proto.flagd.evaluation.v1.ServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 
 /**
  * Open-loop load on flagd's ResolveBoolean (evaluation v1) at a fixed rate, latency measured from when each call was
@@ -62,24 +60,7 @@ public final class FlagdLoad {
                     .putFields("email", Value.newBuilder().setStringValue("user" + index + "@example.com").build())
                     .build();
             stub.withDeadlineAfter(10, TimeUnit.SECONDS).resolveBoolean(ResolveBooleanRequest.newBuilder()
-                    .setFlagKey(flagKey).setContext(context).build(), new StreamObserver<ResolveBooleanResponse>() {
-                        @Override
-                        public void onNext(ResolveBooleanResponse value) {
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            if (reported.compareAndSet(false, true)) {
-                                System.err.println("first error: " + t);
-                            }
-                            done.accept(OpenLoop.Outcome.FAILED);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            done.accept(OpenLoop.Outcome.OK);
-                        }
-                    });
+                    .setFlagKey(flagKey).setContext(context).build(), OpenLoop.outcome(done, reported));
         };
         if (warmup > 0) {
             OpenLoop.run(rate, warmup, call);

@@ -1,10 +1,15 @@
 package dev.flywheel.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.ConcurrentHistogram;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 
 /**
  * Open-loop load: calls start at a fixed rate whatever the server's speed, and each latency is measured from when
@@ -19,13 +24,42 @@ final class OpenLoop {
 
     /** Starts call number {@code index}; reports its outcome once, from any thread. */
     interface Call {
-        void start(long index, java.util.function.Consumer<Outcome> done);
+        void start(long index, Consumer<Outcome> done);
     }
 
     record Result(long sent, long ok, long rejected, long failed, ConcurrentHistogram latencyMicros) {
     }
 
     private OpenLoop() {
+    }
+
+    /**
+     * A gRPC response observer that reports the call's outcome: OK when it completes, FAILED on an error (the first
+     * error is printed, so a run that fails says why). RESOURCE_EXHAUSTED counts as REJECTED: the server shed load.
+     */
+    static <T> StreamObserver<T> outcome(Consumer<Outcome> done, AtomicBoolean reported) {
+        return new StreamObserver<T>() {
+            @Override
+            public void onNext(T value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    done.accept(Outcome.REJECTED);
+                    return;
+                }
+                if (reported.compareAndSet(false, true)) {
+                    System.err.println("first error: " + t);
+                }
+                done.accept(Outcome.FAILED);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.accept(Outcome.OK);
+            }
+        };
     }
 
     static Result run(int rate, int seconds, Call call) throws InterruptedException {
