@@ -18,7 +18,8 @@ import dev.flywheel.proto.events.v1.Event;
 
 /**
  * Kafka stops while clients send: the platform answers 503 (clients retry) and never acknowledges what it could
- * not make durable; everything it did acknowledge is on the topic after Kafka returns.
+ * not make durable; everything it did acknowledge is on the topic after Kafka returns. Assignment keeps answering,
+ * and an exposure Kafka refused is sent on the user's next assignment (ADR 0004).
  */
 @ExtendWith(Platform.class)
 class KafkaOutageE2ETest {
@@ -74,6 +75,50 @@ class KafkaOutageE2ETest {
         landed.forEach(e -> landedIds.add(e.getMessageId()));
         assertTrue(landedIds.containsAll(acknowledged), "acknowledged but missing: "
                 + acknowledged.stream().filter(id -> !landedIds.contains(id)).toList());
+    }
+
+    @Test
+    void anExposureKafkaRefusedIsSentOnTheUsersNextAssignment() throws Exception {
+        Assumptions.assumeTrue(Platform.launchedLocally(), "needs a platform this test may stop and start");
+        String project = Tenants.project("exposure-outage");
+        String admin = Tenants.key(project, "admin", null);
+        String client = Tenants.key(project, "client", "production");
+        String experiments = "/api/v1/projects/" + project + "/environments/production/experiments/outage-test";
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin).contentType("application/json")
+                .body("{\"variations\": [{\"key\": \"a\"}, {\"key\": \"b\"}]}")
+                .when().put(experiments).then().statusCode(201);
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin).contentType("application/json")
+                .body("{\"status\": \"running\"}").when().post(experiments + "/status").then().statusCode(200);
+
+        assertEquals(0, Platform.flywheel(Duration.ofMinutes(1), "stop", "kafka"));
+        String variation;
+        try {
+            // assignment does not depend on Kafka: the user is served while the exposure cannot be sent
+            variation = assign(client);
+            // the producer gives up after its delivery timeout (15 s) and the claim is released
+            Thread.sleep(Duration.ofSeconds(20).toMillis());
+            assertEquals(variation, assign(client), "the same variation while Kafka is down");
+        } finally {
+            assertEquals(0, Platform.flywheel(Duration.ofMinutes(3), "up"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        List<Event> exposures = List.of();
+        while (exposures.isEmpty() && System.nanoTime() < deadline) {
+            assertEquals(variation, assign(client));
+            exposures = KafkaEvents.events(project, e -> e.getName().equals("$exposure"), 1, Duration.ofSeconds(2));
+        }
+        assertEquals(1, exposures.size(), "the exposure is sent once Kafka is back");
+        assertEquals(variation, exposures.get(0).getProperties().getFieldsOrThrow("variation_key").getStringValue());
+        assign(client);
+        assertEquals(1, KafkaEvents.allEvents(project, e -> e.getName().equals("$exposure"), Duration.ofSeconds(3))
+                .size(), "and only once");
+    }
+
+    private static String assign(String clientKey) {
+        return given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey).contentType("application/json")
+                .body("{\"attributes\": {\"id\": \"outage-user\"}}")
+                .when().post("/api/v1/assign/outage-test")
+                .then().statusCode(200).extract().path("variationKey");
     }
 
     private static int send(String key, String messageId) {
