@@ -153,6 +153,25 @@ class ExperimentAssignmentGrpcServiceTest {
     }
 
     @Test
+    void aUserBucketedOnTheFallbackAttributeKeepsTheVariationAfterLoggingIn() {
+        grpc.running(TestKeys.ADMIN_A, "production", "fallback-test",
+                EVEN.formatted(", \"fallbackAttribute\": \"deviceId\""));
+        for (int i = 0; i < 20; i++) {
+            Assignment anonymous = assign(TestKeys.SERVER_A, "fallback-test", Map.of("deviceId", "device-" + i));
+            assertEquals("deviceId", anonymous.getHashAttribute());
+            assertEquals(AssignmentReason.ASSIGNMENT_REASON_HASHED, anonymous.getReason());
+            Assignment loggedIn = assign(TestKeys.SERVER_A, "fallback-test",
+                    Map.of("id", "member-" + i, "deviceId", "device-" + i));
+            assertEquals("id", loggedIn.getHashAttribute());
+            assertEquals(AssignmentReason.ASSIGNMENT_REASON_STICKY, loggedIn.getReason());
+            assertEquals(anonymous.getVariationKey(), loggedIn.getVariationKey());
+            // stored under the user id too: the device no longer matters
+            assertEquals(anonymous.getVariationKey(), assign(TestKeys.SERVER_A, "fallback-test",
+                    Map.of("id", "member-" + i)).getVariationKey());
+        }
+    }
+
+    @Test
     void eachAnswerSaysWhy() {
         grpc.running(TestKeys.ADMIN_A, "production", "reasons-test", EVEN.formatted("""
                 , "condition": {"==": [{"var": "country"}, "NL"]}, "forcedVariations": {"qa-user": "treatment"}"""));

@@ -127,21 +127,43 @@ public class UserStateStore {
         if (documents.isEmpty()) {
             return Uni.createFrom().item(new UserState(Map.of()));
         }
+        if (documents.size() == 1) {
+            // the usual case (one hash attribute): a plain HGETALL costs Redis a fifth of a script call
+            Document only = documents.get(0);
+            return redis.execute("HGETALL", key(projectId, environment, only)).map(fields -> {
+                Map<String, String> values = fields(fields);
+                return new UserState(values.isEmpty() ? Map.of() : Map.of(only, values));
+            });
+        }
         String[] keys = documents.stream().map(d -> key(projectId, environment, d)).toArray(String[]::new);
         return LOAD.run(redis, keys).map(response -> {
             Map<Document, Map<String, String>> read = new HashMap<>();
             for (int i = 0; i < documents.size(); i++) {
-                Response fields = response.get(i);
-                if (fields != null && fields.size() > 0) {
-                    Map<String, String> values = new HashMap<>();
-                    for (int f = 0; f + 1 < fields.size(); f += 2) {
-                        values.put(fields.get(f).toString(), fields.get(f + 1).toString());
-                    }
+                Map<String, String> values = fields(response.get(i));
+                if (!values.isEmpty()) {
                     read.put(documents.get(i), values);
                 }
             }
             return new UserState(read);
         });
+    }
+
+    /** A hash's fields, from a RESP3 map or a flat RESP2 array (what scripts return). */
+    private static Map<String, String> fields(Response hash) {
+        if (hash == null || hash.size() == 0) {
+            return Map.of();
+        }
+        Map<String, String> values = new HashMap<>();
+        if (hash.isMap()) {
+            for (String field : hash.getKeys()) {
+                values.put(field, hash.get(field).toString());
+            }
+        } else {
+            for (int f = 0; f + 1 < hash.size(); f += 2) {
+                values.put(hash.get(f).toString(), hash.get(f + 1).toString());
+            }
+        }
+        return values;
     }
 
     /**
