@@ -1,0 +1,118 @@
+package dev.flywheel.metrics.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.flywheel.metrics.config.AggregatorConfig;
+import dev.flywheel.metrics.store.EventBatchWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs the event consumer on its own thread from start-up to shutdown. Replicas share the topic's partitions
+ * through one consumer group; each batch is stored in one transaction before its offsets are committed.
+ */
+@ApplicationScoped
+public class EventConsumer {
+
+    private static final Duration STORE_TIMEOUT = Duration.ofMinutes(2);
+
+    private final AggregatorConfig config;
+    private final String bootstrapServers;
+    private final EventBatchWriter writer;
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter malformed;
+    private final Counter failures;
+    private volatile EventConsumerLoop loop;
+    private volatile Thread thread;
+
+    public EventConsumer(AggregatorConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, EventBatchWriter writer,
+            MeterRegistry registry) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.writer = writer;
+        this.stored = registry.counter("flywheel.aggregator.events.stored");
+        this.duplicates = registry.counter("flywheel.aggregator.events.duplicates");
+        this.malformed = registry.counter("flywheel.aggregator.records.malformed");
+        this.failures = registry.counter("flywheel.aggregator.batches.failed");
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!config.consumer().enabled()) {
+            return;
+        }
+        AggregatorConfig.Consumer settings = config.consumer();
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers, settings.groupId(),
+                settings.maxBatch()));
+        consumer.subscribe(List.of(settings.topic()));
+        loop = new EventConsumerLoop(consumer, events -> writer.write(events).await().atMost(STORE_TIMEOUT),
+                settings.pollTimeout(), settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
+                    @Override
+                    public void batch(int records, EventBatchWriter.Outcome outcome) {
+                        stored.increment(outcome.stored());
+                        duplicates.increment(outcome.duplicates());
+                    }
+
+                    @Override
+                    public void malformed(ConsumerRecord<String, byte[]> record) {
+                        malformed.increment();
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        failures.increment();
+                    }
+                });
+        thread = new Thread(loop, "flywheel-event-consumer");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        if (loop != null) {
+            loop.stop();
+            thread.join(STORE_TIMEOUT.toMillis());
+        }
+    }
+
+    /** Whether the consumer thread is alive (or deliberately off). */
+    public boolean healthy() {
+        return !config.consumer().enabled() || thread != null && thread.isAlive();
+    }
+
+    /** Reads the whole topic again; nothing already stored is counted twice. */
+    public void replayFromStart() {
+        if (loop != null) {
+            loop.rewind();
+        }
+    }
+
+    /** Consumer settings: manual commits after the database commit, reading from the start for a new group. */
+    public static Properties properties(String bootstrapServers, String groupId, int maxBatch) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-aggregator");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return props;
+    }
+}

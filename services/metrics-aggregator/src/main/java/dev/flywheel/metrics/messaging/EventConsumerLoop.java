@@ -1,0 +1,159 @@
+package dev.flywheel.metrics.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import dev.flywheel.metrics.store.EventBatchWriter;
+import dev.flywheel.proto.events.v1.Event;
+
+/**
+ * Poll, store, commit: the consumer's whole life on one thread. Offsets are committed only after the batch's
+ * transaction committed; a failed batch is read again from its first offset after a backoff. Since the store is
+ * idempotent, a crash between the database commit and the offset commit only means the batch is read twice and
+ * stored once.
+ */
+public final class EventConsumerLoop implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumerLoop.class);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final Consumer<String, byte[]> consumer;
+    private final Function<List<Event>, EventBatchWriter.Outcome> store;
+    private final Duration pollTimeout;
+    private final Duration initialBackoff;
+    private final ConsumerMetrics metrics;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean rewind = new AtomicBoolean();
+
+    /** Counts of what the loop did, for metrics and tests. */
+    public interface ConsumerMetrics {
+        void batch(int records, EventBatchWriter.Outcome outcome);
+
+        void malformed(ConsumerRecord<String, byte[]> record);
+
+        void failed(Throwable failure);
+    }
+
+    /**
+     * @param store
+     *            stores a batch and returns once it is committed; throws if it was not
+     */
+    public EventConsumerLoop(Consumer<String, byte[]> consumer,
+            Function<List<Event>, EventBatchWriter.Outcome> store, Duration pollTimeout, Duration initialBackoff,
+            ConsumerMetrics metrics) {
+        this.consumer = consumer;
+        this.store = store;
+        this.pollTimeout = pollTimeout;
+        this.initialBackoff = initialBackoff;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = initialBackoff;
+        try {
+            while (running.get()) {
+                if (rewind.compareAndSet(true, false)) {
+                    consumer.seekToBeginning(consumer.assignment());
+                }
+                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                if (storeBatch(records)) {
+                    backoff = initialBackoff;
+                } else {
+                    rewindTo(records);
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                            ? MAX_BACKOFF
+                            : backoff.multipliedBy(2);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean storeBatch(ConsumerRecords<String, byte[]> records) {
+        List<Event> events = new ArrayList<>(records.count());
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                events.add(Event.parseFrom(record.value()));
+            } catch (InvalidProtocolBufferException | NullPointerException e) {
+                // Not an event and never will be: counted and logged with its position, then passed over.
+                metrics.malformed(record);
+                LOG.errorf("Skipping a record that is not an Event at %s-%d offset %d: %s", record.topic(),
+                        record.partition(), record.offset(), e.getMessage());
+            }
+            next.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+        }
+        EventBatchWriter.Outcome outcome;
+        try {
+            outcome = store.apply(events);
+        } catch (RuntimeException e) {
+            metrics.failed(e);
+            LOG.warnf(e, "Storing %d events failed; they will be read again", events.size());
+            return false;
+        }
+        try {
+            consumer.commitSync(next);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // Stored already; whoever owns the partitions next reads the batch again and stores nothing twice.
+            LOG.warnf("Committing offsets failed after the batch was stored: %s", e.getMessage());
+        }
+        metrics.batch(records.count(), outcome);
+        return true;
+    }
+
+    /** Seeks every partition of the batch back to its first record, so the failed batch is read again. */
+    private void rewindTo(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+        }
+    }
+
+    private void sleep(Duration backoff) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+        }
+    }
+
+    /** Reads the topic again from its start (replays are idempotent: nothing is counted twice). */
+    public void rewind() {
+        rewind.set(true);
+    }
+
+    /** Stops after the batch in hand; safe from any thread. */
+    public void stop() {
+        running.set(false);
+        consumer.wakeup();
+    }
+}

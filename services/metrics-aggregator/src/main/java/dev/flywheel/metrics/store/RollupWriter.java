@@ -1,0 +1,155 @@
+package dev.flywheel.metrics.store;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Adds a batch's events to the daily rollups. Rows are summed per key in memory first (one upsert may not touch a
+ * row twice) and written in key order, so concurrent batches lock rows in the same order and never deadlock.
+ */
+final class RollupWriter {
+
+    private RollupWriter() {
+    }
+
+    private record NameDay(String project, String environment, String name, LocalDate day) {
+        static final Comparator<NameDay> ORDER = Comparator.comparing(NameDay::project)
+                .thenComparing(NameDay::environment).thenComparing(NameDay::name).thenComparing(NameDay::day);
+    }
+
+    private record Activity(String project, String environment, LocalDate day, String name, String distinctId) {
+        static final Comparator<Activity> ORDER = Comparator.comparing(Activity::project)
+                .thenComparing(Activity::environment).thenComparing(Activity::day).thenComparing(Activity::name)
+                .thenComparing(Activity::distinctId);
+    }
+
+    private record Person(String project, String environment, String distinctId) {
+        static final Comparator<Person> ORDER = Comparator.comparing(Person::project)
+                .thenComparing(Person::environment).thenComparing(Person::distinctId);
+    }
+
+    private static final class ActivityCount {
+        long events;
+        boolean active;
+    }
+
+    static Uni<Void> write(SqlConnection connection, List<StoredEvent> events, Map<String, ZoneId> zones) {
+        Map<NameDay, long[]> counts = new TreeMap<>(NameDay.ORDER);
+        Map<Activity, ActivityCount> activity = new TreeMap<>(Activity.ORDER);
+        Map<Person, StoredEvent> firstSeen = new TreeMap<>(Person.ORDER);
+        for (StoredEvent event : events) {
+            LocalDate day = LocalDate.ofInstant(event.at(), zones.getOrDefault(event.projectId(), ZoneOffset.UTC));
+            counts.computeIfAbsent(new NameDay(event.projectId(), event.environment(), event.name(), day),
+                    k -> new long[1])[0]++;
+            ActivityCount count = activity.computeIfAbsent(new Activity(event.projectId(), event.environment(), day,
+                    event.name(), event.distinctId()), k -> new ActivityCount());
+            count.events++;
+            count.active |= event.isActivity();
+            if (event.isActivity()) {
+                firstSeen.merge(new Person(event.projectId(), event.environment(), event.distinctId()), event,
+                        (a, b) -> earlier(a, b) ? a : b);
+            }
+        }
+        return eventCounts(connection, counts)
+                .chain(() -> activity(connection, activity))
+                .chain(() -> firstSeen(connection, firstSeen));
+    }
+
+    private static boolean earlier(StoredEvent a, StoredEvent b) {
+        int byTime = a.at().compareTo(b.at());
+        return byTime < 0 || byTime == 0 && a.messageId().compareTo(b.messageId()) <= 0;
+    }
+
+    private static Uni<Void> eventCounts(SqlConnection connection, Map<NameDay, long[]> counts) {
+        int n = counts.size();
+        String[] projects = new String[n];
+        String[] environments = new String[n];
+        String[] names = new String[n];
+        LocalDate[] days = new LocalDate[n];
+        Long[] events = new Long[n];
+        int i = 0;
+        for (Map.Entry<NameDay, long[]> entry : counts.entrySet()) {
+            projects[i] = entry.getKey().project();
+            environments[i] = entry.getKey().environment();
+            names[i] = entry.getKey().name();
+            days[i] = entry.getKey().day();
+            events[i++] = entry.getValue()[0];
+        }
+        return connection.preparedQuery("""
+                INSERT INTO event_count_daily (project_id, environment, name, day, events)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[])
+                ON CONFLICT (project_id, environment, name, day)
+                DO UPDATE SET events = event_count_daily.events + excluded.events""")
+                .execute(Tuple.of(projects, environments, names, days, events))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> activity(SqlConnection connection, Map<Activity, ActivityCount> activity) {
+        int n = activity.size();
+        String[] projects = new String[n];
+        String[] environments = new String[n];
+        LocalDate[] days = new LocalDate[n];
+        String[] names = new String[n];
+        String[] distinctIds = new String[n];
+        Long[] events = new Long[n];
+        Boolean[] active = new Boolean[n];
+        int i = 0;
+        for (Map.Entry<Activity, ActivityCount> entry : activity.entrySet()) {
+            Activity key = entry.getKey();
+            projects[i] = key.project();
+            environments[i] = key.environment();
+            days[i] = key.day();
+            names[i] = key.name();
+            distinctIds[i] = key.distinctId();
+            events[i] = entry.getValue().events;
+            active[i++] = entry.getValue().active;
+        }
+        return connection.preparedQuery("""
+                INSERT INTO activity_daily (project_id, environment, day, name, distinct_id, events, active)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::bigint[],
+                                     $7::boolean[])
+                ON CONFLICT (project_id, environment, day, name, distinct_id)
+                DO UPDATE SET events = activity_daily.events + excluded.events,
+                              active = activity_daily.active OR excluded.active""")
+                .execute(Tuple.from(new Object[]{projects, environments, days, names, distinctIds, events, active}))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> firstSeen(SqlConnection connection, Map<Person, StoredEvent> firstSeen) {
+        if (firstSeen.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = firstSeen.size();
+        String[] projects = new String[n];
+        String[] environments = new String[n];
+        String[] distinctIds = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] messages = new String[n];
+        int i = 0;
+        for (Map.Entry<Person, StoredEvent> entry : firstSeen.entrySet()) {
+            projects[i] = entry.getKey().project();
+            environments[i] = entry.getKey().environment();
+            distinctIds[i] = entry.getKey().distinctId();
+            times[i] = entry.getValue().atUtc();
+            messages[i++] = entry.getValue().messageId();
+        }
+        return connection.preparedQuery("""
+                INSERT INTO first_seen (project_id, environment, distinct_id, first_at, message_id)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+                ON CONFLICT (project_id, environment, distinct_id)
+                DO UPDATE SET first_at = excluded.first_at, message_id = excluded.message_id
+                WHERE (excluded.first_at, excluded.message_id) < (first_seen.first_at, first_seen.message_id)""")
+                .execute(Tuple.of(projects, environments, distinctIds, times, messages))
+                .replaceWithVoid();
+    }
+}
