@@ -84,10 +84,12 @@ CREATE TABLE first_seen (
     PRIMARY KEY (project_id, environment, distinct_id)
 );
 
+-- Per project: the time zone rollups are bucketed in, and the rest of flywheel.analytics.v1.AnalyticsSettings
+-- (AARRR stages, North Star) as its protobuf encoding.
 CREATE TABLE analytics_settings (
     project_id   text        PRIMARY KEY,
     time_zone    text        NOT NULL,
-    settings     jsonb       NOT NULL,
+    settings     bytea       NOT NULL,
     version      bigint      NOT NULL,
     updated_at   timestamptz NOT NULL
 );

@@ -1,0 +1,291 @@
+package dev.flywheel.metrics.grpc;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.flywheel.analytics.FunnelOrder;
+import dev.flywheel.analytics.FunnelResult;
+import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.RetentionCalculator;
+import dev.flywheel.metrics.mapping.QueryMapper;
+import dev.flywheel.metrics.service.AnalyticsException;
+import dev.flywheel.metrics.service.AnalyticsQueries;
+import dev.flywheel.metrics.store.EventMatch;
+import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.proto.analytics.v1.AarrrPeriod;
+import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.AarrrResponse;
+import dev.flywheel.proto.analytics.v1.ActiveDay;
+import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
+import dev.flywheel.proto.analytics.v1.ActiveUsersResponse;
+import dev.flywheel.proto.analytics.v1.AnalyticsQueryService;
+import dev.flywheel.proto.analytics.v1.ChurnPeriod;
+import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.ChurnResponse;
+import dev.flywheel.proto.analytics.v1.Cohort;
+import dev.flywheel.proto.analytics.v1.FunnelGroup;
+import dev.flywheel.proto.analytics.v1.FunnelRequest;
+import dev.flywheel.proto.analytics.v1.FunnelResponse;
+import dev.flywheel.proto.analytics.v1.FunnelStep;
+import dev.flywheel.proto.analytics.v1.LifecyclePeriod;
+import dev.flywheel.proto.analytics.v1.LifecycleRequest;
+import dev.flywheel.proto.analytics.v1.LifecycleResponse;
+import dev.flywheel.proto.analytics.v1.NamedSeries;
+import dev.flywheel.proto.analytics.v1.NorthStarRequest;
+import dev.flywheel.proto.analytics.v1.NorthStarResponse;
+import dev.flywheel.proto.analytics.v1.Point;
+import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.RetentionResponse;
+import dev.flywheel.proto.analytics.v1.Series;
+import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
+import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
+import dev.flywheel.proto.analytics.v1.TrendsRequest;
+import dev.flywheel.proto.analytics.v1.TrendsResponse;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Analytics queries over gRPC, for backends (server key) and the gateway's REST API (admin or server key). */
+@GrpcService
+public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
+
+    static final Duration DEFAULT_WINDOW = Duration.ofDays(14);
+    static final Duration MAX_WINDOW = Duration.ofDays(365);
+    static final int DEFAULT_RETENTION_PERIODS = 8;
+
+    private final CallerScope caller;
+    private final AnalyticsQueries queries;
+
+    public AnalyticsQueryGrpcService(CallerScope caller, AnalyticsQueries queries) {
+        this.caller = caller;
+        this.queries = queries;
+    }
+
+    /** Authenticates, runs the query with the caller's scope, and maps every failure to a status. */
+    private <T> Uni<T> run(String environment, Function<Scope, Uni<T>> query) {
+        return caller.reader(environment).chain(scope -> query.apply(scope)).onFailure()
+                .transform(CallerScope::toStatus);
+    }
+
+    @Override
+    public Uni<TrendsResponse> trends(TrendsRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            if (!request.hasMetric()) {
+                throw AnalyticsException.invalid("metric is required");
+            }
+            return queries.trends(scope, QueryMapper.metric(request.getMetric(), "metric"), days[0], days[1],
+                    QueryMapper.interval(request.getInterval(), Interval.DAY),
+                    QueryMapper.property(request.getBreakdown(), "breakdown"))
+                    .map(series -> TrendsResponse.newBuilder()
+                            .addAllSeries(series.stream().map(AnalyticsQueryGrpcService::series).toList()).build());
+        });
+    }
+
+    static Series series(AnalyticsQueries.Series series) {
+        Series.Builder out = Series.newBuilder().setBreakdown(series.breakdown()).setTotal(series.total());
+        series.points().forEach(p -> out.addPoints(Point.newBuilder().setPeriod(p.period().toString())
+                .setValue(p.value())));
+        return out.build();
+    }
+
+    @Override
+    public Uni<ActiveUsersResponse> activeUsers(ActiveUsersRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            EventMatch match = QueryMapper.match(
+                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent()).build(),
+                    "event", false);
+            return queries.activeUsers(scope, days[0], days[1], match).map(active -> {
+                ActiveUsersResponse.Builder out = ActiveUsersResponse.newBuilder()
+                        .addAllStickiness(active.stickiness());
+                active.days().forEach(d -> out.addDays(ActiveDay.newBuilder().setDay(d.day().toString())
+                        .setDau(d.dau()).setWau(d.wau()).setMau(d.mau()).setDauOverMau(d.dauOverMau())));
+                return out.build();
+            });
+        });
+    }
+
+    @Override
+    public Uni<FunnelResponse> funnel(FunnelRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            List<EventMatch> steps = new ArrayList<>();
+            for (int i = 0; i < request.getStepsCount(); i++) {
+                steps.add(QueryMapper.match(request.getSteps(i), "steps[" + i + "]", true));
+            }
+            List<AnalyticsQueries.Exclusion> exclusions = new ArrayList<>();
+            for (int i = 0; i < request.getExclusionsCount(); i++) {
+                var exclusion = request.getExclusions(i);
+                exclusions.add(new AnalyticsQueries.Exclusion(QueryMapper.match(exclusion.getEvents(),
+                        "exclusions[" + i + "].events", true), exclusion.getFromStep(), exclusion.getToStep()));
+            }
+            Duration window = request.getWindowSeconds() == 0
+                    ? DEFAULT_WINDOW
+                    : Duration.ofSeconds(request.getWindowSeconds());
+            if (window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
+                throw AnalyticsException.invalid("windowSeconds: 1 second to 365 days");
+            }
+            FunnelOrder order = switch (request.getOrder()) {
+                case FUNNEL_ORDER_UNSPECIFIED, FUNNEL_ORDER_ORDERED -> FunnelOrder.ORDERED;
+                case FUNNEL_ORDER_STRICT -> FunnelOrder.STRICT;
+                case FUNNEL_ORDER_UNORDERED -> FunnelOrder.UNORDERED;
+                case UNRECOGNIZED -> throw AnalyticsException.invalid("order is unknown");
+            };
+            return queries.funnel(scope, steps, order, window, exclusions, days[0], days[1],
+                    QueryMapper.property(request.getBreakdown(), "breakdown"))
+                    .map(groups -> {
+                        FunnelResponse.Builder out = FunnelResponse.newBuilder();
+                        groups.forEach(group -> out.addGroups(funnelGroup(group)));
+                        return out.build();
+                    });
+        });
+    }
+
+    private static FunnelGroup funnelGroup(FunnelResult.Group group) {
+        FunnelGroup.Builder out = FunnelGroup.newBuilder()
+                .setBreakdown(group.breakdown() == null ? "" : group.breakdown());
+        for (FunnelResult.Step step : group.steps()) {
+            FunnelStep.Builder s = FunnelStep.newBuilder().setIndex(step.index()).setCount(step.count())
+                    .setConversionFromPrevious(step.conversionFromPrevious())
+                    .setConversionFromFirst(step.conversionFromFirst()).setInProgress(step.inProgress())
+                    .setDropped(step.dropped());
+            if (step.medianSecondsToConvert() != null) {
+                s.setMedianSecondsToConvert(step.medianSecondsToConvert());
+                s.setAverageSecondsToConvert(step.meanSecondsToConvert());
+            }
+            out.addSteps(s);
+        }
+        return out.build();
+    }
+
+    @Override
+    public Uni<RetentionResponse> retention(RetentionRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            EventMatch start = QueryMapper.match(request.getStart(), "start", false);
+            EventMatch back = QueryMapper.match(request.getReturn(), "return", false);
+            RetentionCalculator.Type type = switch (request.getType()) {
+                case RETENTION_TYPE_UNSPECIFIED, RETENTION_TYPE_FIRST_TIME -> RetentionCalculator.Type.FIRST_TIME;
+                case RETENTION_TYPE_RECURRING -> RetentionCalculator.Type.RECURRING;
+                case UNRECOGNIZED -> throw AnalyticsException.invalid("type is unknown");
+            };
+            RetentionCalculator.Mode mode = switch (request.getMode()) {
+                case RETENTION_MODE_UNSPECIFIED, RETENTION_MODE_ON -> RetentionCalculator.Mode.ON;
+                case RETENTION_MODE_ON_OR_AFTER -> RetentionCalculator.Mode.ON_OR_AFTER;
+                case UNRECOGNIZED -> throw AnalyticsException.invalid("mode is unknown");
+            };
+            int periods = request.getPeriods() == 0 ? DEFAULT_RETENTION_PERIODS : request.getPeriods();
+            return queries.retention(scope, start, back, days[0], days[1],
+                    QueryMapper.interval(request.getInterval(), Interval.DAY), periods, type, mode)
+                    .map(cohorts -> {
+                        RetentionResponse.Builder out = RetentionResponse.newBuilder();
+                        cohorts.forEach(c -> out.addCohorts(Cohort.newBuilder().setPeriod(c.start().toString())
+                                .setSize(c.size()).addAllCounts(c.counts()).addAllShares(c.shares())));
+                        return out.build();
+                    });
+        });
+    }
+
+    @Override
+    public Uni<LifecycleResponse> lifecycle(LifecycleRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            EventMatch match = QueryMapper.match(
+                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent()).build(),
+                    "event", false);
+            return queries.lifecycle(scope, days[0], days[1],
+                    QueryMapper.interval(request.getInterval(), Interval.DAY), match).map(periods -> {
+                        LifecycleResponse.Builder out = LifecycleResponse.newBuilder();
+                        periods.forEach(p -> out.addPeriods(LifecyclePeriod.newBuilder()
+                                .setPeriod(p.start().toString()).setNew(p.fresh()).setReturning(p.returning())
+                                .setResurrecting(p.resurrecting()).setDormant(p.dormant())));
+                        return out.build();
+                    });
+        });
+    }
+
+    @Override
+    public Uni<ChurnResponse> churn(ChurnRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            return queries.churn(scope, days[0], days[1],
+                    QueryMapper.interval(request.getInterval(), Interval.MONTH)).map(periods -> {
+                        ChurnResponse.Builder out = ChurnResponse.newBuilder();
+                        for (var p : periods) {
+                            ChurnPeriod.Builder period = ChurnPeriod.newBuilder().setPeriod(p.start().toString())
+                                    .setActive(p.active()).setRevenue(p.revenue());
+                            if (p.churned() != null) {
+                                period.setChurned(p.churned()).setNewRevenue(p.newRevenueNext())
+                                        .setExpansion(p.expansion()).setContraction(p.contraction())
+                                        .setChurnedRevenue(p.churnedRevenue());
+                            }
+                            if (p.churnRate() != null) {
+                                period.setChurnRate(p.churnRate());
+                            }
+                            out.addPeriods(period);
+                        }
+                        return out.build();
+                    });
+        });
+    }
+
+    @Override
+    public Uni<TimeToValueResponse> timeToValue(TimeToValueRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            EventMatch activation = request.hasActivation()
+                    ? QueryMapper.match(request.getActivation(), "activation", true)
+                    : null;
+            return queries.timeToValue(scope, days[0], days[1], activation).map(ttv -> {
+                TimeToValueResponse.Builder out = TimeToValueResponse.newBuilder().setPeople(ttv.people())
+                        .setActivated(ttv.activated());
+                if (ttv.medianSeconds() != null) {
+                    out.setMedianSeconds(ttv.medianSeconds()).setAverageSeconds(ttv.averageSeconds())
+                            .setP90Seconds(ttv.p90Seconds());
+                }
+                return out.build();
+            });
+        });
+    }
+
+    @Override
+    public Uni<AarrrResponse> aarrr(AarrrRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            return queries.aarrr(scope, days[0], days[1], QueryMapper.interval(request.getInterval(), Interval.WEEK))
+                    .map(periods -> {
+                        AarrrResponse.Builder out = AarrrResponse.newBuilder();
+                        for (var p : periods) {
+                            out.addPeriods(AarrrPeriod.newBuilder().setPeriod(p.period().toString())
+                                    .setNewUsers(p.newUsers()).putAllNewUsersBySource(p.newUsersBySource())
+                                    .setActivated(p.activated()).setActivationRate(p.activationRate())
+                                    .setRetained(p.retained()).setRetentionRate(p.retentionRate())
+                                    .setReferralEvents(p.referralEvents()).setReferrers(p.referrers())
+                                    .setReferredUsers(p.referredUsers()).setRevenue(p.revenue()).setArpu(p.arpu())
+                                    .setPayingShare(p.payingShare()).setActiveUsers(p.activeUsers()));
+                        }
+                        return out.build();
+                    });
+        });
+    }
+
+    @Override
+    public Uni<NorthStarResponse> northStar(NorthStarRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            return queries.northStar(scope, days[0], days[1],
+                    QueryMapper.interval(request.getInterval(), Interval.WEEK)).map(result -> {
+                        NorthStarResponse.Builder out = NorthStarResponse.newBuilder().setName(result.name())
+                                .setNorthStar(TrendsResponse.newBuilder().addSeries(series(result.northStar())));
+                        for (int i = 0; i < result.inputs().size(); i++) {
+                            out.addInputs(NamedSeries.newBuilder().setName(result.inputNames().get(i))
+                                    .setSeries(series(result.inputs().get(i))));
+                        }
+                        return out.build();
+                    });
+        });
+    }
+}

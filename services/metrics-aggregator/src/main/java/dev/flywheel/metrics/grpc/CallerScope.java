@@ -1,0 +1,87 @@
+package dev.flywheel.metrics.grpc;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.flywheel.metrics.service.AnalyticsException;
+import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.auth.KeyAuthenticator;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Who may read analytics, and which environment a call reads: an admin key names it in the request; a server key
+ * reads its own (naming another is refused). Also maps every failure to its gRPC status, once.
+ */
+@ApplicationScoped
+public class CallerScope {
+
+    private static final Logger LOG = Logger.getLogger(CallerScope.class);
+    private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
+    private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final String QUERY_CANCELED = "57014";
+
+    private final KeyAuthenticator authenticator;
+
+    public CallerScope(KeyAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** The scope a query reads, for an admin or server key. */
+    Uni<Scope> reader(String environment) {
+        return authenticator.authenticateCaller(READERS, "read analytics").map(key -> scope(key, environment));
+    }
+
+    /** The project an admin key manages. */
+    Uni<String> admin() {
+        return authenticator.authenticateCaller(ADMINS, "change analytics settings")
+                .map(key -> key.getScope().getProjectId());
+    }
+
+    private static Scope scope(ResolveKeyResponse key, String requested) {
+        String own = key.getScope().getEnvironment();
+        if (key.getKind() == KeyKind.KEY_KIND_SERVER) {
+            if (!requested.isEmpty() && !requested.equals(own)) {
+                throw Status.PERMISSION_DENIED.withDescription("a server key of '" + own + "' may not read '"
+                        + requested + "'").asRuntimeException();
+            }
+            return new Scope(key.getScope().getProjectId(), own);
+        }
+        if (!ENVIRONMENT.matcher(requested).matches()) {
+            throw AnalyticsException.invalid("environment must be a name like 'production' (lower-case letters, "
+                    + "digits, '-' and '_')");
+        }
+        return new Scope(key.getScope().getProjectId(), requested);
+    }
+
+    /** The gRPC status of any failure of an analytics call. */
+    static Throwable toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException) {
+            return failure;
+        }
+        if (failure instanceof AnalyticsException e) {
+            Status status = switch (e.failure()) {
+                case INVALID -> Status.INVALID_ARGUMENT;
+                case NOT_CONFIGURED -> Status.FAILED_PRECONDITION;
+                case CONFLICT -> Status.ABORTED;
+            };
+            return status.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof PgException e && QUERY_CANCELED.equals(e.getSqlState())) {
+            return Status.DEADLINE_EXCEEDED.withDescription("the query ran past its time limit; narrow the range "
+                    + "or the breakdown").asRuntimeException();
+        }
+        LOG.warnf(failure, "Analytics call failed");
+        return Status.UNAVAILABLE.withDescription("the event store is unavailable; retry").asRuntimeException();
+    }
+}

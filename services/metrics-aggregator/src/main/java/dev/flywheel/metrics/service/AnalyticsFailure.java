@@ -1,0 +1,11 @@
+package dev.flywheel.metrics.service;
+
+/** Why an analytics request failed; each edge maps it once (gRPC status, problem+json at the gateway). */
+public enum AnalyticsFailure {
+    /** The request is malformed: a bad range, step, property, value or setting. */
+    INVALID,
+    /** The query needs a setting the project lacks (AARRR stages, a North Star metric). */
+    NOT_CONFIGURED,
+    /** Someone else changed the settings since they were read. */
+    CONFLICT
+}

@@ -1,0 +1,314 @@
+package dev.flywheel.metrics.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.analytics.ActiveUsersCalculator;
+import dev.flywheel.analytics.ChurnCalculator;
+import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.FunnelCalculator;
+import dev.flywheel.analytics.FunnelEvent;
+import dev.flywheel.analytics.FunnelOrder;
+import dev.flywheel.analytics.FunnelResult;
+import dev.flywheel.analytics.FunnelSpec;
+import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.LifecycleCalculator;
+import dev.flywheel.analytics.Percentiles;
+import dev.flywheel.analytics.RetentionCalculator;
+import dev.flywheel.metrics.config.AggregatorConfig;
+import dev.flywheel.metrics.mapping.QueryMapper;
+import dev.flywheel.metrics.store.EventMatch;
+import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.Metric;
+import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Product-analytics queries: the store fetches per-person data, the engines of libs/analytics compute. Ranges are
+ * days in the project's time zone.
+ */
+@ApplicationScoped
+public class AnalyticsQueries {
+
+    private final EventStore store;
+    private final AnalyticsSettingsService settings;
+    private final AggregatorConfig config;
+
+    public AnalyticsQueries(EventStore store, AnalyticsSettingsService settings, AggregatorConfig config) {
+        this.store = store;
+        this.settings = settings;
+        this.config = config;
+    }
+
+    public record Point(LocalDate period, double value) {
+    }
+
+    public record Series(String breakdown, List<Point> points, double total) {
+    }
+
+    public record ActiveUsers(List<ActiveUsersCalculator.Day> days, List<Long> stickiness) {
+    }
+
+    public record Exclusion(EventMatch events, int fromStep, int toStep) {
+    }
+
+    public record TimeToValue(long people, long activated, Double medianSeconds, Double averageSeconds,
+            Double p90Seconds) {
+    }
+
+    public record AarrrPeriod(LocalDate period, long newUsers, Map<String, Long> newUsersBySource, long activated,
+            double activationRate, long retained, double retentionRate, long referralEvents, long referrers,
+            long referredUsers, double revenue, double arpu, double payingShare, long activeUsers) {
+    }
+
+    public record NorthStar(String name, Series northStar, List<Series> inputs, List<String> inputNames) {
+    }
+
+    public Uni<List<Series>> trends(Scope scope, Metric metric, LocalDate from, LocalDate to, Interval interval,
+            String breakdown) {
+        return settings.zone(scope.projectId()).chain(zone -> trends(scope, metric, range(from, to, zone), interval,
+                breakdown));
+    }
+
+    private Uni<List<Series>> trends(Scope scope, Metric metric, DateRange range, Interval interval,
+            String breakdown) {
+        return store.trend(scope, metric, range, interval, breakdown, config.queries().maxBreakdownValues())
+                .map(rows -> {
+                    List<LocalDate> periods = interval.periods(range.from(), range.to());
+                    Map<String, Map<LocalDate, Double>> byValue = new TreeMap<>();
+                    for (EventStore.TrendRow row : rows) {
+                        byValue.computeIfAbsent(row.breakdown() == null ? "" : row.breakdown(), b -> new TreeMap<>())
+                                .merge(row.period(), row.value(), Double::sum);
+                    }
+                    if (byValue.isEmpty()) {
+                        byValue.put("", Map.of());
+                    }
+                    List<Series> series = new ArrayList<>();
+                    byValue.forEach((value, points) -> {
+                        List<Point> filled = new ArrayList<>();
+                        double total = 0;
+                        for (LocalDate period : periods) {
+                            double v = points.getOrDefault(period, 0.0);
+                            filled.add(new Point(period, v));
+                            total += v;
+                        }
+                        series.add(new Series(value, filled, total));
+                    });
+                    series.sort((a, b) -> Double.compare(b.total(), a.total()));
+                    return series;
+                });
+    }
+
+    public Uni<ActiveUsers> activeUsers(Scope scope, LocalDate from, LocalDate to, EventMatch match) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            ActiveUsersCalculator calculator = new ActiveUsersCalculator(range(from, to, zone));
+            return store.activeDays(scope, match, calculator.lookbackStart(), to, zone).map(days -> {
+                days.values().forEach(calculator::addPerson);
+                return new ActiveUsers(calculator.days(), calculator.stickiness());
+            });
+        });
+    }
+
+    public Uni<List<FunnelResult.Group>> funnel(Scope scope, List<EventMatch> steps, FunnelOrder order,
+            Duration window, List<Exclusion> exclusions, LocalDate from, LocalDate to, String breakdown) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = range(from, to, zone);
+            FunnelSpec spec;
+            try {
+                spec = new FunnelSpec(steps.size(), order, window, exclusions.stream()
+                        .map(e -> new FunnelSpec.Exclusion(e.fromStep(), e.toStep())).toList(),
+                        range.startInstant(), range.endInstant(), Instant.now());
+            } catch (IllegalArgumentException e) {
+                throw AnalyticsException.invalid(e.getMessage());
+            }
+            EventStore.FunnelQuery query = new EventStore.FunnelQuery(steps,
+                    exclusions.stream().map(Exclusion::events).toList(), range.startInstant(), range.endInstant(),
+                    range.endInstant().plus(window), order == FunnelOrder.STRICT, breakdown);
+            return store.funnelTimelines(scope, query).map(timelines -> {
+                FunnelCalculator calculator = new FunnelCalculator(spec);
+                for (List<FunnelEvent> timeline : timelines) {
+                    calculator.addPerson(timeline);
+                }
+                return calculator.result();
+            });
+        });
+    }
+
+    public Uni<List<RetentionCalculator.Cohort>> retention(Scope scope, EventMatch start, EventMatch back,
+            LocalDate from, LocalDate to, Interval interval, int periods, RetentionCalculator.Type type,
+            RetentionCalculator.Mode mode) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = range(from, to, zone);
+            RetentionCalculator calculator;
+            try {
+                calculator = new RetentionCalculator(interval, range, periods, type, mode, LocalDate.now(zone));
+            } catch (IllegalArgumentException e) {
+                throw AnalyticsException.invalid(e.getMessage());
+            }
+            LocalDate cohortsFrom = interval.start(from);
+            LocalDate cohortsTo = periodEnd(interval, to);
+            // First-time retention must know whether a start event happened before the range.
+            LocalDate startsFrom = type == RetentionCalculator.Type.FIRST_TIME ? LocalDate.EPOCH : cohortsFrom;
+            LocalDate returnsTo = periodEnd(interval, interval.plus(interval.start(to), periods - 1L));
+            return Uni.combine().all()
+                    .unis(store.activeDays(scope, start, startsFrom, cohortsTo, zone),
+                            store.activeDays(scope, back, cohortsFrom, returnsTo, zone))
+                    .with((starts, returns) -> {
+                        starts.forEach((person, days) -> calculator.addPerson(days,
+                                returns.getOrDefault(person, new int[0])));
+                        return calculator.result();
+                    });
+        });
+    }
+
+    public Uni<List<LifecycleCalculator.Period>> lifecycle(Scope scope, LocalDate from, LocalDate to,
+            Interval interval, EventMatch match) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = range(from, to, zone);
+            LifecycleCalculator calculator = new LifecycleCalculator(interval, range);
+            LocalDate previous = interval.plus(interval.start(from), -1);
+            return Uni.combine().all()
+                    .unis(store.activeDays(scope, match, previous, periodEnd(interval, to), zone),
+                            store.firstSeen(scope, null, range.endInstant(), null))
+                    .with((active, firstSeen) -> {
+                        for (EventStore.FirstSeen person : firstSeen) {
+                            int[] days = active.get(person.person());
+                            if (days != null) {
+                                calculator.addPerson((int) range.dayOf(person.at()).toEpochDay(), days);
+                            }
+                        }
+                        return calculator.result();
+                    });
+        });
+    }
+
+    public Uni<List<ChurnCalculator.Period>> churn(Scope scope, LocalDate from, LocalDate to, Interval interval) {
+        return settings.get(scope.projectId()).chain(project -> {
+            ZoneId zone = ZoneId.of(project.getTimeZone());
+            DateRange range = range(from, to, zone);
+            ChurnCalculator calculator = new ChurnCalculator(interval, range, LocalDate.now(zone));
+            LocalDate firstPeriod = interval.start(from);
+            LocalDate through = periodEnd(interval, interval.plus(interval.start(to), 1));
+            Uni<Map<String, Map<LocalDate, Double>>> revenue = revenueMatch(project) == null
+                    ? Uni.createFrom().item(Map.of())
+                    : store.sums(scope, revenueMatch(project), revenueProperty(project),
+                            range(firstPeriod, through, zone), interval);
+            return Uni.combine().all()
+                    .unis(store.activeDays(scope, EventMatch.named(null), firstPeriod, through, zone), revenue)
+                    .with((active, sums) -> {
+                        List<LocalDate> periods = interval.periods(firstPeriod, through);
+                        for (Map.Entry<String, int[]> person : active.entrySet()) {
+                            Map<LocalDate, Double> amounts = sums.get(person.getKey());
+                            double[] byPeriod = null;
+                            if (amounts != null) {
+                                byPeriod = new double[calculator.revenuePeriods()];
+                                for (int p = 0; p < byPeriod.length && p < periods.size(); p++) {
+                                    byPeriod[p] = amounts.getOrDefault(periods.get(p), 0.0);
+                                }
+                            }
+                            calculator.addPerson(person.getValue(), byPeriod);
+                        }
+                        return calculator.result();
+                    });
+        });
+    }
+
+    public Uni<TimeToValue> timeToValue(Scope scope, LocalDate from, LocalDate to, EventMatch activation) {
+        return settings.get(scope.projectId()).chain(project -> {
+            EventMatch match = activation != null ? activation : activationMatch(project);
+            if (match == null) {
+                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                        "give an activation event, or configure the project's AARRR activation stage");
+            }
+            DateRange range = range(from, to, ZoneId.of(project.getTimeZone()));
+            return Uni.combine().all()
+                    .unis(store.firstSeen(scope, range.startInstant(), range.endInstant(), null),
+                            store.firstOccurrences(scope, match, range.startInstant(), Instant.now()))
+                    .with((people, activations) -> {
+                        long[] seconds = new long[people.size()];
+                        int activated = 0;
+                        for (EventStore.FirstSeen person : people) {
+                            Instant at = activations.get(person.person());
+                            if (at != null) {
+                                seconds[activated++] = Math.max(0, Duration.between(person.at(), at).toSeconds());
+                            }
+                        }
+                        Double median = Percentiles.quantile(seconds, activated, 0.5);
+                        Double p90 = Percentiles.quantile(seconds, activated, 0.9);
+                        return new TimeToValue(people.size(), activated, median,
+                                Percentiles.mean(seconds, activated), p90);
+                    });
+        });
+    }
+
+    public Uni<List<AarrrPeriod>> aarrr(Scope scope, LocalDate from, LocalDate to, Interval interval) {
+        return settings.get(scope.projectId()).chain(project -> {
+            if (!project.hasAarrr()) {
+                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                        "configure the project's AARRR stages in its analytics settings first");
+            }
+            return new AarrrReport(store, scope, project, interval, range(interval.start(from), periodEnd(interval,
+                    to), ZoneId.of(project.getTimeZone()))).run();
+        });
+    }
+
+    public Uni<NorthStar> northStar(Scope scope, LocalDate from, LocalDate to, Interval interval) {
+        return settings.get(scope.projectId()).chain(project -> {
+            if (!project.hasNorthStar()) {
+                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                        "configure the project's North Star metric in its analytics settings first");
+            }
+            DateRange range = range(from, to, ZoneId.of(project.getTimeZone()));
+            Metric northStar = QueryMapper.metric(project.getNorthStar(), "northStar");
+            List<Uni<List<Series>>> all = new ArrayList<>();
+            all.add(trends(scope, northStar, range, interval, null));
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < project.getNorthStarInputsCount(); i++) {
+                Metric input = QueryMapper.metric(project.getNorthStarInputs(i), "northStarInputs[" + i + "]");
+                names.add(input.name());
+                all.add(trends(scope, input, range, interval, null));
+            }
+            return Uni.join().all(all).andFailFast().map(results -> new NorthStar(northStar.name(),
+                    results.get(0).get(0), results.subList(1, results.size()).stream().map(s -> s.get(0)).toList(),
+                    names));
+        });
+    }
+
+    static EventMatch activationMatch(AnalyticsSettings project) {
+        return project.hasAarrr() && project.getAarrr().hasActivation()
+                ? QueryMapper.match(project.getAarrr().getActivation(), "aarrr.activation", true)
+                : null;
+    }
+
+    static EventMatch revenueMatch(AnalyticsSettings project) {
+        return project.hasAarrr() && project.getAarrr().hasRevenue()
+                ? QueryMapper.match(project.getAarrr().getRevenue(), "aarrr.revenue", true)
+                : null;
+    }
+
+    static String revenueProperty(AnalyticsSettings project) {
+        String property = project.getAarrr().getRevenueProperty();
+        return property.isEmpty() ? "revenue" : property;
+    }
+
+    static LocalDate periodEnd(Interval interval, LocalDate day) {
+        return interval.plus(interval.start(day), 1).minusDays(1);
+    }
+
+    static DateRange range(LocalDate from, LocalDate to, ZoneId zone) {
+        try {
+            return new DateRange(from, to, zone);
+        } catch (IllegalArgumentException e) {
+            throw AnalyticsException.invalid(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.flywheel.metrics.store;
+
+import java.util.List;
+
+/** Events with a name (null or empty: any activity) meeting every condition. */
+public record EventMatch(String event, List<PropertyCondition> conditions) {
+
+    public EventMatch {
+        event = event == null || event.isEmpty() ? null : event;
+        conditions = List.copyOf(conditions);
+    }
+
+    public static EventMatch named(String event) {
+        return new EventMatch(event, List.of());
+    }
+
+    public boolean anyActivity() {
+        return event == null;
+    }
+
+    /** Whether the daily rollups can answer for these events (no conditions to check on each event). */
+    boolean rollupCovers() {
+        return conditions.isEmpty();
+    }
+
+    boolean needsPerson() {
+        return conditions.stream().anyMatch(c -> c.property().startsWith(EventSql.PERSON_PREFIX));
+    }
+}

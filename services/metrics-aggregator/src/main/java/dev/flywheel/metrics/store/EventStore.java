@@ -1,0 +1,60 @@
+package dev.flywheel.metrics.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.FunnelEvent;
+import dev.flywheel.analytics.Interval;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What analytics asks of the stored events. Every answer is about people after identity merges (a person is the
+ * user id their distinct ids are linked to, else the distinct id) and about one project environment. Days are
+ * the project's. PostgreSQL implements it today; a columnar store can take over raw-event reads at large volume
+ * (docs/adr/0005-event-store.md) without the query engines changing.
+ */
+public interface EventStore {
+
+    /** One value of a trend: the metric for a period (its first day) and a breakdown value (null: none). */
+    record TrendRow(String breakdown, LocalDate period, double value) {
+    }
+
+    /** A person's first event ever, and the acquisition property of that event when one was asked for. */
+    record FirstSeen(String person, Instant at, String source) {
+    }
+
+    /**
+     * A funnel's events: steps and exclusions by position, the step-0 range, the last instant a later step may
+     * happen, and whether every activity event is needed (strict order sees what lies between steps).
+     */
+    record FunnelQuery(List<EventMatch> steps, List<EventMatch> exclusions, Instant startFrom, Instant startUntil,
+            Instant until, boolean everyEvent, String breakdown) {
+    }
+
+    /**
+     * The metric per period, split by an event property when {@code breakdown} is set: its most frequent
+     * {@code maxBreakdownValues} values by name, the rest as "$other", events without it as "$none".
+     */
+    Uni<List<TrendRow>> trend(Scope scope, Metric metric, DateRange range, Interval interval, String breakdown,
+            int maxBreakdownValues);
+
+    /** Per person, the epoch days (ascending) with matching events between two days inclusive. */
+    Uni<Map<String, int[]>> activeDays(Scope scope, EventMatch match, LocalDate from, LocalDate to, ZoneId zone);
+
+    /** People first seen in [from, until) (from null: since the beginning). */
+    Uni<List<FirstSeen>> firstSeen(Scope scope, Instant from, Instant until, String acquisitionProperty);
+
+    /** Per person, their first matching event in [from, until). */
+    Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until);
+
+    /** One timeline per person, every event carrying the steps and exclusions it matches. */
+    Uni<List<List<FunnelEvent>>> funnelTimelines(Scope scope, FunnelQuery query);
+
+    /** Per person and period (first day), the sum of a numeric property over matching events. */
+    Uni<Map<String, Map<LocalDate, Double>>> sums(Scope scope, EventMatch match, String property, DateRange range,
+            Interval interval);
+}

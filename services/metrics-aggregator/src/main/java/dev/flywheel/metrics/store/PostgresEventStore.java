@@ -1,0 +1,290 @@
+package dev.flywheel.metrics.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.FunnelEvent;
+import dev.flywheel.analytics.Interval;
+import dev.flywheel.metrics.config.AggregatorConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The event store on PostgreSQL: rollups where they can answer (a metric without conditions), raw events
+ * otherwise. Each query runs in a read-only transaction with a statement timeout.
+ */
+@ApplicationScoped
+public class PostgresEventStore implements EventStore {
+
+    private static final String EPOCH_DAY = " - DATE '1970-01-01'";
+
+    private final Pool pool;
+    private final AggregatorConfig config;
+
+    public PostgresEventStore(Pool pool, AggregatorConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<List<TrendRow>> trend(Scope scope, Metric metric, DateRange range, Interval interval,
+            String breakdown, int maxBreakdownValues) {
+        if (breakdown == null && metric.events().rollupCovers() && metric.aggregation() != Metric.Aggregation.SUM) {
+            return rollupTrend(scope, metric, range, interval);
+        }
+        Uni<String[]> top = breakdown == null
+                ? Uni.createFrom().item(new String[0])
+                : topValues(scope, metric.events(), range, breakdown, maxBreakdownValues);
+        return top.chain(values -> {
+            EventSql sql = new EventSql();
+            String where = eventRange(sql, scope, range.startInstant(), range.endInstant()) + " AND "
+                    + sql.match(metric.events());
+            String group = breakdown == null
+                    ? "NULL::text"
+                    : "CASE WHEN " + sql.text(breakdown)
+                            + " IS NULL THEN '$none' WHEN " + sql.text(breakdown) + " = ANY(" + sql.param(values)
+                            + "::text[]) THEN " + sql.text(breakdown) + " ELSE '$other' END";
+            String aggregate = switch (metric.aggregation()) {
+                case TOTAL -> "count(*)";
+                case UNIQUE_USERS -> "count(DISTINCT " + EventSql.PERSON + ")";
+                case SUM -> "COALESCE(sum(" + sql.number(metric.property()) + "), 0)";
+            };
+            String text = "SELECT " + group + ", date_trunc(" + sql.param(unit(interval)) + ", e.ts AT TIME ZONE "
+                    + sql.param(range.zone().getId()) + ")::date, (" + aggregate + ")::float8 FROM event e"
+                    + joins(metric.events(), breakdown) + " WHERE " + where + " GROUP BY 1, 2";
+            return query(text, sql.params()).map(PostgresEventStore::trendRows);
+        });
+    }
+
+    private Uni<List<TrendRow>> rollupTrend(Scope scope, Metric metric, DateRange range, Interval interval) {
+        EventSql sql = new EventSql();
+        boolean unique = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
+        boolean named = !metric.events().anyActivity();
+        String table = named && !unique ? "event_count_daily a" : "activity_daily a";
+        String value = unique ? "count(DISTINCT COALESCE(l.person_id, a.distinct_id))" : "sum(a.events)";
+        String text = "SELECT NULL::text, date_trunc(" + sql.param(unit(interval)) + ", a.day::timestamp)::date, ("
+                + value + ")::float8 FROM " + table
+                + (unique
+                        ? " LEFT JOIN identity_link l ON l.project_id = a.project_id"
+                                + " AND l.environment = a.environment AND l.distinct_id = a.distinct_id"
+                        : "")
+                + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
+                + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(range.from()) + " AND "
+                + sql.param(range.to()) + " AND "
+                + (named ? "a.name = " + sql.param(metric.events().event()) : "a.active") + " GROUP BY 2";
+        return query(text, sql.params()).map(PostgresEventStore::trendRows);
+    }
+
+    private Uni<String[]> topValues(Scope scope, EventMatch match, DateRange range, String breakdown, int limit) {
+        EventSql sql = new EventSql();
+        String text = "SELECT " + sql.text(breakdown) + " AS b FROM event e" + joins(match, breakdown) + " WHERE "
+                + eventRange(sql, scope, range.startInstant(), range.endInstant()) + " AND " + sql.match(match)
+                + " AND " + sql.text(breakdown) + " IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT "
+                + sql.param(limit);
+        return query(text, sql.params()).map(rows -> {
+            List<String> values = new ArrayList<>();
+            rows.forEach(row -> values.add(row.getString(0)));
+            return values.toArray(String[]::new);
+        });
+    }
+
+    private static List<TrendRow> trendRows(RowSet<Row> rows) {
+        List<TrendRow> out = new ArrayList<>();
+        for (Row row : rows) {
+            out.add(new TrendRow(row.getString(0), row.getLocalDate(1), row.getDouble(2)));
+        }
+        return out;
+    }
+
+    @Override
+    public Uni<Map<String, int[]>> activeDays(Scope scope, EventMatch match, LocalDate from, LocalDate to,
+            ZoneId zone) {
+        EventSql sql = new EventSql();
+        String text;
+        if (match.rollupCovers()) {
+            text = "SELECT COALESCE(l.person_id, a.distinct_id), array_agg(DISTINCT a.day" + EPOCH_DAY + ")"
+                    + " FROM activity_daily a LEFT JOIN identity_link l ON l.project_id = a.project_id"
+                    + " AND l.environment = a.environment AND l.distinct_id = a.distinct_id"
+                    + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
+                    + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(from) + " AND "
+                    + sql.param(to) + " AND "
+                    + (match.anyActivity() ? "a.active" : "a.name = " + sql.param(match.event())) + " GROUP BY 1";
+        } else {
+            String day = "(e.ts AT TIME ZONE " + sql.param(zone.getId()) + ")::date";
+            text = "SELECT " + EventSql.PERSON + ", array_agg(DISTINCT " + day + EPOCH_DAY + ") FROM event e"
+                    + joins(match, null) + " WHERE "
+                    + eventRange(sql, scope, from.atStartOfDay(zone).toInstant(),
+                            to.plusDays(1).atStartOfDay(zone).toInstant())
+                    + " AND " + sql.match(match) + " GROUP BY 1";
+        }
+        return query(text, sql.params()).map(rows -> {
+            Map<String, int[]> days = new HashMap<>(Math.max(16, rows.size() * 2));
+            for (Row row : rows) {
+                Integer[] boxed = row.getArrayOfIntegers(1);
+                int[] unboxed = new int[boxed.length];
+                for (int i = 0; i < boxed.length; i++) {
+                    unboxed[i] = boxed[i];
+                }
+                days.put(row.getString(0), unboxed);
+            }
+            return days;
+        });
+    }
+
+    @Override
+    public Uni<List<FirstSeen>> firstSeen(Scope scope, Instant from, Instant until, String acquisitionProperty) {
+        EventSql sql = new EventSql();
+        String project = sql.param(scope.projectId());
+        String environment = sql.param(scope.environment());
+        String source = acquisitionProperty == null ? "NULL::text" : sql.text(acquisitionProperty);
+        String text = "WITH p AS (SELECT DISTINCT ON (COALESCE(l.person_id, f.distinct_id))"
+                + " COALESCE(l.person_id, f.distinct_id) AS person, f.distinct_id, f.first_at, f.message_id"
+                + " FROM first_seen f LEFT JOIN identity_link l ON l.project_id = f.project_id"
+                + " AND l.environment = f.environment AND l.distinct_id = f.distinct_id"
+                + " WHERE f.project_id = " + project + " AND f.environment = " + environment
+                + " AND f.first_at < " + sql.param(utc(until))
+                + " ORDER BY COALESCE(l.person_id, f.distinct_id), f.first_at, f.message_id)"
+                + " SELECT p.person, p.first_at, " + source + " FROM p"
+                + (acquisitionProperty == null
+                        ? ""
+                        : " LEFT JOIN event e ON e.project_id = " + project + " AND e.environment = " + environment
+                                + " AND e.distinct_id = p.distinct_id AND e.ts = p.first_at"
+                                + " AND e.message_id = p.message_id")
+                + (from == null ? "" : " WHERE p.first_at >= " + sql.param(utc(from)));
+        return query(text, sql.params()).map(rows -> {
+            List<FirstSeen> out = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                out.add(new FirstSeen(row.getString(0), row.getOffsetDateTime(1).toInstant(), row.getString(2)));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until) {
+        EventSql sql = new EventSql();
+        String text = "SELECT " + EventSql.PERSON + ", min(e.ts) FROM event e" + joins(match, null) + " WHERE "
+                + eventRange(sql, scope, from, until) + " AND " + sql.match(match) + " GROUP BY 1";
+        return query(text, sql.params()).map(rows -> {
+            Map<String, Instant> first = new HashMap<>();
+            for (Row row : rows) {
+                first.put(row.getString(0), row.getOffsetDateTime(1).toInstant());
+            }
+            return first;
+        });
+    }
+
+    @Override
+    public Uni<List<List<FunnelEvent>>> funnelTimelines(Scope scope, FunnelQuery query) {
+        EventSql sql = new EventSql();
+        List<EventMatch> all = new ArrayList<>(query.steps());
+        all.addAll(query.exclusions());
+        boolean person = all.stream().anyMatch(EventMatch::needsPerson)
+                || query.breakdown() != null && query.breakdown().startsWith(EventSql.PERSON_PREFIX);
+        String joins = EventSql.LINK_JOIN + (person ? EventSql.TRAITS_JOIN : "");
+        StringBuilder steps = new StringBuilder("0");
+        StringBuilder any = new StringBuilder("false");
+        for (int i = 0; i < query.steps().size(); i++) {
+            String match = sql.match(query.steps().get(i));
+            steps.append(" + CASE WHEN ").append(match).append(" THEN ").append(1 << i).append(" ELSE 0 END");
+            any.append(" OR ").append(match);
+        }
+        StringBuilder exclusions = new StringBuilder("0");
+        for (int i = 0; i < query.exclusions().size(); i++) {
+            String match = sql.match(query.exclusions().get(i));
+            exclusions.append(" + CASE WHEN ").append(match).append(" THEN ").append(1 << i).append(" ELSE 0 END");
+            any.append(" OR ").append(match);
+        }
+        String breakdown = query.breakdown() == null ? "NULL::text" : sql.text(query.breakdown());
+        String where = eventRange(sql, scope, query.startFrom(), query.until());
+        String text;
+        if (query.everyEvent()) {
+            // Strict order needs everything a person did, but only for people who entered the funnel.
+            String starters = "SELECT DISTINCT " + EventSql.PERSON + " AS person FROM event e" + joins + " WHERE "
+                    + eventRange(sql, scope, query.startFrom(), query.startUntil()) + " AND "
+                    + sql.match(query.steps().get(0));
+            text = "WITH starters AS (" + starters + ") SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", "
+                    + exclusions + ", " + breakdown + " FROM event e" + joins + " JOIN starters s ON s.person = "
+                    + EventSql.PERSON + " WHERE " + where + " AND (" + EventSql.ACTIVITY + " OR " + any + ")"
+                    + " ORDER BY 1, 2";
+        } else {
+            text = "SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", " + exclusions + ", " + breakdown
+                    + " FROM event e" + joins + " WHERE " + where + " AND (" + any + ") ORDER BY 1, 2";
+        }
+        return query(text, sql.params()).map(rows -> {
+            List<List<FunnelEvent>> timelines = new ArrayList<>();
+            String current = null;
+            List<FunnelEvent> timeline = null;
+            for (Row row : rows) {
+                String who = row.getString(0);
+                if (!who.equals(current)) {
+                    current = who;
+                    timeline = new ArrayList<>();
+                    timelines.add(timeline);
+                }
+                timeline.add(new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2),
+                        row.getInteger(3), row.getString(4)));
+            }
+            return timelines;
+        });
+    }
+
+    @Override
+    public Uni<Map<String, Map<LocalDate, Double>>> sums(Scope scope, EventMatch match, String property,
+            DateRange range, Interval interval) {
+        EventSql sql = new EventSql();
+        String text = "SELECT " + EventSql.PERSON + ", date_trunc(" + sql.param(unit(interval))
+                + ", e.ts AT TIME ZONE " + sql.param(range.zone().getId()) + ")::date, COALESCE(sum("
+                + sql.number(property) + "), 0)::float8 FROM event e" + joins(match, null) + " WHERE "
+                + eventRange(sql, scope, range.startInstant(), range.endInstant()) + " AND " + sql.match(match)
+                + " GROUP BY 1, 2";
+        return query(text, sql.params()).map(rows -> {
+            Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
+            for (Row row : rows) {
+                sums.computeIfAbsent(row.getString(0), p -> new HashMap<>()).put(row.getLocalDate(1),
+                        row.getDouble(2));
+            }
+            return sums;
+        });
+    }
+
+    private static String joins(EventMatch match, String breakdown) {
+        boolean person = match.needsPerson() || breakdown != null && breakdown.startsWith(EventSql.PERSON_PREFIX);
+        return EventSql.LINK_JOIN + (person ? EventSql.TRAITS_JOIN : "");
+    }
+
+    private static String eventRange(EventSql sql, Scope scope, Instant from, Instant until) {
+        return "e.project_id = " + sql.param(scope.projectId()) + " AND e.environment = "
+                + sql.param(scope.environment()) + " AND e.ts >= " + sql.param(utc(from)) + " AND e.ts < "
+                + sql.param(utc(until));
+    }
+
+    private static String unit(Interval interval) {
+        return interval.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private Uni<RowSet<Row>> query(String sql, Object[] params) {
+        long timeout = config.queries().timeout().toMillis();
+        return pool.withTransaction(connection -> connection
+                .query("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + timeout).execute()
+                .chain(() -> connection.preparedQuery(sql).execute(Tuple.from(params))));
+    }
+}

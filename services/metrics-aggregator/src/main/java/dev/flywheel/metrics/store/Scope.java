@@ -1,0 +1,5 @@
+package dev.flywheel.metrics.store;
+
+/** One project environment: every query reads exactly one. */
+public record Scope(String projectId, String environment) {
+}
