@@ -1,5 +1,6 @@
 package dev.flywheel.metrics.store;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,8 +78,8 @@ final class EventSql {
             case NOT_EQUALS -> "COALESCE(" + text(property) + " <> ALL(" + param(values.toArray(String[]::new))
                     + "::text[]), true)";
             case CONTAINS -> "strpos(lower(" + text(property) + "), lower(" + param(values.get(0)) + ")) > 0";
-            case GREATER_THAN -> number(property) + " > " + param(values.get(0)) + "::numeric";
-            case LESS_THAN -> number(property) + " < " + param(values.get(0)) + "::numeric";
+            case GREATER_THAN -> number(property) + " > " + param(new BigDecimal(values.get(0).trim()));
+            case LESS_THAN -> number(property) + " < " + param(new BigDecimal(values.get(0).trim()));
             case IS_SET -> "COALESCE(jsonb_typeof(" + property(property) + ") <> 'null', false)";
             case IS_NOT_SET -> "COALESCE(jsonb_typeof(" + property(property) + ") = 'null', true)";
         };

@@ -45,7 +45,7 @@ final class IdentityWriter {
     // Traits merge key by key; for a key both calls set, the later call's value wins whatever the arrival order.
     private static final String TRAITS = """
             INSERT INTO person_traits (project_id, environment, distinct_id, traits, updated_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5)
+            VALUES ($1, $2, $3, $4::text::jsonb, $5)
             ON CONFLICT (project_id, environment, distinct_id) DO UPDATE SET
                 traits = CASE WHEN excluded.updated_at >= person_traits.updated_at
                               THEN person_traits.traits || excluded.traits

@@ -1,0 +1,64 @@
+package dev.flywheel.metrics;
+
+import java.net.URL;
+import java.util.concurrent.TimeUnit;
+
+import dev.flywheel.proto.analytics.v1.AnalyticsAdminServiceGrpc;
+import dev.flywheel.proto.analytics.v1.AnalyticsQueryServiceGrpc;
+import dev.flywheel.proto.analytics.v1.DateRange;
+import dev.flywheel.proto.analytics.v1.EventMatcher;
+import dev.flywheel.proto.analytics.v1.PropertyFilter;
+import dev.flywheel.proto.analytics.v1.PropertyOperator;
+import dev.flywheel.testsupport.TestKeys;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+
+/** A channel to the service under test, stubs presenting a key, and short builders for query parts. */
+final class AnalyticsGrpc implements AutoCloseable {
+
+    private final ManagedChannel channel;
+
+    AnalyticsGrpc(URL url) {
+        channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    }
+
+    AnalyticsQueryServiceGrpc.AnalyticsQueryServiceBlockingStub queries(TestKeys key) {
+        return withKey(AnalyticsQueryServiceGrpc.newBlockingStub(channel), key);
+    }
+
+    AnalyticsQueryServiceGrpc.AnalyticsQueryServiceBlockingStub anonymous() {
+        return AnalyticsQueryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    AnalyticsAdminServiceGrpc.AnalyticsAdminServiceBlockingStub admin(TestKeys key) {
+        return withKey(AnalyticsAdminServiceGrpc.newBlockingStub(channel), key);
+    }
+
+    static DateRange range(String from, String to) {
+        return DateRange.newBuilder().setFrom(from).setTo(to).build();
+    }
+
+    static EventMatcher event(String name) {
+        return EventMatcher.newBuilder().setEvent(name).build();
+    }
+
+    static PropertyFilter filter(String property, PropertyOperator operator, String... values) {
+        return PropertyFilter.newBuilder().setProperty(property).setOperator(operator)
+                .addAllValues(java.util.List.of(values)).build();
+    }
+
+    private static <S extends AbstractStub<S>> S withKey(S stub, TestKeys key) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key.key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}
