@@ -13,7 +13,7 @@ import dev.flywheel.metrics.mapping.QueryMapper;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -81,7 +81,8 @@ public class AnalyticsSettingsService {
                                 settings = excluded.settings, version = excluded.version,
                                 updated_at = excluded.updated_at""")
                             .execute(Tuple.of(projectId, stored.getTimeZone(),
-                                    Buffer.buffer(stored.toBuilder().clearVersion().build().toByteArray()),
+                                    Buffer.buffer(stored.toBuilder().clearVersion().build()
+                                            .toByteArray()),
                                     stored.getVersion(), OffsetDateTime.now(ZoneOffset.UTC)))
                             .chain(() -> oldZone.equals(stored.getTimeZone())
                                     ? Uni.createFrom().voidItem()
