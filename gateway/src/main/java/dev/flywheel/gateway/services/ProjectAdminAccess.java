@@ -5,12 +5,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.auth.service.ResolvedKey;
+import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.service.TenancyService;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The check every management endpoint backed by a service makes: the caller holds an admin key of this project (not
+ * The checks every endpoint backed by a service makes. Management: the caller holds an admin key of this project (not
  * the operator's bootstrap credential, which the services do not know), and the environment exists.
  */
 @ApplicationScoped
@@ -47,6 +49,25 @@ public class ProjectAdminAccess {
             }
             return token;
         });
+    }
+
+    /**
+     * The caller's key, for reading one environment's data: an admin key of the project, or a server key of that
+     * project and environment.
+     */
+    public Uni<String> readerKeyFor(UUID projectId, String environment, String what) {
+        ResolvedKey key = callerContext.caller().key();
+        if (key == null || key.kind() != KeyKind.SERVER) {
+            return keyFor(projectId, environment, what);
+        }
+        if (!key.projectId().equals(projectId)) {
+            throw ApiException.forbidden("This key belongs to another project");
+        }
+        if (!key.environment().equals(environment)) {
+            throw ApiException.forbidden("A server key of '" + key.environment() + "' cannot read '" + environment
+                    + "'");
+        }
+        return Uni.createFrom().item(callerContext.token());
     }
 
     /** The version an If-Match header names (0 when absent or "*"): optimistic concurrency for every resource. */

@@ -1,0 +1,98 @@
+package dev.flywheel.gateway.analytics.client;
+
+import static dev.flywheel.gateway.services.ServiceCalls.as;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.gateway.problem.GrpcProblems;
+import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.AarrrResponse;
+import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
+import dev.flywheel.proto.analytics.v1.ActiveUsersResponse;
+import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.ChurnResponse;
+import dev.flywheel.proto.analytics.v1.FunnelRequest;
+import dev.flywheel.proto.analytics.v1.FunnelResponse;
+import dev.flywheel.proto.analytics.v1.GetAnalyticsSettingsRequest;
+import dev.flywheel.proto.analytics.v1.LifecycleRequest;
+import dev.flywheel.proto.analytics.v1.LifecycleResponse;
+import dev.flywheel.proto.analytics.v1.MutinyAnalyticsAdminServiceGrpc.MutinyAnalyticsAdminServiceStub;
+import dev.flywheel.proto.analytics.v1.MutinyAnalyticsQueryServiceGrpc.MutinyAnalyticsQueryServiceStub;
+import dev.flywheel.proto.analytics.v1.NorthStarRequest;
+import dev.flywheel.proto.analytics.v1.NorthStarResponse;
+import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
+import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.RetentionResponse;
+import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
+import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
+import dev.flywheel.proto.analytics.v1.TrendsRequest;
+import dev.flywheel.proto.analytics.v1.TrendsResponse;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The gateway's one way to the metrics-aggregator. The caller's key travels with each call (ADR 0003); failures
+ * become problem+json errors.
+ */
+@ApplicationScoped
+public class AnalyticsClient {
+
+    private final MutinyAnalyticsQueryServiceStub queries;
+    private final MutinyAnalyticsAdminServiceStub admin;
+
+    public AnalyticsClient(@GrpcClient("metrics-aggregator") MutinyAnalyticsQueryServiceStub queries,
+            @GrpcClient("metrics-aggregator") MutinyAnalyticsAdminServiceStub admin) {
+        this.queries = queries;
+        this.admin = admin;
+    }
+
+    public Uni<TrendsResponse> trends(String key, TrendsRequest request) {
+        return as(queries, key).trends(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ActiveUsersResponse> activeUsers(String key, ActiveUsersRequest request) {
+        return as(queries, key).activeUsers(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<FunnelResponse> funnel(String key, FunnelRequest request) {
+        return as(queries, key).funnel(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<RetentionResponse> retention(String key, RetentionRequest request) {
+        return as(queries, key).retention(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<LifecycleResponse> lifecycle(String key, LifecycleRequest request) {
+        return as(queries, key).lifecycle(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ChurnResponse> churn(String key, ChurnRequest request) {
+        return as(queries, key).churn(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<TimeToValueResponse> timeToValue(String key, TimeToValueRequest request) {
+        return as(queries, key).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<AarrrResponse> aarrr(String key, AarrrRequest request) {
+        return as(queries, key).aarrr(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<NorthStarResponse> northStar(String key, NorthStarRequest request) {
+        return as(queries, key).northStar(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<AnalyticsSettings> settings(String key) {
+        return as(admin, key).getSettings(GetAnalyticsSettingsRequest.getDefaultInstance()).onFailure()
+                .transform(AnalyticsClient::problem);
+    }
+
+    public Uni<AnalyticsSettings> putSettings(String key, PutAnalyticsSettingsRequest request) {
+        return as(admin, key).putSettings(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    private static Throwable problem(Throwable failure) {
+        return GrpcProblems.toApiException(failure, "analytics");
+    }
+}
