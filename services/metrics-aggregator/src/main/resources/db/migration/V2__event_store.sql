@@ -23,8 +23,9 @@ CREATE TABLE event (
     context      jsonb       NOT NULL
 ) PARTITION BY RANGE (ts);
 
+-- Analytics reads events by name and time; one index keeps the write path cheap (a person's first event is found
+-- by its name and time, see first_seen).
 CREATE INDEX event_by_name ON event (project_id, environment, name, ts);
-CREATE INDEX event_by_distinct_id ON event (project_id, environment, distinct_id, ts);
 
 -- distinct_id belongs to person_id. The earliest link (by event time, then message id) wins, so replays and
 -- reordered partitions converge to the same answer; merged persons are re-pointed.
@@ -80,6 +81,7 @@ CREATE TABLE first_seen (
     distinct_id  text        NOT NULL,
     first_at     timestamptz NOT NULL,
     -- The first event itself (AARRR reads where the person came from in it).
+    name         text        NOT NULL,
     message_id   text        NOT NULL,
     PRIMARY KEY (project_id, environment, distinct_id)
 );

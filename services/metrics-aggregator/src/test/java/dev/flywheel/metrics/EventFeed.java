@@ -31,7 +31,6 @@ final class EventFeed implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String project;
     private final String environment;
-    private final List<Event> sent = new ArrayList<>();
 
     EventFeed(String project, String environment) {
         Properties props = new Properties();
@@ -76,7 +75,6 @@ final class EventFeed implements AutoCloseable {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (Event.Builder builder : events) {
             Event event = builder.build();
-            sent.add(event);
             acks.add(producer.send(new ProducerRecord<>(topic, project + "/" + event.getDistinctId(),
                     event.toByteArray())));
         }
@@ -93,10 +91,6 @@ final class EventFeed implements AutoCloseable {
     /** Sends raw bytes that are not an Event. */
     void sendGarbage(byte[] value) throws Exception {
         producer.send(new ProducerRecord<>(TOPIC, project + "/garbage", value)).get();
-    }
-
-    List<Event> sent() {
-        return sent;
     }
 
     /** Sends one record that no consumer may miss to every partition of the topic: a marker of "all before". */

@@ -15,7 +15,6 @@ import dev.flywheel.analytics.ActiveUsersCalculator;
 import dev.flywheel.analytics.ChurnCalculator;
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelCalculator;
-import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.FunnelOrder;
 import dev.flywheel.analytics.FunnelResult;
 import dev.flywheel.analytics.FunnelSpec;
@@ -133,13 +132,8 @@ public class AnalyticsQueries {
             EventStore.FunnelQuery query = new EventStore.FunnelQuery(steps,
                     exclusions.stream().map(Exclusion::events).toList(), range.startInstant(), range.endInstant(),
                     range.endInstant().plus(window), order == FunnelOrder.STRICT, breakdown);
-            return store.funnelTimelines(scope, query).map(timelines -> {
-                FunnelCalculator calculator = new FunnelCalculator(spec);
-                for (List<FunnelEvent> timeline : timelines) {
-                    calculator.addPerson(timeline);
-                }
-                return calculator.result();
-            });
+            FunnelCalculator calculator = new FunnelCalculator(spec);
+            return store.funnelTimelines(scope, query, calculator::addPerson).map(done -> calculator.result());
         });
     }
 

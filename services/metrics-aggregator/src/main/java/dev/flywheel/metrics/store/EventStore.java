@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
@@ -51,8 +52,11 @@ public interface EventStore {
     /** Per person, their first matching event in [from, until). */
     Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until);
 
-    /** One timeline per person, every event carrying the steps and exclusions it matches. */
-    Uni<List<List<FunnelEvent>>> funnelTimelines(Scope scope, FunnelQuery query);
+    /**
+     * Hands {@code person} one timeline per person, every event carrying the steps and exclusions it matches; one
+     * person's events at a time, so memory does not grow with the number of events.
+     */
+    Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person);
 
     /** Per person and period (first day), the sum of a numeric property over matching events. */
     Uni<Map<String, Map<LocalDate, Double>>> sums(Scope scope, EventMatch match, String property, DateRange range,

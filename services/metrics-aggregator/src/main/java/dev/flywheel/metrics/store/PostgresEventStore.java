@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,19 +19,22 @@ import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.metrics.config.AggregatorConfig;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The event store on PostgreSQL: rollups where they can answer (a metric without conditions), raw events
- * otherwise. Each query runs in a read-only transaction with a statement timeout.
+ * otherwise. Each query runs in a read-only transaction with a statement timeout, its rows streamed through a
+ * cursor.
  */
 @ApplicationScoped
 public class PostgresEventStore implements EventStore {
 
     private static final String EPOCH_DAY = " - DATE '1970-01-01'";
+    /** Rows per cursor fetch. */
+    private static final int FETCH_ROWS = 2_000;
 
     private final Pool pool;
     private final AggregatorConfig config;
@@ -66,7 +70,7 @@ public class PostgresEventStore implements EventStore {
             String text = "SELECT " + group + ", date_trunc(" + sql.param(unit(interval)) + ", e.ts AT TIME ZONE "
                     + sql.param(range.zone().getId()) + ")::date, (" + aggregate + ")::float8 FROM event e"
                     + joins(metric.events(), breakdown) + " WHERE " + where + " GROUP BY 1, 2";
-            return query(text, sql.params()).map(PostgresEventStore::trendRows);
+            return trendRows(text, sql.params());
         });
     }
 
@@ -86,7 +90,7 @@ public class PostgresEventStore implements EventStore {
                 + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(range.from()) + " AND "
                 + sql.param(range.to()) + " AND "
                 + (named ? "a.name = " + sql.param(metric.events().event()) : "a.active") + " GROUP BY 2";
-        return query(text, sql.params()).map(PostgresEventStore::trendRows);
+        return trendRows(text, sql.params());
     }
 
     private Uni<String[]> topValues(Scope scope, EventMatch match, DateRange range, String breakdown, int limit) {
@@ -95,19 +99,15 @@ public class PostgresEventStore implements EventStore {
                 + eventRange(sql, scope, range.startInstant(), range.endInstant()) + " AND " + sql.match(match)
                 + " AND " + sql.text(breakdown) + " IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT "
                 + sql.param(limit);
-        return query(text, sql.params()).map(rows -> {
-            List<String> values = new ArrayList<>();
-            rows.forEach(row -> values.add(row.getString(0)));
-            return values.toArray(String[]::new);
-        });
+        List<String> values = new ArrayList<>();
+        return stream(text, sql.params(), row -> values.add(row.getString(0)))
+                .map(done -> values.toArray(String[]::new));
     }
 
-    private static List<TrendRow> trendRows(RowSet<Row> rows) {
+    private Uni<List<TrendRow>> trendRows(String text, Object[] params) {
         List<TrendRow> out = new ArrayList<>();
-        for (Row row : rows) {
-            out.add(new TrendRow(row.getString(0), row.getLocalDate(1), row.getDouble(2)));
-        }
-        return out;
+        return stream(text, params, row -> out.add(new TrendRow(row.getString(0), row.getLocalDate(1),
+                row.getDouble(2)))).map(done -> out);
     }
 
     @Override
@@ -131,18 +131,15 @@ public class PostgresEventStore implements EventStore {
                             to.plusDays(1).atStartOfDay(zone).toInstant())
                     + " AND " + sql.match(match) + " GROUP BY 1";
         }
-        return query(text, sql.params()).map(rows -> {
-            Map<String, int[]> days = new HashMap<>(Math.max(16, rows.size() * 2));
-            for (Row row : rows) {
-                Integer[] boxed = row.getArrayOfIntegers(1);
-                int[] unboxed = new int[boxed.length];
-                for (int i = 0; i < boxed.length; i++) {
-                    unboxed[i] = boxed[i];
-                }
-                days.put(row.getString(0), unboxed);
+        Map<String, int[]> days = new HashMap<>();
+        return stream(text, sql.params(), row -> {
+            Integer[] boxed = row.getArrayOfIntegers(1);
+            int[] unboxed = new int[boxed.length];
+            for (int i = 0; i < boxed.length; i++) {
+                unboxed[i] = boxed[i];
             }
-            return days;
-        });
+            days.put(row.getString(0), unboxed);
+        }).map(done -> days);
     }
 
     @Override
@@ -152,7 +149,7 @@ public class PostgresEventStore implements EventStore {
         String environment = sql.param(scope.environment());
         String source = acquisitionProperty == null ? "NULL::text" : sql.text(acquisitionProperty);
         String text = "WITH p AS (SELECT DISTINCT ON (COALESCE(l.person_id, f.distinct_id))"
-                + " COALESCE(l.person_id, f.distinct_id) AS person, f.distinct_id, f.first_at, f.message_id"
+                + " COALESCE(l.person_id, f.distinct_id) AS person, f.first_at, f.name, f.message_id"
                 + " FROM first_seen f LEFT JOIN identity_link l ON l.project_id = f.project_id"
                 + " AND l.environment = f.environment AND l.distinct_id = f.distinct_id"
                 + " WHERE f.project_id = " + project + " AND f.environment = " + environment
@@ -162,16 +159,11 @@ public class PostgresEventStore implements EventStore {
                 + (acquisitionProperty == null
                         ? ""
                         : " LEFT JOIN event e ON e.project_id = " + project + " AND e.environment = " + environment
-                                + " AND e.distinct_id = p.distinct_id AND e.ts = p.first_at"
-                                + " AND e.message_id = p.message_id")
+                                + " AND e.name = p.name AND e.ts = p.first_at AND e.message_id = p.message_id")
                 + (from == null ? "" : " WHERE p.first_at >= " + sql.param(utc(from)));
-        return query(text, sql.params()).map(rows -> {
-            List<FirstSeen> out = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                out.add(new FirstSeen(row.getString(0), row.getOffsetDateTime(1).toInstant(), row.getString(2)));
-            }
-            return out;
-        });
+        List<FirstSeen> out = new ArrayList<>();
+        return stream(text, sql.params(), row -> out.add(new FirstSeen(row.getString(0),
+                row.getOffsetDateTime(1).toInstant(), row.getString(2)))).map(done -> out);
     }
 
     @Override
@@ -179,23 +171,19 @@ public class PostgresEventStore implements EventStore {
         EventSql sql = new EventSql();
         String text = "SELECT " + EventSql.PERSON + ", min(e.ts) FROM event e" + joins(match, null) + " WHERE "
                 + eventRange(sql, scope, from, until) + " AND " + sql.match(match) + " GROUP BY 1";
-        return query(text, sql.params()).map(rows -> {
-            Map<String, Instant> first = new HashMap<>();
-            for (Row row : rows) {
-                first.put(row.getString(0), row.getOffsetDateTime(1).toInstant());
-            }
-            return first;
-        });
+        Map<String, Instant> first = new HashMap<>();
+        return stream(text, sql.params(), row -> first.put(row.getString(0), row.getOffsetDateTime(1).toInstant()))
+                .map(done -> first);
     }
 
     @Override
-    public Uni<List<List<FunnelEvent>>> funnelTimelines(Scope scope, FunnelQuery query) {
+    public Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person) {
         EventSql sql = new EventSql();
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
-        boolean person = all.stream().anyMatch(EventMatch::needsPerson)
+        boolean traits = all.stream().anyMatch(EventMatch::needsPerson)
                 || query.breakdown() != null && query.breakdown().startsWith(EventSql.PERSON_PREFIX);
-        String joins = EventSql.LINK_JOIN + (person ? EventSql.TRAITS_JOIN : "");
+        String joins = EventSql.LINK_JOIN + (traits ? EventSql.TRAITS_JOIN : "");
         StringBuilder steps = new StringBuilder("0");
         StringBuilder any = new StringBuilder("false");
         for (int i = 0; i < query.steps().size(); i++) {
@@ -225,22 +213,37 @@ public class PostgresEventStore implements EventStore {
             text = "SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", " + exclusions + ", " + breakdown
                     + " FROM event e" + joins + " WHERE " + where + " AND (" + any + ") ORDER BY 1, 2";
         }
-        return query(text, sql.params()).map(rows -> {
-            List<List<FunnelEvent>> timelines = new ArrayList<>();
-            String current = null;
-            List<FunnelEvent> timeline = null;
-            for (Row row : rows) {
-                String who = row.getString(0);
-                if (!who.equals(current)) {
-                    current = who;
-                    timeline = new ArrayList<>();
-                    timelines.add(timeline);
-                }
-                timeline.add(new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2),
-                        row.getInteger(3), row.getString(4)));
+        Timelines timelines = new Timelines(person);
+        return stream(text, sql.params(), timelines).invoke(timelines::finish);
+    }
+
+    /** Groups rows ordered by person into timelines, each handed over when the next person's first row arrives. */
+    private static final class Timelines implements Consumer<Row> {
+        private final Consumer<List<FunnelEvent>> person;
+        private String current;
+        private List<FunnelEvent> timeline = new ArrayList<>();
+
+        Timelines(Consumer<List<FunnelEvent>> person) {
+            this.person = person;
+        }
+
+        @Override
+        public void accept(Row row) {
+            String who = row.getString(0);
+            if (!who.equals(current)) {
+                finish();
+                current = who;
             }
-            return timelines;
-        });
+            timeline.add(new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2),
+                    row.getInteger(3), row.getString(4)));
+        }
+
+        void finish() {
+            if (!timeline.isEmpty()) {
+                person.accept(timeline);
+                timeline = new ArrayList<>();
+            }
+        }
     }
 
     @Override
@@ -252,14 +255,9 @@ public class PostgresEventStore implements EventStore {
                 + sql.number(property) + "), 0)::float8 FROM event e" + joins(match, null) + " WHERE "
                 + eventRange(sql, scope, range.startInstant(), range.endInstant()) + " AND " + sql.match(match)
                 + " GROUP BY 1, 2";
-        return query(text, sql.params()).map(rows -> {
-            Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
-            for (Row row : rows) {
-                sums.computeIfAbsent(row.getString(0), p -> new HashMap<>()).put(row.getLocalDate(1),
-                        row.getDouble(2));
-            }
-            return sums;
-        });
+        Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
+        return stream(text, sql.params(), row -> sums.computeIfAbsent(row.getString(0), p -> new HashMap<>())
+                .put(row.getLocalDate(1), row.getDouble(2))).map(done -> sums);
     }
 
     private static String joins(EventMatch match, String breakdown) {
@@ -281,10 +279,20 @@ public class PostgresEventStore implements EventStore {
         return at.atOffset(ZoneOffset.UTC);
     }
 
-    private Uni<RowSet<Row>> query(String sql, Object[] params) {
+    /**
+     * Runs a read-only query in a transaction with a statement timeout and hands every row to {@code each} on a
+     * worker thread, fetched through a cursor: memory holds one fetch, not the whole answer, and the event loop
+     * never runs the per-row work.
+     */
+    private Uni<Void> stream(String sql, Object[] params, Consumer<Row> each) {
         long timeout = config.queries().timeout().toMillis();
         return pool.withTransaction(connection -> connection
                 .query("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + timeout).execute()
-                .chain(() -> connection.preparedQuery(sql).execute(Tuple.from(params))));
+                .chain(() -> connection.prepare(sql))
+                .chain(statement -> statement.createStream(FETCH_ROWS, Tuple.from(params)).toMulti()
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
+                        .onItem().invoke(each)
+                        .collect().last()
+                        .replaceWithVoid()));
     }
 }

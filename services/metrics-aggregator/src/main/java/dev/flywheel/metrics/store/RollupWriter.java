@@ -134,6 +134,7 @@ final class RollupWriter {
         String[] environments = new String[n];
         String[] distinctIds = new String[n];
         OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] names = new String[n];
         String[] messages = new String[n];
         int i = 0;
         for (Map.Entry<Person, StoredEvent> entry : firstSeen.entrySet()) {
@@ -141,15 +142,16 @@ final class RollupWriter {
             environments[i] = entry.getKey().environment();
             distinctIds[i] = entry.getKey().distinctId();
             times[i] = entry.getValue().atUtc();
+            names[i] = entry.getValue().name();
             messages[i++] = entry.getValue().messageId();
         }
         return connection.preparedQuery("""
-                INSERT INTO first_seen (project_id, environment, distinct_id, first_at, message_id)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+                INSERT INTO first_seen (project_id, environment, distinct_id, first_at, name, message_id)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
                 ON CONFLICT (project_id, environment, distinct_id)
-                DO UPDATE SET first_at = excluded.first_at, message_id = excluded.message_id
+                DO UPDATE SET first_at = excluded.first_at, name = excluded.name, message_id = excluded.message_id
                 WHERE (excluded.first_at, excluded.message_id) < (first_seen.first_at, first_seen.message_id)""")
-                .execute(Tuple.of(projects, environments, distinctIds, times, messages))
+                .execute(Tuple.from(new Object[]{projects, environments, distinctIds, times, names, messages}))
                 .replaceWithVoid();
     }
 }
