@@ -75,6 +75,15 @@ CREATE TABLE activity_daily (
 );
 CREATE INDEX activity_daily_by_name ON activity_daily (project_id, environment, name, day);
 
+-- Daily active people (distinct ids with activity that day): active users, lifecycle, churn and AARRR read it.
+CREATE TABLE daily_active (
+    project_id   text     NOT NULL,
+    environment  text     NOT NULL,
+    day          date     NOT NULL,
+    distinct_id  text     NOT NULL,
+    PRIMARY KEY (project_id, environment, day, distinct_id)
+);
+
 CREATE TABLE first_seen (
     project_id   text        NOT NULL,
     environment  text        NOT NULL,

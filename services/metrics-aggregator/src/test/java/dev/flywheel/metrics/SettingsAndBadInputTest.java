@@ -66,7 +66,11 @@ class SettingsAndBadInputTest {
     }
 
     private List<Double> daily(Aggregation aggregation, boolean filtered) {
-        var events = event("Opened").toBuilder();
+        return daily(aggregation, filtered, "Opened");
+    }
+
+    private List<Double> daily(Aggregation aggregation, boolean filtered, String name) {
+        var events = event(name).toBuilder();
         if (filtered) {
             events.addFilters(filter("app", PropertyOperator.PROPERTY_OPERATOR_EQUALS, "ios"));
         }
@@ -95,12 +99,14 @@ class SettingsAndBadInputTest {
             assertEquals(List.of(1.0, 2.0, 1.0), daily(Aggregation.AGGREGATION_TOTAL, false));
             assertEquals(List.of(1.0, 2.0, 1.0), daily(Aggregation.AGGREGATION_UNIQUE_USERS, false));
             assertEquals(List.of(1.0, 2.0, 1.0), daily(Aggregation.AGGREGATION_TOTAL, true));
+            assertEquals(List.of(1.0, 2.0, 1.0), daily(Aggregation.AGGREGATION_UNIQUE_USERS, false, ""));
 
             // Events after the change land in the new zone's days.
             feed.send(feed.track("n3", "Opened", Instant.parse("2026-03-08T06:30:00Z"), Map.of("app", "ios")));
             store.awaitEvents(environment, 5);
             assertEquals(List.of(1.0, 3.0, 1.0), daily(Aggregation.AGGREGATION_TOTAL, false));
             assertEquals(List.of(1.0, 3.0, 1.0), daily(Aggregation.AGGREGATION_UNIQUE_USERS, true));
+            assertEquals(List.of(1.0, 3.0, 1.0), daily(Aggregation.AGGREGATION_UNIQUE_USERS, false, ""));
         }
     }
 

@@ -59,6 +59,8 @@ final class StoreQueries {
                   (SELECT string_agg(distinct_id || ':' || name || '@' || day || '=' || events || active, ','
                                      ORDER BY distinct_id, name, day)
                      FROM activity_daily WHERE environment = $1),
+                  (SELECT string_agg(distinct_id || '@' || day, ',' ORDER BY distinct_id, day)
+                     FROM daily_active WHERE environment = $1),
                   (SELECT string_agg(distinct_id || '>' || first_at, ',' ORDER BY distinct_id)
                      FROM first_seen WHERE environment = $1))""", environment);
     }

@@ -98,6 +98,8 @@ public class AnalyticsSettingsService {
         return connection.preparedQuery("DELETE FROM event_count_daily WHERE project_id = $1").execute(project)
                 .chain(() -> connection.preparedQuery("DELETE FROM activity_daily WHERE project_id = $1")
                         .execute(project))
+                .chain(() -> connection.preparedQuery("DELETE FROM daily_active WHERE project_id = $1")
+                        .execute(project))
                 .chain(() -> connection.preparedQuery("""
                         INSERT INTO event_count_daily (project_id, environment, day, name, events)
                         SELECT project_id, environment, (ts AT TIME ZONE $2)::date, name, count(*)
@@ -107,6 +109,11 @@ public class AnalyticsSettingsService {
                         SELECT project_id, environment, (ts AT TIME ZONE $2)::date, name, distinct_id, count(*),
                                bool_or(type IN (1, 3, 4) AND source <> 4)
                         FROM event WHERE project_id = $1 GROUP BY 1, 2, 3, 4, 5""").execute(projectAndZone))
+                .chain(() -> connection.preparedQuery("""
+                        INSERT INTO daily_active (project_id, environment, day, distinct_id)
+                        SELECT DISTINCT project_id, environment, (ts AT TIME ZONE $2)::date, distinct_id
+                        FROM event WHERE project_id = $1 AND type IN (1, 3, 4) AND source <> 4""")
+                        .execute(projectAndZone))
                 .replaceWithVoid();
     }
 

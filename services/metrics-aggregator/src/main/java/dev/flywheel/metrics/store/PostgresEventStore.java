@@ -34,7 +34,7 @@ public class PostgresEventStore implements EventStore {
 
     private static final String EPOCH_DAY = " - DATE '1970-01-01'";
     /** Rows per cursor fetch. */
-    private static final int FETCH_ROWS = 2_000;
+    private static final int FETCH_ROWS = 10_000;
 
     private final Pool pool;
     private final AggregatorConfig config;
@@ -78,7 +78,9 @@ public class PostgresEventStore implements EventStore {
         EventSql sql = new EventSql();
         boolean unique = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
         boolean named = !metric.events().anyActivity();
-        String table = named && !unique ? "event_count_daily a" : "activity_daily a";
+        String table = named
+                ? unique ? "activity_daily a" : "event_count_daily a"
+                : unique ? "daily_active a" : "activity_daily a";
         String value = unique ? "count(DISTINCT COALESCE(l.person_id, a.distinct_id))" : "sum(a.events)";
         String text = "SELECT NULL::text, date_trunc(" + sql.param(unit(interval)) + ", a.day::timestamp)::date, ("
                 + value + ")::float8 FROM " + table
@@ -89,7 +91,8 @@ public class PostgresEventStore implements EventStore {
                 + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
                 + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(range.from()) + " AND "
                 + sql.param(range.to()) + " AND "
-                + (named ? "a.name = " + sql.param(metric.events().event()) : "a.active") + " GROUP BY 2";
+                + (named ? "a.name = " + sql.param(metric.events().event()) : unique ? "true" : "a.active")
+                + " GROUP BY 2";
         return trendRows(text, sql.params());
     }
 
@@ -117,12 +120,13 @@ public class PostgresEventStore implements EventStore {
         String text;
         if (match.rollupCovers()) {
             text = "SELECT COALESCE(l.person_id, a.distinct_id), array_agg(DISTINCT a.day" + EPOCH_DAY + ")"
-                    + " FROM activity_daily a LEFT JOIN identity_link l ON l.project_id = a.project_id"
+                    + (match.anyActivity() ? " FROM daily_active a" : " FROM activity_daily a")
+                    + " LEFT JOIN identity_link l ON l.project_id = a.project_id"
                     + " AND l.environment = a.environment AND l.distinct_id = a.distinct_id"
                     + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
                     + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(from) + " AND "
-                    + sql.param(to) + " AND "
-                    + (match.anyActivity() ? "a.active" : "a.name = " + sql.param(match.event())) + " GROUP BY 1";
+                    + sql.param(to)
+                    + (match.anyActivity() ? "" : " AND a.name = " + sql.param(match.event())) + " GROUP BY 1";
         } else {
             String day = "(e.ts AT TIME ZONE " + sql.param(zone.getId()) + ")::date";
             text = "SELECT " + EventSql.PERSON + ", array_agg(DISTINCT " + day + EPOCH_DAY + ") FROM event e"
@@ -210,8 +214,13 @@ public class PostgresEventStore implements EventStore {
                     + EventSql.PERSON + " WHERE " + where + " AND (" + EventSql.ACTIVITY + " OR " + any + ")"
                     + " ORDER BY 1, 2";
         } else {
+            // Named steps also bound the index scan to their names (the ORed matches alone would be a filter).
+            String names = all.stream().anyMatch(EventMatch::anyActivity)
+                    ? ""
+                    : " AND e.name = ANY(" + sql.param(all.stream().map(EventMatch::event).distinct()
+                            .toArray(String[]::new)) + "::text[])";
             text = "SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", " + exclusions + ", " + breakdown
-                    + " FROM event e" + joins + " WHERE " + where + " AND (" + any + ") ORDER BY 1, 2";
+                    + " FROM event e" + joins + " WHERE " + where + names + " AND (" + any + ") ORDER BY 1, 2";
         }
         Timelines timelines = new Timelines(person);
         return stream(text, sql.params(), timelines).invoke(timelines::finish);

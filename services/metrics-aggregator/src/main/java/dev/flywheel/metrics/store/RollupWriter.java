@@ -7,7 +7,9 @@ import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -47,6 +49,7 @@ final class RollupWriter {
         Map<NameDay, long[]> counts = new TreeMap<>(NameDay.ORDER);
         Map<Activity, ActivityCount> activity = new TreeMap<>(Activity.ORDER);
         Map<Person, StoredEvent> firstSeen = new TreeMap<>(Person.ORDER);
+        Set<Activity> dailyActive = new TreeSet<>(Activity.ORDER);
         for (StoredEvent event : events) {
             LocalDate day = LocalDate.ofInstant(event.at(), zones.getOrDefault(event.projectId(), ZoneOffset.UTC));
             counts.computeIfAbsent(new NameDay(event.projectId(), event.environment(), event.name(), day),
@@ -56,12 +59,14 @@ final class RollupWriter {
             count.events++;
             count.active |= event.isActivity();
             if (event.isActivity()) {
+                dailyActive.add(new Activity(event.projectId(), event.environment(), day, "", event.distinctId()));
                 firstSeen.merge(new Person(event.projectId(), event.environment(), event.distinctId()), event,
                         (a, b) -> earlier(a, b) ? a : b);
             }
         }
         return eventCounts(connection, counts)
                 .chain(() -> activity(connection, activity))
+                .chain(() -> dailyActive(connection, dailyActive))
                 .chain(() -> firstSeen(connection, firstSeen));
     }
 
@@ -122,6 +127,30 @@ final class RollupWriter {
                 DO UPDATE SET events = activity_daily.events + excluded.events,
                               active = activity_daily.active OR excluded.active""")
                 .execute(Tuple.from(new Object[]{projects, environments, days, names, distinctIds, events, active}))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> dailyActive(SqlConnection connection, Set<Activity> people) {
+        if (people.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = people.size();
+        String[] projects = new String[n];
+        String[] environments = new String[n];
+        LocalDate[] days = new LocalDate[n];
+        String[] distinctIds = new String[n];
+        int i = 0;
+        for (Activity key : people) {
+            projects[i] = key.project();
+            environments[i] = key.environment();
+            days[i] = key.day();
+            distinctIds[i++] = key.distinctId();
+        }
+        return connection.preparedQuery("""
+                INSERT INTO daily_active (project_id, environment, day, distinct_id)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[])
+                ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(projects, environments, days, distinctIds))
                 .replaceWithVoid();
     }
 
