@@ -104,3 +104,14 @@ CREATE TABLE analytics_settings (
     version      bigint      NOT NULL,
     updated_at   timestamptz NOT NULL
 );
+
+-- Events the store cannot keep (an event name too long to index, a record that fails on its own while others
+-- store): kept with the reason instead of stalling the partition, and counted. Never dropped silently.
+CREATE TABLE rejected_event (
+    project_id   text        NOT NULL,
+    message_id   text        NOT NULL,
+    reason       text        NOT NULL,
+    payload      bytea       NOT NULL,
+    rejected_at  timestamptz NOT NULL,
+    PRIMARY KEY (project_id, message_id)
+);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.inject.Inject;
 
@@ -113,10 +114,10 @@ class EventConsumerTest {
             }
         }
         // The first consumer stores half of its first batch, then dies before the rest and before its offsets.
-        EventConsumerLoop dying = loop(topic, group, events -> {
+        EventConsumerLoop dying = loop(topic, group, store(events -> {
             writer.write(events.subList(0, events.size() / 2)).await().atMost(Duration.ofSeconds(30));
             throw new Killed();
-        });
+        }));
         Thread first = new Thread(dying);
         first.setUncaughtExceptionHandler((t, e) -> {
         });
@@ -127,7 +128,7 @@ class EventConsumerTest {
 
         // Its successor in the same group reads the batch again and stores only what is missing.
         EventConsumerLoop successor = loop(topic, group,
-                events -> writer.write(events).await().atMost(Duration.ofSeconds(30)));
+                store(events -> writer.write(events).await().atMost(Duration.ofSeconds(30))));
         Thread second = new Thread(successor);
         second.start();
         try {
@@ -143,8 +144,62 @@ class EventConsumerTest {
         assertEquals(7, store.number("SELECT count(*) FROM first_seen WHERE environment = $1", environment));
     }
 
-    private static EventConsumerLoop loop(String topic, String group,
-            java.util.function.Function<List<Event>, EventBatchWriter.Outcome> store) {
+    /** A store that writes batches with {@code write}, and one by one with the real writer when isolating. */
+    private EventConsumerLoop.BatchStore store(Function<List<Event>, EventBatchWriter.Outcome> write) {
+        return new EventConsumerLoop.BatchStore() {
+            @Override
+            public EventBatchWriter.Outcome store(List<Event> events) {
+                return write.apply(events);
+            }
+
+            @Override
+            public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
+                return writer.writeEachAlone(events).await().atMost(Duration.ofSeconds(60));
+            }
+        };
+    }
+
+    @Test
+    void unstorableEventsAreSetAsideAndABatchFailingAgainAndAgainIsStoredOneByOne() throws Exception {
+        String environment = environment("poison");
+        String topic = "flywheel.test.poison-" + UUID.randomUUID();
+        StoreQueries store = new StoreQueries(pool);
+        String longName;
+        try (EventFeed feed = new EventFeed("project-a", environment)) {
+            longName = "x".repeat(600);
+            Event.Builder tooLong = feed.track("u1", longName, T0, Map.of());
+            feed.send(topic, feed.track("u1", "Nul\u0000Name", T0, Map.of("note", "a\u0000b", "k\u0000", List.of(
+                    "c\u0000"))), tooLong);
+            for (int i = 0; i < 8; i++) {
+                feed.send(topic, feed.track("u" + i, "Viewed", T0.plusSeconds(i), Map.of()));
+            }
+            // A store that refuses every batch: after three failures the loop stores each event on its own.
+            int[] attempts = {0};
+            EventConsumerLoop loop = loop(topic, "poison-" + UUID.randomUUID(), store(events -> {
+                attempts[0]++;
+                throw new IllegalStateException("this batch always fails");
+            }));
+            Thread thread = new Thread(loop);
+            thread.start();
+            try {
+                store.awaitEvents(environment, 9);
+            } finally {
+                loop.stop();
+                thread.join(30_000);
+            }
+            assertTrue(attempts[0] >= 3, "the batch was tried " + attempts[0] + " times before isolating");
+            assertEquals(1, store.number("SELECT count(*) FROM rejected_event WHERE message_id = $1",
+                    tooLong.getMessageId()));
+            assertEquals("name_or_id_too_long", store.text("SELECT reason FROM rejected_event WHERE message_id = $1",
+                    tooLong.getMessageId()));
+            assertEquals("NulName", store.text("SELECT name FROM event WHERE environment = $1 AND name LIKE 'Nul%'",
+                    environment));
+            assertEquals("{\"k\": [\"c\"], \"note\": \"ab\"}", store.text(
+                    "SELECT properties::text FROM event WHERE environment = $1 AND name = 'NulName'", environment));
+        }
+    }
+
+    private static EventConsumerLoop loop(String topic, String group, EventConsumerLoop.BatchStore store) {
         KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(EventConsumer.properties(
                 EmbeddedKafka.bootstrapServers(), group, 10));
         kafka.subscribe(List.of(topic));

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.store.EventBatchWriter;
+import dev.flywheel.proto.events.v1.Event;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,6 +38,7 @@ public class EventConsumer {
     private final Counter duplicates;
     private final Counter malformed;
     private final Counter failures;
+    private final Counter rejected;
     private volatile EventConsumerLoop loop;
     private volatile Thread thread;
 
@@ -50,6 +52,7 @@ public class EventConsumer {
         this.duplicates = registry.counter("flywheel.aggregator.events.duplicates");
         this.malformed = registry.counter("flywheel.aggregator.records.malformed");
         this.failures = registry.counter("flywheel.aggregator.batches.failed");
+        this.rejected = registry.counter("flywheel.aggregator.events.rejected");
     }
 
     void start(@Observes StartupEvent startup) {
@@ -60,24 +63,34 @@ public class EventConsumer {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers, settings.groupId(),
                 settings.maxBatch()));
         consumer.subscribe(List.of(settings.topic()));
-        loop = new EventConsumerLoop(consumer, events -> writer.write(events).await().atMost(STORE_TIMEOUT),
-                settings.pollTimeout(), settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
-                    @Override
-                    public void batch(int records, EventBatchWriter.Outcome outcome) {
-                        stored.increment(outcome.stored());
-                        duplicates.increment(outcome.duplicates());
-                    }
+        loop = new EventConsumerLoop(consumer, new EventConsumerLoop.BatchStore() {
+            @Override
+            public EventBatchWriter.Outcome store(List<Event> events) {
+                return writer.write(events).await().atMost(STORE_TIMEOUT);
+            }
 
-                    @Override
-                    public void malformed(ConsumerRecord<String, byte[]> record) {
-                        malformed.increment();
-                    }
+            @Override
+            public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
+                return writer.writeEachAlone(events).await().atMost(STORE_TIMEOUT.multipliedBy(5));
+            }
+        }, settings.pollTimeout(), settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
+            @Override
+            public void batch(int records, EventBatchWriter.Outcome outcome) {
+                stored.increment(outcome.stored());
+                duplicates.increment(outcome.duplicates());
+                rejected.increment(outcome.rejected());
+            }
 
-                    @Override
-                    public void failed(Throwable failure) {
-                        failures.increment();
-                    }
-                });
+            @Override
+            public void malformed(ConsumerRecord<String, byte[]> record) {
+                malformed.increment();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                failures.increment();
+            }
+        });
         thread = new Thread(loop, "flywheel-event-consumer");
         thread.start();
     }

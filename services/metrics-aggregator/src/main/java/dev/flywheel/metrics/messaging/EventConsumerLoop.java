@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,12 +33,23 @@ public final class EventConsumerLoop implements Runnable {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     private final Consumer<String, byte[]> consumer;
-    private final Function<List<Event>, EventBatchWriter.Outcome> store;
+    private final BatchStore store;
     private final Duration pollTimeout;
     private final Duration initialBackoff;
     private final ConsumerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean rewind = new AtomicBoolean();
+
+    /** Failures of one batch in a row before its events are stored one by one (see BatchStore#storeEachAlone). */
+    static final int ATTEMPTS_BEFORE_ISOLATING = 3;
+
+    /** Where batches go; each call returns once the batch is committed, and throws if it was not. */
+    public interface BatchStore {
+        EventBatchWriter.Outcome store(List<Event> events);
+
+        /** Stores events one at a time, keeping any that fail alone aside with the reason. */
+        EventBatchWriter.Outcome storeEachAlone(List<Event> events);
+    }
 
     /** Counts of what the loop did, for metrics and tests. */
     public interface ConsumerMetrics {
@@ -50,13 +60,8 @@ public final class EventConsumerLoop implements Runnable {
         void failed(Throwable failure);
     }
 
-    /**
-     * @param store
-     *            stores a batch and returns once it is committed; throws if it was not
-     */
-    public EventConsumerLoop(Consumer<String, byte[]> consumer,
-            Function<List<Event>, EventBatchWriter.Outcome> store, Duration pollTimeout, Duration initialBackoff,
-            ConsumerMetrics metrics) {
+    public EventConsumerLoop(Consumer<String, byte[]> consumer, BatchStore store, Duration pollTimeout,
+            Duration initialBackoff, ConsumerMetrics metrics) {
         this.consumer = consumer;
         this.store = store;
         this.pollTimeout = pollTimeout;
@@ -67,6 +72,7 @@ public final class EventConsumerLoop implements Runnable {
     @Override
     public void run() {
         Duration backoff = initialBackoff;
+        int failures = 0;
         try {
             while (running.get()) {
                 if (rewind.compareAndSet(true, false)) {
@@ -76,9 +82,11 @@ public final class EventConsumerLoop implements Runnable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                if (storeBatch(records)) {
+                if (storeBatch(records, failures >= ATTEMPTS_BEFORE_ISOLATING)) {
                     backoff = initialBackoff;
+                    failures = 0;
                 } else {
+                    failures++;
                     rewindTo(records);
                     sleep(backoff);
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
@@ -95,7 +103,7 @@ public final class EventConsumerLoop implements Runnable {
         }
     }
 
-    private boolean storeBatch(ConsumerRecords<String, byte[]> records) {
+    private boolean storeBatch(ConsumerRecords<String, byte[]> records, boolean isolate) {
         List<Event> events = new ArrayList<>(records.count());
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -112,7 +120,7 @@ public final class EventConsumerLoop implements Runnable {
         }
         EventBatchWriter.Outcome outcome;
         try {
-            outcome = store.apply(events);
+            outcome = isolate ? store.storeEachAlone(events) : store.store(events);
         } catch (RuntimeException e) {
             metrics.failed(e);
             LOG.warnf(e, "Storing %d events failed; they will be read again", events.size());

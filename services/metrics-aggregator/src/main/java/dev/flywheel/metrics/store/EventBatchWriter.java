@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.proto.events.v1.Event;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -39,25 +40,70 @@ public class EventBatchWriter {
         this.pool = pool;
     }
 
-    /** What a batch did: events new to the store, and those it had already. */
-    public record Outcome(int stored, int duplicates) {
+    /** What a batch did: events new to the store, those it had already, and those it could not keep. */
+    public record Outcome(int stored, int duplicates, int rejected) {
     }
 
     public Uni<Outcome> write(List<Event> batch) {
         Map<String, StoredEvent> unique = new LinkedHashMap<>();
+        List<Tuple> rejected = new ArrayList<>();
         for (Event event : batch) {
             StoredEvent stored = StoredEvent.of(event);
-            unique.putIfAbsent(stored.projectId() + '\u0000' + stored.messageId(), stored);
+            String reason = stored.unstorable();
+            if (reason != null) {
+                rejected.add(rejection(event, reason));
+            } else {
+                unique.putIfAbsent(stored.projectId() + '\u0000' + stored.messageId(), stored);
+            }
         }
         List<StoredEvent> events = new ArrayList<>(unique.values());
-        if (events.isEmpty()) {
-            return Uni.createFrom().item(new Outcome(0, batch.size()));
+        if (events.isEmpty() && rejected.isEmpty()) {
+            return Uni.createFrom().item(new Outcome(0, batch.size(), 0));
         }
         return ensurePartitions(events)
-                .chain(() -> pool.withTransaction(connection -> lockProjects(connection, events)
-                        .chain(zones -> receipts(connection, events)
-                                .chain(fresh -> store(connection, fresh, zones)))))
-                .map(stored -> new Outcome(stored, batch.size() - stored));
+                .chain(() -> pool.withTransaction(connection -> reject(connection, rejected)
+                        .chain(() -> events.isEmpty()
+                                ? Uni.createFrom().item(0)
+                                : lockProjects(connection, events)
+                                        .chain(zones -> receipts(connection, events)
+                                                .chain(fresh -> store(connection, fresh, zones))))))
+                .map(stored -> new Outcome(stored, batch.size() - stored - rejected.size(), rejected.size()));
+    }
+
+    /**
+     * Stores each event in a transaction of its own, after a batch failed again and again: an event that fails
+     * alone while the database answers is kept in {@code rejected_event} with the error, so one bad record cannot
+     * stall its partition. If the database does not answer, this fails like the batch did.
+     */
+    public Uni<Outcome> writeEachAlone(List<Event> batch) {
+        Uni<Outcome> total = Uni.createFrom().item(new Outcome(0, 0, 0));
+        for (Event event : batch) {
+            total = total.chain(sum -> write(List.of(event))
+                    .onFailure().recoverWithUni(failure -> pool.query("SELECT 1").execute()
+                            .chain(() -> pool.withTransaction(connection -> reject(connection,
+                                    List.of(rejection(event, "store_failed: " + failure.getMessage())))))
+                            .replaceWith(new Outcome(0, 0, 1)))
+                    .map(one -> new Outcome(sum.stored() + one.stored(), sum.duplicates() + one.duplicates(),
+                            sum.rejected() + one.rejected())));
+        }
+        return total;
+    }
+
+    private static Tuple rejection(Event event, String reason) {
+        String project = event.getScope().getProjectId().replace("\u0000", "");
+        String message = event.getMessageId().replace("\u0000", "");
+        return Tuple.of(project.isEmpty() ? "?" : project, message.isEmpty() ? "?" + event.getEventId() : message,
+                reason.length() > 1000 ? reason.substring(0, 1000) : reason,
+                Buffer.buffer(event.toByteArray()), OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    private static Uni<Void> reject(SqlConnection connection, List<Tuple> rejected) {
+        if (rejected.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("""
+                INSERT INTO rejected_event (project_id, message_id, reason, payload, rejected_at)
+                VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""").executeBatch(rejected).replaceWithVoid();
     }
 
     /** Monthly partitions, created before the transaction: DDL would hold locks for the batch's whole length. */

@@ -3,7 +3,10 @@ package dev.flywheel.metrics.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
@@ -16,14 +19,49 @@ record StoredEvent(String projectId, String environment, String messageId, Event
         String distinctId, String userId, String anonymousId, String previousId, Instant at, Instant receivedAt,
         EventSource source, String properties, String context, String traits) {
 
+    /** Longest event name (and id) the store indexes; PostgreSQL's B-tree entries are bounded (about 2.7 kB). */
+    static final int MAX_NAME = 500;
+
     static StoredEvent of(Event event) {
-        return new StoredEvent(event.getScope().getProjectId(), event.getScope().getEnvironment(),
-                event.getMessageId(), event.getType(), name(event), event.getDistinctId(), event.getUserId(),
-                event.getAnonymousId(), event.getPreviousId(), instant(event.getTimestamp()),
-                instant(event.getReceivedAt()), event.getSource(),
+        return new StoredEvent(clean(event.getScope().getProjectId()), clean(event.getScope().getEnvironment()),
+                clean(event.getMessageId()), event.getType(), clean(name(event)), clean(event.getDistinctId()),
+                clean(event.getUserId()), clean(event.getAnonymousId()), clean(event.getPreviousId()),
+                instant(event.getTimestamp()), instant(event.getReceivedAt()), event.getSource(),
                 json(event.hasProperties() ? event.getProperties() : null),
                 json(event.hasContext() ? event.getContext() : null),
                 event.hasTraits() && event.getTraits().getFieldsCount() > 0 ? json(event.getTraits()) : null);
+    }
+
+    /** Why the store cannot keep this event, or null when it can. */
+    String unstorable() {
+        if (projectId.isEmpty() || environment.isEmpty() || messageId.isEmpty() || distinctId.isEmpty()) {
+            return "missing_scope_or_identity";
+        }
+        if (name.length() > MAX_NAME || distinctId.length() > MAX_NAME || messageId.length() > MAX_NAME
+                || environment.length() > MAX_NAME) {
+            return "name_or_id_too_long";
+        }
+        return null;
+    }
+
+    /** PostgreSQL text cannot hold NUL characters; nothing else is changed. */
+    private static String clean(String text) {
+        return text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "");
+    }
+
+    private static Object clean(Object value) {
+        if (value instanceof String text) {
+            return clean(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(clean(String.valueOf(k)), clean(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(StoredEvent::clean).toList();
+        }
+        return value;
     }
 
     /** Unnamed identify, page, screen, group and alias calls get a $-name, so queries can still pick them. */
@@ -40,7 +78,12 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     }
 
     private static String json(com.google.protobuf.Struct struct) {
-        return struct == null ? "{}" : new JsonObject(ProtoValues.toMap(struct)).encode();
+        if (struct == null) {
+            return "{}";
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cleaned = (Map<String, Object>) clean(ProtoValues.toMap(struct));
+        return new JsonObject(cleaned).encode();
     }
 
     /**
