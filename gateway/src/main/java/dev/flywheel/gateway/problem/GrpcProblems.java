@@ -28,6 +28,8 @@ public final class GrpcProblems {
             case ABORTED, ALREADY_EXISTS, FAILED_PRECONDITION -> ApiException.conflict(description);
             case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, description);
             case PERMISSION_DENIED -> ApiException.forbidden(description);
+            case DEADLINE_EXCEEDED -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " took too long: "
+                    + description, 5);
             default -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " are unavailable: " + description, 2);
         };
     }

@@ -22,10 +22,15 @@ public final class ServiceCalls {
 
     /** The stub for one call; a stub configured once would carry a single absolute deadline for its lifetime. */
     public static <S extends AbstractStub<S>> S as(S stub, String key) {
+        return as(stub, key, CALL_DEADLINE);
+    }
+
+    /** As {@link #as(AbstractStub, String)}, for calls that may legitimately run longer (analytics queries). */
+    public static <S extends AbstractStub<S>> S as(S stub, String key, Duration deadline) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + key);
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static Instant instant(Timestamp t) {

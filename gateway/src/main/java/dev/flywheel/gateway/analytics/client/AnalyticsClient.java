@@ -2,6 +2,8 @@ package dev.flywheel.gateway.analytics.client;
 
 import static dev.flywheel.gateway.services.ServiceCalls.as;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
@@ -38,6 +40,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AnalyticsClient {
 
+    /** Longer than the aggregator's own query time limit (60 s), so its answer, not ours, says what happened. */
+    private static final Duration QUERY_DEADLINE = Duration.ofSeconds(70);
+
     private final MutinyAnalyticsQueryServiceStub queries;
     private final MutinyAnalyticsAdminServiceStub admin;
 
@@ -48,39 +53,39 @@ public class AnalyticsClient {
     }
 
     public Uni<TrendsResponse> trends(String key, TrendsRequest request) {
-        return as(queries, key).trends(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).trends(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ActiveUsersResponse> activeUsers(String key, ActiveUsersRequest request) {
-        return as(queries, key).activeUsers(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).activeUsers(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<FunnelResponse> funnel(String key, FunnelRequest request) {
-        return as(queries, key).funnel(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).funnel(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<RetentionResponse> retention(String key, RetentionRequest request) {
-        return as(queries, key).retention(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).retention(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<LifecycleResponse> lifecycle(String key, LifecycleRequest request) {
-        return as(queries, key).lifecycle(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).lifecycle(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ChurnResponse> churn(String key, ChurnRequest request) {
-        return as(queries, key).churn(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).churn(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<TimeToValueResponse> timeToValue(String key, TimeToValueRequest request) {
-        return as(queries, key).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<AarrrResponse> aarrr(String key, AarrrRequest request) {
-        return as(queries, key).aarrr(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).aarrr(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<NorthStarResponse> northStar(String key, NorthStarRequest request) {
-        return as(queries, key).northStar(request).onFailure().transform(AnalyticsClient::problem);
+        return as(queries, key, QUERY_DEADLINE).northStar(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<AnalyticsSettings> settings(String key) {
