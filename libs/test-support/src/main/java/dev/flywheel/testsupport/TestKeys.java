@@ -1,6 +1,11 @@
 package dev.flywheel.testsupport;
 
+import java.util.concurrent.TimeUnit;
+
 import dev.flywheel.proto.common.v1.KeyKind;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
 
 /** The API keys {@link KeyDirectoryResource} knows: two projects, each with client, server and admin keys. */
 public enum TestKeys {
@@ -24,5 +29,13 @@ public enum TestKeys {
         this.kind = kind;
         this.projectId = projectId;
         this.environment = environment;
+    }
+
+    /** The stub presenting this key as real callers do ("authorization: Bearer"), with a 30 s deadline. */
+    public <S extends AbstractStub<S>> S on(S stub) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 }

@@ -18,9 +18,6 @@ import dev.flywheel.testsupport.TestKeys;
 import com.google.protobuf.Struct;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 
 /** A channel to the service under test, and stubs presenting a key the way real callers do. */
 final class AssignmentGrpc implements AutoCloseable {
@@ -30,11 +27,11 @@ final class AssignmentGrpc implements AutoCloseable {
             .build();
 
     ExperimentAdminServiceBlockingStub admin(TestKeys key) {
-        return withKey(ExperimentAdminServiceGrpc.newBlockingStub(channel), key);
+        return key.on(ExperimentAdminServiceGrpc.newBlockingStub(channel));
     }
 
     ExperimentAssignmentServiceBlockingStub assigner(TestKeys key) {
-        return withKey(ExperimentAssignmentServiceGrpc.newBlockingStub(channel), key);
+        return key.on(ExperimentAssignmentServiceGrpc.newBlockingStub(channel));
     }
 
     ExperimentAssignmentServiceBlockingStub anonymousAssigner() {
@@ -51,13 +48,6 @@ final class AssignmentGrpc implements AutoCloseable {
 
     static Struct attributes(Map<String, Object> attributes) {
         return ProtoValues.toStruct(attributes);
-    }
-
-    static <S extends AbstractStub<S>> S withKey(S stub, TestKeys key) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key.key);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     @Override

@@ -108,9 +108,7 @@ class ExperimentAssignmentGrpcServiceTest {
     @Test
     void concurrentFirstAssignmentsOfOneUserSendOneExposure() throws Exception {
         grpc.running(TestKeys.ADMIN_A, "production", "race-test", EVEN.formatted(""));
-        var stub = AssignmentGrpc.withKey(
-                ExperimentAssignmentServiceGrpc.newFutureStub(grpc.channel),
-                TestKeys.SERVER_A);
+        var stub = TestKeys.SERVER_A.on(ExperimentAssignmentServiceGrpc.newFutureStub(grpc.channel));
         List<com.google.common.util.concurrent.ListenableFuture<dev.flywheel.proto.experiments.v1.AssignResponse>> calls = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
             calls.add(stub.assign(AssignRequest.newBuilder().setExperimentKey("race-test")

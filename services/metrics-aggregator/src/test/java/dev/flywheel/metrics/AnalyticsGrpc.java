@@ -12,9 +12,6 @@ import dev.flywheel.proto.analytics.v1.PropertyOperator;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 
 /** A channel to the service under test, stubs presenting a key, and short builders for query parts. */
 final class AnalyticsGrpc implements AutoCloseable {
@@ -26,7 +23,7 @@ final class AnalyticsGrpc implements AutoCloseable {
     }
 
     AnalyticsQueryServiceGrpc.AnalyticsQueryServiceBlockingStub queries(TestKeys key) {
-        return withKey(AnalyticsQueryServiceGrpc.newBlockingStub(channel), key);
+        return key.on(AnalyticsQueryServiceGrpc.newBlockingStub(channel));
     }
 
     AnalyticsQueryServiceGrpc.AnalyticsQueryServiceBlockingStub anonymous() {
@@ -34,7 +31,7 @@ final class AnalyticsGrpc implements AutoCloseable {
     }
 
     AnalyticsAdminServiceGrpc.AnalyticsAdminServiceBlockingStub admin(TestKeys key) {
-        return withKey(AnalyticsAdminServiceGrpc.newBlockingStub(channel), key);
+        return key.on(AnalyticsAdminServiceGrpc.newBlockingStub(channel));
     }
 
     static DateRange range(String from, String to) {
@@ -48,13 +45,6 @@ final class AnalyticsGrpc implements AutoCloseable {
     static PropertyFilter filter(String property, PropertyOperator operator, String... values) {
         return PropertyFilter.newBuilder().setProperty(property).setOperator(operator)
                 .addAllValues(java.util.List.of(values)).build();
-    }
-
-    private static <S extends AbstractStub<S>> S withKey(S stub, TestKeys key) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key.key);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     @Override
