@@ -59,6 +59,14 @@ final class EventFeed implements AutoCloseable {
                 .setTraits(ProtoValues.toStruct(traits));
     }
 
+    /** An exposure as experiment-assignment sends it. */
+    Event.Builder exposure(String unit, String experiment, int variation, Instant at) {
+        return base(unit, at).setType(EventType.EVENT_TYPE_TRACK).setName("$exposure")
+                .setSource(EventSource.EVENT_SOURCE_INTERNAL).setProperties(ProtoValues.toStruct(Map.of(
+                        "experiment_key", experiment, "variation_key", variation == 0 ? "control" : "treatment",
+                        "variation_index", variation, "hash_attribute", "id", "hash_value", unit)));
+    }
+
     private Event.Builder base(String distinctId, Instant at) {
         return Event.newBuilder().setEventId(UUID.randomUUID().toString()).setMessageId(UUID.randomUUID().toString())
                 .setScope(Scope.newBuilder().setProjectId(project).setEnvironment(environment))

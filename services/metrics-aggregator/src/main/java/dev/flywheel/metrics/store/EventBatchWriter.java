@@ -196,6 +196,7 @@ public class EventBatchWriter {
         return insertEvents(connection, events)
                 .chain(() -> RollupWriter.write(connection, events, zones))
                 .chain(() -> IdentityWriter.write(connection, events))
+                .chain(() -> ExposureWriter.write(connection, events))
                 .replaceWith(events.size());
     }
 

@@ -61,18 +61,13 @@ final class RollupWriter {
             if (event.isActivity()) {
                 dailyActive.add(new Activity(event.projectId(), event.environment(), day, "", event.distinctId()));
                 firstSeen.merge(new Person(event.projectId(), event.environment(), event.distinctId()), event,
-                        (a, b) -> earlier(a, b) ? a : b);
+                        (a, b) -> a.precedes(b) ? a : b);
             }
         }
         return eventCounts(connection, counts)
                 .chain(() -> activity(connection, activity))
                 .chain(() -> dailyActive(connection, dailyActive))
                 .chain(() -> firstSeen(connection, firstSeen));
-    }
-
-    private static boolean earlier(StoredEvent a, StoredEvent b) {
-        int byTime = a.at().compareTo(b.at());
-        return byTime < 0 || byTime == 0 && a.messageId().compareTo(b.messageId()) <= 0;
     }
 
     private static Uni<Void> eventCounts(SqlConnection connection, Map<NameDay, long[]> counts) {

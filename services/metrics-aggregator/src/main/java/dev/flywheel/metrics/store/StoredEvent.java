@@ -11,13 +11,22 @@ import java.util.Map;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.EventType;
+import com.google.protobuf.Value;
+
 import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.JsonObject;
 
 /** An event as the store keeps it: the envelope's fields analytics reads, properties and context as JSON. */
 record StoredEvent(String projectId, String environment, String messageId, EventType type, String name,
         String distinctId, String userId, String anonymousId, String previousId, Instant at, Instant receivedAt,
-        EventSource source, String properties, String context, String traits) {
+        EventSource source, String properties, String context, String traits, Exposure exposure) {
+
+    /** Event name experiment-assignment gives exposures. */
+    static final String EXPOSURE = "$exposure";
+
+    /** What an {@code $exposure} event says: this unit saw this variation of this experiment. */
+    record Exposure(String experimentKey, String unitId, int variationIndex, String variationKey) {
+    }
 
     /** Longest event name (and id) the store indexes; PostgreSQL's B-tree entries are bounded (about 2.7 kB). */
     static final int MAX_NAME = 500;
@@ -29,7 +38,29 @@ record StoredEvent(String projectId, String environment, String messageId, Event
                 instant(event.getTimestamp()), instant(event.getReceivedAt()), event.getSource(),
                 json(event.hasProperties() ? event.getProperties() : null),
                 json(event.hasContext() ? event.getContext() : null),
-                event.hasTraits() && event.getTraits().getFieldsCount() > 0 ? json(event.getTraits()) : null);
+                event.hasTraits() && event.getTraits().getFieldsCount() > 0 ? json(event.getTraits()) : null,
+                exposure(event));
+    }
+
+    /** The exposure an internal {@code $exposure} event carries, or null (also for one missing its fields). */
+    private static Exposure exposure(Event event) {
+        if (event.getSource() != EventSource.EVENT_SOURCE_INTERNAL || !EXPOSURE.equals(event.getName())) {
+            return null;
+        }
+        Map<String, Value> properties = event.getProperties().getFieldsMap();
+        Value experiment = properties.get("experiment_key");
+        Value index = properties.get("variation_index");
+        if (experiment == null || experiment.getStringValue().isEmpty() || index == null
+                || index.getKindCase() != Value.KindCase.NUMBER_VALUE) {
+            return null;
+        }
+        Value unit = properties.get("hash_value");
+        String unitId = unit != null && !unit.getStringValue().isEmpty()
+                ? unit.getStringValue()
+                : event.getDistinctId();
+        Value key = properties.get("variation_key");
+        return new Exposure(clean(experiment.getStringValue()), clean(unitId), (int) index.getNumberValue(),
+                key == null ? "" : clean(key.getStringValue()));
     }
 
     /** Why the store cannot keep this event, or null when it can. */
@@ -92,6 +123,12 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     boolean isActivity() {
         return source != EventSource.EVENT_SOURCE_INTERNAL && (type == EventType.EVENT_TYPE_TRACK
                 || type == EventType.EVENT_TYPE_PAGE || type == EventType.EVENT_TYPE_SCREEN);
+    }
+
+    /** Comes first by event time, then by message id: the order every "earliest wins" rule uses. */
+    boolean precedes(StoredEvent other) {
+        int byTime = at.compareTo(other.at);
+        return byTime < 0 || byTime == 0 && messageId.compareTo(other.messageId) <= 0;
     }
 
     OffsetDateTime atUtc() {

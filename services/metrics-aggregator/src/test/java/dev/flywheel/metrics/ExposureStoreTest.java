@@ -1,0 +1,68 @@
+package dev.flywheel.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.flywheel.proto.events.v1.Event;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** Each unit's first exposure per experiment, and units per variation, kept exactly whatever the arrival order. */
+@QuarkusTest
+class ExposureStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void firstExposuresAndUnitsPerVariation() throws Exception {
+        String environment = "exposures-" + UUID.randomUUID().toString().substring(0, 8);
+        StoreQueries store = new StoreQueries(pool);
+        try (EventFeed feed = new EventFeed("project-a", environment)) {
+            Event.Builder[] first = {
+                    feed.exposure("u1", "checkout", 0, T0), feed.exposure("u2", "checkout", 0, T0.plusSeconds(1)),
+                    feed.exposure("u3", "checkout", 0, T0.plusSeconds(2)),
+                    feed.exposure("u4", "checkout", 1, T0.plusSeconds(3)),
+                    feed.exposure("u5", "checkout", 1, T0.plusSeconds(4)),
+                    // u6 is first seen in the treatment, at T0 + 10 s ...
+                    feed.exposure("u6", "checkout", 1, T0.plusSeconds(10)),
+                    // ... a later exposure of u1 changes nothing, another experiment is counted apart ...
+                    feed.exposure("u1", "checkout", 0, T0.plusSeconds(60)),
+                    feed.exposure("u1", "pricing", 1, T0.plusSeconds(5)),
+                    // ... and an exposure without its experiment is stored as an event, not counted.
+                    feed.track("u7", "$exposure", T0, Map.of("variation_index", 0))};
+            feed.send(first);
+            store.awaitEvents(environment, 9);
+            // Then an earlier exposure of u6, in the control, arrives late: u6 moves to the control.
+            feed.send(feed.exposure("u6", "checkout", 0, T0.plusSeconds(5)));
+            store.awaitEvents(environment, 10);
+            assertEquals("0:control=4,1:treatment=2", units(store, environment, "checkout"));
+            assertEquals("1:treatment=1", units(store, environment, "pricing"));
+            assertEquals(T0.plusSeconds(5).toString(), store.text("SELECT to_char(exposed_at AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM experiment_exposure WHERE environment = $1"
+                    + " AND unit_id = 'u6'", environment));
+            // Sending everything again (a replay) changes nothing.
+            feed.send(first);
+            feed.send(feed.track("u8", "Marker", T0, Map.of()));
+            store.awaitEvents(environment, 11);
+            assertEquals("0:control=4,1:treatment=2", units(store, environment, "checkout"));
+            assertEquals(7, store.number("SELECT count(*) FROM experiment_exposure WHERE environment = $1",
+                    environment));
+        }
+    }
+
+    private static String units(StoreQueries store, String environment, String experiment) {
+        return store.text("SELECT string_agg(variation_index || ':' || variation_key || '=' || units, ','"
+                + " ORDER BY variation_index) FROM experiment_variation WHERE environment = $1"
+                + " AND experiment_key = $2", environment, experiment);
+    }
+}
