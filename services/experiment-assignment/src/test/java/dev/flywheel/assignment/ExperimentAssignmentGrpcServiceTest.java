@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import com.google.protobuf.Value;
+
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
@@ -102,6 +104,8 @@ class ExperimentAssignmentGrpcServiceTest {
         assertEquals(again.getVariationKey(),
                 first.getProperties().getFieldsOrThrow("variation_key").getStringValue());
         assertEquals(again.getBucket(), first.getProperties().getFieldsOrThrow("bucket").getNumberValue());
+        assertEquals(List.of(0.5, 0.5), first.getProperties().getFieldsOrThrow("variation_weights").getListValue()
+                .getValuesList().stream().map(Value::getNumberValue).toList());
         assertTrue(first.getMessageId().startsWith("exposure-"));
     }
 

@@ -22,6 +22,10 @@ final class AnalyticsGrpc implements AutoCloseable {
         channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
     }
 
+    ManagedChannel channel() {
+        return channel;
+    }
+
     AnalyticsQueryServiceGrpc.AnalyticsQueryServiceBlockingStub queries(TestKeys key) {
         return key.on(AnalyticsQueryServiceGrpc.newBlockingStub(channel));
     }

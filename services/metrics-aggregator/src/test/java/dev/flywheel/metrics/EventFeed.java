@@ -64,7 +64,8 @@ final class EventFeed implements AutoCloseable {
         return base(unit, at).setType(EventType.EVENT_TYPE_TRACK).setName("$exposure")
                 .setSource(EventSource.EVENT_SOURCE_INTERNAL).setProperties(ProtoValues.toStruct(Map.of(
                         "experiment_key", experiment, "variation_key", variation == 0 ? "control" : "treatment",
-                        "variation_index", variation, "hash_attribute", "id", "hash_value", unit)));
+                        "variation_index", variation, "hash_attribute", "id", "hash_value", unit,
+                        "variation_weights", List.of(0.5, 0.5))));
     }
 
     private Event.Builder base(String distinctId, Instant at) {

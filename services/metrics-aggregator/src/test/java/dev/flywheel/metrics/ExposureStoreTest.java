@@ -1,8 +1,14 @@
 package dev.flywheel.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,13 +16,28 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.flywheel.proto.analytics.v1.ExperimentHealth;
+import dev.flywheel.proto.analytics.v1.ExperimentResultsServiceGrpc;
+import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.VariationUnits;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.stats.SampleRatio;
+import dev.flywheel.testsupport.TestKeys;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** Each unit's first exposure per experiment, and units per variation, kept exactly whatever the arrival order. */
+/**
+ * Each unit's first exposure per experiment, and units per variation, kept exactly whatever the arrival order; the
+ * sample-ratio guard over them.
+ */
 @QuarkusTest
 class ExposureStoreTest {
+
+    @TestHTTPResource
+    URL url;
 
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
@@ -57,6 +78,50 @@ class ExposureStoreTest {
             assertEquals("0:control=4,1:treatment=2", units(store, environment, "checkout"));
             assertEquals(7, store.number("SELECT count(*) FROM experiment_exposure WHERE environment = $1",
                     environment));
+        }
+    }
+
+    @Test
+    void healthComparesUnitsWithTheSplit() throws Exception {
+        String environment = "health-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Event.Builder> exposures = new ArrayList<>();
+        try (EventFeed feed = new EventFeed("project-a", environment);
+                AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+            for (int i = 0; i < 2200; i++) {
+                exposures.add(feed.exposure("s" + i, "skewed", i < 1000 ? 0 : 1, T0.plusMillis(i)));
+            }
+            for (int i = 0; i < 6; i++) {
+                exposures.add(feed.exposure("f" + i, "fair", i < 4 ? 0 : 1, T0.plusMillis(i)));
+            }
+            feed.send(exposures.toArray(Event.Builder[]::new));
+            new StoreQueries(pool).awaitEvents(environment, 2206);
+            var results = ExperimentResultsServiceGrpc.newBlockingStub(grpc.channel());
+            ExperimentHealth skewed = TestKeys.ADMIN_A.on(results).getExperimentHealth(GetExperimentHealthRequest
+                    .newBuilder().setEnvironment(environment).setExperimentKey("skewed").build());
+            assertEquals(2200, skewed.getTotalUnits());
+            assertEquals(List.of(1000L, 1200L), skewed.getVariationsList().stream().map(VariationUnits::getUnits)
+                    .toList());
+            assertEquals(0.5, skewed.getVariations(1).getExpectedShare(), 1e-12);
+            assertEquals(2.0079e-05, skewed.getSrmPValue(), 1e-9);
+            assertTrue(skewed.getSampleRatioMismatch());
+            ExperimentHealth fair = TestKeys.ADMIN_A.on(results).getExperimentHealth(GetExperimentHealthRequest
+                    .newBuilder().setEnvironment(environment).setExperimentKey("fair").build());
+            assertEquals(SampleRatio.pValue(new long[]{4, 2}, new double[]{0.5, 0.5}), fair.getSrmPValue(), 1e-12);
+            assertFalse(fair.getSampleRatioMismatch());
+            assertEquals("treatment", fair.getVariations(1).getKey());
+
+            StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> TestKeys.ADMIN_A
+                    .on(results).getExperimentHealth(GetExperimentHealthRequest.newBuilder()
+                            .setEnvironment(environment).setExperimentKey("nothing").build()));
+            assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+            StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> TestKeys.ADMIN_A
+                    .on(results).getExperimentHealth(GetExperimentHealthRequest.newBuilder()
+                            .setEnvironment(environment).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+            StatusRuntimeException client = assertThrows(StatusRuntimeException.class, () -> TestKeys.CLIENT_A
+                    .on(results).getExperimentHealth(GetExperimentHealthRequest.newBuilder()
+                            .setExperimentKey("fair").build()));
+            assertEquals(Status.Code.PERMISSION_DENIED, client.getStatus().getCode());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
 
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
@@ -48,8 +49,18 @@ public final class Exposures {
         return BASE64.encodeToString(Arrays.copyOf(sha256.digest(), 18));
     }
 
-    public static Event event(Scope scope, Assignment assignment, int bucketVersion, String identity, Instant at) {
+    /**
+     * @param weights
+     *            the experiment's split when the user was exposed (one weight per variation): the sample-ratio
+     *            check compares the units per variation with it
+     */
+    public static Event event(Scope scope, Assignment assignment, int bucketVersion, double[] weights,
+            String identity, Instant at) {
         Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        ListValue.Builder split = ListValue.newBuilder();
+        for (double weight : weights) {
+            split.addValues(number(weight));
+        }
         Struct properties = Struct.newBuilder()
                 .putFields("experiment_key", string(assignment.experimentKey()))
                 .putFields("variation_key", string(assignment.variationKey()))
@@ -58,6 +69,7 @@ public final class Exposures {
                 .putFields("hash_value", string(assignment.hashValue()))
                 .putFields("bucket", number(assignment.bucket()))
                 .putFields("bucket_version", number(bucketVersion))
+                .putFields("variation_weights", Value.newBuilder().setListValue(split).build())
                 .putFields("sticky_bucket_used", Value.newBuilder().setBoolValue(assignment.stickyBucketUsed())
                         .build())
                 .build();

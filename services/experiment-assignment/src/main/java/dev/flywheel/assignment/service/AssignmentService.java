@@ -85,9 +85,11 @@ public class AssignmentService {
                 if (answer.exposure() && !loaded.exposed(place, now)) {
                     exposures.add(place);
                     int bucketVersion = experiment.definition().bucketVersion();
-                    events.add(Exposures.event(scope, answer, bucketVersion, Exposures.identity(scope.getProjectId(),
-                            scope.getEnvironment(), experiment.key(), bucketVersion, answer.hashAttribute(),
-                            answer.hashValue()), user.now()));
+                    events.add(Exposures.event(scope, answer, bucketVersion, experiment.definition().weights(),
+                            Exposures.identity(scope.getProjectId(),
+                                    scope.getEnvironment(), experiment.key(), bucketVersion, answer.hashAttribute(),
+                                    answer.hashValue()),
+                            user.now()));
                 }
             }
             return state.write(scope.getProjectId(), scope.getEnvironment(), writes, exposures, now)

@@ -76,8 +76,40 @@ final class ExposureWriter {
                 rows.add(Tuple.from(new Object[]{unit.project(), unit.environment(), unit.experiment(), unit.unit(),
                         exposure.variationIndex(), exposure.variationKey(), event.atUtc(), event.messageId()}));
             });
-            return upsertExposures(connection, rows).chain(() -> counters(connection, deltas, keys));
+            return upsertExposures(connection, rows).chain(() -> counters(connection, deltas, keys))
+                    .chain(() -> splits(connection, events));
         });
+    }
+
+    /** The latest split per experiment (by exposure time, then message id). */
+    private static Uni<Void> splits(SqlConnection connection, List<StoredEvent> events) {
+        Map<List<String>, StoredEvent> latest = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        for (StoredEvent event : events) {
+            if (event.exposure() != null && event.exposure().weights() != null) {
+                latest.merge(List.of(event.projectId(), event.environment(), event.exposure().experimentKey()),
+                        event, (a, b) -> a.precedes(b) ? b : a);
+            }
+        }
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        latest.forEach((key, event) -> {
+            double[] weights = event.exposure().weights();
+            Double[] boxed = new Double[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                boxed[i] = weights[i];
+            }
+            rows.add(Tuple.of(key.get(0), key.get(1), key.get(2), boxed, event.atUtc(), event.messageId()));
+        });
+        return connection.preparedQuery("""
+                INSERT INTO experiment_split (project_id, environment, experiment_key, weights, as_of, message_id)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (project_id, environment, experiment_key) DO UPDATE SET
+                    weights = excluded.weights, as_of = excluded.as_of, message_id = excluded.message_id
+                WHERE (excluded.as_of, excluded.message_id) > (experiment_split.as_of, experiment_split.message_id)""")
+                .executeBatch(rows).replaceWithVoid();
     }
 
     private static Uni<Map<Unit, Seen>> existing(SqlConnection connection, List<Unit> units) {

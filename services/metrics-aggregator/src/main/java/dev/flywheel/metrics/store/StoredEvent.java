@@ -25,7 +25,8 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     static final String EXPOSURE = "$exposure";
 
     /** What an {@code $exposure} event says: this unit saw this variation of this experiment. */
-    record Exposure(String experimentKey, String unitId, int variationIndex, String variationKey) {
+    record Exposure(String experimentKey, String unitId, int variationIndex, String variationKey,
+            double[] weights) {
     }
 
     /** Longest event name (and id) the store indexes; PostgreSQL's B-tree entries are bounded (about 2.7 kB). */
@@ -59,8 +60,13 @@ record StoredEvent(String projectId, String environment, String messageId, Event
                 ? unit.getStringValue()
                 : event.getDistinctId();
         Value key = properties.get("variation_key");
+        Value split = properties.get("variation_weights");
+        double[] weights = null;
+        if (split != null && split.getKindCase() == Value.KindCase.LIST_VALUE) {
+            weights = split.getListValue().getValuesList().stream().mapToDouble(Value::getNumberValue).toArray();
+        }
         return new Exposure(clean(experiment.getStringValue()), clean(unitId), (int) index.getNumberValue(),
-                key == null ? "" : clean(key.getStringValue()));
+                key == null ? "" : clean(key.getStringValue()), weights);
     }
 
     /** Why the store cannot keep this event, or null when it can. */
