@@ -23,14 +23,3 @@ CREATE TABLE experiment_variation (
     units           bigint  NOT NULL,
     PRIMARY KEY (project_id, environment, experiment_key, variation_index)
 );
-
--- The split each experiment asked for, as its latest exposure carried it: what the sample-ratio check expects.
-CREATE TABLE experiment_split (
-    project_id      text               NOT NULL,
-    environment     text               NOT NULL,
-    experiment_key  text               NOT NULL,
-    weights         double precision[] NOT NULL,
-    as_of           timestamptz        NOT NULL,
-    message_id      text               NOT NULL,
-    PRIMARY KEY (project_id, environment, experiment_key)
-);

@@ -74,6 +74,7 @@ public class CallerScope {
                 case INVALID -> Status.INVALID_ARGUMENT;
                 case NOT_CONFIGURED -> Status.FAILED_PRECONDITION;
                 case CONFLICT -> Status.ABORTED;
+                case NOT_FOUND -> Status.NOT_FOUND;
             };
             return status.withDescription(e.getMessage()).asRuntimeException();
         }

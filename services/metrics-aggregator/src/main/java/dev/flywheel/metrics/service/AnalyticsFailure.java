@@ -6,6 +6,8 @@ public enum AnalyticsFailure {
     INVALID,
     /** The query needs a setting the project lacks (AARRR stages, a North Star metric). */
     NOT_CONFIGURED,
-    /** Someone else changed the settings since they were read. */
-    CONFLICT
+    /** Someone else changed it since it was read (or it exists, for a create-only write). */
+    CONFLICT,
+    /** No such thing (a metric key). */
+    NOT_FOUND
 }
