@@ -2,6 +2,8 @@ package dev.flywheel.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
@@ -223,6 +225,24 @@ class ExperimentsE2ETest {
             assertEquals(1, perUser.getOrDefault((String) user.get("id"), 0), "exposures of " + user);
         }
         assertTrue(exposed == users.size());
+        // The exposures reached the metrics-aggregator: units per variation against the 50/50 split, no mismatch.
+        String health = "/api/v1/projects/" + project + "/environments/production/experiments/gb-even/health";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode report = null;
+        while (System.nanoTime() < deadline) {
+            var response = given().auth().oauth2(admin).when().get(health);
+            if (response.statusCode() == 200) {
+                report = JSON.readTree(response.asString());
+                if (report.get("totalUnits").asInt() == perUser.size()) {
+                    break;
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertNotNull(report, "no health report for gb-even");
+        assertEquals(perUser.size(), report.get("totalUnits").asInt(), report::toString);
+        assertEquals(0.5, report.get("variations").get(0).get("expectedShare").asDouble(), 1e-9);
+        assertFalse(report.get("sampleRatioMismatch").asBoolean(), report::toString);
         given().auth().oauth2(clientKey).contentType(ContentType.JSON).body("{\"attributes\": 1}")
                 .when().post("/api/v1/assign").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(clientKey).contentType(ContentType.JSON).body("{}")

@@ -1,6 +1,8 @@
 package dev.flywheel.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,9 +122,19 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
         Process process = new ProcessBuilder(List.of(command))
                 .directory(root.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .start();
         process.getOutputStream().close();
+        // Copied through System.out: output written straight to the test JVM's own stdout would corrupt the
+        // channel surefire talks to its forked JVM on (it then fails the run at exit).
+        Thread copier = new Thread(() -> {
+            try (BufferedReader lines = process.inputReader()) {
+                lines.lines().forEach(System.out::println);
+            } catch (IOException | UncheckedIOException e) {
+                // the launcher is gone; nothing more to show
+            }
+        }, "flywheel-launcher-output");
+        copier.setDaemon(true);
+        copier.start();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout);

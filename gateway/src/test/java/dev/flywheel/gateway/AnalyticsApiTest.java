@@ -82,4 +82,26 @@ class AnalyticsApiTest {
         given().auth().oauth2(adminKey).contentType("application/json").header("If-Match", "\"soon\"")
                 .body("{}").when().put(settings).then().statusCode(400);
     }
+
+    @Test
+    void experimentAnalysisEndpoints() {
+        String metrics = "/api/v1/projects/" + project + "/experiment-metrics";
+        String health = "/api/v1/projects/" + project + "/environments/production/experiments/checkout/health";
+        given().auth().oauth2(adminKey).when().get(metrics).then().statusCode(503);
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"type\": \"conversion\", \"events\": {\"event\": \"Purchased\"}}")
+                .when().put(metrics + "/purchase").then().statusCode(503);
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"key\": \"other\"}")
+                .when().put(metrics + "/purchase").then().statusCode(400).body("detail", containsString("key"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"type\": \"median\"}")
+                .when().put(metrics + "/purchase").then().statusCode(400)
+                .body("detail", containsString("conversion"));
+        given().auth().oauth2(AdminFixtures.key(project, "server", "production")).when().get(metrics)
+                .then().statusCode(403);
+        given().auth().oauth2(AdminFixtures.key(project, "server", "production")).when().get(health)
+                .then().statusCode(503);
+        given().auth().oauth2(AdminFixtures.key(project, "client", "production")).when().get(health)
+                .then().statusCode(403);
+        given().when().get(health).then().statusCode(401);
+    }
 }

@@ -13,6 +13,17 @@ import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersResponse;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
+import dev.flywheel.proto.analytics.v1.DeleteMetricResponse;
+import dev.flywheel.proto.analytics.v1.ExperimentHealth;
+import dev.flywheel.proto.analytics.v1.ExperimentMetric;
+import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.GetMetricRequest;
+import dev.flywheel.proto.analytics.v1.ListMetricsRequest;
+import dev.flywheel.proto.analytics.v1.ListMetricsResponse;
+import dev.flywheel.proto.analytics.v1.MutinyExperimentMetricsServiceGrpc.MutinyExperimentMetricsServiceStub;
+import dev.flywheel.proto.analytics.v1.MutinyExperimentResultsServiceGrpc.MutinyExperimentResultsServiceStub;
+import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import dev.flywheel.proto.analytics.v1.ChurnResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
@@ -45,11 +56,38 @@ public class AnalyticsClient {
 
     private final MutinyAnalyticsQueryServiceStub queries;
     private final MutinyAnalyticsAdminServiceStub admin;
+    private final MutinyExperimentResultsServiceStub results;
+    private final MutinyExperimentMetricsServiceStub metrics;
 
     public AnalyticsClient(@GrpcClient("metrics-aggregator") MutinyAnalyticsQueryServiceStub queries,
-            @GrpcClient("metrics-aggregator") MutinyAnalyticsAdminServiceStub admin) {
+            @GrpcClient("metrics-aggregator") MutinyAnalyticsAdminServiceStub admin,
+            @GrpcClient("metrics-aggregator") MutinyExperimentResultsServiceStub results,
+            @GrpcClient("metrics-aggregator") MutinyExperimentMetricsServiceStub metrics) {
         this.queries = queries;
         this.admin = admin;
+        this.results = results;
+        this.metrics = metrics;
+    }
+
+    public Uni<ExperimentHealth> experimentHealth(String key, GetExperimentHealthRequest request) {
+        return as(results, key).getExperimentHealth(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ListMetricsResponse> listMetrics(String key) {
+        return as(metrics, key).listMetrics(ListMetricsRequest.getDefaultInstance()).onFailure()
+                .transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ExperimentMetric> getMetric(String key, GetMetricRequest request) {
+        return as(metrics, key).getMetric(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ExperimentMetric> putMetric(String key, PutMetricRequest request) {
+        return as(metrics, key).putMetric(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<DeleteMetricResponse> deleteMetric(String key, DeleteMetricRequest request) {
+        return as(metrics, key).deleteMetric(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<TrendsResponse> trends(String key, TrendsRequest request) {

@@ -1,0 +1,116 @@
+package dev.flywheel.gateway.analytics.rest;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.flywheel.gateway.analytics.client.AnalyticsClient;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.gateway.services.ProjectAdminAccess;
+import dev.flywheel.gateway.services.ProtoJson;
+import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
+import dev.flywheel.proto.analytics.v1.ExperimentMetric;
+import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.GetMetricRequest;
+import dev.flywheel.proto.analytics.v1.PutMetricRequest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Experiment analysis: the metrics experiments are judged on (admin key; the version is the ETag), and each
+ * experiment's exposure health, with the sample-ratio guard (admin key or a server key of the environment).
+ */
+@Path("/api/v1/projects/{projectId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Experiment analysis")
+@SecurityRequirement(name = "apiKey")
+public class ExperimentResultsResource {
+
+    private final AnalyticsClient analytics;
+    private final ProjectAdminAccess access;
+
+    public ExperimentResultsResource(AnalyticsClient analytics, ProjectAdminAccess access) {
+        this.analytics = analytics;
+        this.access = access;
+    }
+
+    @GET
+    @Path("/environments/{environment}/experiments/{key}/health")
+    @Operation(summary = "Exposed units per variation against the experiment's split, with the sample-ratio check")
+    public Uni<ObjectNode> health(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("key") String key) {
+        return access.readerKeyFor(projectId, environment, "Experiment results")
+                .chain(token -> analytics.experimentHealth(token, GetExperimentHealthRequest.newBuilder()
+                        .setEnvironment(environment).setExperimentKey(key).build()))
+                .map(ProtoJson::write);
+    }
+
+    @GET
+    @Path("/experiment-metrics")
+    @Operation(summary = "The project's experiment metrics")
+    public Uni<ObjectNode> list(@PathParam("projectId") UUID projectId) {
+        return access.keyFor(projectId, null, "Experiment metrics").chain(analytics::listMetrics)
+                .map(ProtoJson::write);
+    }
+
+    @GET
+    @Path("/experiment-metrics/{key}")
+    @Operation(summary = "One experiment metric; its version is the ETag")
+    public Uni<Response> get(@PathParam("projectId") UUID projectId, @PathParam("key") String key) {
+        return access.keyFor(projectId, null, "Experiment metrics")
+                .chain(token -> analytics.getMetric(token, GetMetricRequest.newBuilder().setKey(key).build()))
+                .map(ExperimentResultsResource::tagged);
+    }
+
+    @PUT
+    @Path("/experiment-metrics/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create or replace an experiment metric; If-Match: \"<version>\" makes it conditional, If-None-Match: * create-only")
+    public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("key") String key,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+            JsonNode body) {
+        long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
+        ExperimentMetric metric = ProtoJson.read(body, ExperimentMetric.newBuilder(), "").clearVersion().build();
+        if (!metric.getKey().isEmpty() && !metric.getKey().equals(key)) {
+            throw ApiException.invalid("key", "differs from the key in the path");
+        }
+        ExperimentMetric keyed = metric.toBuilder().setKey(key).build();
+        return access.keyFor(projectId, null, "Experiment metrics")
+                .chain(token -> analytics.putMetric(token, PutMetricRequest.newBuilder().setMetric(keyed)
+                        .setExpectedVersion(expected).build()))
+                .map(ExperimentResultsResource::tagged);
+    }
+
+    @DELETE
+    @Path("/experiment-metrics/{key}")
+    @Operation(summary = "Delete an experiment metric; If-Match makes it conditional")
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("key") String key,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        long expected = ProjectAdminAccess.ifMatchVersion(ifMatch);
+        return access.keyFor(projectId, null, "Experiment metrics")
+                .chain(token -> analytics.deleteMetric(token, DeleteMetricRequest.newBuilder().setKey(key)
+                        .setExpectedVersion(expected).build()))
+                .map(deleted -> Response.noContent().build());
+    }
+
+    private static Response tagged(ExperimentMetric metric) {
+        return Response.ok(ProtoJson.write(metric)).tag(Long.toString(metric.getVersion())).build();
+    }
+}
