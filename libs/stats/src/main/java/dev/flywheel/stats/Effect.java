@@ -39,18 +39,16 @@ public record Effect(double estimate, double variance, double degreesOfFreedom, 
         double mA = control.unadjustedMean();
         double mB = treatment.unadjustedMean();
         double estimate;
-        double variance;
         if (difference == Difference.RELATIVE) {
             if (mA == 0) {
                 return Outcome.none(NoResult.Reason.CONTROL_MEAN_ZERO, "a relative effect needs a control mean "
                         + "other than 0");
             }
             estimate = (treatment.mean() - control.mean()) / Math.abs(mA);
-            variance = vB / (mA * mA * nB) + vA * mB * mB / (mA * mA * mA * mA * nA);
         } else {
             estimate = treatment.mean() - control.mean();
-            variance = vB / nB + vA / nA;
         }
+        double variance = Power.differenceVariance(vA, mA, nA, vB, mB, nB, difference == Difference.RELATIVE);
         if (!(variance > 0) || !Double.isFinite(estimate)) {
             return Outcome.none(NoResult.Reason.ZERO_VARIANCE, "the effect's variance is not positive");
         }

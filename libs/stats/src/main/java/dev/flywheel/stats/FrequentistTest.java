@@ -1,6 +1,5 @@
 package dev.flywheel.stats;
 
-import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.distribution.continuous.TDistribution;
 
 /**
@@ -12,8 +11,6 @@ public final class FrequentistTest {
     public static final double DEFAULT_ALPHA = 0.05;
     /** The sample size the confidence sequence is tightest at. */
     public static final double DEFAULT_SEQUENTIAL_TUNING = 5000;
-
-    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0, 1);
 
     private FrequentistTest() {
     }
@@ -113,9 +110,5 @@ public final class FrequentistTest {
         if (!(alpha > 0 && alpha < 0.5)) {
             throw new IllegalArgumentException("alpha must be between 0 and 0.5");
         }
-    }
-
-    static NormalDistribution standardNormal() {
-        return STANDARD_NORMAL;
     }
 }

@@ -3,8 +3,6 @@ package dev.flywheel.stats;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
-import org.hipparchus.distribution.continuous.NormalDistribution;
-
 /** Corrections for testing many metrics and variations at once; adjusted p-values come back in input order. */
 public final class MultipleTesting {
 
@@ -15,8 +13,6 @@ public final class MultipleTesting {
         /** Benjamini-Hochberg: controls the false discovery rate. */
         BENJAMINI_HOCHBERG
     }
-
-    private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
 
     private MultipleTesting() {
     }
@@ -65,9 +61,9 @@ public final class MultipleTesting {
         if (!(adjustedP < 1)) {
             return null;
         }
-        double z = NORMAL.inverseCumulativeProbability(1 - adjustedP / 2);
+        double z = StandardNormal.N01.inverseCumulativeProbability(1 - adjustedP / 2);
         double sigma = Math.abs(estimate) / z;
-        double width = NORMAL.inverseCumulativeProbability(1 - alpha / 2) * sigma;
+        double width = StandardNormal.N01.inverseCumulativeProbability(1 - alpha / 2) * sigma;
         return new double[]{estimate - width, estimate + width};
     }
 }

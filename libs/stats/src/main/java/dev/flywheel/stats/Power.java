@@ -1,7 +1,5 @@
 package dev.flywheel.stats;
 
-import org.hipparchus.distribution.continuous.NormalDistribution;
-
 /**
  * Planning: the power to detect a relative effect with a given number of units, the minimum detectable effect
  * (MDE) at a target power, and how many days the traffic needs to reach it. Units are split evenly over the
@@ -10,8 +8,6 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
 public final class Power {
 
     public static final double DEFAULT_POWER = 0.8;
-
-    private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
 
     /** A metric's control mean and standard deviation per unit (from the experiment so far or its history). */
     public record Metric(double mean, double standardDeviation) {
@@ -45,7 +41,7 @@ public final class Power {
      */
     public static double power(Metric metric, double effect, long units, int variations, double alpha,
             boolean twoSided, double sequentialTuning) {
-        double z = NORMAL.inverseCumulativeProbability(twoSided ? 1 - alpha / 2 : 1 - alpha);
+        double z = StandardNormal.N01.inverseCumulativeProbability(twoSided ? 1 - alpha / 2 : 1 - alpha);
         double perArm = (double) units / variations;
         double variance = relativeVariance(metric, effect, perArm);
         double standardError = Math.sqrt(variance);
@@ -56,9 +52,9 @@ public final class Power {
                     : FrequentistTest.oneSidedHalfWidth(variance * n, n, alpha, sequentialTuning)) / z;
         }
         double standardized = effect / standardError;
-        double power = 1 - NORMAL.cumulativeProbability(z - standardized);
+        double power = 1 - StandardNormal.N01.cumulativeProbability(z - standardized);
         if (twoSided) {
-            power += NORMAL.cumulativeProbability(-z - standardized);
+            power += StandardNormal.N01.cumulativeProbability(-z - standardized);
         }
         return power;
     }

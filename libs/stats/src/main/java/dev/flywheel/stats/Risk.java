@@ -1,21 +1,17 @@
 package dev.flywheel.stats;
 
-import org.hipparchus.distribution.continuous.NormalDistribution;
-
 /**
  * Expected loss of each choice when the effect is N(mu, sigma^2): shipping the treatment loses E[max(-delta, 0)],
  * keeping the control loses E[max(delta, 0)].
  */
 public record Risk(double control, double treatment) {
 
-    private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
-
     public static Risk of(double mu, double sigma) {
         double z = mu / sigma;
-        double density = sigma * NORMAL.density(z);
+        double density = sigma * StandardNormal.N01.density(z);
         // Far in a tail the density underflows to 0 and the cumulative probability is exactly 0 or 1.
-        double control = mu * NORMAL.cumulativeProbability(z) + density;
-        double treatment = -mu * NORMAL.cumulativeProbability(-z) + density;
+        double control = mu * StandardNormal.N01.cumulativeProbability(z) + density;
+        double treatment = -mu * StandardNormal.N01.cumulativeProbability(-z) + density;
         return new Risk(Math.max(control, 0), Math.max(treatment, 0));
     }
 }

@@ -10,13 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.flywheel.metrics.mapping.QueryMapper;
+import dev.flywheel.metrics.store.RollupWriter;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -86,35 +86,9 @@ public class AnalyticsSettingsService {
                                     stored.getVersion(), OffsetDateTime.now(ZoneOffset.UTC)))
                             .chain(() -> oldZone.equals(stored.getTimeZone())
                                     ? Uni.createFrom().voidItem()
-                                    : rebuildRollups(connection, projectId, stored.getTimeZone()))
+                                    : RollupWriter.rebuild(connection, projectId, stored.getTimeZone()))
                             .replaceWith(stored);
                 }));
-    }
-
-    /** Recomputes the day-bucketed rollups from the raw events, in the new zone. */
-    private static Uni<Void> rebuildRollups(SqlConnection connection, String projectId, String zone) {
-        Tuple project = Tuple.of(projectId);
-        Tuple projectAndZone = Tuple.of(projectId, zone);
-        return connection.preparedQuery("DELETE FROM event_count_daily WHERE project_id = $1").execute(project)
-                .chain(() -> connection.preparedQuery("DELETE FROM activity_daily WHERE project_id = $1")
-                        .execute(project))
-                .chain(() -> connection.preparedQuery("DELETE FROM daily_active WHERE project_id = $1")
-                        .execute(project))
-                .chain(() -> connection.preparedQuery("""
-                        INSERT INTO event_count_daily (project_id, environment, day, name, events)
-                        SELECT project_id, environment, (ts AT TIME ZONE $2)::date, name, count(*)
-                        FROM event WHERE project_id = $1 GROUP BY 1, 2, 3, 4""").execute(projectAndZone))
-                .chain(() -> connection.preparedQuery("""
-                        INSERT INTO activity_daily (project_id, environment, day, name, distinct_id, events, active)
-                        SELECT project_id, environment, (ts AT TIME ZONE $2)::date, name, distinct_id, count(*),
-                               bool_or(type IN (1, 3, 4) AND source <> 4)
-                        FROM event WHERE project_id = $1 GROUP BY 1, 2, 3, 4, 5""").execute(projectAndZone))
-                .chain(() -> connection.preparedQuery("""
-                        INSERT INTO daily_active (project_id, environment, day, distinct_id)
-                        SELECT DISTINCT project_id, environment, (ts AT TIME ZONE $2)::date, distinct_id
-                        FROM event WHERE project_id = $1 AND type IN (1, 3, 4) AND source <> 4""")
-                        .execute(projectAndZone))
-                .replaceWithVoid();
     }
 
     private static AnalyticsSettings validate(AnalyticsSettings settings) {

@@ -17,14 +17,19 @@ final class EventSql {
 
     /** The person an event belongs to, after identity merges. */
     static final String PERSON = "COALESCE(l.person_id, e.distinct_id)";
-    static final String LINK_JOIN = " LEFT JOIN identity_link l ON l.project_id = e.project_id"
-            + " AND l.environment = e.environment AND l.distinct_id = e.distinct_id";
+    static final String LINK_JOIN = linkJoin("e");
     static final String TRAITS_JOIN = " LEFT JOIN person_traits pt ON pt.project_id = e.project_id"
             + " AND pt.environment = e.environment AND pt.distinct_id = " + PERSON;
     /** Track, page and screen calls from people: what "any event" means. */
     static final String ACTIVITY = "e.type IN (1, 3, 4) AND e.source <> 4";
 
     private final List<Object> params = new ArrayList<>();
+
+    /** Joins a row's identity link as {@code l}, for a table aliased {@code alias} with a distinct_id column. */
+    static String linkJoin(String alias) {
+        return " LEFT JOIN identity_link l ON l.project_id = " + alias + ".project_id AND l.environment = " + alias
+                + ".environment AND l.distinct_id = " + alias + ".distinct_id";
+    }
 
     /** Adds a bind parameter and returns its placeholder. */
     String param(Object value) {

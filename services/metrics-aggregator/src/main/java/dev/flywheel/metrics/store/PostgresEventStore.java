@@ -84,10 +84,7 @@ public class PostgresEventStore implements EventStore {
         String value = unique ? "count(DISTINCT COALESCE(l.person_id, a.distinct_id))" : "sum(a.events)";
         String text = "SELECT NULL::text, date_trunc(" + sql.param(unit(interval)) + ", a.day::timestamp)::date, ("
                 + value + ")::float8 FROM " + table
-                + (unique
-                        ? " LEFT JOIN identity_link l ON l.project_id = a.project_id"
-                                + " AND l.environment = a.environment AND l.distinct_id = a.distinct_id"
-                        : "")
+                + (unique ? EventSql.linkJoin("a") : "")
                 + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
                 + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(range.from()) + " AND "
                 + sql.param(range.to()) + " AND "
@@ -121,8 +118,7 @@ public class PostgresEventStore implements EventStore {
         if (match.rollupCovers()) {
             text = "SELECT COALESCE(l.person_id, a.distinct_id), array_agg(DISTINCT a.day" + EPOCH_DAY + ")"
                     + (match.anyActivity() ? " FROM daily_active a" : " FROM activity_daily a")
-                    + " LEFT JOIN identity_link l ON l.project_id = a.project_id"
-                    + " AND l.environment = a.environment AND l.distinct_id = a.distinct_id"
+                    + EventSql.linkJoin("a")
                     + " WHERE a.project_id = " + sql.param(scope.projectId()) + " AND a.environment = "
                     + sql.param(scope.environment()) + " AND a.day BETWEEN " + sql.param(from) + " AND "
                     + sql.param(to)
@@ -154,8 +150,7 @@ public class PostgresEventStore implements EventStore {
         String source = acquisitionProperty == null ? "NULL::text" : sql.text(acquisitionProperty);
         String text = "WITH p AS (SELECT DISTINCT ON (COALESCE(l.person_id, f.distinct_id))"
                 + " COALESCE(l.person_id, f.distinct_id) AS person, f.first_at, f.name, f.message_id"
-                + " FROM first_seen f LEFT JOIN identity_link l ON l.project_id = f.project_id"
-                + " AND l.environment = f.environment AND l.distinct_id = f.distinct_id"
+                + " FROM first_seen f" + EventSql.linkJoin("f")
                 + " WHERE f.project_id = " + project + " AND f.environment = " + environment
                 + " AND f.first_at < " + sql.param(utc(until))
                 + " ORDER BY COALESCE(l.person_id, f.distinct_id), f.first_at, f.message_id)"

@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Adds a batch's events to the daily rollups. Rows are summed per key in memory first (one upsert may not touch a
  * row twice) and written in key order, so concurrent batches lock rows in the same order and never deadlock.
  */
-final class RollupWriter {
+public final class RollupWriter {
 
     private RollupWriter() {
     }
@@ -43,6 +43,34 @@ final class RollupWriter {
     private static final class ActivityCount {
         long events;
         boolean active;
+    }
+
+    /**
+     * Recomputes a project's day-bucketed rollups from its raw events in a new time zone (first-seen holds instants
+     * and stays). The caller holds the project's analytics lock, so no batch writes meanwhile.
+     */
+    public static Uni<Void> rebuild(SqlConnection connection, String projectId, String zone) {
+        Tuple project = Tuple.of(projectId);
+        Tuple projectAndZone = Tuple.of(projectId, zone);
+        return connection.preparedQuery("DELETE FROM event_count_daily WHERE project_id = $1").execute(project)
+                .chain(() -> connection.preparedQuery("DELETE FROM activity_daily WHERE project_id = $1")
+                        .execute(project))
+                .chain(() -> connection.preparedQuery("DELETE FROM daily_active WHERE project_id = $1")
+                        .execute(project))
+                .chain(() -> connection.preparedQuery("""
+                        INSERT INTO event_count_daily (project_id, environment, day, name, events)
+                        SELECT project_id, environment, (ts AT TIME ZONE $2)::date, name, count(*)
+                        FROM event WHERE project_id = $1 GROUP BY 1, 2, 3, 4""").execute(projectAndZone))
+                .chain(() -> connection.preparedQuery("INSERT INTO activity_daily (project_id, environment, day,"
+                        + " name, distinct_id, events, active) SELECT e.project_id, e.environment,"
+                        + " (e.ts AT TIME ZONE $2)::date, e.name, e.distinct_id, count(*), bool_or("
+                        + EventSql.ACTIVITY + ") FROM event e WHERE e.project_id = $1 GROUP BY 1, 2, 3, 4, 5")
+                        .execute(projectAndZone))
+                .chain(() -> connection.preparedQuery("INSERT INTO daily_active (project_id, environment, day,"
+                        + " distinct_id) SELECT DISTINCT e.project_id, e.environment, (e.ts AT TIME ZONE $2)::date,"
+                        + " e.distinct_id FROM event e WHERE e.project_id = $1 AND " + EventSql.ACTIVITY)
+                        .execute(projectAndZone))
+                .replaceWithVoid();
     }
 
     static Uni<Void> write(SqlConnection connection, List<StoredEvent> events, Map<String, ZoneId> zones) {
