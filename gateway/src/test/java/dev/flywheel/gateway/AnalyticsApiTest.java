@@ -69,6 +69,11 @@ class AnalyticsApiTest {
                 .when().post(base + "retention").then().statusCode(400);
         given().auth().oauth2(adminKey).contentType("application/json").body("{\"range\": ")
                 .when().post(base + "retention").then().statusCode(400);
+        String oversized = "{\"breakdown\": \"" + "x".repeat(70_000) + "\"}";
+        given().auth().oauth2(adminKey).contentType("application/json").body(oversized)
+                .when().post(base + "trends").then().statusCode(413).contentType("application/problem+json");
+        given().auth().oauth2(adminKey).contentType("application/json").body(oversized)
+                .when().put("/api/v1/projects/" + project + "/experiment-metrics/big").then().statusCode(413);
     }
 
     @Test

@@ -173,6 +173,21 @@ class SettingsAndBadInputTest {
                         FunnelExclusion.newBuilder().setEvents(event("X")).setFromStep(1).setToStep(0)))));
         assertStatus(Status.Code.INVALID_ARGUMENT, "windowSeconds", () -> queries.funnel(funnel.apply(
                 FunnelRequest.newBuilder().addSteps(event("A")).addSteps(event("B")).setWindowSeconds(-5))));
+        var tooManyFilters = event("Opened").toBuilder();
+        for (int i = 0; i < 21; i++) {
+            tooManyFilters.addFilters(filter("p" + i, PropertyOperator.PROPERTY_OPERATOR_IS_SET));
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, "at most 20 filters", () -> queries.trends(trend()
+                .setMetric(MetricDefinition.newBuilder().setEvents(tooManyFilters)).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "at most 100 values", () -> queries.trends(trend()
+                .setMetric(MetricDefinition.newBuilder().setEvents(event("Opened").toBuilder().addFilters(
+                        filter("plan", PropertyOperator.PROPERTY_OPERATOR_EQUALS, "v".repeat(101).split("")))))
+                .build()));
+        FunnelRequest.Builder longFunnel = FunnelRequest.newBuilder();
+        for (int i = 0; i < 21; i++) {
+            longFunnel.addSteps(event("S" + i));
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, "2 to 20 steps", () -> queries.funnel(funnel.apply(longFunnel)));
         assertStatus(Status.Code.INVALID_ARGUMENT, "120 periods", () -> queries.retention(RetentionRequest
                 .newBuilder().setEnvironment("production").setRange(range("2026-03-01", "2026-03-02"))
                 .setPeriods(500).build()));
