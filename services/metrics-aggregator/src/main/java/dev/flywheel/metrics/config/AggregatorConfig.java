@@ -15,6 +15,18 @@ public interface AggregatorConfig {
     /** Limits on queries. */
     Queries queries();
 
+    /** Experiment statistics. */
+    Experiments experiments();
+
+    interface Experiments {
+        /**
+         * How often metric backfills continue and winsorised metrics' caps are recomputed (0: never, for tools
+         * and tests that run them by hand).
+         */
+        @WithDefault("30s")
+        Duration maintenanceInterval();
+    }
+
     interface Consumer {
         /** Off only for tools that read the store without filling it. */
         @WithDefault("true")

@@ -65,6 +65,10 @@ public final class MetricDefinitions {
         if (metric.getCupedDays() < 0 || metric.getCupedDays() > MAX_CUPED_DAYS) {
             throw AnalyticsException.invalid("cupedDays is 0 (off) to " + MAX_CUPED_DAYS);
         }
+        if (metric.getCupedDays() > 0
+                && (type == MetricType.METRIC_TYPE_RATIO || type == MetricType.METRIC_TYPE_MEAN)) {
+            throw AnalyticsException.invalid("cupedDays applies to conversion, count, sum and retention metrics");
+        }
         return metric.toBuilder().clearVersion().build();
     }
 

@@ -7,6 +7,9 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.proto.analytics.v1.ExperimentHealth;
+import dev.flywheel.proto.analytics.v1.VariationUnits;
+import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.stats.SampleRatio;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,6 +31,19 @@ public class ExperimentHealthService {
 
     public record Health(String experimentKey, List<Variation> variations, long totalUnits, SampleRatio.Check srm,
             Instant splitAsOf) {
+    }
+
+    public static ExperimentHealth toProto(Health found) {
+        ExperimentHealth.Builder out = ExperimentHealth.newBuilder().setExperimentKey(found.experimentKey())
+                .setTotalUnits(found.totalUnits()).setSrmPValue(found.srm().pValue())
+                .setSampleRatioMismatch(found.srm().mismatch());
+        found.variations().forEach(v -> out.addVariations(VariationUnits.newBuilder().setIndex(v.index())
+                .setKey(v.key()).setUnits(v.units()).setExpectedShare(v.expectedShare())
+                .setObservedShare(v.observedShare())));
+        if (found.splitAsOf() != null) {
+            out.setSplitAsOf(ProtoValues.timestamp(found.splitAsOf()));
+        }
+        return out.build();
     }
 
     /** The experiment's health, or null when it has no exposures in the scope. */

@@ -10,11 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.flywheel.metrics.mapping.MetricDefinitions;
+import dev.flywheel.metrics.store.MetricValueWriter;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** A project's experiment metrics, versioned: create, replace (optionally conditional), read, delete. */
@@ -55,15 +57,19 @@ public class MetricDefinitionService {
      */
     public Uni<ExperimentMetric> put(String projectId, ExperimentMetric metric, long expectedVersion) {
         ExperimentMetric checked = MetricDefinitions.validate(metric);
-        // Changes to one project's metrics are serialised: the count limit and create-only writes stay exact.
+        // Changes to one project's metrics are serialised: the count limit and create-only writes stay exact. The
+        // project's analytics lock (exclusive) waits for batches in flight, which compute with the old definition;
+        // batches after this one see the new one.
         return pool.withTransaction(connection -> connection.preparedQuery("""
                 SELECT pg_advisory_xact_lock(hashtext('flywheel.metrics:' || $1)),
+                       pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1)),
                        (SELECT version FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
+                       (SELECT definition FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
                        (SELECT count(*) FROM experiment_metric WHERE project_id = $1)""")
                 .execute(Tuple.of(projectId, checked.getKey())).chain(rows -> {
                     Row row = rows.iterator().next();
-                    Long current = row.getLong(1);
-                    long count = row.getLong(2);
+                    Long current = row.getLong(2);
+                    long count = row.getLong(4);
                     if (expectedVersion == -1 && current != null) {
                         throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + checked.getKey()
                                 + "' exists already");
@@ -77,28 +83,58 @@ public class MetricDefinitionService {
                         throw AnalyticsException.invalid("a project has at most " + MAX_METRICS + " metrics");
                     }
                     long version = current == null ? 1 : current + 1;
-                    return connection.preparedQuery("""
-                            INSERT INTO experiment_metric (project_id, metric_key, definition, version, updated_at)
-                            VALUES ($1, $2, $3, $4, $5)
+                    // Renaming keeps the values; anything that changes what is computed starts them again.
+                    boolean sameComputation = current != null && computed(MetricValueWriter.parse(
+                            row.getBuffer(3).getBytes())).equals(computed(checked));
+                    Uni<Void> reset = sameComputation
+                            ? Uni.createFrom().voidItem()
+                            : forget(connection, projectId, checked.getKey());
+                    return reset.chain(() -> connection.preparedQuery("""
+                            INSERT INTO experiment_metric (project_id, metric_key, definition, version, updated_at,
+                                                           rebuild_cursor)
+                            VALUES ($1, $2, $3, $4, $5, $6)
                             ON CONFLICT (project_id, metric_key) DO UPDATE SET definition = excluded.definition,
-                                version = excluded.version, updated_at = excluded.updated_at""")
-                            .execute(Tuple.of(projectId, checked.getKey(), Buffer.buffer(checked.toByteArray()),
-                                    version, OffsetDateTime.now(ZoneOffset.UTC)))
+                                version = excluded.version, updated_at = excluded.updated_at,
+                                rebuild_cursor = CASE WHEN $7 THEN experiment_metric.rebuild_cursor ELSE '' END""")
+                            .execute(Tuple.from(new Object[]{projectId, checked.getKey(),
+                                    Buffer.buffer(checked.toByteArray()), version, OffsetDateTime.now(ZoneOffset.UTC),
+                                    "", sameComputation})))
                             .replaceWith(checked.toBuilder().setVersion(version).build());
                 }));
     }
 
     public Uni<Void> delete(String projectId, String key, long expectedVersion) {
-        return pool.preparedQuery("DELETE FROM experiment_metric WHERE project_id = $1 AND metric_key = $2"
-                + " AND ($3 = 0 OR version = $3) RETURNING version").execute(Tuple.of(projectId, key,
-                        expectedVersion))
+        return pool.withTransaction(connection -> connection.preparedQuery("""
+                SELECT pg_advisory_xact_lock(hashtext('flywheel.metrics:' || $1)),
+                       pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1))""")
+                .execute(Tuple.of(projectId))
+                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric WHERE project_id = $1"
+                        + " AND metric_key = $2 AND ($3 = 0 OR version = $3) RETURNING version")
+                        .execute(Tuple.of(projectId, key, expectedVersion)))
                 .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().voidItem()
+                        ? forget(connection, projectId, key)
                         : get(projectId, key).map(existing -> {
                             throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + key
                                     + "' is at version " + existing.getVersion() + ", not "
                                     + expectedVersion);
-                        }));
+                        })));
+    }
+
+    /** What decides a metric's values: the definition without its name and version. */
+    private static ExperimentMetric computed(ExperimentMetric metric) {
+        return metric.toBuilder().clearName().clearVersion().build();
+    }
+
+    /** Drops a metric's per-unit values and sums (a changed or deleted definition). */
+    private static Uni<Void> forget(SqlConnection connection, String projectId, String key) {
+        Tuple args = Tuple.of(projectId, key);
+        return connection.preparedQuery("DELETE FROM experiment_unit_metric WHERE project_id = $1 AND metric_key = $2")
+                .execute(args)
+                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric_stats WHERE project_id = $1"
+                        + " AND metric_key = $2").execute(args))
+                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric_capped WHERE project_id = $1"
+                        + " AND metric_key = $2").execute(args))
+                .replaceWithVoid();
     }
 
     private static ExperimentMetric read(Row row) {

@@ -197,6 +197,7 @@ public class EventBatchWriter {
                 .chain(() -> RollupWriter.write(connection, events, zones))
                 .chain(() -> IdentityWriter.write(connection, events))
                 .chain(() -> ExposureWriter.write(connection, events))
+                .chain(() -> MetricValueWriter.write(connection, events))
                 .replaceWith(events.size());
     }
 

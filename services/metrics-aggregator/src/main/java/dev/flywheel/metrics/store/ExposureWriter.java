@@ -58,6 +58,7 @@ final class ExposureWriter {
             List<Tuple> rows = new ArrayList<>();
             Map<Arm, long[]> deltas = new TreeMap<>(Arm.ORDER);
             Map<Arm, String> keys = new HashMap<>();
+            Map<Arm, OffsetDateTime[]> spans = new HashMap<>();
             earliest.forEach((unit, event) -> {
                 StoredEvent.Exposure exposure = event.exposure();
                 Seen before = known.get(unit);
@@ -66,6 +67,9 @@ final class ExposureWriter {
                 }
                 Arm arm = new Arm(unit.project(), unit.environment(), unit.experiment(), exposure.variationIndex());
                 keys.put(arm, exposure.variationKey());
+                spans.merge(arm, new OffsetDateTime[]{event.atUtc(), event.atUtc()}, (a, b) -> new OffsetDateTime[]{
+                        a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+                deltas.computeIfAbsent(arm, a -> new long[1]);
                 if (before == null || before.variation() != exposure.variationIndex()) {
                     deltas.computeIfAbsent(arm, a -> new long[1])[0]++;
                     if (before != null) {
@@ -76,7 +80,7 @@ final class ExposureWriter {
                 rows.add(Tuple.from(new Object[]{unit.project(), unit.environment(), unit.experiment(), unit.unit(),
                         exposure.variationIndex(), exposure.variationKey(), event.atUtc(), event.messageId()}));
             });
-            return upsertExposures(connection, rows).chain(() -> counters(connection, deltas, keys))
+            return upsertExposures(connection, rows).chain(() -> counters(connection, deltas, keys, spans))
                     .chain(() -> splits(connection, events));
         });
     }
@@ -155,12 +159,16 @@ final class ExposureWriter {
                 .executeBatch(rows).replaceWithVoid();
     }
 
-    private static Uni<Void> counters(SqlConnection connection, Map<Arm, long[]> deltas, Map<Arm, String> keys) {
+    /** Units per variation by difference, and the span of first exposures (traffic per day). */
+    private static Uni<Void> counters(SqlConnection connection, Map<Arm, long[]> deltas, Map<Arm, String> keys,
+            Map<Arm, OffsetDateTime[]> spans) {
         List<Tuple> rows = new ArrayList<>();
         deltas.forEach((arm, delta) -> {
-            if (delta[0] != 0) {
-                rows.add(Tuple.of(arm.project(), arm.environment(), arm.experiment(), arm.index(),
-                        keys.getOrDefault(arm, ""), delta[0]));
+            OffsetDateTime[] span = spans.get(arm);
+            if (delta[0] != 0 || span != null) {
+                rows.add(Tuple.from(new Object[]{arm.project(), arm.environment(), arm.experiment(), arm.index(),
+                        keys.getOrDefault(arm, ""), delta[0], span == null ? null : span[0],
+                        span == null ? null : span[1]}));
             }
         });
         if (rows.isEmpty()) {
@@ -168,10 +176,12 @@ final class ExposureWriter {
         }
         return connection.preparedQuery("""
                 INSERT INTO experiment_variation (project_id, environment, experiment_key, variation_index,
-                                                  variation_key, units)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                                                  variation_key, units, first_exposed_at, last_exposed_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (project_id, environment, experiment_key, variation_index) DO UPDATE SET
                     units = experiment_variation.units + excluded.units,
+                    first_exposed_at = LEAST(experiment_variation.first_exposed_at, excluded.first_exposed_at),
+                    last_exposed_at = GREATEST(experiment_variation.last_exposed_at, excluded.last_exposed_at),
                     variation_key = CASE WHEN excluded.variation_key = '' THEN experiment_variation.variation_key
                                          ELSE excluded.variation_key END""")
                 .executeBatch(rows).replaceWithVoid();
