@@ -108,5 +108,19 @@ class AnalyticsApiTest {
         given().auth().oauth2(AdminFixtures.key(project, "client", "production")).when().get(health)
                 .then().statusCode(403);
         given().when().get(health).then().statusCode(401);
+
+        String results = health.replace("/health", "/results");
+        String server = AdminFixtures.key(project, "server", "production");
+        given().auth().oauth2(server).when().get(results).then().statusCode(503);
+        given().auth().oauth2(server).contentType("application/json").body("{\"sequential\": true}")
+                .when().post(results).then().statusCode(503);
+        given().auth().oauth2(server).contentType("application/json").body("{\"alpha\": \"small\"}")
+                .when().post(results).then().statusCode(400).body("detail", containsString("alpha"));
+        given().auth().oauth2(server).contentType("application/json").body("{\"correction\": \"bonferroni\"}")
+                .when().post(results).then().statusCode(400).body("detail", containsString("correction"));
+        given().auth().oauth2(server).contentType("application/json").body("{\"experimentKey\": \"other\"}")
+                .when().post(results).then().statusCode(400);
+        given().auth().oauth2(AdminFixtures.key(project, "client", "production")).when().get(results)
+                .then().statusCode(403);
     }
 }

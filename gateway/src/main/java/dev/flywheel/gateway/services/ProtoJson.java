@@ -171,7 +171,10 @@ public final class ProtoJson {
             case INT -> NODES.numberNode((Integer) value);
             case LONG -> NODES.numberNode((Long) value);
             case FLOAT -> NODES.numberNode((Float) value);
-            case DOUBLE -> NODES.numberNode((Double) value);
+            // As in protobuf's JSON mapping: JSON has no infinities (one-sided intervals have one), so they are text.
+            case DOUBLE -> Double.isFinite((Double) value)
+                    ? NODES.numberNode((Double) value)
+                    : NODES.textNode(Double.toString((Double) value));
             case ENUM -> NODES.textNode(shortName((EnumValueDescriptor) value));
             default -> NODES.nullNode();
         };

@@ -18,6 +18,8 @@ import dev.flywheel.proto.analytics.v1.DeleteMetricResponse;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.ExperimentResults;
+import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
 import dev.flywheel.proto.analytics.v1.ListMetricsRequest;
 import dev.flywheel.proto.analytics.v1.ListMetricsResponse;
@@ -71,6 +73,10 @@ public class AnalyticsClient {
 
     public Uni<ExperimentHealth> experimentHealth(String key, GetExperimentHealthRequest request) {
         return as(results, key).getExperimentHealth(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ExperimentResults> experimentResults(String key, GetExperimentResultsRequest request) {
+        return as(results, key).getExperimentResults(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ListMetricsResponse> listMetrics(String key) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,6 +29,7 @@ import dev.flywheel.gateway.services.ProtoJson;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import io.smallrye.mutiny.Uni;
@@ -58,6 +60,34 @@ public class ExperimentResultsResource {
         return access.readerKeyFor(projectId, environment, "Experiment results")
                 .chain(token -> analytics.experimentHealth(token, GetExperimentHealthRequest.newBuilder()
                         .setEnvironment(environment).setExperimentKey(key).build()))
+                .map(ProtoJson::write);
+    }
+
+    @GET
+    @Path("/environments/{environment}/experiments/{key}/results")
+    @Operation(summary = "Every metric's result per variation against the control, with the default options "
+            + "(relative effects, alpha 0.05, fixed horizon, Holm correction, flat prior)")
+    public Uni<ObjectNode> results(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("key") String key) {
+        return results(projectId, environment, key, null);
+    }
+
+    @POST
+    @Path("/environments/{environment}/experiments/{key}/results")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every metric's (or the chosen metrics') result per variation, with options: metricKeys, "
+            + "controlIndex, difference, alpha, sequential, sequentialTuning, correction, prior, targetEffect")
+    public Uni<ObjectNode> results(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("key") String key, JsonNode body) {
+        GetExperimentResultsRequest.Builder request = body == null || body.isNull()
+                ? GetExperimentResultsRequest.newBuilder()
+                : ProtoJson.read(body, GetExperimentResultsRequest.newBuilder(), "");
+        if (!request.getEnvironment().isEmpty() || !request.getExperimentKey().isEmpty()) {
+            throw ApiException.invalid("environment", "the environment and experiment come from the path");
+        }
+        GetExperimentResultsRequest scoped = request.setEnvironment(environment).setExperimentKey(key).build();
+        return access.readerKeyFor(projectId, environment, "Experiment results")
+                .chain(token -> analytics.experimentResults(token, scoped))
                 .map(ProtoJson::write);
     }
 

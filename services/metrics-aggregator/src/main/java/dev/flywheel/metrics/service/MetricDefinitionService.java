@@ -65,11 +65,14 @@ public class MetricDefinitionService {
                        pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1)),
                        (SELECT version FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
                        (SELECT definition FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
-                       (SELECT count(*) FROM experiment_metric WHERE project_id = $1)""")
+                       (SELECT count(*) FROM experiment_metric WHERE project_id = $1),
+                       EXISTS (SELECT 1 FROM experiment_exposure WHERE project_id = $1)""")
                 .execute(Tuple.of(projectId, checked.getKey())).chain(rows -> {
                     Row row = rows.iterator().next();
                     Long current = row.getLong(2);
                     long count = row.getLong(4);
+                    // Without exposures in the project there is nothing to backfill.
+                    boolean exposed = row.getBoolean(5);
                     if (expectedVersion == -1 && current != null) {
                         throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + checked.getKey()
                                 + "' exists already");
@@ -95,10 +98,11 @@ public class MetricDefinitionService {
                             VALUES ($1, $2, $3, $4, $5, $6)
                             ON CONFLICT (project_id, metric_key) DO UPDATE SET definition = excluded.definition,
                                 version = excluded.version, updated_at = excluded.updated_at,
-                                rebuild_cursor = CASE WHEN $7 THEN experiment_metric.rebuild_cursor ELSE '' END""")
+                                rebuild_cursor = CASE WHEN $7 THEN experiment_metric.rebuild_cursor
+                                                      ELSE excluded.rebuild_cursor END""")
                             .execute(Tuple.from(new Object[]{projectId, checked.getKey(),
                                     Buffer.buffer(checked.toByteArray()), version, OffsetDateTime.now(ZoneOffset.UTC),
-                                    "", sameComputation})))
+                                    exposed ? "" : null, sameComputation})))
                             .replaceWith(checked.toBuilder().setVersion(version).build());
                 }));
     }

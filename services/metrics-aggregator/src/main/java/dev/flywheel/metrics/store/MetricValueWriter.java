@@ -3,7 +3,6 @@ package dev.flywheel.metrics.store;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -253,32 +252,25 @@ public final class MetricValueWriter {
             }
             default -> throw new IllegalStateException("unknown metric type " + metric.type());
         }
-        boolean anyActivity = metric.events().anyActivity()
-                || metric.denominator() != null && metric.denominator().anyActivity();
-        String names;
-        if (anyActivity) {
-            names = EventSql.ACTIVITY;
-        } else {
-            List<String> eventNames = new ArrayList<>(new LinkedHashSet<>(metric.denominator() == null
-                    ? List.of(metric.events().event())
-                    : List.of(metric.events().event(), metric.denominator().event())));
-            names = "e.name = ANY(" + sql.param(eventNames.toArray(String[]::new)) + "::text[])";
-        }
         boolean person = metric.events().needsPerson()
                 || metric.denominator() != null && metric.denominator().needsPerson();
-        String text = "SELECT x.experiment_key, x.unit_id, x.variation_index, (" + value + ")::float8, ("
-                + denominator + ")::float8, (" + pre + ")::float8, o.variation_index, o.value, o.denominator, o.pre"
-                + " FROM experiment_exposure x"
+        // One unit at a time (LATERAL), so each lookup is an index probe by unit id whatever the planner's
+        // statistics say; event names are checked in the aggregates, not in the join, for the same reason: the
+        // only index the join can use is the one by distinct_id and time. OFFSET 0 keeps the planner from flattening
+        // the exposure lookup into a scan of the environment when its statistics lag a fast-growing table.
+        String text = "SELECT x.experiment_key, x.unit_id, x.variation_index, v.value, v.denominator, v.pre,"
+                + " o.variation_index, o.value, o.denominator, o.pre"
+                + " FROM unnest(" + unitsParam + "::text[]) AS u(id)"
+                + " JOIN LATERAL (SELECT * FROM experiment_exposure x WHERE x.project_id = " + projectParam
+                + " AND x.environment = " + environmentParam + " AND x.unit_id = u.id OFFSET 0) x ON true"
                 + " LEFT JOIN experiment_unit_metric o ON o.project_id = x.project_id"
                 + " AND o.environment = x.environment AND o.experiment_key = x.experiment_key"
                 + " AND o.metric_key = " + keyParam + " AND o.unit_id = x.unit_id"
-                + " LEFT JOIN event e ON e.project_id = x.project_id AND e.environment = x.environment"
-                + " AND e.distinct_id = x.unit_id AND e.ts >= " + lower + upper + " AND " + names
-                + (person ? EventSql.LINK_JOIN + EventSql.TRAITS_JOIN : "")
-                + " WHERE x.project_id = " + projectParam + " AND x.environment = " + environmentParam
-                + " AND x.unit_id = ANY(" + unitsParam + "::text[])"
-                + " GROUP BY x.experiment_key, x.unit_id, x.variation_index, o.variation_index, o.value,"
-                + " o.denominator, o.pre";
+                + " CROSS JOIN LATERAL (SELECT (" + value + ")::float8 AS value, (" + denominator
+                + ")::float8 AS denominator, (" + pre + ")::float8 AS pre"
+                + " FROM event e" + (person ? EventSql.LINK_JOIN + EventSql.TRAITS_JOIN : "")
+                + " WHERE e.project_id = x.project_id AND e.environment = x.environment"
+                + " AND e.distinct_id = x.unit_id AND e.ts >= " + lower + upper + ") v";
         return connection.preparedQuery(text).execute(Tuple.from(sql.params())).map(rows -> rows);
     }
 
