@@ -77,5 +77,6 @@ for _ in $(seq 1 60); do
   sleep 2
 done
 run results --gateway "$FLYWHEEL_GATEWAY_URL" --key "$FLYWHEEL_DEMO_ADMIN_KEY" --project "$FLYWHEEL_DEMO_PROJECT_ID" \
-  --environment "$environment" --experiment "$experiment" --runs "${RUNS:-500}"
+  --environment "$environment" --experiment "$experiment" --runs "${RUNS:-500}" \
+  --grpc "$FLYWHEEL_METRICS_AGGREGATOR_URL"
 [ -n "${KEEP:-}" ] || cleanup

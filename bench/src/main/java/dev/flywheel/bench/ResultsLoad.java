@@ -11,6 +11,13 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import dev.flywheel.proto.analytics.v1.ExperimentResultsServiceGrpc;
+import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+
 /**
  * The experiment-results benchmark's two parts, run by bench/experiment-results.sh:
  * <ul>
@@ -46,7 +53,7 @@ public final class ResultsLoad {
         switch (args[0]) {
             case "metrics" -> {
                 for (String metric : METRICS) {
-                    String[] parts = metric.split("\\|");
+                    String[] parts = metric.split("\\|", -1);
                     String body = "{\"name\": \"" + parts[0] + "\", \"type\": \"" + parts[1] + "\", " + parts[2]
                             + " \"events\": {\"event\": \"Bench Purchase\"}}";
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
@@ -66,6 +73,10 @@ public final class ResultsLoad {
                         + options.get("experiment") + "/results";
                 int runs = Integer.parseInt(options.getOrDefault("runs", "500"));
                 measure(http, key, path, null, runs, "defaults (fixed horizon, Holm, flat prior)");
+                if (options.containsKey("grpc")) {
+                    measureGrpc(URI.create(options.get("grpc")), key, options.get("environment"),
+                            options.get("experiment"), runs);
+                }
                 measure(http, key, path, "{\"sequential\": true, \"correction\": \"benjamini_hochberg\","
                         + " \"prior\": {\"mean\": 0, \"variance\": 0.09}, \"targetEffect\": 0.02}", runs,
                         "sequential, Benjamini-Hochberg, proper prior, power at 2%");
@@ -97,6 +108,35 @@ public final class ResultsLoad {
                 latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0, sample.length());
         if (System.getenv("RESULTS_SAMPLE") != null) {
             System.out.println(sample);
+        }
+    }
+
+    /** The same call straight to the metrics-aggregator over gRPC: the results' own cost, without the gateway. */
+    private static void measureGrpc(URI target, String key, String environment, String experiment, int runs) {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(target.getHost(), target.getPort()).usePlaintext()
+                .build();
+        try {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+            var stub = ExperimentResultsServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            GetExperimentResultsRequest request = GetExperimentResultsRequest.newBuilder().setEnvironment(environment)
+                    .setExperimentKey(experiment).build();
+            for (int i = 0; i < 50; i++) {
+                stub.getExperimentResults(request);
+            }
+            Histogram latency = new Histogram(3);
+            for (int i = 0; i < runs; i++) {
+                long start = System.nanoTime();
+                stub.getExperimentResults(request);
+                latency.recordValue((System.nanoTime() - start) / 1000);
+            }
+            System.out.printf("gRPC, straight to the aggregator, defaults: %d calls, p50 %.2f ms, p90 %.2f ms, "
+                    + "p99 %.2f ms, max %.2f ms%n", runs, latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(90) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+                    latency.getMaxValue() / 1000.0);
+        } finally {
+            channel.shutdownNow();
         }
     }
 

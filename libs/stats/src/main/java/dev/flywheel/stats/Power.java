@@ -67,7 +67,8 @@ public final class Power {
         while (power(metric, high, units, variations, alpha, true, sequentialTuning) < target && high < 1e6) {
             high *= 2;
         }
-        for (int i = 0; i < 200; i++) {
+        // To 1e-9 of the effect: finer answers mean nothing, and results compute this for every comparison.
+        while (high - low > 1e-9 * high) {
             double mid = (low + high) / 2;
             if (power(metric, mid, units, variations, alpha, true, sequentialTuning) < target) {
                 low = mid;
