@@ -1,0 +1,72 @@
+package dev.flywheel.feedback.grpc;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.flywheel.feedback.service.FeedbackException;
+import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.service.auth.KeyAuthenticator;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who may do what: admin keys manage the surveys of the environment a request names; server and client keys serve
+ * and answer the surveys of their own environment only. Also maps every failure to its gRPC status, once.
+ */
+@ApplicationScoped
+public class FeedbackCallers {
+
+    private static final Logger LOG = Logger.getLogger(FeedbackCallers.class);
+    private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
+    private static final Set<KeyKind> RESPONDENTS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    private final KeyAuthenticator authenticator;
+
+    public FeedbackCallers(KeyAuthenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    /** The project and environment an admin key manages surveys in. */
+    Uni<Scope> admin(String environment) {
+        return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
+            if (!ENVIRONMENT.matcher(environment).matches()) {
+                throw FeedbackException.invalid("environment must be a name like 'production' (lower-case letters, "
+                        + "digits, '-' and '_')");
+            }
+            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
+                    .build();
+        });
+    }
+
+    /** The environment a server or client key answers surveys in: its own. */
+    Uni<Scope> respondent() {
+        return authenticator.authenticateCaller(RESPONDENTS, "answer surveys").map(key -> Scope.newBuilder()
+                .setProjectId(key.getScope().getProjectId()).setEnvironment(key.getScope().getEnvironment())
+                .build());
+    }
+
+    static Throwable toStatus(Throwable failure) {
+        if (failure instanceof StatusRuntimeException) {
+            return failure;
+        }
+        if (failure instanceof FeedbackException e) {
+            Status status = switch (e.failure()) {
+                case INVALID -> Status.INVALID_ARGUMENT;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case CONFLICT -> Status.ABORTED;
+                case PRECONDITION -> Status.FAILED_PRECONDITION;
+            };
+            return status.withDescription(e.getMessage()).asRuntimeException();
+        }
+        LOG.warnf(failure, "Feedback call failed");
+        return Status.UNAVAILABLE.withDescription("feedback storage is unavailable; retry").asRuntimeException();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.flywheel.feedback.grpc;
+
+import dev.flywheel.feedback.service.FeedbackException;
+import dev.flywheel.feedback.service.SurveyCatalog;
+import dev.flywheel.proto.feedback.v1.DeleteSurveyRequest;
+import dev.flywheel.proto.feedback.v1.DeleteSurveyResponse;
+import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
+import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
+import dev.flywheel.proto.feedback.v1.ListSurveysResponse;
+import dev.flywheel.proto.feedback.v1.PutSurveyRequest;
+import dev.flywheel.proto.feedback.v1.SetSurveyStatusRequest;
+import dev.flywheel.proto.feedback.v1.Survey;
+import dev.flywheel.proto.feedback.v1.SurveyAdminService;
+import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.surveys.SurveyDefinition;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/** Survey management over gRPC, for admin keys. */
+@GrpcService
+public class SurveyAdminGrpcService implements SurveyAdminService {
+
+    private final FeedbackCallers callers;
+    private final SurveyCatalog catalog;
+
+    public SurveyAdminGrpcService(FeedbackCallers callers, SurveyCatalog catalog) {
+        this.callers = callers;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Uni<Survey> putSurvey(PutSurveyRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(scope -> catalog.put(scope.getProjectId(), scope.getEnvironment(), key(request.getKey()),
+                        request.getDefinitionJson(), request.getExpectedVersion()))
+                .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<Survey> getSurvey(GetSurveyRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(scope -> catalog.get(scope.getProjectId(), scope.getEnvironment(), key(request.getKey())))
+                .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<ListSurveysResponse> listSurveys(ListSurveysRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(scope -> catalog.list(scope.getProjectId(), scope.getEnvironment()))
+                .map(list -> {
+                    ListSurveysResponse.Builder out = ListSurveysResponse.newBuilder();
+                    list.forEach(s -> out.addSurveys(toProto(s)));
+                    return out.build();
+                }).onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<Survey> setSurveyStatus(SetSurveyStatusRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(scope -> catalog.setStatus(scope.getProjectId(), scope.getEnvironment(),
+                        key(request.getKey()), request.getStatus(), request.getExpectedVersion()))
+                .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<DeleteSurveyResponse> deleteSurvey(DeleteSurveyRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(scope -> catalog.delete(scope.getProjectId(), scope.getEnvironment(), key(request.getKey()),
+                        request.getExpectedVersion()))
+                .replaceWith(DeleteSurveyResponse.getDefaultInstance())
+                .onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    static String key(String key) {
+        if (!SurveyDefinition.KEY.matcher(key).matches()) {
+            throw FeedbackException.invalid("key must match " + SurveyDefinition.KEY.pattern());
+        }
+        return key;
+    }
+
+    private static Survey toProto(SurveyCatalog.Stored stored) {
+        return Survey.newBuilder().setKey(stored.key()).setEnvironment(stored.environment())
+                .setDefinitionJson(stored.definition()).setStatus(stored.status()).setVersion(stored.version())
+                .setUpdatedAt(ProtoValues.timestamp(stored.updatedAt().toInstant())).build();
+    }
+}
