@@ -107,8 +107,18 @@ public final class Scores {
         return new MeanStatistic(n, top, top);
     }
 
-    /** The mean score with its t interval. */
-    public static Score mean(long[] counts, double alpha) {
+    /** The difference of mean scores (b - a), Welch. */
+    public static Comparison meanDifference(long[] a, long[] b, double alpha) {
+        Outcome<FrequentistResult> outcome = FrequentistTest.fixed(meanStatistic(a), meanStatistic(b),
+                Difference.ABSOLUTE, Alternative.TWO_SIDED, alpha);
+        if (!(outcome instanceof Outcome.Ok<FrequentistResult> ok)) {
+            return new Comparison(0, null, null, null, outcome.noResult().message());
+        }
+        FrequentistResult r = ok.result();
+        return new Comparison(r.estimate(), r.lower(), r.upper(), r.pValue(), null);
+    }
+
+    private static MeanStatistic meanStatistic(long[] counts) {
         long n = 0;
         double sum = 0;
         double squares = 0;
@@ -117,10 +127,16 @@ public final class Scores {
             sum += (double) score * counts[score];
             squares += (double) score * score * counts[score];
         }
+        return new MeanStatistic(n, sum, squares);
+    }
+
+    /** The mean score with its t interval. */
+    public static Score mean(long[] counts, double alpha) {
+        MeanStatistic stat = meanStatistic(counts);
+        long n = stat.n();
         if (n == 0) {
             return new Score(0, null, null, 0);
         }
-        MeanStatistic stat = new MeanStatistic(n, sum, squares);
         double[] interval = OneSample.meanInterval(stat, alpha);
         return new Score(stat.mean(), interval == null ? null : interval[0], interval == null ? null : interval[1],
                 n);

@@ -238,8 +238,9 @@ class SurveyServingTest {
                     "feedback submitted", 1L),
                     events.stream().collect(java.util.stream.Collectors.groupingBy(
                             Event::getName, java.util.stream.Collectors.counting())));
-            Event sent = events.stream().filter(e -> e.getName().equals("survey sent")).findFirst().orElseThrow();
-            assertEquals(ann.getUserId(), sent.getDistinctId());
+            Event sent = events.stream().filter(e -> e.getName().equals("survey sent")
+                    && e.getDistinctId().equals(ann.getUserId())).findFirst().orElseThrow();
+            assertEquals(ann.getUserId(), sent.getUserId());
             assertEquals(key, sent.getProperties().getFieldsOrThrow("survey_key").getStringValue());
             outbox.relay().await().atMost(Duration.ofSeconds(10));
             assertEquals("0", text("SELECT count(*)::text FROM event_outbox WHERE created_at < now() - interval '1 s'"

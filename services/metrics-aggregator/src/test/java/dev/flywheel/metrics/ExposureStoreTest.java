@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;
 import dev.flywheel.proto.analytics.v1.ExperimentResultsServiceGrpc;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
+import dev.flywheel.proto.analytics.v1.ListUnitVariationsRequest;
+import dev.flywheel.proto.analytics.v1.UnitVariation;
 import dev.flywheel.proto.analytics.v1.VariationUnits;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.stats.SampleRatio;
@@ -78,6 +80,23 @@ class ExposureStoreTest {
             assertEquals("0:control=4,1:treatment=2", units(store, environment, "checkout"));
             assertEquals(7, store.number("SELECT count(*) FROM experiment_exposure WHERE environment = $1",
                     environment));
+            // Other services look units' variations up (survey answers by variation).
+            try (AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+                var results = TestKeys.ADMIN_A.on(ExperimentResultsServiceGrpc.newBlockingStub(grpc.channel()));
+                var found = results.listUnitVariations(ListUnitVariationsRequest.newBuilder()
+                        .setEnvironment(environment).setExperimentKey("checkout")
+                        .addAllUnitIds(List.of("u1", "u6", "u4", "nobody")).build()).getUnitsList();
+                assertEquals(Map.of("u1", 0, "u6", 0, "u4", 1), found.stream().collect(java.util.stream.Collectors
+                        .toMap(UnitVariation::getUnitId, UnitVariation::getVariationIndex)));
+                List<String> tooMany = new ArrayList<>();
+                for (int i = 0; i <= 10_000; i++) {
+                    tooMany.add("u" + i);
+                }
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> results
+                        .listUnitVariations(ListUnitVariationsRequest.newBuilder().setEnvironment(environment)
+                                .setExperimentKey("checkout").addAllUnitIds(tooMany).build()));
+                assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+            }
         }
     }
 

@@ -25,6 +25,7 @@ public class FeedbackCallers {
 
     private static final Logger LOG = Logger.getLogger(FeedbackCallers.class);
     private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
+    private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
     private static final Set<KeyKind> RESPONDENTS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -37,6 +38,26 @@ public class FeedbackCallers {
     /** The project and environment an admin key manages surveys in. */
     Uni<Scope> admin(String environment) {
         return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
+            if (!ENVIRONMENT.matcher(environment).matches()) {
+                throw FeedbackException.invalid("environment must be a name like 'production' (lower-case letters, "
+                        + "digits, '-' and '_')");
+            }
+            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
+                    .build();
+        });
+    }
+
+    /** The scope results are read in: an admin key names the environment, a server key reads its own. */
+    Uni<Scope> reader(String environment) {
+        return authenticator.authenticateCaller(READERS, "read survey results").map(key -> {
+            String own = key.getScope().getEnvironment();
+            if (key.getKind() == KeyKind.KEY_KIND_SERVER) {
+                if (!environment.isEmpty() && !environment.equals(own)) {
+                    throw Status.PERMISSION_DENIED.withDescription("a server key of '" + own + "' may not read '"
+                            + environment + "'").asRuntimeException();
+                }
+                return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(own).build();
+            }
             if (!ENVIRONMENT.matcher(environment).matches()) {
                 throw FeedbackException.invalid("environment must be a name like 'production' (lower-case letters, "
                         + "digits, '-' and '_')");

@@ -8,6 +8,10 @@ import dev.flywheel.proto.analytics.v1.ExperimentResults;
 import dev.flywheel.proto.analytics.v1.ExperimentResultsService;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
+import dev.flywheel.proto.analytics.v1.ListUnitVariationsRequest;
+import dev.flywheel.proto.analytics.v1.ListUnitVariationsResponse;
+import dev.flywheel.proto.analytics.v1.UnitVariation;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -17,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 public class ExperimentResultsGrpcService implements ExperimentResultsService {
 
     private static final int MAX_KEY = 200;
+    private static final int MAX_UNITS = 10_000;
 
     private final CallerScope caller;
     private final ExperimentHealthService health;
@@ -46,6 +51,24 @@ public class ExperimentResultsGrpcService implements ExperimentResultsService {
             checkKey(key);
             return results.results(scope, request);
         }).map(found -> orNotFound(found, key)).onFailure().transform(CallerScope::toStatus);
+    }
+
+    @Override
+    public Uni<ListUnitVariationsResponse> listUnitVariations(ListUnitVariationsRequest request) {
+        String key = request.getExperimentKey();
+        return caller.reader(request.getEnvironment()).chain(scope -> {
+            checkKey(key);
+            if (request.getUnitIdsCount() > MAX_UNITS) {
+                throw AnalyticsException.invalid("unitIds: at most " + MAX_UNITS);
+            }
+            return health.unitVariations(scope, key, request.getUnitIdsList());
+        }).map(units -> {
+            ListUnitVariationsResponse.Builder out = ListUnitVariationsResponse.newBuilder();
+            units.forEach(u -> out.addUnits(UnitVariation.newBuilder().setUnitId(u.unitId())
+                    .setVariationIndex(u.index()).setVariationKey(u.key())
+                    .setExposedAt(ProtoValues.timestamp(u.exposedAt()))));
+            return out.build();
+        }).onFailure().transform(CallerScope::toStatus);
     }
 
     private static void checkKey(String key) {

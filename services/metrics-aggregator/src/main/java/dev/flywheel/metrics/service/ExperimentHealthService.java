@@ -33,6 +33,24 @@ public class ExperimentHealthService {
             Instant splitAsOf) {
     }
 
+    /** A unit's first exposure in an experiment. */
+    public record UnitExposure(String unitId, int index, String key, Instant exposedAt) {
+    }
+
+    /** The first exposures of the given units (those never exposed are left out). */
+    public Uni<List<UnitExposure>> unitVariations(Scope scope, String experimentKey, List<String> units) {
+        return pool.preparedQuery("SELECT unit_id, variation_index, variation_key, exposed_at FROM experiment_exposure"
+                + " WHERE project_id = $1 AND environment = $2 AND experiment_key = $3 AND unit_id = ANY($4::text[])")
+                .execute(Tuple.of(scope.projectId(), scope.environment(), experimentKey,
+                        units.toArray(String[]::new)))
+                .map(rows -> {
+                    List<UnitExposure> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(new UnitExposure(row.getString(0), row.getInteger(1),
+                            row.getString(2), row.getOffsetDateTime(3).toInstant())));
+                    return out;
+                });
+    }
+
     public static ExperimentHealth toProto(Health found) {
         ExperimentHealth.Builder out = ExperimentHealth.newBuilder().setExperimentKey(found.experimentKey())
                 .setTotalUnits(found.totalUnits()).setSrmPValue(found.srm().pValue())

@@ -1,0 +1,356 @@
+package dev.flywheel.feedback.service;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.proto.feedback.v1.BreakdownKind;
+import dev.flywheel.proto.feedback.v1.Comment;
+import dev.flywheel.proto.feedback.v1.GroupComparison;
+import dev.flywheel.proto.feedback.v1.GroupResult;
+import dev.flywheel.proto.feedback.v1.Period;
+import dev.flywheel.proto.feedback.v1.PeriodScore;
+import dev.flywheel.proto.feedback.v1.QuestionResult;
+import dev.flywheel.proto.feedback.v1.Score;
+import dev.flywheel.proto.feedback.v1.SurveyResults;
+import dev.flywheel.proto.feedback.v1.Theme;
+import dev.flywheel.proto.feedback.v1.ValueCount;
+import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.surveys.Question;
+import dev.flywheel.surveys.QuestionType;
+import dev.flywheel.surveys.Scores;
+import dev.flywheel.surveys.Themes;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A survey's results: counts of showings and answers, and per question the distribution, the score with its
+ * interval (NPS, CSAT, CES, mean rating), the score over time, a breakdown by person property, flag value or
+ * experiment variation with a test of each group against the first, the latest comments and the themes of text.
+ */
+@ApplicationScoped
+public class SurveyResultsReport {
+
+    /** Answers read per report, at most (the latest); the report says when it was cut. */
+    static final int MAX_ANSWERS = 200_000;
+    static final int MAX_GROUPS = 20;
+    static final int LATEST = 20;
+    static final int THEMES = 10;
+
+    /** Looks respondents' experiment variations up (the metrics-aggregator), as the caller. */
+    public interface Variations {
+        /** Person distinct id to variation key, for those exposed. */
+        Uni<Map<String, String>> of(String environment, String experiment, List<String> distinctIds);
+    }
+
+    public record Options(BreakdownKind breakdown, String breakdownKey, Instant from, Instant to, Period period,
+            double alpha) {
+    }
+
+    private record Row2(UUID submission, String question, Double score, String[] choices, String other, String text,
+            Instant at, String person, JsonObject context) {
+    }
+
+    private final Pool pool;
+    private final SurveyCatalog catalog;
+
+    public SurveyResultsReport(Pool pool, SurveyCatalog catalog) {
+        this.pool = pool;
+        this.catalog = catalog;
+    }
+
+    public Uni<SurveyResults> results(Scope scope, String surveyKey, Options options, Variations variations) {
+        String project = scope.getProjectId();
+        String environment = scope.getEnvironment();
+        return catalog.get(project, environment, surveyKey).chain(stored -> {
+            SurveyCatalog.Live live = SurveyCatalog.live(surveyKey, stored.definition(), stored.version());
+            Tuple range = Tuple.from(new Object[]{project, environment, surveyKey,
+                    options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
+                    options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC)});
+            Uni<Row> counts = pool.preparedQuery("""
+                    SELECT count(*), count(*) FILTER (WHERE completed), count(*) FILTER (WHERE dismissed),
+                           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM survey_answer a
+                               WHERE a.project_id = s.project_id AND a.environment = s.environment
+                                 AND a.survey_key = s.survey_key AND a.submission_id = s.submission_id))
+                    FROM survey_submission s
+                    WHERE project_id = $1 AND environment = $2 AND survey_key = $3
+                      AND ($4::timestamptz IS NULL OR shown_at >= $4) AND ($5::timestamptz IS NULL OR shown_at < $5)""")
+                    .execute(range).map(rows -> rows.iterator().next());
+            Uni<List<Row2>> answers = pool.preparedQuery("""
+                    SELECT a.submission_id, a.question_id, a.score, a.choices, a.other, a.answer_text, a.answered_at,
+                           s.person_key, s.context
+                    FROM survey_answer a
+                    JOIN survey_submission s ON s.project_id = a.project_id AND s.environment = a.environment
+                         AND s.survey_key = a.survey_key AND s.submission_id = a.submission_id
+                    WHERE a.project_id = $1 AND a.environment = $2 AND a.survey_key = $3
+                      AND ($4::timestamptz IS NULL OR a.answered_at >= $4)
+                      AND ($5::timestamptz IS NULL OR a.answered_at < $5)
+                    ORDER BY a.answered_at DESC LIMIT $6""")
+                    .execute(Tuple.from(new Object[]{project, environment, surveyKey,
+                            options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
+                            options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC), MAX_ANSWERS + 1}))
+                    .map(rows -> {
+                        List<Row2> out = new ArrayList<>();
+                        for (Row row : rows) {
+                            out.add(new Row2(row.getUUID(0), row.getString(1), row.getDouble(2),
+                                    row.getArrayOfStrings(3), row.getString(4), row.getString(5),
+                                    row.getOffsetDateTime(6).toInstant(), row.getString(7),
+                                    (JsonObject) row.getValue(8)));
+                        }
+                        return out;
+                    });
+            return Uni.combine().all().unis(counts, answers).asTuple().chain(both -> {
+                List<Row2> rows = both.getItem2();
+                boolean truncated = rows.size() > MAX_ANSWERS;
+                List<Row2> kept = truncated ? rows.subList(0, MAX_ANSWERS) : rows;
+                return groups(environment, kept, options, variations).map(groupOf -> {
+                    Row c = both.getItem1();
+                    long shown = c.getLong(0);
+                    long responded = c.getLong(3);
+                    SurveyResults.Builder out = SurveyResults.newBuilder().setSurveyKey(surveyKey).setShown(shown)
+                            .setCompleted(c.getLong(1)).setDismissed(c.getLong(2)).setResponded(responded)
+                            .setResponseRate(shown == 0 ? 0 : (double) responded / shown).setTruncated(truncated);
+                    if (live != null) {
+                        for (Question question : live.survey().questions()) {
+                            out.addQuestions(question(question, kept, groupOf, options));
+                        }
+                    }
+                    return out.build();
+                });
+            });
+        });
+    }
+
+    /** Each answer's group for the breakdown (by submission), or an empty map without one. */
+    private static Uni<Map<UUID, String>> groups(String environment, List<Row2> rows, Options options,
+            Variations variations) {
+        Map<UUID, String> out = new HashMap<>();
+        switch (options.breakdown()) {
+            case BREAKDOWN_KIND_PERSON_PROPERTY, BREAKDOWN_KIND_FLAG -> {
+                String section = options.breakdown() == BreakdownKind.BREAKDOWN_KIND_FLAG ? "flags" : "properties";
+                for (Row2 row : rows) {
+                    JsonObject values = row.context() == null ? null : row.context().getJsonObject(section);
+                    Object value = values == null ? null : values.getValue(options.breakdownKey());
+                    out.put(row.submission(), value == null ? "(none)" : String.valueOf(value));
+                }
+                return Uni.createFrom().item(out);
+            }
+            case BREAKDOWN_KIND_EXPERIMENT -> {
+                Map<String, List<UUID>> byPerson = new LinkedHashMap<>();
+                for (Row2 row : rows) {
+                    byPerson.computeIfAbsent(distinctId(row.person()), p -> new ArrayList<>()).add(row.submission());
+                }
+                List<String> people = new ArrayList<>(byPerson.keySet());
+                Uni<Map<String, String>> all = Uni.createFrom().item(new HashMap<>());
+                for (int from = 0; from < people.size(); from += 10_000) {
+                    List<String> chunk = people.subList(from, Math.min(people.size(), from + 10_000));
+                    all = all.chain(found -> variations.of(environment, options.breakdownKey(), chunk).map(more -> {
+                        found.putAll(more);
+                        return found;
+                    }));
+                }
+                return all.map(found -> {
+                    byPerson.forEach((person, submissions) -> {
+                        String variation = found.get(person);
+                        // Respondents never exposed to the experiment are left out of its breakdown.
+                        if (variation != null) {
+                            submissions.forEach(s -> out.put(s, variation));
+                        }
+                    });
+                    return out;
+                });
+            }
+            default -> {
+                return Uni.createFrom().item(out);
+            }
+        }
+    }
+
+    private static QuestionResult question(Question question, List<Row2> all, Map<UUID, String> groupOf,
+            Options options) {
+        List<Row2> rows = all.stream().filter(r -> r.question().equals(question.id())).toList();
+        QuestionResult.Builder out = QuestionResult.newBuilder().setQuestionId(question.id())
+                .setType(question.type().name().toLowerCase(java.util.Locale.ROOT)).setText(question.text())
+                .setAnswers(rows.size());
+        out.addAllDistribution(distribution(question, rows));
+        if (question.type().numeric()) {
+            out.setScore(score(question, counts(question, rows), options.alpha()));
+            Map<Instant, List<Row2>> periods = new TreeMap<>();
+            for (Row2 row : rows) {
+                periods.computeIfAbsent(periodStart(row.at(), options.period()), p -> new ArrayList<>()).add(row);
+            }
+            periods.forEach((start, inPeriod) -> out.addOverTime(PeriodScore.newBuilder()
+                    .setStart(ProtoValues.timestamp(start))
+                    .setScore(score(question, counts(question, inPeriod), options.alpha()))));
+        }
+        if (options.breakdown() != BreakdownKind.BREAKDOWN_KIND_UNSPECIFIED) {
+            out.addAllGroups(groups(question, rows, groupOf, options));
+        }
+        List<Comment> latest = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (Row2 row : rows) {
+            String text = row.text() != null ? row.text() : row.other();
+            if (text != null) {
+                texts.add(text);
+                if (latest.size() < LATEST) {
+                    latest.add(Comment.newBuilder().setText(text).setSubmissionId(row.submission().toString())
+                            .setAt(ProtoValues.timestamp(row.at())).build());
+                }
+            }
+        }
+        out.addAllLatest(latest);
+        for (Themes.Theme theme : Themes.top(texts, THEMES)) {
+            out.addThemes(Theme.newBuilder().setPhrase(theme.phrase()).setAnswers(theme.answers())
+                    .setShare(theme.share()));
+        }
+        return out.build();
+    }
+
+    private static List<GroupResult> groups(Question question, List<Row2> rows, Map<UUID, String> groupOf,
+            Options options) {
+        Map<String, List<Row2>> byGroup = new HashMap<>();
+        for (Row2 row : rows) {
+            String group = groupOf.get(row.submission());
+            if (group != null) {
+                byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(row);
+            }
+        }
+        Comparator<Map.Entry<String, List<Row2>>> order = options.breakdown() == BreakdownKind.BREAKDOWN_KIND_EXPERIMENT
+                ? Comparator.comparing(e -> e.getKey().equals("control") ? 0 : 1)
+                : Comparator.comparing(e -> 0);
+        List<Map.Entry<String, List<Row2>>> ordered = byGroup.entrySet().stream()
+                .sorted(order.thenComparing(e -> -e.getValue().size()).thenComparing(Map.Entry::getKey))
+                .limit(MAX_GROUPS).toList();
+        List<GroupResult> out = new ArrayList<>();
+        long[] first = null;
+        for (Map.Entry<String, List<Row2>> group : ordered) {
+            GroupResult.Builder result = GroupResult.newBuilder().setGroup(group.getKey())
+                    .addAllDistribution(distribution(question, group.getValue()));
+            if (question.type().numeric()) {
+                long[] counts = counts(question, group.getValue());
+                result.setScore(score(question, counts, options.alpha()));
+                if (first == null) {
+                    first = counts;
+                } else {
+                    result.setComparison(compare(question, first, counts, options.alpha()));
+                }
+            }
+            out.add(result.build());
+        }
+        return out;
+    }
+
+    private static GroupComparison compare(Question question, long[] first, long[] other, double alpha) {
+        Scores.Comparison c = switch (question.type()) {
+            case NPS -> Scores.npsDifference(first, other, alpha);
+            case CSAT -> Scores.topShareDifference(first, other, 4, alpha);
+            case CES -> Scores.topShareDifference(first, other, 5, alpha);
+            default -> Scores.meanDifference(first, other, alpha);
+        };
+        GroupComparison.Builder out = GroupComparison.newBuilder().setDifference(c.difference());
+        if (c.noResult() != null) {
+            return out.setNoResult(c.noResult()).build();
+        }
+        return out.setLower(c.lower()).setUpper(c.upper()).setPValue(c.pValue()).setSignificant(c.pValue() < alpha)
+                .build();
+    }
+
+    private static Score score(Question question, long[] counts, double alpha) {
+        String kind;
+        Scores.Score s;
+        switch (question.type()) {
+            case NPS -> {
+                kind = "nps";
+                s = Scores.nps(counts, alpha);
+            }
+            case CSAT -> {
+                kind = "csat";
+                s = Scores.topShare(counts, 4, alpha);
+            }
+            case CES -> {
+                kind = "ces";
+                s = Scores.topShare(counts, 5, alpha);
+            }
+            default -> {
+                kind = "mean";
+                s = Scores.mean(counts, alpha);
+            }
+        }
+        Score.Builder out = Score.newBuilder().setKind(kind).setValue(s.value()).setN(s.n());
+        if (s.lower() != null) {
+            out.setLower(s.lower()).setUpper(s.upper());
+        }
+        return out.build();
+    }
+
+    /** Answers per score, indexed by score (0..scale). */
+    private static long[] counts(Question question, List<Row2> rows) {
+        long[] counts = new long[question.scale() + 1];
+        for (Row2 row : rows) {
+            if (row.score() != null && row.score() >= 0 && row.score() <= question.scale()) {
+                counts[row.score().intValue()]++;
+            }
+        }
+        return counts;
+    }
+
+    private static List<ValueCount> distribution(Question question, List<Row2> rows) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (question.type().numeric()) {
+            long[] byScore = counts(question, rows);
+            for (int s = question.lowest(); s <= question.scale(); s++) {
+                counts.put(Integer.toString(s), byScore[s]);
+            }
+        } else if (question.type().choice()) {
+            question.choices().forEach(choice -> counts.put(choice, 0L));
+            long other = 0;
+            for (Row2 row : rows) {
+                if (row.choices() != null) {
+                    for (String choice : row.choices()) {
+                        counts.computeIfPresent(choice, (k, v) -> v + 1);
+                    }
+                }
+                other += row.other() != null ? 1 : 0;
+            }
+            if (question.allowOther()) {
+                counts.put("other", other);
+            }
+        }
+        List<ValueCount> out = new ArrayList<>();
+        counts.forEach((value, count) -> out.add(ValueCount.newBuilder().setValue(value).setCount(count).build()));
+        return out;
+    }
+
+    private static Instant periodStart(Instant at, Period period) {
+        OffsetDateTime day = at.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
+        return period == Period.PERIOD_WEEK
+                ? day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toInstant()
+                : day.toInstant();
+    }
+
+    /** The distinct id behind a person key ("u:" user id, "a:" anonymous id). */
+    static String distinctId(String personKey) {
+        return personKey.substring(2);
+    }
+
+}
