@@ -25,7 +25,11 @@ public interface GatewayConfig {
     @WithDefault("65536")
     long maxApiBodyBytes();
 
-    /** Largest flagd document an import accepts, in bytes (the HTTP server's own limit is 1 MiB). */
+    /** Largest feedback-widget submission, in bytes: a 2 MiB screenshot in base64, and the rest. */
+    @WithDefault("2900000")
+    long maxFeedbackBodyBytes();
+
+    /** Largest flagd document an import accepts, in bytes (the HTTP server's own limit is 3 MiB). */
     @WithDefault("1000000")
     long maxFlagDocumentBytes();
 

@@ -30,7 +30,9 @@ public class RequestSizeFilter {
             return null;
         }
         // whole flagd documents may be far larger than other API bodies
-        long limit = path.endsWith("/flagd") ? config.maxFlagDocumentBytes() : config.maxApiBodyBytes();
+        long limit = path.endsWith("/flagd")
+                ? config.maxFlagDocumentBytes()
+                : path.equals("/api/v1/feedback") ? config.maxFeedbackBodyBytes() : config.maxApiBodyBytes();
         if (length > limit) {
             return Problem.response(ApiError.PAYLOAD_TOO_LARGE,
                     "Body of " + length + " bytes exceeds the limit of " + limit, path);

@@ -1,11 +1,18 @@
 package dev.flywheel.gateway.services;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +21,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 
+import dev.flywheel.gateway.flags.rest.JsonProto;
 import dev.flywheel.gateway.problem.ApiException;
 
 /**
@@ -84,7 +92,7 @@ public final class ProtoJson {
     private static Object scalar(JsonNode value, Message.Builder parent, FieldDescriptor field, String path) {
         switch (field.getJavaType()) {
             case MESSAGE :
-                return read(value, parent.newBuilderForField(field), path).build();
+                return wellKnown(value, field, path, parent);
             case STRING :
                 if (!value.isTextual()) {
                     throw ApiException.invalid(path, "must be a string");
@@ -117,6 +125,15 @@ public final class ProtoJson {
                         : (Object) value.doubleValue();
             case ENUM :
                 return enumValue(value, field.getEnumType(), path);
+            case BYTE_STRING :
+                if (!value.isTextual()) {
+                    throw ApiException.invalid(path, "must be a base64 string");
+                }
+                try {
+                    return ByteString.copyFrom(Base64.getDecoder().decode(value.textValue()));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid(path, "must be a base64 string");
+                }
             default :
                 throw ApiException.invalid(path, "is not accepted in JSON");
         }
@@ -165,7 +182,9 @@ public final class ProtoJson {
 
     private static JsonNode writeValue(FieldDescriptor field, Object value) {
         return switch (field.getJavaType()) {
-            case MESSAGE -> write((Message) value);
+            case MESSAGE -> writeMessage((Message) value);
+            case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value)
+                    .toByteArray()));
             case STRING -> NODES.textNode((String) value);
             case BOOLEAN -> NODES.booleanNode((Boolean) value);
             case INT -> NODES.numberNode((Integer) value);
@@ -178,6 +197,46 @@ public final class ProtoJson {
             case ENUM -> NODES.textNode(shortName((EnumValueDescriptor) value));
             default -> NODES.nullNode();
         };
+    }
+
+    /** Messages, with protobuf's JSON forms of the well-known types: Struct and Value as JSON, Timestamp as text. */
+    private static Object wellKnown(JsonNode value, FieldDescriptor field, String path, Message.Builder parent) {
+        String type = field.getMessageType().getFullName();
+        switch (type) {
+            case "google.protobuf.Struct" -> {
+                if (!value.isObject()) {
+                    throw ApiException.invalid(path, "must be a JSON object");
+                }
+                return JsonProto.toStruct(value);
+            }
+            case "google.protobuf.Value" -> {
+                return JsonProto.toValue(value);
+            }
+            case "google.protobuf.Timestamp" -> {
+                try {
+                    Instant at = Instant.parse(value.asText());
+                    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+                } catch (DateTimeParseException e) {
+                    throw ApiException.invalid(path, "must be a time such as 2026-12-01T00:00:00Z");
+                }
+            }
+            default -> {
+                return read(value, parent.newBuilderForField(field), path).build();
+            }
+        }
+    }
+
+    private static JsonNode writeMessage(Message message) {
+        if (message instanceof Struct struct) {
+            return JsonProto.toJson(struct);
+        }
+        if (message instanceof Value v) {
+            return JsonProto.toJson(v);
+        }
+        if (message instanceof Timestamp t) {
+            return NODES.textNode(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
+        }
+        return write(message);
     }
 
     private static String shortName(EnumValueDescriptor value) {
