@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Survey selection through the gateway, against a platform started with ./flywheel up: "which survey should this
+# person see now?" (POST /api/v1/surveys/next, client key) at a fixed rate, open loop (latency from when each
+# request was due). Two cases over 5 running surveys with targeting:
+#   - answered: the person has answered every survey, so nothing is shown (the common case: one history read);
+#   - shown: a person who never answers, so every request shows a survey (history read, two writes, an event
+#     through the outbox into Kafka and on to the metrics-aggregator).
+# Usage: bench/survey-load.sh [rate] [seconds]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RATE=${1:-2000}
+SECONDS_RUN=${2:-30}
+# shellcheck disable=SC1091
+source "$ROOT/.flywheel/demo.env"
+# shellcheck disable=SC1091
+source "$ROOT/.flywheel/secrets.env"
+[ -f "$ROOT/bench/target/flywheel-bench.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -pl bench -DskipTests)
+CP="$ROOT/bench/target/flywheel-bench.jar:$ROOT/bench/target/lib/*"
+GW=$FLYWHEEL_GATEWAY_URL
+ADMIN=$FLYWHEEL_DEMO_ADMIN_KEY
+CLIENT=$FLYWHEEL_DEMO_PRODUCTION_CLIENT_KEY
+SURVEYS="$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID/environments/production/surveys"
+limit() {
+  curl -fsS -o /dev/null -X PATCH "$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID" \
+    -H "Authorization: Bearer $FLYWHEEL_BOOTSTRAP_ADMIN_KEY" -H 'Content-Type: application/json' \
+    --data "{\"rateLimit\":{\"perSecond\":$1,\"burst\":$2}}"
+}
+limit 1000000 1000000
+trap 'limit 1000 2000' EXIT
+for i in 1 2 3 4 5; do
+  curl -fsS -o /dev/null -X PUT "$SURVEYS/bench-$i" -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data "{\"name\": \"Bench $i\", \"priority\": $i,
+      \"questions\": [{\"id\": \"score\", \"type\": \"nps\", \"text\": \"Recommend us?\"}],
+      \"targeting\": {\"condition\": {\"in\": [{\"var\": \"plan\"}, [\"pro\", \"team\"]]},
+                      \"url\": {\"match\": \"contains\", \"value\": \"/app\"}, \"devices\": [\"desktop\", \"mobile\"]}}"
+  curl -fsS -o /dev/null -X POST "$SURVEYS/bench-$i/status" -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' --data '{"status": "running"}'
+done
+ask() {
+  echo "{\"person\": {\"userId\": \"$1\"}, \"url\": \"https://example.com/app/billing\", \"device\": \"desktop\",
+         \"properties\": {\"plan\": \"pro\", \"country\": \"NL\"}, \"flags\": {\"new-billing\": \"on\"}}"
+}
+# The answered person: answer all five once.
+ANSWERED="bench-answered-$(date +%s)"
+for _ in 1 2 3 4 5; do
+  shown=$(curl -fsS -X POST "$GW/api/v1/surveys/next" -H "Authorization: Bearer $CLIENT" \
+    -H 'Content-Type: application/json' --data "$(ask "$ANSWERED")")
+  key=$(echo "$shown" | sed -n 's/.*"surveyKey":"\([^"]*\)".*/\1/p')
+  submission=$(echo "$shown" | sed -n 's/.*"submissionId":"\([^"]*\)".*/\1/p')
+  [ -n "$key" ] || break
+  curl -fsS -o /dev/null -X POST "$GW/api/v1/surveys/$key/answers" -H "Authorization: Bearer $CLIENT" \
+    -H 'Content-Type: application/json' \
+    --data "{\"person\": {\"userId\": \"$ANSWERED\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
+done
+load() {
+  java -XX:+UseSerialGC -cp "$CP" dev.flywheel.bench.FixedRateLoad --rate "$RATE" --duration "$SECONDS_RUN" \
+    --warmup 10 --url "$GW/api/v1/surveys/next" --method POST --header "Authorization: Bearer $CLIENT" \
+    --header 'Content-Type: application/json' --body "$1"
+}
+echo "== answered: nothing to show ($RATE/s)"
+load "$(ask "$ANSWERED")"
+echo "== shown: a survey every time ($RATE/s)"
+load "$(ask "bench-never-answers-$(date +%s)")"
