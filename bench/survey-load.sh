@@ -3,9 +3,9 @@
 # person see now?" (POST /api/v1/surveys/next, client key) at a fixed rate, open loop (latency from when each
 # request was due). Two cases over 5 running surveys with targeting:
 #   - answered: the person has answered every survey, so nothing is shown (the common case: one history read);
-#   - shown: a person who never answers, so every request shows a survey (history read, two writes, an event
-#     through the outbox into Kafka and on to the metrics-aggregator).
-# Usage: bench/survey-load.sh [rate] [seconds]
+#   - shown: a new person each request, so every request shows a survey (history read, one write statement, an
+#     event through the outbox into Kafka and on to the metrics-aggregator).
+# Usage: bench/survey-load.sh [rate] [seconds]   (bench/RESULTS.md: bench/survey-load.sh 500 20)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${1:-2000}
@@ -52,12 +52,27 @@ for _ in 1 2 3 4 5; do
     -H 'Content-Type: application/json' \
     --data "{\"person\": {\"userId\": \"$ANSWERED\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
 done
+if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
+fi
+# Open loop at the given rate (latency from when each request was due); the Java generator itself needs about a
+# core per 400 requests/s, so on a small machine the closed-loop wrk runs below say more.
 load() {
   java -XX:+UseSerialGC -cp "$CP" dev.flywheel.bench.FixedRateLoad --rate "$RATE" --duration "$SECONDS_RUN" \
     --warmup 10 --url "$GW/api/v1/surveys/next" --method POST --header "Authorization: Bearer $CLIENT" \
     --header 'Content-Type: application/json' --body "$1"
 }
-echo "== answered: nothing to show ($RATE/s)"
+echo "== answered: nothing to show, open loop at $RATE/s"
 load "$(ask "$ANSWERED")"
-echo "== shown: a survey every time ($RATE/s)"
-load "$(ask "bench-never-answers-$(date +%s)")"
+if command -v wrk >/dev/null 2>&1; then
+  for round in 1 2; do
+    echo "== round $round, closed loop (wrk -t1 -c16 -d${SECONDS_RUN}s): answered, nothing to show"
+    BODY="$(ask "$ANSWERED")" wrk -t1 -c16 -d"${SECONDS_RUN}s" --latency -s "$ROOT/bench/survey-next.lua" \
+      -H "Authorization: Bearer $CLIENT" "$GW/api/v1/surveys/next" | grep -E 'Requests/sec|50%|90%|99%|Non-2xx'
+    echo "== round $round, closed loop: a new person each request, a survey shown each time"
+    wrk -t1 -c16 -d"${SECONDS_RUN}s" --latency -s "$ROOT/bench/survey-next-new-person.lua" \
+      -H "Authorization: Bearer $CLIENT" "$GW/api/v1/surveys/next" | grep -E 'Requests/sec|50%|90%|99%|Non-2xx'
+  done
+  echo "== reference: the authenticated no-op (GET /api/v1/whoami), closed loop"
+  wrk -t1 -c16 -d10s --latency -H "Authorization: Bearer $CLIENT" "$GW/api/v1/whoami" | grep -E 'Requests/sec|50%|99%'
+fi

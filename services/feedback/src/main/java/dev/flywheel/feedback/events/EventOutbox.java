@@ -55,7 +55,10 @@ public class EventOutbox {
     private final Vertx vertx;
     private final FeedbackConfig config;
     private final KafkaProducer<String, byte[]> producer;
+    private static final long CLEANUP_DELAY_MS = 100;
     private final AtomicBoolean relaying = new AtomicBoolean();
+    private final AtomicBoolean cleanupScheduled = new AtomicBoolean();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
     // send() blocks while Kafka is unreachable (metadata): never on an event loop
     private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "kafka-feedback-sender");
@@ -114,8 +117,7 @@ public class EventOutbox {
      * is not sent now, the relay sends).
      */
     public void send(List<Long> ids, List<Event> events) {
-        publish(events).thenRun(() -> delete(ids).subscribe().with(done -> {
-        }, failure -> LOG.debugf("outbox cleanup deferred: %s", failure.getMessage())))
+        publish(events).thenRun(() -> acknowledged(ids))
                 .exceptionally(failure -> {
                     LOG.warnf("events left in the outbox for the relay: %s", failure.getMessage());
                     return null;
@@ -149,6 +151,27 @@ public class EventOutbox {
                             .replaceWith(events.size());
                 })
                 .eventually(() -> relaying.set(false));
+    }
+
+    /**
+     * Acknowledged rows are deleted together, a little later: one statement for many answers instead of one each
+     * (what is not deleted yet is at worst sent again by the relay, and stored once).
+     */
+    private void acknowledged(List<Long> ids) {
+        acked.addAll(ids);
+        if (cleanupScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(CLEANUP_DELAY_MS, id -> {
+                cleanupScheduled.set(false);
+                List<Long> batch = new ArrayList<>();
+                for (Long next = acked.poll(); next != null; next = acked.poll()) {
+                    batch.add(next);
+                }
+                if (!batch.isEmpty()) {
+                    delete(batch).subscribe().with(done -> {
+                    }, failure -> LOG.debugf("outbox cleanup deferred: %s", failure.getMessage()));
+                }
+            });
+        }
     }
 
     private Uni<Void> delete(List<Long> ids) {

@@ -105,18 +105,25 @@ public class SurveyServing {
                 .put("experiments", new JsonObject(new HashMap<>(request.experiments())));
         Event event = FeedbackEvents.event(scope, request.person(), FeedbackEvents.SHOWN, Map.of("survey_key", key,
                 "survey_version", live.version(), "submission_id", submission.toString()), now);
-        return transaction(List.of(event), connection -> connection.preparedQuery("""
-                INSERT INTO survey_person (project_id, environment, person_key, survey_key, last_shown_at, shown)
-                VALUES ($1, $2, $3, $4, $5, 1)
-                ON CONFLICT (project_id, environment, person_key, survey_key) DO UPDATE SET
-                    last_shown_at = excluded.last_shown_at, shown = survey_person.shown + 1""")
-                .execute(Tuple.of(scope.getProjectId(), scope.getEnvironment(), request.person().key(), key, at))
-                .chain(() -> connection.preparedQuery("""
-                        INSERT INTO survey_submission (project_id, environment, survey_key, submission_id,
-                            person_key, survey_version, shown_at, updated_at, context)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)""")
-                        .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), key,
-                                submission, request.person().key(), live.version(), at, context}))))
+        // One statement (atomic, one round trip): serving is the hot path.
+        return pool.preparedQuery("""
+                WITH person AS (
+                    INSERT INTO survey_person (project_id, environment, person_key, survey_key, last_shown_at, shown)
+                    VALUES ($1, $2, $3, $4, $5, 1)
+                    ON CONFLICT (project_id, environment, person_key, survey_key) DO UPDATE SET
+                        last_shown_at = excluded.last_shown_at, shown = survey_person.shown + 1
+                    RETURNING 1),
+                submission AS (
+                    INSERT INTO survey_submission (project_id, environment, survey_key, submission_id, person_key,
+                                                   survey_version, shown_at, updated_at, context)
+                    VALUES ($1, $2, $4, $6, $3, $7, $5, $5, $8)
+                    RETURNING 1)
+                INSERT INTO event_outbox (event, created_at)
+                SELECT $9, $5 FROM person, submission
+                RETURNING id""")
+                .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), request.person().key(),
+                        key, at, submission, live.version(), context, Buffer.buffer(event.toByteArray())}))
+                .invoke(rows -> outbox.send(List.of(rows.iterator().next().getLong(0)), List.of(event)))
                 .replaceWith(new Shown(key, live.version(), submission, live.render()));
     }
 
