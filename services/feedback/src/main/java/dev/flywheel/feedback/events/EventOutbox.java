@@ -4,24 +4,14 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -29,6 +19,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.flywheel.feedback.config.FeedbackConfig;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.service.events.EventTopicPublisher;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -47,42 +38,26 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventOutbox {
 
-    public static final String EVENTS_TOPIC = "flywheel.events.v1";
+    public static final String EVENTS_TOPIC = EventTopicPublisher.EVENTS_TOPIC;
     private static final Logger LOG = Logger.getLogger(EventOutbox.class);
     private static final int RELAY_BATCH = 500;
 
     private final Pool pool;
     private final Vertx vertx;
     private final FeedbackConfig config;
-    private final KafkaProducer<String, byte[]> producer;
+    private final EventTopicPublisher publisher;
     private static final long CLEANUP_DELAY_MS = 100;
     private final AtomicBoolean relaying = new AtomicBoolean();
     private final AtomicBoolean cleanupScheduled = new AtomicBoolean();
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    // send() blocks while Kafka is unreachable (metadata): never on an event loop
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "kafka-feedback-sender");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public EventOutbox(Pool pool, Vertx vertx, FeedbackConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "feedback");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
+        this.publisher = new EventTopicPublisher(bootstrapServers, "feedback", new EventTopicPublisher.Timing(
+                Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofSeconds(30)));
     }
 
     void start(@Observes StartupEvent startup) {
@@ -180,34 +155,11 @@ public class EventOutbox {
     }
 
     private CompletableFuture<Void> publish(List<Event> events) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (events.isEmpty()) {
-            done.complete(null);
-            return done;
-        }
-        sender.execute(() -> {
-            AtomicInteger pending = new AtomicInteger(events.size());
-            try {
-                for (Event event : events) {
-                    String key = event.getScope().getProjectId() + "/" + event.getDistinctId();
-                    producer.send(new ProducerRecord<>(EVENTS_TOPIC, key, event.toByteArray()), (meta, error) -> {
-                        if (error != null) {
-                            done.completeExceptionally(error);
-                        } else if (pending.decrementAndGet() == 0) {
-                            done.complete(null);
-                        }
-                    });
-                }
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
+        return publisher.publish(events);
     }
 
     @PreDestroy
     void close() {
-        producer.close(Duration.ofSeconds(10));
-        sender.shutdown();
+        publisher.close();
     }
 }
