@@ -119,7 +119,7 @@ public class SurveyServingGrpcService implements SurveyServingService {
         }
         String comment = optional(request.getComment(), "comment", MAX_COMMENT);
         String email = optional(request.getEmail(), "email", 254);
-        if (email != null && !SurveyServingEmail.valid(email)) {
+        if (email != null && !Emails.valid(email)) {
             throw FeedbackException.invalid("email: not an email address");
         }
         String page = optional(request.getPageUrl(), "pageUrl", MAX_URL);
@@ -202,7 +202,7 @@ public class SurveyServingGrpcService implements SurveyServingService {
     }
 
     /** The widget's email check: one @, something on each side, a dot in the domain. */
-    static final class SurveyServingEmail {
+    static final class Emails {
         private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern
                 .compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s.]{1,63}");
 

@@ -67,7 +67,8 @@ public class SurveyResultsReport {
             double alpha) {
     }
 
-    private record Row2(UUID submission, String question, Double score, String[] choices, String other, String text,
+    private record AnswerRow(UUID submission, String question, Double score, String[] choices, String other,
+            String text,
             Instant at, String person, JsonObject context) {
     }
 
@@ -96,7 +97,7 @@ public class SurveyResultsReport {
                     WHERE project_id = $1 AND environment = $2 AND survey_key = $3
                       AND ($4::timestamptz IS NULL OR shown_at >= $4) AND ($5::timestamptz IS NULL OR shown_at < $5)""")
                     .execute(range).map(rows -> rows.iterator().next());
-            Uni<List<Row2>> answers = pool.preparedQuery("""
+            Uni<List<AnswerRow>> answers = pool.preparedQuery("""
                     SELECT a.submission_id, a.question_id, a.score, a.choices, a.other, a.answer_text, a.answered_at,
                            s.person_key, s.context
                     FROM survey_answer a
@@ -110,9 +111,9 @@ public class SurveyResultsReport {
                             options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
                             options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC), MAX_ANSWERS + 1}))
                     .map(rows -> {
-                        List<Row2> out = new ArrayList<>();
+                        List<AnswerRow> out = new ArrayList<>();
                         for (Row row : rows) {
-                            out.add(new Row2(row.getUUID(0), row.getString(1), row.getDouble(2),
+                            out.add(new AnswerRow(row.getUUID(0), row.getString(1), row.getDouble(2),
                                     row.getArrayOfStrings(3), row.getString(4), row.getString(5),
                                     row.getOffsetDateTime(6).toInstant(), row.getString(7),
                                     (JsonObject) row.getValue(8)));
@@ -120,9 +121,9 @@ public class SurveyResultsReport {
                         return out;
                     });
             return Uni.combine().all().unis(counts, answers).asTuple().chain(both -> {
-                List<Row2> rows = both.getItem2();
+                List<AnswerRow> rows = both.getItem2();
                 boolean truncated = rows.size() > MAX_ANSWERS;
-                List<Row2> kept = truncated ? rows.subList(0, MAX_ANSWERS) : rows;
+                List<AnswerRow> kept = truncated ? rows.subList(0, MAX_ANSWERS) : rows;
                 return groups(environment, kept, options, variations).map(groupOf -> {
                     Row c = both.getItem1();
                     long shown = c.getLong(0);
@@ -142,13 +143,13 @@ public class SurveyResultsReport {
     }
 
     /** Each answer's group for the breakdown (by submission), or an empty map without one. */
-    private static Uni<Map<UUID, String>> groups(String environment, List<Row2> rows, Options options,
+    private static Uni<Map<UUID, String>> groups(String environment, List<AnswerRow> rows, Options options,
             Variations variations) {
         Map<UUID, String> out = new HashMap<>();
         switch (options.breakdown()) {
             case BREAKDOWN_KIND_PERSON_PROPERTY, BREAKDOWN_KIND_FLAG -> {
                 String section = options.breakdown() == BreakdownKind.BREAKDOWN_KIND_FLAG ? "flags" : "properties";
-                for (Row2 row : rows) {
+                for (AnswerRow row : rows) {
                     JsonObject values = row.context() == null ? null : row.context().getJsonObject(section);
                     Object value = values == null ? null : values.getValue(options.breakdownKey());
                     out.put(row.submission(), value == null ? "(none)" : String.valueOf(value));
@@ -157,7 +158,7 @@ public class SurveyResultsReport {
             }
             case BREAKDOWN_KIND_EXPERIMENT -> {
                 Map<String, List<UUID>> byPerson = new LinkedHashMap<>();
-                for (Row2 row : rows) {
+                for (AnswerRow row : rows) {
                     byPerson.computeIfAbsent(distinctId(row.person()), p -> new ArrayList<>()).add(row.submission());
                 }
                 List<String> people = new ArrayList<>(byPerson.keySet());
@@ -186,17 +187,17 @@ public class SurveyResultsReport {
         }
     }
 
-    private static QuestionResult question(Question question, List<Row2> all, Map<UUID, String> groupOf,
+    private static QuestionResult question(Question question, List<AnswerRow> all, Map<UUID, String> groupOf,
             Options options) {
-        List<Row2> rows = all.stream().filter(r -> r.question().equals(question.id())).toList();
+        List<AnswerRow> rows = all.stream().filter(r -> r.question().equals(question.id())).toList();
         QuestionResult.Builder out = QuestionResult.newBuilder().setQuestionId(question.id())
                 .setType(question.type().name().toLowerCase(java.util.Locale.ROOT)).setText(question.text())
                 .setAnswers(rows.size());
         out.addAllDistribution(distribution(question, rows));
         if (question.type().numeric()) {
             out.setScore(score(question, counts(question, rows), options.alpha()));
-            Map<Instant, List<Row2>> periods = new TreeMap<>();
-            for (Row2 row : rows) {
+            Map<Instant, List<AnswerRow>> periods = new TreeMap<>();
+            for (AnswerRow row : rows) {
                 periods.computeIfAbsent(periodStart(row.at(), options.period()), p -> new ArrayList<>()).add(row);
             }
             periods.forEach((start, inPeriod) -> out.addOverTime(PeriodScore.newBuilder()
@@ -208,7 +209,7 @@ public class SurveyResultsReport {
         }
         List<Comment> latest = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        for (Row2 row : rows) {
+        for (AnswerRow row : rows) {
             String text = row.text() != null ? row.text() : row.other();
             if (text != null) {
                 texts.add(text);
@@ -226,24 +227,25 @@ public class SurveyResultsReport {
         return out.build();
     }
 
-    private static List<GroupResult> groups(Question question, List<Row2> rows, Map<UUID, String> groupOf,
+    private static List<GroupResult> groups(Question question, List<AnswerRow> rows, Map<UUID, String> groupOf,
             Options options) {
-        Map<String, List<Row2>> byGroup = new HashMap<>();
-        for (Row2 row : rows) {
+        Map<String, List<AnswerRow>> byGroup = new HashMap<>();
+        for (AnswerRow row : rows) {
             String group = groupOf.get(row.submission());
             if (group != null) {
                 byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(row);
             }
         }
-        Comparator<Map.Entry<String, List<Row2>>> order = options.breakdown() == BreakdownKind.BREAKDOWN_KIND_EXPERIMENT
-                ? Comparator.comparing(e -> e.getKey().equals("control") ? 0 : 1)
-                : Comparator.comparing(e -> 0);
-        List<Map.Entry<String, List<Row2>>> ordered = byGroup.entrySet().stream()
+        Comparator<Map.Entry<String, List<AnswerRow>>> order = options
+                .breakdown() == BreakdownKind.BREAKDOWN_KIND_EXPERIMENT
+                        ? Comparator.comparing(e -> e.getKey().equals("control") ? 0 : 1)
+                        : Comparator.comparing(e -> 0);
+        List<Map.Entry<String, List<AnswerRow>>> ordered = byGroup.entrySet().stream()
                 .sorted(order.thenComparing(e -> -e.getValue().size()).thenComparing(Map.Entry::getKey))
                 .limit(MAX_GROUPS).toList();
         List<GroupResult> out = new ArrayList<>();
         long[] first = null;
-        for (Map.Entry<String, List<Row2>> group : ordered) {
+        for (Map.Entry<String, List<AnswerRow>> group : ordered) {
             GroupResult.Builder result = GroupResult.newBuilder().setGroup(group.getKey())
                     .addAllDistribution(distribution(question, group.getValue()));
             if (question.type().numeric()) {
@@ -304,9 +306,9 @@ public class SurveyResultsReport {
     }
 
     /** Answers per score, indexed by score (0..scale). */
-    private static long[] counts(Question question, List<Row2> rows) {
+    private static long[] counts(Question question, List<AnswerRow> rows) {
         long[] counts = new long[question.scale() + 1];
-        for (Row2 row : rows) {
+        for (AnswerRow row : rows) {
             if (row.score() != null && row.score() >= 0 && row.score() <= question.scale()) {
                 counts[row.score().intValue()]++;
             }
@@ -314,7 +316,7 @@ public class SurveyResultsReport {
         return counts;
     }
 
-    private static List<ValueCount> distribution(Question question, List<Row2> rows) {
+    private static List<ValueCount> distribution(Question question, List<AnswerRow> rows) {
         Map<String, Long> counts = new LinkedHashMap<>();
         if (question.type().numeric()) {
             long[] byScore = counts(question, rows);
@@ -324,7 +326,7 @@ public class SurveyResultsReport {
         } else if (question.type().choice()) {
             question.choices().forEach(choice -> counts.put(choice, 0L));
             long other = 0;
-            for (Row2 row : rows) {
+            for (AnswerRow row : rows) {
                 if (row.choices() != null) {
                     for (String choice : row.choices()) {
                         counts.computeIfPresent(choice, (k, v) -> v + 1);
