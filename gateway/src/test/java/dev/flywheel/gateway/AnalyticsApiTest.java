@@ -122,5 +122,8 @@ class AnalyticsApiTest {
                 .when().post(results).then().statusCode(400);
         given().auth().oauth2(AdminFixtures.key(project, "client", "production")).when().get(results)
                 .then().statusCode(403);
+        given().auth().oauth2(server).contentType("application/json")
+                .body("{\"metricKeys\": [\"" + "m".repeat(70_000) + "\"]}").when().post(results)
+                .then().statusCode(413);
     }
 }

@@ -49,6 +49,13 @@ class FeedbackApiTest {
                 .when().get(surveys + "/nps/results").then().statusCode(503);
         given().auth().oauth2(client).when().get(surveys + "/nps/results").then().statusCode(403);
         given().when().get(surveys).then().statusCode(401);
+        // Oversized bodies are refused before any service is asked.
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"name\": \"" + "x".repeat(70_000) + "\"}").when().put(surveys + "/nps")
+                .then().statusCode(413).contentType("application/problem+json");
+        given().auth().oauth2(client).contentType("application/json")
+                .body("{\"answers\": [{\"questionId\": \"" + "q".repeat(70_000) + "\"}]}")
+                .when().post("/api/v1/surveys/nps/answers").then().statusCode(413);
     }
 
     @Test

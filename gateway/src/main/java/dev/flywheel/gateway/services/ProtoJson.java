@@ -213,16 +213,21 @@ public final class ProtoJson {
                 return JsonProto.toValue(value);
             }
             case "google.protobuf.Timestamp" -> {
-                try {
-                    Instant at = Instant.parse(value.asText());
-                    return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-                } catch (DateTimeParseException e) {
-                    throw ApiException.invalid(path, "must be a time such as 2026-12-01T00:00:00Z");
-                }
+                return timestamp(value.asText(), path);
             }
             default -> {
                 return read(value, parent.newBuilderForField(field), path).build();
             }
+        }
+    }
+
+    /** An RFC 3339 time (a body field or a query parameter), or a 400 naming {@code field}. */
+    public static Timestamp timestamp(String text, String field) {
+        try {
+            Instant at = Instant.parse(text);
+            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be a time such as 2026-12-01T00:00:00Z");
         }
     }
 

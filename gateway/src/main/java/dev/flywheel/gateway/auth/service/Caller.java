@@ -27,6 +27,14 @@ public record Caller(ResolvedKey key) {
         }
     }
 
+    /**
+     * Holds a key of one environment (client or server): what runtime calls for end users need (assignment,
+     * evaluation, surveys), since they act in exactly one environment.
+     */
+    public boolean holdsEnvironmentKey() {
+        return !isPlatformAdmin() && key.kind() != KeyKind.ADMIN;
+    }
+
     /** Admin of the given project: the bootstrap credential, or an admin key of exactly that project. */
     public void requireAdminOf(UUID projectId) {
         if (isPlatformAdmin()) {

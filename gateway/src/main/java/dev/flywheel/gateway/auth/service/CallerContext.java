@@ -25,6 +25,17 @@ public class CallerContext {
         this.token = presentedToken;
     }
 
+    /**
+     * The caller's client or server key, for runtime calls made for end users; 403 with {@code refusal} for admin
+     * keys and the bootstrap credential.
+     */
+    public String environmentToken(String refusal) {
+        if (!caller().holdsEnvironmentKey()) {
+            throw ApiException.forbidden(refusal);
+        }
+        return token;
+    }
+
     /** The key as the caller presented it, for calls that forward it to a service (ADR 0003). */
     public String token() {
         caller();

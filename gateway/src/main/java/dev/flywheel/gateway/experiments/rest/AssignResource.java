@@ -17,11 +17,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.flywheel.gateway.auth.service.Caller;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.flags.rest.JsonProto;
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.AssignRequest;
@@ -85,11 +83,7 @@ public class AssignResource {
     }
 
     private String key() {
-        Caller caller = callerContext.caller();
-        if (caller.isPlatformAdmin() || caller.key().kind() == KeyKind.ADMIN) {
-            throw ApiException.forbidden("users are assigned with a client or server key of one environment");
-        }
-        return callerContext.token();
+        return callerContext.environmentToken("users are assigned with a client or server key of one environment");
     }
 
     private UserInput read(String body) {

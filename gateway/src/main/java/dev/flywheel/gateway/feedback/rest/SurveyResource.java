@@ -1,7 +1,5 @@
 package dev.flywheel.gateway.feedback.rest;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -27,7 +25,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.Timestamp;
 
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.problem.ApiException;
@@ -165,10 +162,10 @@ public class SurveyResource {
             request.setBreakdownKey(by);
         }
         if (from != null) {
-            request.setFrom(timestamp(from, "from"));
+            request.setFrom(ProtoJson.timestamp(from, "from"));
         }
         if (to != null) {
-            request.setTo(timestamp(to, "to"));
+            request.setTo(ProtoJson.timestamp(to, "to"));
         }
         if (period != null) {
             request.setPeriod(switch (period.toLowerCase(Locale.ROOT)) {
@@ -196,7 +193,7 @@ public class SurveyResource {
         ListFeedbackRequest.Builder request = ListFeedbackRequest.newBuilder().setEnvironment(environment)
                 .setLimit(limit == null ? 0 : limit);
         if (before != null) {
-            request.setBefore(timestamp(before, "before"));
+            request.setBefore(ProtoJson.timestamp(before, "before"));
         }
         return access.readerKeyFor(projectId, environment, "Feedback")
                 .chain(token -> feedback.wall(token, request.build())).map(ProtoJson::write);
@@ -215,15 +212,6 @@ public class SurveyResource {
                 .map(png -> Response.ok(png.getPng().toByteArray(), "image/png")
                         .header("Content-Disposition", "attachment; filename=\"feedback-" + id + ".png\"")
                         .header("X-Content-Type-Options", "nosniff").build());
-    }
-
-    private static Timestamp timestamp(String text, String field) {
-        try {
-            Instant at = Instant.parse(text);
-            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be a time such as 2026-12-01T00:00:00Z");
-        }
     }
 
     private static Response tagged(Survey survey, int status) {

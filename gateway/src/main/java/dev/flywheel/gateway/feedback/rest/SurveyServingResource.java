@@ -17,10 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.flywheel.gateway.auth.service.Caller;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProtoJson;
 import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
@@ -117,10 +115,6 @@ public class SurveyServingResource {
     }
 
     private String key() {
-        Caller caller = callerContext.caller();
-        if (caller.isPlatformAdmin() || caller.key().kind() == KeyKind.ADMIN) {
-            throw ApiException.forbidden("surveys are answered with a client or server key of one environment");
-        }
-        return callerContext.token();
+        return callerContext.environmentToken("surveys are answered with a client or server key of one environment");
     }
 }

@@ -25,10 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.flywheel.gateway.auth.service.Caller;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsResponse;
 import dev.flywheel.proto.flags.v1.FlagEvaluation;
@@ -104,8 +102,7 @@ public class OfrepResource {
     }
 
     private Response refuse(String key) {
-        Caller caller = callerContext.caller();
-        if (caller.isPlatformAdmin() || caller.key().kind() == KeyKind.ADMIN) {
+        if (!callerContext.caller().holdsEnvironmentKey()) {
             return error(403, key, "GENERAL", "flags are evaluated with a client or server key of one environment");
         }
         return null;

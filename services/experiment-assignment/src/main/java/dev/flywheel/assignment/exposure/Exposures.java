@@ -6,18 +6,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.UUID;
 
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 
 import dev.flywheel.experiments.Assignment;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
-import dev.flywheel.proto.events.v1.EventSource;
-import dev.flywheel.proto.events.v1.EventType;
+import dev.flywheel.service.events.EventTopicPublisher;
 
 /**
  * The {@code $exposure} event for a user's first assignment to an experiment. Its message id is derived from
@@ -56,7 +53,6 @@ public final class Exposures {
      */
     public static Event event(Scope scope, Assignment assignment, int bucketVersion, double[] weights,
             String identity, Instant at) {
-        Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
         ListValue.Builder split = ListValue.newBuilder();
         for (double weight : weights) {
             split.addValues(number(weight));
@@ -73,20 +69,8 @@ public final class Exposures {
                 .putFields("sticky_bucket_used", Value.newBuilder().setBoolValue(assignment.stickyBucketUsed())
                         .build())
                 .build();
-        return Event.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setMessageId("exposure-" + identity)
-                .setScope(scope)
-                .setType(EventType.EVENT_TYPE_TRACK)
-                .setName(EVENT_NAME)
-                .setDistinctId(assignment.hashValue())
-                .setProperties(properties)
-                .setTimestamp(time)
-                .setOriginalTimestamp(time)
-                .setReceivedAt(time)
-                .setSource(EventSource.EVENT_SOURCE_INTERNAL)
-                .setLibrary("flywheel-experiment-assignment")
-                .build();
+        return EventTopicPublisher.internalTrack(scope, EVENT_NAME, assignment.hashValue(), "exposure-" + identity,
+                properties, at, "flywheel-experiment-assignment").build();
     }
 
     private static Value string(String s) {

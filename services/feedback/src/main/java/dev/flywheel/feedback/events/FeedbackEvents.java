@@ -4,12 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-import com.google.protobuf.Timestamp;
-
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
-import dev.flywheel.proto.events.v1.EventSource;
-import dev.flywheel.proto.events.v1.EventType;
+import dev.flywheel.service.events.EventTopicPublisher;
 import dev.flywheel.service.grpc.ProtoValues;
 
 /**
@@ -40,22 +37,10 @@ public final class FeedbackEvents {
     }
 
     public static Event event(Scope scope, Person person, String name, Map<String, Object> properties, Instant at) {
-        Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
-        return Event.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setMessageId("feedback-" + UUID.randomUUID())
-                .setScope(scope)
-                .setType(EventType.EVENT_TYPE_TRACK)
-                .setName(name)
-                .setDistinctId(person.distinctId())
+        return EventTopicPublisher.internalTrack(scope, name, person.distinctId(), "feedback-" + UUID.randomUUID(),
+                ProtoValues.toStruct(properties), at, "flywheel-feedback")
                 .setUserId(person.userId())
                 .setAnonymousId(person.anonymousId())
-                .setProperties(ProtoValues.toStruct(properties))
-                .setTimestamp(time)
-                .setOriginalTimestamp(time)
-                .setReceivedAt(time)
-                .setSource(EventSource.EVENT_SOURCE_INTERNAL)
-                .setLibrary("flywheel-feedback")
                 .build();
     }
 }

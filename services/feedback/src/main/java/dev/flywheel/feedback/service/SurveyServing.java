@@ -133,65 +133,78 @@ public class SurveyServing {
      */
     public Uni<Submitted> submit(Scope scope, Person person, String surveyKey, UUID submission,
             List<Map.Entry<String, Object[]>> answers, boolean completed) {
-        return submission(scope, person, surveyKey, submission).chain(definition -> {
-            SurveyCatalog.Live live = SurveyCatalog.live(surveyKey, definition, 0);
-            if (live == null) {
-                throw new FeedbackException(FeedbackFailure.PRECONDITION, "survey '" + surveyKey + "' can no longer "
-                        + "be answered");
-            }
-            List<Answer> checked = new ArrayList<>();
-            for (Map.Entry<String, Object[]> given : answers) {
-                Question question = live.survey().question(given.getKey()).orElseThrow(() -> FeedbackException
-                        .invalid("survey '" + surveyKey + "' has no question '" + given.getKey() + "'"));
-                try {
-                    checked.add(Answers.check(question, given.getValue()[0], (String) given.getValue()[1]));
-                } catch (Answers.InvalidAnswerException e) {
-                    throw FeedbackException.invalid(e.getMessage());
-                }
-            }
-            String next = checked.isEmpty() ? null : Answers.next(live.survey(), checked.get(checked.size() - 1));
-            boolean done = completed || next == null;
-            Instant now = Instant.now();
-            OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-            Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("survey_key", surveyKey);
-            properties.put("submission_id", submission.toString());
-            properties.put("completed", done);
-            properties.put("answers", checked.stream().map(Answers::asProperties).toList());
-            Event event = FeedbackEvents.event(scope, person, FeedbackEvents.SENT, properties, now);
-            List<Tuple> rows = new ArrayList<>();
-            for (Answer answer : checked) {
-                rows.add(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), surveyKey, submission,
-                        answer.questionId(), answer.score(),
-                        answer.score() == null && answer.text() == null
-                                ? answer.choices().toArray(String[]::new)
-                                : null,
-                        answer.other(), answer.text(), at}));
-            }
-            return transaction(List.of(event), connection -> connection.preparedQuery("""
-                    INSERT INTO survey_answer (project_id, environment, survey_key, submission_id, question_id, score,
-                                               choices, other, answer_text, answered_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    ON CONFLICT (project_id, environment, survey_key, submission_id, question_id) DO UPDATE SET
-                        score = excluded.score, choices = excluded.choices, other = excluded.other,
-                        answer_text = excluded.answer_text, answered_at = excluded.answered_at""")
-                    .executeBatch(rows)
-                    .chain(() -> connection.preparedQuery("UPDATE survey_submission SET updated_at = $5,"
-                            + " completed = completed OR $6 WHERE project_id = $1 AND environment = $2"
-                            + " AND survey_key = $3 AND submission_id = $4")
-                            .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), surveyKey,
-                                    submission, at, done})))
-                    .chain(() -> connection.preparedQuery("UPDATE survey_person SET answered_at ="
-                            + " COALESCE(answered_at, $5) WHERE project_id = $1 AND environment = $2"
-                            + " AND person_key = $3 AND survey_key = $4")
-                            .execute(Tuple.of(scope.getProjectId(), scope.getEnvironment(), person.key(), surveyKey,
-                                    at))))
-                    .replaceWith(new Submitted(done ? null : next, done));
-        });
+        return submission(scope, person, surveyKey, submission).chain(stored -> catalog.running(scope.getProjectId(),
+                scope.getEnvironment()).map(running -> {
+                    // The running surveys are parsed once per replica; a stopped or changed one is parsed here.
+                    SurveyCatalog.Live cached = running.get(surveyKey);
+                    return cached != null && cached.version() == stored.version()
+                            ? cached
+                            : SurveyCatalog.live(surveyKey, stored.definition(), stored.version());
+                })).chain(live -> {
+                    if (live == null) {
+                        throw new FeedbackException(FeedbackFailure.PRECONDITION,
+                                "survey '" + surveyKey + "' can no longer "
+                                        + "be answered");
+                    }
+                    List<Answer> checked = new ArrayList<>();
+                    for (Map.Entry<String, Object[]> given : answers) {
+                        Question question = live.survey().question(given.getKey()).orElseThrow(() -> FeedbackException
+                                .invalid("survey '" + surveyKey + "' has no question '" + given.getKey() + "'"));
+                        try {
+                            checked.add(Answers.check(question, given.getValue()[0], (String) given.getValue()[1]));
+                        } catch (Answers.InvalidAnswerException e) {
+                            throw FeedbackException.invalid(e.getMessage());
+                        }
+                    }
+                    String next = checked.isEmpty()
+                            ? null
+                            : Answers.next(live.survey(), checked.get(checked.size() - 1));
+                    boolean done = completed || next == null;
+                    Instant now = Instant.now();
+                    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+                    Map<String, Object> properties = new LinkedHashMap<>();
+                    properties.put("survey_key", surveyKey);
+                    properties.put("submission_id", submission.toString());
+                    properties.put("completed", done);
+                    properties.put("answers", checked.stream().map(Answers::asProperties).toList());
+                    Event event = FeedbackEvents.event(scope, person, FeedbackEvents.SENT, properties, now);
+                    List<Tuple> rows = new ArrayList<>();
+                    for (Answer answer : checked) {
+                        rows.add(Tuple
+                                .from(new Object[]{scope.getProjectId(), scope.getEnvironment(), surveyKey, submission,
+                                        answer.questionId(), answer.score(),
+                                        answer.score() == null && answer.text() == null
+                                                ? answer.choices().toArray(String[]::new)
+                                                : null,
+                                        answer.other(), answer.text(), at}));
+                    }
+                    return transaction(List.of(event), connection -> connection.preparedQuery(
+                            """
+                                    INSERT INTO survey_answer (project_id, environment, survey_key, submission_id, question_id, score,
+                                                               choices, other, answer_text, answered_at)
+                                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    ON CONFLICT (project_id, environment, survey_key, submission_id, question_id) DO UPDATE SET
+                                        score = excluded.score, choices = excluded.choices, other = excluded.other,
+                                        answer_text = excluded.answer_text, answered_at = excluded.answered_at""")
+                            .executeBatch(rows)
+                            .chain(() -> connection.preparedQuery("UPDATE survey_submission SET updated_at = $5,"
+                                    + " completed = completed OR $6 WHERE project_id = $1 AND environment = $2"
+                                    + " AND survey_key = $3 AND submission_id = $4")
+                                    .execute(Tuple
+                                            .from(new Object[]{scope.getProjectId(), scope.getEnvironment(), surveyKey,
+                                                    submission, at, done})))
+                            .chain(() -> connection.preparedQuery("UPDATE survey_person SET answered_at ="
+                                    + " COALESCE(answered_at, $5) WHERE project_id = $1 AND environment = $2"
+                                    + " AND person_key = $3 AND survey_key = $4")
+                                    .execute(Tuple.of(scope.getProjectId(), scope.getEnvironment(), person.key(),
+                                            surveyKey,
+                                            at))))
+                            .replaceWith(new Submitted(done ? null : next, done));
+                });
     }
 
     public Uni<Void> dismiss(Scope scope, Person person, String surveyKey, UUID submission) {
-        return submission(scope, person, surveyKey, submission).chain(definition -> {
+        return submission(scope, person, surveyKey, submission).chain(stored -> {
             Instant now = Instant.now();
             OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
             Event event = FeedbackEvents.event(scope, person, FeedbackEvents.DISMISSED, Map.of("survey_key",
@@ -236,10 +249,14 @@ public class SurveyServing {
         return config.maxScreenshotBytes();
     }
 
+    /** A survey's stored definition and version. */
+    private record StoredDefinition(String definition, long version) {
+    }
+
     /** The survey definition of a submission shown to this person, or the reason it cannot be answered. */
-    private Uni<String> submission(Scope scope, Person person, String surveyKey, UUID submission) {
+    private Uni<StoredDefinition> submission(Scope scope, Person person, String surveyKey, UUID submission) {
         return pool.preparedQuery("""
-                SELECT s.person_key, v.definition FROM survey_submission s
+                SELECT s.person_key, v.definition, v.version FROM survey_submission s
                 LEFT JOIN survey v ON v.project_id = s.project_id AND v.environment = s.environment
                                   AND v.survey_key = s.survey_key
                 WHERE s.project_id = $1 AND s.environment = $2 AND s.survey_key = $3 AND s.submission_id = $4""")
@@ -259,7 +276,7 @@ public class SurveyServing {
                         throw new FeedbackException(FeedbackFailure.PRECONDITION, "survey '" + surveyKey
                                 + "' was deleted");
                     }
-                    return row.getString(1);
+                    return new StoredDefinition(row.getString(1), row.getLong(2));
                 });
     }
 

@@ -1,9 +1,11 @@
 package dev.flywheel.service.events;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,7 +17,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+
+import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.proto.events.v1.EventSource;
+import dev.flywheel.proto.events.v1.EventType;
 
 /**
  * Sends events a service produces itself (exposures, survey answers) into the event pipeline's topic, keyed like
@@ -55,6 +63,28 @@ public final class EventTopicPublisher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * A track event the platform itself records on a person's behalf (an exposure, a survey answer): stamped at
+     * {@code at}, marked internal, with its own message id (resending it stores it once).
+     */
+    public static Event.Builder internalTrack(Scope scope, String name, String distinctId, String messageId,
+            Struct properties, Instant at, String library) {
+        Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        return Event.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setMessageId(messageId)
+                .setScope(scope)
+                .setType(EventType.EVENT_TYPE_TRACK)
+                .setName(name)
+                .setDistinctId(distinctId)
+                .setProperties(properties)
+                .setTimestamp(time)
+                .setOriginalTimestamp(time)
+                .setReceivedAt(time)
+                .setSource(EventSource.EVENT_SOURCE_INTERNAL)
+                .setLibrary(library);
     }
 
     /** Completes when Kafka acknowledged every event, or fails with the first refusal. */
