@@ -14,7 +14,7 @@ run produce --kafka "$FLYWHEEL_KAFKA_BOOTSTRAP" --project "$FLYWHEEL_DEMO_PROJEC
   --events "$events" --users "$users"
 ./flywheel up >/dev/null
 # Everything in the topic is read again by the restarted consumer only if it was not committed; count only the new.
-run store --metrics "$FLYWHEEL_METRICS_AGGREGATOR_URL/q/metrics" --events "$events"
+run store --metrics "$FLYWHEEL_METRICS_AGGREGATOR_MANAGEMENT_URL/q/metrics" --events "$events"
 # Fresh partitions have no planner statistics until autovacuum analyzes them, minutes after a bulk load; take them
 # now so the figures are those of a settled store.
 psql -h "${FLYWHEEL_DB_HOST:-127.0.0.1}" -U "${FLYWHEEL_DB_USER:-postgres}" -d "${FLYWHEEL_DB_NAME:-flywheel}" -qc \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gateway's authenticated-request overhead, against a platform started with ./flywheel up.
 # Compares an authenticated no-op (GET /api/v1/whoami: key resolution through the Redis cache + GCRA rate limit)
-# with an unauthenticated endpoint of the same server (GET /q/health/live), at a fixed rate, then finds the
+# with an unauthenticated endpoint of the same process (GET /q/health/live on its management port), at a fixed rate, then finds the
 # closed-loop maximum with wrk. Usage: bench/gateway-auth.sh [rate] [seconds]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +27,7 @@ load() { java -XX:+UseSerialGC -cp "$CP" dev.flywheel.bench.FixedRateLoad --rate
 echo "== authenticated no-op, fixed rate"
 load --url "$FLYWHEEL_GATEWAY_URL/api/v1/whoami" --header "Authorization: Bearer $KEY"
 echo "== unauthenticated baseline, fixed rate"
-load --url "$FLYWHEEL_GATEWAY_URL/q/health/live"
+load --url "$FLYWHEEL_GATEWAY_MANAGEMENT_URL/q/health/live"
 
 if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true

@@ -52,8 +52,8 @@ for (const file of process.argv.slice(2)) {
     }
     for (const c of pod.containers) {
       for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-        if (!c[probe]?.httpGet?.path?.startsWith('/q/health/')) {
-          problems.push(`${where(file, d)}/${c.name}: no ${probe} on Quarkus health`);
+        if (!c[probe]?.httpGet?.path?.startsWith('/q/health/') || c[probe].httpGet.port !== 'management') {
+          problems.push(`${where(file, d)}/${c.name}: no ${probe} on Quarkus health on the management port`);
         }
       }
       for (const side of ['requests', 'limits']) {
@@ -96,9 +96,25 @@ for (const file of process.argv.slice(2)) {
       problems.push(`${where(file, d)}: no NetworkPolicy`);
       continue;
     }
-    const open = (policy.spec.ingress ?? []).some((rule) => !rule.from);
+    const rules = policy.spec.ingress ?? [];
+    const open = rules.some((rule) => !rule.from);
     if (open && component !== 'gateway') {
       problems.push(`${where(file, policy)}: ${component} is reachable from anywhere`);
+    }
+    // Only the gateway's API port is open to anyone; internal and management ports only to named peers.
+    for (const rule of rules.filter((r) => !r.from)) {
+      if ((rule.ports ?? []).length === 0 || rule.ports.some((p) => p.port !== 'http')) {
+        problems.push(`${where(file, policy)}: a port other than the API is open to anyone`);
+      }
+    }
+    // Other namespaces never reach the gateway's internal port, and reach the management port only through a
+    // rule of its own (Prometheus), never together with the client ports (backends).
+    for (const rule of rules.filter((r) => (r.from ?? []).some((peer) => peer.namespaceSelector))) {
+      const ports = (rule.ports ?? []).map((p) => p.port);
+      if (ports.length === 0 || ports.includes('internal')
+          || (ports.includes('management') && ports.length > 1)) {
+        problems.push(`${where(file, policy)}: another namespace reaches an internal port`);
+      }
     }
   }
   // Every Deployment keeps serving through voluntary disruptions.

@@ -125,12 +125,16 @@ class AccessControlE2ETest {
     }
 
     @Test
-    void everyServiceIsReady() {
+    void everyServiceIsReadyOnItsManagementPortAndNowhereElse() {
         for (String service : new String[]{"GATEWAY", "EVENT_COLLECTOR", "FEATURE_FLAGS", "EXPERIMENT_ASSIGNMENT",
                 "METRICS_AGGREGATOR", "FEEDBACK"}) {
-            String url = Platform.settings().get("FLYWHEEL_" + service + "_URL");
-            given().baseUri(url).when().get("/q/health/ready").then().statusCode(200)
+            String management = Platform.settings().get("FLYWHEEL_" + service + "_MANAGEMENT_URL");
+            given().baseUri(management).when().get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"));
+            given().baseUri(management).when().get("/q/metrics").then().statusCode(200);
+            String url = Platform.settings().get("FLYWHEEL_" + service + "_URL");
+            given().baseUri(url).when().get("/q/metrics").then().statusCode(404);
+            given().baseUri(url).when().get("/q/health/ready").then().statusCode(404);
         }
     }
 

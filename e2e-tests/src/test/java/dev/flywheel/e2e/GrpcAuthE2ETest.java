@@ -1,8 +1,10 @@
 package dev.flywheel.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,15 +19,18 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-/** Backends calling services directly have their keys checked by the gateway's gRPC auth service. */
+/**
+ * Services check the keys of direct callers with the gateway's AuthService, on the gateway's internal port; the
+ * public port does not answer it (ADR 0008).
+ */
 @ExtendWith(Platform.class)
 class GrpcAuthE2ETest {
 
     @Test
     void demoServerKeyResolvesAndRevokedStyleGarbageDoesNot() {
         Map<String, String> settings = Platform.settings();
-        ManagedChannel channel = ManagedChannelBuilder
-                .forAddress(Platform.gatewayUri().getHost(), Platform.gatewayUri().getPort())
+        URI internal = Platform.serviceUri("GATEWAY_INTERNAL");
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(internal.getHost(), internal.getPort())
                 .usePlaintext().build();
         try {
             var auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -39,6 +44,22 @@ class GrpcAuthE2ETest {
                     () -> auth.resolveKey(ResolveKeyRequest.newBuilder()
                             .setKey("fw_server_ffffffffffffffffffffffffffffffff").build()));
             assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void thePublicPortDoesNotResolveKeys() {
+        ManagedChannel channel = ManagedChannelBuilder
+                .forAddress(Platform.gatewayUri().getHost(), Platform.gatewayUri().getPort())
+                .usePlaintext().build();
+        try {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .resolveKey(ResolveKeyRequest.newBuilder()
+                                    .setKey(Platform.settings().get("FLYWHEEL_DEMO_PRODUCTION_SERVER_KEY")).build()));
+            assertNotEquals(Status.Code.OK, refused.getStatus().getCode());
         } finally {
             channel.shutdownNow();
         }

@@ -1,11 +1,13 @@
 package dev.flywheel.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URL;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,12 +29,16 @@ class AuthGrpcServiceTest {
     @TestHTTPResource
     URL url;
 
+    /** AuthService is served on the gateway's internal gRPC port, never on the public one. */
+    @ConfigProperty(name = "quarkus.grpc.server.test-port")
+    int internalPort;
+
     private ManagedChannel channel;
     private AuthServiceGrpc.AuthServiceBlockingStub auth;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(url.getHost(), internalPort).usePlaintext().build();
         auth = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
@@ -59,5 +65,20 @@ class AuthGrpcServiceTest {
         StatusRuntimeException empty = assertThrows(StatusRuntimeException.class,
                 () -> auth.resolveKey(ResolveKeyRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+    }
+
+    @Test
+    void thePublicPortDoesNotResolveKeys() {
+        ManagedChannel publicChannel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext()
+                .build();
+        try {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> AuthServiceGrpc.newBlockingStub(publicChannel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .resolveKey(ResolveKeyRequest.newBuilder().setKey("fw_server_x").build()));
+            assertNotEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+            assertNotEquals(Status.Code.OK, refused.getStatus().getCode());
+        } finally {
+            publicChannel.shutdownNow();
+        }
     }
 }

@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Stands in for the gateway's AuthService in a single service's tests: the same gRPC contract, answering for the
- * fixed {@link TestKeys}. The real gateway answers in the end-to-end tests.
+ * fixed {@link TestKeys} and for keys made for one test's own project ({@link TestKeys#serverKeyOf}). The real gateway
+ * answers in the end-to-end tests.
  */
 public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager {
 
@@ -58,6 +59,12 @@ public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager
                     response.onCompleted();
                     return;
                 }
+            }
+            ResolveKeyResponse perProject = TestKeys.resolvePerProject(request.getKey());
+            if (perProject != null) {
+                response.onNext(perProject);
+                response.onCompleted();
+                return;
             }
             response.onError(Status.UNAUTHENTICATED.withDescription("unknown key").asRuntimeException());
         }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,25 +16,36 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
+
 /**
  * What every Flywheel service promises operators, checked against the running app: probes, Prometheus metrics, and
  * its own PostgreSQL schema migrated by Flyway. A service's test extends it and names its schema.
  */
 public abstract class ServiceBasicsContract {
 
+    /** Health and metrics live on the management port, apart from the ports clients reach. */
+    @TestHTTPResource(value = "/", management = true)
+    protected URL management;
+
+    /** The management server's root (the injected URL ends in its /q path). */
+    protected String managementBase() {
+        return management.getProtocol() + "://" + management.getHost() + ":" + management.getPort();
+    }
+
     /** The PostgreSQL schema the service owns. */
     protected abstract String schema();
 
     @Test
     void livenessIsUp() {
-        given()
+        given().baseUri(managementBase())
                 .when().get("/q/health/live")
                 .then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessChecksTheRealDatabaseAndRedis() {
-        given()
+        given().baseUri(managementBase())
                 .when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
@@ -43,10 +55,16 @@ public abstract class ServiceBasicsContract {
 
     @Test
     void exposesPrometheusMetrics() {
-        given()
+        given().baseUri(managementBase())
                 .when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void healthAndMetricsAreNotOnTheClientPort() {
+        given().when().get("/q/metrics").then().statusCode(404);
+        given().when().get("/q/health/ready").then().statusCode(404);
     }
 
     @Test

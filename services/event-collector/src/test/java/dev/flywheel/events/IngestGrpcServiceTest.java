@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.DeadLetter;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventType;
@@ -36,6 +35,7 @@ import dev.flywheel.proto.events.v1.IngestBatchRequest;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.IngestServiceGrpc;
+import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -49,6 +49,9 @@ class IngestGrpcServiceTest {
 
     @TestHTTPResource
     URL url;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private ManagedChannel channel;
     private IngestServiceGrpc.IngestServiceBlockingStub ingest;
@@ -67,7 +70,7 @@ class IngestGrpcServiceTest {
     @Test
     void acceptedEventsAreOnKafkaKeyedByProjectAndPerson() throws Exception {
         String project = "p-" + UUID.randomUUID();
-        IngestResponse response = ingest.ingestSegment(segment(project, "batch", """
+        IngestResponse response = as(project).ingestSegment(segment("batch", """
                 {"writeKey":"ignored","batch":[
                   {"type":"track","event":"Signed Up","userId":"u-1","messageId":"m-1","properties":{"plan":"pro"}},
                   {"type":"identify","userId":"u-1","anonymousId":"anon-1","messageId":"m-2"},
@@ -93,14 +96,14 @@ class IngestGrpcServiceTest {
                 {"batch":[{"type":"track","event":"a","userId":"u","messageId":"same-1"},
                           {"type":"track","event":"a","userId":"u","messageId":"same-1"},
                           {"type":"track","event":"b","userId":"u","messageId":"same-2"}]}""";
-        IngestResponse first = ingest.ingestSegment(segment(project, "batch", batch));
+        IngestResponse first = as(project).ingestSegment(segment("batch", batch));
         assertEquals(2, first.getAccepted());
         assertEquals(1, first.getDuplicates());
-        IngestResponse retry = ingest.ingestSegment(segment(project, "batch", batch));
+        IngestResponse retry = as(project).ingestSegment(segment("batch", batch));
         assertEquals(0, retry.getAccepted());
         assertEquals(3, retry.getDuplicates());
         // Another project may use the same message ids.
-        assertEquals(2, ingest.ingestSegment(segment("p-" + UUID.randomUUID(), "batch", batch)).getAccepted());
+        assertEquals(2, as("p-" + UUID.randomUUID()).ingestSegment(segment("batch", batch)).getAccepted());
         assertEquals(2, TopicReader.read(bootstrap(), "flywheel.events.v1", r -> r.key().startsWith(project + "/"),
                 Integer.MAX_VALUE, Duration.ofSeconds(5)).size());
     }
@@ -108,7 +111,7 @@ class IngestGrpcServiceTest {
     @Test
     void invalidEventsGoToTheDeadLetterTopicWithTheirReason() throws Exception {
         String project = "p-" + UUID.randomUUID();
-        IngestResponse response = ingest.ingestSegment(segment(project, "batch", """
+        IngestResponse response = as(project).ingestSegment(segment("batch", """
                 {"batch":[{"type":"track","event":"ok","userId":"u"},
                           {"type":"track","event":"no id","userId":"undefined"},
                           {"type":"track","userId":"u"}]}"""));
@@ -121,7 +124,8 @@ class IngestGrpcServiceTest {
         assertEquals(2, letters.size());
         DeadLetter letter = DeadLetter.parseFrom(letters.get(0).value());
         assertTrue(letter.getPayload().toStringUtf8().contains("\"userId\""));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().baseUri("http://" + management.getHost() + ":" + management.getPort()).when().get("/q/metrics").then()
+                .statusCode(200)
                 .body(containsString("flywheel_ingest_rejected_total{reason=\"missing_identity\"}"))
                 .body(containsString("flywheel_ingest_events_total{outcome=\"rejected\"}"));
     }
@@ -129,7 +133,7 @@ class IngestGrpcServiceTest {
     @Test
     void identifyAndAliasLinkIdentitiesFirstLinkWins() throws Exception {
         String project = "p-" + UUID.randomUUID();
-        ingest.ingestSegment(segment(project, "batch", """
+        as(project).ingestSegment(segment("batch", """
                 {"batch":[{"type":"identify","userId":"alice","anonymousId":"device-1"},
                           {"type":"alias","userId":"alice","previousId":"old-alice"},
                           {"type":"identify","userId":"bob","anonymousId":"device-1"}]}"""));
@@ -141,9 +145,30 @@ class IngestGrpcServiceTest {
     void malformedRequestsAreInvalidArguments() {
         for (String body : List.of("{", "[]", "{\"batch\": 3}")) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> ingest.ingestSegment(segment("p", "batch", body)));
+                    () -> as("p").ingestSegment(segment("batch", body)));
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), body);
         }
+    }
+
+    @Test
+    void forwardedSegmentCallsNeedTheCallersKeyAndImportsAServerKey() {
+        IngestSegmentRequest track = segment("track", "{\"event\":\"x\",\"userId\":\"u\"}");
+        StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class,
+                () -> ingest.ingestSegment(track));
+        assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> TestKeys.presenting(IngestServiceGrpc.newBlockingStub(channel), "fw_client_nobody")
+                        .ingestSegment(track));
+        assertEquals(Status.Code.UNAUTHENTICATED, unknown.getStatus().getCode());
+        String project = "p-" + UUID.randomUUID();
+        IngestSegmentRequest history = segment("import",
+                "{\"batch\":[{\"type\":\"track\",\"event\":\"x\",\"userId\":\"u\"}]}");
+        StatusRuntimeException clientImport = assertThrows(StatusRuntimeException.class,
+                () -> as(project).ingestSegment(history));
+        assertEquals(Status.Code.PERMISSION_DENIED, clientImport.getStatus().getCode());
+        IngestResponse imported = TestKeys.presenting(IngestServiceGrpc.newBlockingStub(channel),
+                TestKeys.serverKeyOf(project)).ingestSegment(history);
+        assertEquals(1, imported.getAccepted());
     }
 
     @Test
@@ -155,9 +180,13 @@ class IngestGrpcServiceTest {
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
     }
 
-    private static IngestSegmentRequest segment(String project, String call, String body) {
+    /** The collector as a client key of the project: the events belong to the key's project, never to the body's. */
+    private IngestServiceGrpc.IngestServiceBlockingStub as(String project) {
+        return TestKeys.presenting(IngestServiceGrpc.newBlockingStub(channel), TestKeys.clientKeyOf(project));
+    }
+
+    private static IngestSegmentRequest segment(String call, String body) {
         return IngestSegmentRequest.newBuilder()
-                .setScope(Scope.newBuilder().setProjectId(project).setEnvironment("production"))
                 .setCall(call)
                 .setBody(ByteString.copyFrom(body, StandardCharsets.UTF_8))
                 .setClientIp("198.51.100.7")

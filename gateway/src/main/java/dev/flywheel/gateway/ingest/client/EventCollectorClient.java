@@ -2,7 +2,6 @@ package dev.flywheel.gateway.ingest.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,7 +10,7 @@ import com.google.protobuf.Timestamp;
 
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.MutinyIngestServiceGrpc.MutinyIngestServiceStub;
@@ -36,10 +35,10 @@ public class EventCollectorClient {
         this.collector = collector;
     }
 
-    public Uni<IngestResponse> forward(Scope scope, String call, byte[] body, String clientIp, String userAgent,
+    /** Forwards a Segment body under the caller's own write key: the collector takes the scope from the key. */
+    public Uni<IngestResponse> forward(String writeKey, String call, byte[] body, String clientIp, String userAgent,
             Instant receivedAt) {
         IngestSegmentRequest.Builder request = IngestSegmentRequest.newBuilder()
-                .setScope(scope)
                 .setCall(call)
                 .setBody(UnsafeByteOperations.unsafeWrap(body)) // the body is never changed after this
                 .setReceivedAt(Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond())
@@ -50,8 +49,7 @@ public class EventCollectorClient {
         if (userAgent != null) {
             request.setUserAgent(userAgent);
         }
-        // A deadline per call: a stub configured with one would carry a single absolute deadline for its lifetime.
-        return collector.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        return ServiceCalls.as(collector, writeKey, CALL_DEADLINE)
                 .ingestSegment(request.build())
                 .onFailure().transform(EventCollectorClient::toApiException);
     }

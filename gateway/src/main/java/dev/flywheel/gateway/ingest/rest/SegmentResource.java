@@ -30,7 +30,6 @@ import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.ingest.IngestLimits;
 import dev.flywheel.ingest.SegmentParser;
-import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.service.limits.InFlightLimiter;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -78,17 +77,15 @@ public class SegmentResource {
             @Context HttpServerRequest http) {
         Instant receivedAt = Instant.now();
         byte[] json = decode(body == null ? new byte[0] : body, contentEncoding);
-        String writeKey = WriteKeys.fromHeaders(authorization, writeKeyHeader);
-        if (writeKey == null) {
-            writeKey = SegmentParser.findWriteKey(json);
-        }
+        String headerKey = WriteKeys.fromHeaders(authorization, writeKeyHeader);
+        String writeKey = headerKey != null ? headerKey : SegmentParser.findWriteKey(json);
         String fullCall = fullName(call);
         String clientIp = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         return authenticate(writeKey, fullCall)
                 .call(key -> admission.admit(key, origin))
                 // Shed load before holding more bodies than the heap can take while the collector catches up.
                 .flatMap(key -> inFlight.admit(json.length,
-                        () -> collector.forward(scope(key), fullCall, json, clientIp, userAgent, receivedAt),
+                        () -> collector.forward(writeKey, fullCall, json, clientIp, userAgent, receivedAt),
                         () -> ApiException.retryLater(ApiError.RATE_LIMITED,
                                 "event collection is at capacity; retry shortly", 1)))
                 .map(result -> CorsFilters.allowOrigin(Response.ok(new Accepted(true, result.getAccepted(),
@@ -139,15 +136,6 @@ public class SegmentResource {
                     "batch_too_large: body of " + body.length + " bytes exceeds " + MAX_BODY);
         }
         return body;
-    }
-
-    private static Scope scope(ResolvedKey key) {
-        return Scope.newBuilder()
-                .setOrganisationId(key.organisationId().toString())
-                .setProjectId(key.projectId().toString())
-                .setEnvironmentId(key.environmentId().toString())
-                .setEnvironment(key.environment())
-                .build();
     }
 
     private static String fullName(String call) {

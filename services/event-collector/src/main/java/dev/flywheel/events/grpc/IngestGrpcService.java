@@ -1,5 +1,6 @@
 package dev.flywheel.events.grpc;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,6 +45,7 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
     private static final SegmentParser SEGMENT = new SegmentParser(IngestLimits.SEGMENT);
     private static final TypedEventReader TYPED = new TypedEventReader(IngestLimits.SEGMENT);
     private static final Set<KeyKind> INGEST_KEYS = EnumSet.of(KeyKind.KEY_KIND_CLIENT, KeyKind.KEY_KIND_SERVER);
+    private static final Duration MAX_FORWARDING_DELAY = Duration.ofMinutes(1);
 
     private final IngestPipeline pipeline;
     private final KeyAuthenticator authenticator;
@@ -62,16 +64,34 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
     @Override
     public void ingestSegment(IngestSegmentRequest request, StreamObserver<IngestResponse> response) {
-        Instant receivedAt = request.hasReceivedAt()
-                ? Instant.ofEpochSecond(request.getReceivedAt().getSeconds(), request.getReceivedAt().getNanos())
-                : Instant.now();
         boolean importing = "import".equals(request.getCall());
-        EventSource source = importing ? EventSource.EVENT_SOURCE_IMPORT : EventSource.EVENT_SOURCE_REST;
-        IngestRequestContext context = new IngestRequestContext(request.getScope(), receivedAt,
-                request.getClientIp(), request.getUserAgent(), source, importing);
-        answer(admission.admit(request.getBody().size(), () -> Uni.createFrom()
-                .item(() -> SEGMENT.parse(request.getBody().toByteArray(), request.getCall(), context))
-                .flatMap(parsed -> pipeline.ingest(parsed, request.getScope(), source, receivedAt))), response);
+        answer(authenticateCaller().flatMap(caller -> {
+            if (importing && caller.getKind() != KeyKind.KEY_KIND_SERVER) {
+                return Uni.createFrom().failure(new IngestException(IngestFailure.PERMISSION_DENIED,
+                        "importing historical events needs a server key"));
+            }
+            Instant receivedAt = receivedAt(request);
+            EventSource source = importing ? EventSource.EVENT_SOURCE_IMPORT : EventSource.EVENT_SOURCE_REST;
+            IngestRequestContext context = new IngestRequestContext(caller.getScope(), receivedAt,
+                    request.getClientIp(), request.getUserAgent(), source, importing);
+            return admission.admit(request.getBody().size(), () -> Uni.createFrom()
+                    .item(() -> SEGMENT.parse(request.getBody().toByteArray(), request.getCall(), context))
+                    .flatMap(parsed -> pipeline.ingest(parsed, caller.getScope(), source, receivedAt)));
+        }), response);
+    }
+
+    /**
+     * The gateway's arrival time, so clock-skew correction measures from when the client sent; a time far from ours
+     * is not the gateway's (a direct caller could otherwise shift its events' times without an import key).
+     */
+    private static Instant receivedAt(IngestSegmentRequest request) {
+        Instant now = Instant.now();
+        if (!request.hasReceivedAt()) {
+            return now;
+        }
+        Instant claimed = Instant.ofEpochSecond(request.getReceivedAt().getSeconds(),
+                request.getReceivedAt().getNanos());
+        return Duration.between(claimed, now).abs().compareTo(MAX_FORWARDING_DELAY) <= 0 ? claimed : now;
     }
 
     @Override

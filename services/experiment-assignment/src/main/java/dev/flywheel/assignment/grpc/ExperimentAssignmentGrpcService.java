@@ -54,42 +54,42 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
 
     @Override
     public Uni<AssignResponse> assign(AssignRequest request) {
-        if (request.getExperimentKey().isEmpty()) {
-            return invalid("experiment_key is required");
-        }
-        String problem = checkInput(request.getAttributes(), request.getUrl());
-        if (problem != null) {
-            return invalid(problem);
-        }
-        return inFlight.admit(1, () -> authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
-                .flatMap(key -> snapshot(key).flatMap(snapshot -> {
-                    Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
-                    if (experiment == null) {
-                        return Uni.createFrom().failure(Status.NOT_FOUND.withDescription("experiment '"
-                                + request.getExperimentKey() + "' does not exist in "
-                                + key.getScope().getEnvironment()).asRuntimeException());
-                    }
-                    return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl());
-                })), ExperimentAssignmentGrpcService::overloaded)
+        Uni<ResolveKeyResponse> caller = authenticated(request.getExperimentKey().isEmpty()
+                ? "experiment_key is required"
+                : checkInput(request.getAttributes(), request.getUrl()));
+        return inFlight.admit(1, () -> caller.flatMap(key -> snapshot(key).flatMap(snapshot -> {
+            Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
+            if (experiment == null) {
+                return Uni.createFrom().failure(Status.NOT_FOUND.withDescription("experiment '"
+                        + request.getExperimentKey() + "' does not exist in "
+                        + key.getScope().getEnvironment()).asRuntimeException());
+            }
+            return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl());
+        })), ExperimentAssignmentGrpcService::overloaded)
                 .map(answers -> AssignResponse.newBuilder().setAssignment(toProto(answers.get(0))).build());
     }
 
     @Override
     public Uni<AssignAllResponse> assignAll(AssignAllRequest request) {
-        String problem = checkInput(request.getAttributes(), request.getUrl());
-        if (problem != null) {
-            return invalid(problem);
-        }
-        return inFlight.admit(1, () -> authenticator.authenticateCaller(ASSIGNING_KEYS,
-                "assign users to experiments").flatMap(
-                        key -> snapshot(key).flatMap(snapshot -> assign(key,
-                                snapshot.active(), snapshot, request.getAttributes(), request.getUrl()))),
+        Uni<ResolveKeyResponse> caller = authenticated(checkInput(request.getAttributes(), request.getUrl()));
+        return inFlight.admit(1, () -> caller.flatMap(
+                key -> snapshot(key).flatMap(snapshot -> assign(key,
+                        snapshot.active(), snapshot, request.getAttributes(), request.getUrl()))),
                 ExperimentAssignmentGrpcService::overloaded)
                 .map(answers -> {
                     AssignAllResponse.Builder response = AssignAllResponse.newBuilder();
                     answers.forEach(a -> response.addAssignments(toProto(a)));
                     return response.build();
                 });
+    }
+
+    /**
+     * The caller, then the input's problem if it has one: who is asking comes first, so an unauthenticated caller
+     * learns nothing, not even what its input lacks.
+     */
+    private Uni<ResolveKeyResponse> authenticated(String problem) {
+        return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
+                .flatMap(key -> problem == null ? Uni.createFrom().item(key) : invalid(problem));
     }
 
     private Uni<ExperimentSnapshots.Snapshot> snapshot(ResolveKeyResponse key) {

@@ -52,8 +52,10 @@ public class SurveyServingGrpcService implements SurveyServingService {
 
     @Override
     public Uni<NextSurveyResponse> nextSurvey(NextSurveyRequest request) {
-        return Uni.createFrom().item(() -> request(request))
-                .chain(checked -> callers.respondent().chain(scope -> serving.next(scope, checked)))
+        // Who is asking comes first: an unauthenticated caller learns nothing, not even what its input lacks.
+        return callers.respondent()
+                .chain(scope -> Uni.createFrom().item(() -> request(request))
+                        .chain(checked -> serving.next(scope, checked)))
                 .map(shown -> shown == null
                         ? NextSurveyResponse.newBuilder().setShow(false).build()
                         : NextSurveyResponse.newBuilder().setShow(true).setSurveyKey(shown.surveyKey())
@@ -64,7 +66,7 @@ public class SurveyServingGrpcService implements SurveyServingService {
 
     @Override
     public Uni<SubmitAnswersResponse> submitAnswers(SubmitAnswersRequest request) {
-        return Uni.createFrom().item(() -> {
+        return callers.respondent().chain(scope -> Uni.createFrom().item(() -> {
             person(request.getPerson());
             SurveyAdminGrpcService.key(request.getSurveyKey());
             submission(request.getSubmissionId());
@@ -86,8 +88,8 @@ public class SurveyServingGrpcService implements SurveyServingService {
                         answer.getOther().isEmpty() ? null : answer.getOther()}));
             }
             return answers;
-        }).chain(answers -> callers.respondent().chain(scope -> serving.submit(scope, person(request.getPerson()),
-                request.getSurveyKey(), submission(request.getSubmissionId()), answers, request.getCompleted())))
+        }).chain(answers -> serving.submit(scope, person(request.getPerson()), request.getSurveyKey(),
+                submission(request.getSubmissionId()), answers, request.getCompleted())))
                 .map(done -> SubmitAnswersResponse.newBuilder().setCompleted(done.completed())
                         .setNextQuestionId(done.nextQuestionId() == null ? "" : done.nextQuestionId()).build())
                 .onFailure().transform(FeedbackCallers::toStatus);
@@ -95,19 +97,20 @@ public class SurveyServingGrpcService implements SurveyServingService {
 
     @Override
     public Uni<DismissSurveyResponse> dismissSurvey(DismissSurveyRequest request) {
-        return Uni.createFrom().item(() -> {
+        return callers.respondent().chain(scope -> Uni.createFrom().item(() -> {
             SurveyAdminGrpcService.key(request.getSurveyKey());
             return submission(request.getSubmissionId());
-        }).chain(submission -> callers.respondent().chain(scope -> serving.dismiss(scope,
-                person(request.getPerson()), request.getSurveyKey(), submission)))
+        }).chain(submission -> serving.dismiss(scope, person(request.getPerson()), request.getSurveyKey(),
+                submission)))
                 .replaceWith(DismissSurveyResponse.getDefaultInstance())
                 .onFailure().transform(FeedbackCallers::toStatus);
     }
 
     @Override
     public Uni<SubmitFeedbackResponse> submitFeedback(SubmitFeedbackRequest request) {
-        return Uni.createFrom().item(() -> feedback(request))
-                .chain(checked -> callers.respondent().chain(scope -> serving.feedback(scope, checked)))
+        return callers.respondent()
+                .chain(scope -> Uni.createFrom().item(() -> feedback(request))
+                        .chain(checked -> serving.feedback(scope, checked)))
                 .map(id -> SubmitFeedbackResponse.newBuilder().setFeedbackId(id.toString()).build())
                 .onFailure().transform(FeedbackCallers::toStatus);
     }
