@@ -3,6 +3,8 @@ package dev.flywheel.testsupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flywheel.proto.auth.v1.AuthServiceGrpc;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
@@ -20,6 +22,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * answers in the end-to-end tests.
  */
 public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final Set<String> REVOKED = ConcurrentHashMap.newKeySet();
+
+    /** From now on the directory answers for {@code key} as the gateway does for a revoked key. */
+    public static void revoke(String key) {
+        REVOKED.add(key);
+    }
 
     private Server server;
 
@@ -48,6 +57,10 @@ public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager
     private static final class Directory extends AuthServiceGrpc.AuthServiceImplBase {
         @Override
         public void resolveKey(ResolveKeyRequest request, StreamObserver<ResolveKeyResponse> response) {
+            if (REVOKED.contains(request.getKey())) {
+                response.onError(Status.UNAUTHENTICATED.withDescription("revoked key").asRuntimeException());
+                return;
+            }
             for (TestKeys key : TestKeys.values()) {
                 if (key.key.equals(request.getKey())) {
                     response.onNext(ResolveKeyResponse.newBuilder().setKeyId(key.name().toLowerCase())

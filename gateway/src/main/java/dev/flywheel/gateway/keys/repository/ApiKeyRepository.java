@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.flywheel.service.auth.KeyRevocations;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +29,19 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, UUI
     public Uni<List<String>> hashesOfProject(UUID projectId) {
         return find("projectId = ?1 and revokedAt is null", projectId).project(HashOnly.class).list()
                 .map(rows -> rows.stream().map(HashOnly::tokenHash).toList());
+    }
+
+    /**
+     * Tells every service replica, when the current transaction commits, that this key is revoked: they drop it from
+     * their caches at once (ADR 0008).
+     */
+    public Uni<Void> notifyRevoked(UUID keyId) {
+        return getSession().flatMap(session -> session
+                .createNativeQuery("select cast(pg_notify(?1, ?2) as text)", String.class)
+                .setParameter(1, KeyRevocations.CHANNEL)
+                .setParameter(2, KeyRevocations.payload(keyId.toString()))
+                .getSingleResult())
+                .replaceWithVoid();
     }
 
     /** Projection for cache invalidation. */

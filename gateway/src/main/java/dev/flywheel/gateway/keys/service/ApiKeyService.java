@@ -93,14 +93,15 @@ public class ApiKeyService {
     }
 
     /**
-     * Revokes the key and, once that is committed, evicts its cached resolution; null when the project has no such
-     * key. Revoking twice is harmless.
+     * Revokes the key, telling the services in the same transaction, and once that is committed evicts its cached
+     * resolution; null when the project has no such key. Revoking twice is harmless.
      */
     public Uni<ApiKeyEntity> revoke(UUID projectId, UUID keyId) {
         return Panache.withTransaction(() -> keys.findInProject(projectId, keyId).invoke(key -> {
             if (key != null && key.revokedAt == null) {
                 key.revokedAt = Instant.now();
             }
-        })).call(key -> key == null ? Uni.createFrom().voidItem() : keyResolver.evictAfterCommit(key.tokenHash));
+        }).call(key -> key == null ? Uni.createFrom().voidItem() : keys.notifyRevoked(key.id)))
+                .call(key -> key == null ? Uni.createFrom().voidItem() : keyResolver.evictAfterCommit(key.tokenHash));
     }
 }

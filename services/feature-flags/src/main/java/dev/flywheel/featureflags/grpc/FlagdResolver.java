@@ -53,7 +53,7 @@ public class FlagdResolver {
     public Uni<Snapshot> callerSnapshot(Set<KeyKind> allowed, String action) {
         String connection = CallerKeyInterceptor.CONNECTION.get();
         return authenticator.authenticateCaller(allowed, action)
-                .invoke(key -> streams.bind(connection, key.getScope().getProjectId(),
+                .invoke(key -> streams.bind(connection, key.getKeyId(), key.getScope().getProjectId(),
                         key.getScope().getEnvironment()))
                 .flatMap(this::snapshotOf);
     }
@@ -78,7 +78,7 @@ public class FlagdResolver {
                 // the snapshot is loaded first: changes are found by comparing it with the next one
                 .flatMap(key -> snapshotOf(key).replaceWith(key))
                 .onItem().transformToMulti(key -> streams.subscribe(key.getScope().getProjectId(),
-                        key.getScope().getEnvironment()));
+                        key.getScope().getEnvironment(), key.getKeyId()));
     }
 
     public long nowSeconds() {

@@ -8,13 +8,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.flywheel.featureflags.config.FlagsConfig;
+import dev.flywheel.service.auth.KeyRevocations;
+import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
 
-/** The open change streams per environment: each starts with READY, hears every change, and a periodic keep-alive. */
+/**
+ * The open change streams per environment: each starts with READY, hears every change, and a periodic keep-alive. A
+ * stream opened with a key ends (UNAUTHENTICATED) when that key is revoked; an anonymous stream stops hearing the
+ * environments that only a revoked key had proven for its connection.
+ */
 @ApplicationScoped
 public class FlagChangeStreams {
 
@@ -23,12 +29,16 @@ public class FlagChangeStreams {
     private final Map<String, Set<MultiEmitter<? super FlagChanges>>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, Set<MultiEmitter<? super FlagChanges>>> byConnection = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> boundEnvironments = new ConcurrentHashMap<>();
+    private final Map<String, Set<MultiEmitter<? super FlagChanges>>> byKeyId = new ConcurrentHashMap<>();
+    /** Which connection each key proved which environment for: (connection, environment) pairs per key id. */
+    private final Map<String, Set<Map.Entry<String, String>>> bindingsByKeyId = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final FlagsConfig config;
 
-    public FlagChangeStreams(Vertx vertx, FlagsConfig config) {
+    public FlagChangeStreams(Vertx vertx, FlagsConfig config, KeyRevocations revocations) {
         this.vertx = vertx;
         this.config = config;
+        revocations.onRevoked(this::revoked);
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -47,13 +57,20 @@ public class FlagChangeStreams {
         byConnection.clear();
     }
 
-    public Multi<FlagChanges> subscribe(String projectId, String environment) {
+    /** A stream of one environment's changes, opened with the key {@code keyId}. */
+    public Multi<FlagChanges> subscribe(String projectId, String environment, String keyId) {
         String key = FlagSnapshots.key(projectId, environment);
         return Multi.createFrom().emitter(emitter -> {
             Set<MultiEmitter<? super FlagChanges>> set = subscribers.computeIfAbsent(key,
                     k -> ConcurrentHashMap.newKeySet());
+            Set<MultiEmitter<? super FlagChanges>> ofKey = byKeyId.computeIfAbsent(keyId,
+                    k -> ConcurrentHashMap.newKeySet());
             set.add(emitter);
-            emitter.onTermination(() -> set.remove(emitter));
+            ofKey.add(emitter);
+            emitter.onTermination(() -> {
+                set.remove(emitter);
+                ofKey.remove(emitter);
+            });
             emitter.emit(FlagChanges.READY);
         });
     }
@@ -77,16 +94,36 @@ public class FlagChangeStreams {
     }
 
     /** Records that a connection presented a key of this environment; its anonymous streams now hear its changes. */
-    public void bind(String connection, String projectId, String environment) {
+    public void bind(String connection, String keyId, String projectId, String environment) {
         if (connection == null) {
             return;
         }
         String key = FlagSnapshots.key(projectId, environment);
         if (boundEnvironments.size() > MAX_CONNECTIONS) {
             boundEnvironments.clear();
+            bindingsByKeyId.clear();
         }
+        bindingsByKeyId.computeIfAbsent(keyId, k -> ConcurrentHashMap.newKeySet()).add(Map.entry(connection, key));
         if (boundEnvironments.computeIfAbsent(connection, k -> ConcurrentHashMap.newKeySet()).add(key)) {
             byConnection.getOrDefault(connection, Set.of()).forEach(emitter -> attach(key, emitter));
+        }
+    }
+
+    private void revoked(String keyId) {
+        Set<MultiEmitter<? super FlagChanges>> streams = byKeyId.remove(keyId);
+        if (streams != null) {
+            streams.forEach(emitter -> emitter.fail(Status.UNAUTHENTICATED
+                    .withDescription("the API key was revoked").asRuntimeException()));
+        }
+        Set<Map.Entry<String, String>> bindings = bindingsByKeyId.remove(keyId);
+        if (bindings != null) {
+            bindings.forEach(binding -> {
+                boundEnvironments.getOrDefault(binding.getKey(), Set.of()).remove(binding.getValue());
+                Set<MultiEmitter<? super FlagChanges>> listening = subscribers.get(binding.getValue());
+                if (listening != null) {
+                    listening.removeAll(byConnection.getOrDefault(binding.getKey(), Set.of()));
+                }
+            });
         }
     }
 

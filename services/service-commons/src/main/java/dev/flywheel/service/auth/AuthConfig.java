@@ -9,7 +9,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "flywheel.auth")
 public interface AuthConfig {
 
-    /** How long a resolved key is trusted before asking the gateway again (a revocation takes at most this long). */
+    /**
+     * How long a resolved key is remembered before asking the gateway again. Revocations end it at once while this
+     * replica hears them; otherwise a key is trusted for at most a second (ADR 0008).
+     */
     @WithDefault("10S")
     Duration keyCacheTtl();
 

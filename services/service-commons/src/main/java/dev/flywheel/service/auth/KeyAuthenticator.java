@@ -1,10 +1,12 @@
 package dev.flywheel.service.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +14,7 @@ import dev.flywheel.proto.auth.v1.MutinyAuthServiceGrpc.MutinyAuthServiceStub;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.cache.SingleFlight;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -19,23 +22,35 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Checks a direct gRPC caller's key with the gateway's AuthService (one place owns keys), remembering answers
- * briefly so a stream of calls costs one lookup. Failures are gRPC statuses, ready for the caller's answer.
+ * briefly so a stream of calls costs one lookup. A remembered key is dropped the moment its revocation is notified
+ * ({@link KeyRevocations}), trusted for at most {@link #UNCONFIRMED_TTL} while notifications cannot reach this
+ * replica, and refused from the instant it expires. Failures are gRPC statuses, ready for the caller's answer.
  */
 @ApplicationScoped
 public class KeyAuthenticator {
 
+    /** How long a remembered key is trusted while revocations might go unheard (ADR 0008's bound). */
+    static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(1);
     private static final int MAX_CACHED = 10_000;
 
     private final MutinyAuthServiceStub auth;
     private final AuthConfig config;
+    private final KeyRevocations revocations;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final SingleFlight<String, ResolveKeyResponse> lookups = new SingleFlight<>();
+    /** Bumped by every revocation, so a lookup that was under way when one arrived is not remembered. */
+    private final AtomicLong generation = new AtomicLong();
 
-    private record Cached(ResolveKeyResponse key, Instant until) {
+    private record Cached(ResolveKeyResponse key, Instant fetchedAt) {
     }
 
-    public KeyAuthenticator(@GrpcClient("gateway-auth") MutinyAuthServiceStub auth, AuthConfig config) {
+    public KeyAuthenticator(@GrpcClient("gateway-auth") MutinyAuthServiceStub auth, AuthConfig config,
+            KeyRevocations revocations) {
         this.auth = auth;
         this.config = config;
+        this.revocations = revocations;
+        revocations.onRevoked(this::forget);
+        revocations.onReset(this::forgetAll);
     }
 
     /** Authenticates the key the current call presented (see {@link CallerKeyInterceptor}). */
@@ -63,18 +78,54 @@ public class KeyAuthenticator {
         }
         Instant now = Instant.now();
         Cached cached = cache.get(key);
-        if (cached != null && cached.until().isAfter(now)) {
-            return Uni.createFrom().item(cached.key());
+        if (cached != null && trusted(cached, now)) {
+            return expired(cached.key(), now) ? refused() : Uni.createFrom().item(cached.key());
         }
-        return auth.withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        long lookupGeneration = generation.get();
+        return lookups.run(key, () -> auth.withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
                 .onFailure(StatusRuntimeException.class).transform(KeyAuthenticator::classify)
-                .invoke(resolved -> {
-                    if (cache.size() >= MAX_CACHED) {
-                        cache.clear();
-                    }
-                    cache.put(key, new Cached(resolved, now.plus(config.keyCacheTtl())));
-                });
+                .invoke(resolved -> remember(key, resolved, now, lookupGeneration)))
+                .flatMap(resolved -> expired(resolved, Instant.now()) ? refused() : Uni.createFrom().item(resolved));
+    }
+
+    private boolean trusted(Cached cached, Instant now) {
+        Duration ttl = revocations.listening() ? config.keyCacheTtl() : UNCONFIRMED_TTL;
+        return cached.fetchedAt().plus(ttl).isAfter(now);
+    }
+
+    private void remember(String key, ResolveKeyResponse resolved, Instant fetchedAt, long lookupGeneration) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, new Cached(resolved, fetchedAt));
+        if (generation.get() != lookupGeneration) {
+            // a revocation arrived while this lookup was under way: its answer may be the revoked key's
+            cache.remove(key);
+        }
+    }
+
+    private void forget(String keyId) {
+        generation.incrementAndGet();
+        cache.values().removeIf(cached -> cached.key().getKeyId().equals(keyId));
+    }
+
+    private void forgetAll() {
+        generation.incrementAndGet();
+        cache.clear();
+    }
+
+    private static boolean expired(ResolveKeyResponse key, Instant now) {
+        if (!key.hasExpiresAt()) {
+            return false;
+        }
+        Instant expiresAt = Instant.ofEpochSecond(key.getExpiresAt().getSeconds(), key.getExpiresAt().getNanos());
+        return !expiresAt.isAfter(now);
+    }
+
+    private static Uni<ResolveKeyResponse> refused() {
+        return Uni.createFrom().failure(Status.UNAUTHENTICATED
+                .withDescription("the API key is unknown, revoked or expired").asRuntimeException());
     }
 
     private static String kindName(KeyKind kind) {

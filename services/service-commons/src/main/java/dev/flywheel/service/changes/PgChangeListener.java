@@ -54,6 +54,11 @@ public final class PgChangeListener {
         return new PgChangeListener(subscriber, vertx, timer);
     }
 
+    /** Whether notifications are being received now: false while the connection is down or not yet made. */
+    public boolean listening() {
+        return !subscriber.closed() && subscriber.getDelegate().actualConnection() != null;
+    }
+
     public void stop() {
         vertx.cancelTimer(timer);
         subscriber.closeAndForget();
