@@ -4,7 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -132,9 +139,26 @@ class AccessControlE2ETest {
             given().baseUri(management).when().get("/q/health/ready").then().statusCode(200)
                     .body("status", equalTo("UP"));
             given().baseUri(management).when().get("/q/metrics").then().statusCode(200);
-            String url = Platform.settings().get("FLYWHEEL_" + service + "_URL");
-            given().baseUri(url).when().get("/q/metrics").then().statusCode(404);
-            given().baseUri(url).when().get("/q/health/ready").then().statusCode(404);
+        }
+        for (String port : GrpcSurface.PORTS) {
+            for (String path : new String[]{"/q/metrics", "/q/health/ready"}) {
+                assertNotEquals(200, httpStatus(GrpcSurface.address(port).resolve(path)), port + path);
+            }
+        }
+    }
+
+    /** The status of a plain HTTP/1.1 GET, or -1 when the port does not speak it (the services' gRPC servers). */
+    private static int httpStatus(URI uri) {
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
+                    .build().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -32,8 +32,8 @@ import io.grpc.stub.StreamObserver;
 final class GrpcSurface {
 
     /** The platform's ports that speak HTTP/2, by the name of their URL in demo.env. */
-    static final List<String> PORTS = List.of("GATEWAY", "GATEWAY_INTERNAL", "EVENT_COLLECTOR", "FEATURE_FLAGS",
-            "FLAGD", "EXPERIMENT_ASSIGNMENT", "ASSIGNMENT_GRPC", "METRICS_AGGREGATOR", "FEEDBACK");
+    static final List<String> PORTS = List.of("GATEWAY", "GATEWAY_INTERNAL", "EVENT_COLLECTOR", "FLAGD",
+            "ASSIGNMENT_GRPC", "METRICS_AGGREGATOR", "FEEDBACK");
 
     static final List<ServiceDescriptor> SERVICES = List.of(
             dev.flywheel.proto.auth.v1.AuthServiceGrpc.getServiceDescriptor(),

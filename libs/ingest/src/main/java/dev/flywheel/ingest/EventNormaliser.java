@@ -154,10 +154,6 @@ final class EventNormaliser {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    static Instant toInstant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
-    }
-
     /** A random (version 4) UUID without SecureRandom's cost: these ids need uniqueness, not secrecy. */
     private static String randomUuid(ThreadLocalRandom random) {
         long most = (random.nextLong() & ~0xF000L) | 0x4000L;

@@ -1,6 +1,7 @@
 package dev.flywheel.ingest;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -46,12 +47,41 @@ final class JsonStructs {
                 yield Value.newBuilder().setListValue(list).build();
             }
             case VALUE_STRING -> Value.newBuilder().setStringValue(parser.getText()).build();
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> Value.newBuilder().setNumberValue(parser.getDoubleValue())
-                    .build();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(parser);
             case VALUE_TRUE -> TRUE;
             case VALUE_FALSE -> FALSE;
             default -> NULL;
         };
+    }
+
+    /**
+     * A JSON number as a protobuf number (a double) when the double holds it exactly, else as its exact decimal text:
+     * an id like 12345678901234567890 or an overflowing 1e999999 is never silently rounded or stored as Infinity.
+     */
+    static Value number(JsonParser parser) throws IOException {
+        double value = parser.getDoubleValue();
+        if (Double.isFinite(value) && exact(parser, value)) {
+            return Value.newBuilder().setNumberValue(value).build();
+        }
+        return Value.newBuilder().setStringValue(parser.getText()).build();
+    }
+
+    private static final long MAX_EXACT_INTEGER = 1L << 53;
+
+    private static boolean exact(JsonParser parser, double value) throws IOException {
+        JsonParser.NumberType type = parser.getNumberType();
+        if (type == JsonParser.NumberType.INT) {
+            return true;
+        }
+        if (type == JsonParser.NumberType.LONG) {
+            long whole = parser.getLongValue();
+            return Math.abs(whole) <= MAX_EXACT_INTEGER || (long) value == whole && value != 0x1p63;
+        }
+        // Up to 15 significant digits always survive a double; beyond, or for under- and overflow, compare exactly.
+        if (parser.getTextLength() <= 15 && (value != 0 || parser.getText().matches("-?[0.]+([eE].*)?"))) {
+            return true;
+        }
+        return new BigDecimal(parser.getText()).compareTo(new BigDecimal(Double.toString(value))) == 0;
     }
 
     /** {@code own} with the fields of {@code defaults} it lacks: an event's own fields win over its batch's. */

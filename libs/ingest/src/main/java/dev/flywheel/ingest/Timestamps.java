@@ -15,6 +15,8 @@ import com.fasterxml.jackson.core.JsonParser;
 final class Timestamps {
 
     private static final long MAX_EPOCH_MILLIS = 32503680000000L; // year 3000
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.ofEpochMilli(MAX_EPOCH_MILLIS);
 
     private Timestamps() {
     }
@@ -33,7 +35,7 @@ final class Timestamps {
                 }
                 yield Instant.ofEpochMilli(millis);
             }
-            case VALUE_STRING -> parse(parser.getText().trim(), field);
+            case VALUE_STRING -> inRange(parse(parser.getText().trim(), field), field);
             default -> {
                 parser.skipChildren();
                 throw invalid(field, "a " + parser.currentToken());
@@ -58,6 +60,26 @@ final class Timestamps {
                 }
             }
         }
+    }
+
+    /**
+     * The instant of a protobuf Timestamp a client sent; InvalidEventException outside 1970 to 3000 (the same range as
+     * JSON times), before any arithmetic on it can overflow.
+     */
+    static Instant fromProto(com.google.protobuf.Timestamp timestamp, String field) {
+        long seconds = timestamp.getSeconds();
+        if (seconds < EARLIEST.getEpochSecond() || seconds > LATEST.getEpochSecond() || timestamp.getNanos() < 0
+                || timestamp.getNanos() > 999_999_999) {
+            throw new InvalidEventException("invalid_timestamp", field + " must lie between 1970 and 3000");
+        }
+        return Instant.ofEpochSecond(seconds, timestamp.getNanos());
+    }
+
+    private static Instant inRange(Instant instant, String field) {
+        if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+            throw new InvalidEventException("invalid_timestamp", field + " must lie between 1970 and 3000");
+        }
+        return instant;
     }
 
     private static InvalidEventException invalid(String field, String value) {

@@ -40,8 +40,10 @@ public final class TypedEventReader {
                     throw new InvalidEventException("event_too_large",
                             "event of " + size + " bytes exceeds " + limits.maxEventBytes());
                 }
-                Instant original = input.hasTimestamp() ? EventNormaliser.toInstant(input.getTimestamp()) : null;
-                Instant sentAt = input.hasSentAt() ? EventNormaliser.toInstant(input.getSentAt()) : null;
+                Instant original = input.hasTimestamp()
+                        ? Timestamps.fromProto(input.getTimestamp(), "timestamp")
+                        : null;
+                Instant sentAt = input.hasSentAt() ? Timestamps.fromProto(input.getSentAt(), "sent_at") : null;
                 Value direct = input.getContext().getFieldsOrDefault("direct", null);
                 Event.Builder draft = input.toBuilder()
                         .clearEventId().clearScope().clearDistinctId().clearReceivedAt().clearSource()

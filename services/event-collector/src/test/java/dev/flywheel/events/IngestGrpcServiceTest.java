@@ -1,12 +1,10 @@
 package dev.flywheel.events;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.events.v1.DeadLetter;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventType;
@@ -35,30 +34,23 @@ import dev.flywheel.proto.events.v1.IngestBatchRequest;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.IngestServiceGrpc;
+import dev.flywheel.testsupport.ServiceBasicsContract;
 import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 class IngestGrpcServiceTest {
-
-    @TestHTTPResource
-    URL url;
-
-    @TestHTTPResource(value = "/", management = true)
-    URL management;
 
     private ManagedChannel channel;
     private IngestServiceGrpc.IngestServiceBlockingStub ingest;
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+        channel = TestGrpc.channel();
         ingest = IngestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
@@ -124,7 +116,7 @@ class IngestGrpcServiceTest {
         assertEquals(2, letters.size());
         DeadLetter letter = DeadLetter.parseFrom(letters.get(0).value());
         assertTrue(letter.getPayload().toStringUtf8().contains("\"userId\""));
-        given().baseUri("http://" + management.getHost() + ":" + management.getPort()).when().get("/q/metrics").then()
+        ServiceBasicsContract.management().when().get("/q/metrics").then()
                 .statusCode(200)
                 .body(containsString("flywheel_ingest_rejected_total{reason=\"missing_identity\"}"))
                 .body(containsString("flywheel_ingest_events_total{outcome=\"rejected\"}"));

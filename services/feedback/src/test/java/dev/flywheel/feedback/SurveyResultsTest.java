@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +15,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
@@ -37,9 +37,7 @@ import dev.flywheel.proto.feedback.v1.SurveyStatus;
 import dev.flywheel.surveys.Scores;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Results computed from answers given through the service: scores, distributions, breakdowns, comments. */
@@ -56,16 +54,12 @@ class SurveyResultsTest {
              ],
              "targeting": {"condition": {"==": [{"var": "run"}, "%s"]}}}""";
 
-    @TestHTTPResource
-    URL url;
-
     @Test
     void scoresDistributionsBreakdownsAndComments() throws Exception {
         SurveyServingTest.createEventTopic();
         String run = UUID.randomUUID().toString().substring(0, 8);
         String key = "plan-nps-" + run;
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext()
-                .build();
+        ManagedChannel channel = TestGrpc.channel();
         try {
             var admin = TestKeys.ADMIN_A.on(SurveyAdminServiceGrpc.newBlockingStub(channel));
             var serving = TestKeys.SERVER_A.on(SurveyServingServiceGrpc.newBlockingStub(channel));

@@ -28,6 +28,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
 
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.feedback.events.EventOutbox;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.feedback.v1.AnswerInput;
@@ -46,7 +47,6 @@ import dev.flywheel.proto.feedback.v1.SurveyStatus;
 import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -120,8 +120,7 @@ class SurveyServingTest {
         createEventTopic();
         String environment = "surveys-" + UUID.randomUUID().toString().substring(0, 8);
         String run = environment.substring(8);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext()
-                .build();
+        ManagedChannel channel = TestGrpc.channel();
         try {
             var admin = TestKeys.ADMIN_A.on(SurveyAdminServiceGrpc.newBlockingStub(channel));
             var serving = TestKeys.SERVER_A.on(SurveyServingServiceGrpc.newBlockingStub(channel));

@@ -1,8 +1,8 @@
 package dev.flywheel.metrics;
 
-import java.net.URL;
 import java.util.concurrent.TimeUnit;
 
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.analytics.v1.AnalyticsAdminServiceGrpc;
 import dev.flywheel.proto.analytics.v1.AnalyticsQueryServiceGrpc;
 import dev.flywheel.proto.analytics.v1.DateRange;
@@ -11,15 +11,14 @@ import dev.flywheel.proto.analytics.v1.PropertyFilter;
 import dev.flywheel.proto.analytics.v1.PropertyOperator;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 
 /** A channel to the service under test, stubs presenting a key, and short builders for query parts. */
 final class AnalyticsGrpc implements AutoCloseable {
 
     private final ManagedChannel channel;
 
-    AnalyticsGrpc(URL url) {
-        channel = ManagedChannelBuilder.forAddress(url.getHost(), url.getPort()).usePlaintext().build();
+    AnalyticsGrpc() {
+        channel = TestGrpc.channel();
     }
 
     ManagedChannel channel() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ import dev.flywheel.proto.analytics.v1.RetentionMode;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionType;
 import dev.flywheel.testsupport.TestKeys;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -44,9 +42,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CohortQueriesTest {
 
-    @TestHTTPResource
-    URL url;
-
     @Inject
     Pool pool;
 
@@ -55,7 +50,7 @@ class CohortQueriesTest {
 
     @BeforeAll
     void sendEvents() throws Exception {
-        grpc = new AnalyticsGrpc(url);
+        grpc = new AnalyticsGrpc();
         try (EventFeed feed = new EventFeed("project-a", environment)) {
             String[][] activity = {{"a", "03-02"}, {"a", "03-03"}, {"a", "03-04"}, {"b", "03-02"}, {"b", "03-04"},
                     {"c", "03-03"}, {"d", "02-20"}, {"d", "03-04"}};

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -23,15 +22,11 @@ import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Experiment metric definitions: versioned, checked as a whole, for the project's admin keys only. */
 @QuarkusTest
 class ExperimentMetricsTest {
-
-    @TestHTTPResource
-    URL url;
 
     private static final ExperimentMetric PURCHASE = ExperimentMetric.newBuilder().setKey("purchase")
             .setName("Purchased within 3 days").setType(MetricType.METRIC_TYPE_CONVERSION)
@@ -45,7 +40,7 @@ class ExperimentMetricsTest {
 
     @Test
     void metricsAreVersionedAndCheckedAsAWhole() {
-        try (AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+        try (AnalyticsGrpc grpc = new AnalyticsGrpc()) {
             ExperimentMetricsServiceBlockingStub metrics = TestKeys.ADMIN_B
                     .on(ExperimentMetricsServiceGrpc.newBlockingStub(grpc.channel()));
             ExperimentMetric created = metrics.putMetric(PutMetricRequest.newBuilder().setMetric(PURCHASE)
@@ -73,7 +68,7 @@ class ExperimentMetricsTest {
 
     @Test
     void badDefinitionsNameTheField() {
-        try (AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+        try (AnalyticsGrpc grpc = new AnalyticsGrpc()) {
             ExperimentMetricsServiceBlockingStub metrics = TestKeys.ADMIN_B
                     .on(ExperimentMetricsServiceGrpc.newBlockingStub(grpc.channel()));
             Map<String, UnaryOperator<ExperimentMetric.Builder>> bad = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +44,6 @@ import dev.flywheel.stats.Statistic;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -62,9 +60,6 @@ class ExperimentResultsTest {
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
     private static final long DAY = 86_400;
     private static final int UNITS = 80;
-
-    @TestHTTPResource
-    URL url;
 
     @Inject
     Pool pool;
@@ -111,7 +106,7 @@ class ExperimentResultsTest {
             }
         }
         try (EventFeed feed = new EventFeed("project-a", environment);
-                AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+                AnalyticsGrpc grpc = new AnalyticsGrpc()) {
             var metrics = TestKeys.ADMIN_A.on(ExperimentMetricsServiceGrpc.newBlockingStub(grpc.channel()));
             var results = TestKeys.ADMIN_A.on(ExperimentResultsServiceGrpc.newBlockingStub(grpc.channel()));
             for (ExperimentMetric metric : METRICS) {

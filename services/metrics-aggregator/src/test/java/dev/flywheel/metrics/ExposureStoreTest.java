@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import dev.flywheel.stats.SampleRatio;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -37,9 +35,6 @@ import io.vertx.mutiny.sqlclient.Pool;
  */
 @QuarkusTest
 class ExposureStoreTest {
-
-    @TestHTTPResource
-    URL url;
 
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
@@ -81,7 +76,7 @@ class ExposureStoreTest {
             assertEquals(7, store.number("SELECT count(*) FROM experiment_exposure WHERE environment = $1",
                     environment));
             // Other services look units' variations up (survey answers by variation).
-            try (AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+            try (AnalyticsGrpc grpc = new AnalyticsGrpc()) {
                 var results = TestKeys.ADMIN_A.on(ExperimentResultsServiceGrpc.newBlockingStub(grpc.channel()));
                 var found = results.listUnitVariations(ListUnitVariationsRequest.newBuilder()
                         .setEnvironment(environment).setExperimentKey("checkout")
@@ -105,7 +100,7 @@ class ExposureStoreTest {
         String environment = "health-" + UUID.randomUUID().toString().substring(0, 8);
         List<Event.Builder> exposures = new ArrayList<>();
         try (EventFeed feed = new EventFeed("project-a", environment);
-                AnalyticsGrpc grpc = new AnalyticsGrpc(url)) {
+                AnalyticsGrpc grpc = new AnalyticsGrpc()) {
             for (int i = 0; i < 2200; i++) {
                 exposures.add(feed.exposure("s" + i, "skewed", i < 1000 ? 0 : 1, T0.plusMillis(i)));
             }

@@ -5,7 +5,6 @@ import static dev.flywheel.metrics.AnalyticsGrpc.filter;
 import static dev.flywheel.metrics.AnalyticsGrpc.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URL;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.analytics.v1.TrendsResponse;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestKeys;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -46,9 +44,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FunnelAndTrendQueriesTest {
-
-    @TestHTTPResource
-    URL url;
 
     @Inject
     Pool pool;
@@ -63,7 +58,7 @@ class FunnelAndTrendQueriesTest {
 
     @BeforeAll
     void sendEvents() throws Exception {
-        grpc = new AnalyticsGrpc(url);
+        grpc = new AnalyticsGrpc();
         StoreQueries store = new StoreQueries(pool);
         try (EventFeed feed = new EventFeed("project-a", funnels)) {
             // anon-1 views pricing anonymously, identifies as u1, then signs up and purchases as u1.

@@ -4,7 +4,6 @@ import static dev.flywheel.metrics.AnalyticsGrpc.event;
 import static dev.flywheel.metrics.AnalyticsGrpc.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URL;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestKeys;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -47,9 +45,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrowthQueriesTest {
 
-    @TestHTTPResource
-    URL url;
-
     @Inject
     Pool pool;
 
@@ -58,7 +53,7 @@ class GrowthQueriesTest {
 
     @BeforeAll
     void configureAndSend() throws Exception {
-        grpc = new AnalyticsGrpc(url);
+        grpc = new AnalyticsGrpc();
         AnalyticsSettings current = grpc.admin(TestKeys.ADMIN_A).getSettings(GetAnalyticsSettingsRequest
                 .getDefaultInstance());
         grpc.admin(TestKeys.ADMIN_A).putSettings(PutAnalyticsSettingsRequest.newBuilder()

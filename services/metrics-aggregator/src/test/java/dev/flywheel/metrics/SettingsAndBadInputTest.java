@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,6 @@ import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -45,9 +43,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SettingsAndBadInputTest {
-
-    @TestHTTPResource
-    URL url;
 
     @Inject
     Pool pool;
@@ -57,7 +52,7 @@ class SettingsAndBadInputTest {
 
     @BeforeAll
     void connect() {
-        grpc = new AnalyticsGrpc(url);
+        grpc = new AnalyticsGrpc();
     }
 
     @AfterAll

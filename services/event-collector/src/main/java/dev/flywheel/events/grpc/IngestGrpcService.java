@@ -7,8 +7,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import org.jboss.logging.Logger;
-
 import dev.flywheel.events.service.AdmissionControl;
 import dev.flywheel.events.service.IngestException;
 import dev.flywheel.events.service.IngestFailure;
@@ -20,6 +18,8 @@ import dev.flywheel.ingest.SegmentParser;
 import dev.flywheel.ingest.TypedEventReader;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.IngestBatchRequest;
@@ -41,7 +41,6 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
 
-    private static final Logger LOG = Logger.getLogger(IngestGrpcService.class);
     private static final SegmentParser SEGMENT = new SegmentParser(IngestLimits.SEGMENT);
     private static final TypedEventReader TYPED = new TypedEventReader(IngestLimits.SEGMENT);
     private static final Set<KeyKind> INGEST_KEYS = EnumSet.of(KeyKind.KEY_KIND_CLIENT, KeyKind.KEY_KIND_SERVER);
@@ -89,8 +88,12 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         if (!request.hasReceivedAt()) {
             return now;
         }
-        Instant claimed = Instant.ofEpochSecond(request.getReceivedAt().getSeconds(),
-                request.getReceivedAt().getNanos());
+        Instant claimed;
+        try {
+            claimed = ProtoValues.instant(request.getReceivedAt());
+        } catch (IllegalArgumentException outOfRange) {
+            return now;
+        }
         return Duration.between(claimed, now).abs().compareTo(MAX_FORWARDING_DELAY) <= 0 ? claimed : now;
     }
 
@@ -217,7 +220,6 @@ public class IngestGrpcService extends IngestServiceGrpc.IngestServiceImplBase {
         if (failure instanceof StatusRuntimeException status) {
             return status;
         }
-        LOG.warnf("Ingest failed unexpectedly: %s", failure.toString());
-        return Status.UNAVAILABLE.withDescription("ingest failed: " + failure.getMessage()).asRuntimeException();
+        return StoreFailures.toStatus(failure, "event collection");
     }
 }

@@ -3,6 +3,7 @@ package dev.flywheel.assignment.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 
+import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.assignment.repository.ExperimentAuditEntity;
 import dev.flywheel.assignment.repository.ExperimentEntity;
 import dev.flywheel.assignment.repository.ProjectSettingsEntity;
@@ -201,6 +202,6 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
                     : e.getMessage() + "\n" + String.join("\n", e.problems());
             return status.withDescription(description).asRuntimeException();
         }
-        return failure;
+        return StoreFailures.toStatus(failure, "experiment storage");
     }
 }

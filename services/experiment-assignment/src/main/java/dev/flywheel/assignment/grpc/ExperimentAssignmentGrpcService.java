@@ -12,6 +12,7 @@ import dev.flywheel.assignment.service.AssignmentService;
 import dev.flywheel.assignment.service.ExperimentSnapshots;
 import dev.flywheel.experiments.Assignment;
 import dev.flywheel.experiments.Experiment;
+import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
@@ -54,9 +55,10 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
 
     @Override
     public Uni<AssignResponse> assign(AssignRequest request) {
-        Uni<ResolveKeyResponse> caller = authenticated(request.getExperimentKey().isEmpty()
-                ? "experiment_key is required"
-                : checkInput(request.getAttributes(), request.getUrl()));
+        Uni<ResolveKeyResponse> caller = authenticated(
+                !ExperimentDefinition.KEY.matcher(request.getExperimentKey()).matches()
+                        ? "experiment_key must be 1 to 128 letters, digits, '.', '_', ':' or '-'"
+                        : checkInput(request.getAttributes(), request.getUrl()));
         return inFlight.admit(1, () -> caller.flatMap(key -> snapshot(key).flatMap(snapshot -> {
             Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
             if (experiment == null) {

@@ -3,6 +3,7 @@ package dev.flywheel.featureflags.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 
+import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.featureflags.repository.FlagAuditEntity;
 import dev.flywheel.featureflags.repository.FlagEntity;
 import dev.flywheel.featureflags.service.FlagException;
@@ -169,6 +170,6 @@ public class FlagAdminGrpcService implements FlagAdminService {
                     : flag.getMessage() + "\n" + String.join("\n", flag.problems());
             return status.withDescription(description).asRuntimeException();
         }
-        return failure;
+        return StoreFailures.toStatus(failure, "flag storage");
     }
 }

@@ -6,11 +6,10 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class FeedbackCallers {
 
-    private static final Logger LOG = Logger.getLogger(FeedbackCallers.class);
     private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
     private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
     private static final Set<KeyKind> RESPONDENTS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
@@ -87,7 +85,6 @@ public class FeedbackCallers {
             };
             return status.withDescription(e.getMessage()).asRuntimeException();
         }
-        LOG.warnf(failure, "Feedback call failed");
-        return Status.UNAVAILABLE.withDescription("feedback storage is unavailable; retry").asRuntimeException();
+        return StoreFailures.toStatus(failure, "feedback storage");
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.FeedbackFailure;
 import dev.flywheel.feedback.service.FeedbackWall;
@@ -130,7 +131,11 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
     }
 
     private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        try {
+            return ProtoValues.instant(t);
+        } catch (IllegalArgumentException e) {
+            throw FeedbackException.invalid(e.getMessage());
+        }
     }
 
 }

@@ -6,12 +6,11 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
 import dev.flywheel.metrics.service.AnalyticsException;
 import dev.flywheel.metrics.store.Scope;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,7 +24,6 @@ import io.vertx.pgclient.PgException;
 @ApplicationScoped
 public class CallerScope {
 
-    private static final Logger LOG = Logger.getLogger(CallerScope.class);
     private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
     private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -82,7 +80,6 @@ public class CallerScope {
             return Status.DEADLINE_EXCEEDED.withDescription("the query ran past its time limit; narrow the range "
                     + "or the breakdown").asRuntimeException();
         }
-        LOG.warnf(failure, "Analytics call failed");
-        return Status.UNAVAILABLE.withDescription("the event store is unavailable; retry").asRuntimeException();
+        return StoreFailures.toStatus(failure, "the event store");
     }
 }

@@ -1,5 +1,6 @@
 package dev.flywheel.metrics.grpc;
 
+import dev.flywheel.metrics.mapping.MetricDefinitions;
 import dev.flywheel.metrics.service.MetricDefinitionService;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
 import dev.flywheel.proto.analytics.v1.DeleteMetricResponse;
@@ -33,7 +34,7 @@ public class ExperimentMetricsGrpcService implements ExperimentMetricsService {
 
     @Override
     public Uni<ExperimentMetric> getMetric(GetMetricRequest request) {
-        return caller.admin().chain(project -> metrics.get(project, request.getKey()))
+        return caller.admin().chain(project -> metrics.get(project, MetricDefinitions.key(request.getKey())))
                 .onFailure().transform(CallerScope::toStatus);
     }
 
@@ -45,7 +46,7 @@ public class ExperimentMetricsGrpcService implements ExperimentMetricsService {
 
     @Override
     public Uni<DeleteMetricResponse> deleteMetric(DeleteMetricRequest request) {
-        return caller.admin().chain(project -> metrics.delete(project, request.getKey(),
+        return caller.admin().chain(project -> metrics.delete(project, MetricDefinitions.key(request.getKey()),
                 request.getExpectedVersion())).replaceWith(DeleteMetricResponse.getDefaultInstance())
                 .onFailure().transform(CallerScope::toStatus);
     }

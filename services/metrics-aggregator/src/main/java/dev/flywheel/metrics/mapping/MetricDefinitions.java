@@ -17,11 +17,17 @@ public final class MetricDefinitions {
     private MetricDefinitions() {
     }
 
-    /** The definition as stored (version cleared), or an {@link AnalyticsException} naming what is wrong. */
-    public static ExperimentMetric validate(ExperimentMetric metric) {
-        if (!KEY.matcher(metric.getKey()).matches()) {
+    /** The key, or an {@link AnalyticsException} when no metric could have it. */
+    public static String key(String key) {
+        if (!KEY.matcher(key).matches()) {
             throw AnalyticsException.invalid("key must match [a-z0-9][a-z0-9_.-]{0,63}");
         }
+        return key;
+    }
+
+    /** The definition as stored (version cleared), or an {@link AnalyticsException} naming what is wrong. */
+    public static ExperimentMetric validate(ExperimentMetric metric) {
+        key(metric.getKey());
         if (metric.getName().length() > QueryMapper.MAX_NAME) {
             throw AnalyticsException.invalid("name is longer than " + QueryMapper.MAX_NAME + " characters");
         }

@@ -78,6 +78,22 @@ public final class ProtoValues {
         return struct.build();
     }
 
+    /** Protobuf's valid Timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+    private static final long MIN_SECONDS = -62_135_596_800L;
+    private static final long MAX_SECONDS = 253_402_300_799L;
+
+    /**
+     * The instant a client's Timestamp names; IllegalArgumentException when it is outside protobuf's valid range (which
+     * Instant arithmetic would otherwise overflow on), for the caller to answer as invalid input.
+     */
+    public static Instant instant(Timestamp t) {
+        if (t.getSeconds() < MIN_SECONDS || t.getSeconds() > MAX_SECONDS || t.getNanos() < 0
+                || t.getNanos() > 999_999_999) {
+            throw new IllegalArgumentException("a timestamp must lie between the years 1 and 9999");
+        }
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
     public static Timestamp timestamp(Instant at) {
         return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }
