@@ -85,9 +85,10 @@ class FeatureFlagsE2ETest {
                 .then().statusCode(201).body("flag.version", notNullValue()).extract().header("ETag");
         asAdmin().header("If-Match", etag).body(ON.formatted("on")).when().put(flags("staging") + "/beta")
                 .then().statusCode(200).body("flag.definition.defaultVariant", equalTo("on"));
-        // a stale version is a conflict, not a silent overwrite
+        // a stale version is a failed precondition, not a silent overwrite
         asAdmin().header("If-Match", etag).body(ON.formatted("off")).when().put(flags("staging") + "/beta")
-                .then().statusCode(409).contentType("application/problem+json");
+                .then().statusCode(412).contentType("application/problem+json")
+                .body("type", equalTo("urn:flywheel:problem:precondition-failed"));
         asAdmin().queryParam("key", "beta").when()
                 .get("/api/v1/projects/" + project + "/environments/staging/flag-audit")
                 .then().statusCode(200).body("action", contains("updated", "created"))

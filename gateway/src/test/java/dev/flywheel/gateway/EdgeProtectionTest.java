@@ -157,4 +157,79 @@ class EdgeProtectionTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/projects"));
         given().when().get("/q/swagger-ui/").then().statusCode(200);
     }
+
+    @Test
+    void theHttpLayersRefusalsAreProblemsThatCloseTheConnection() {
+        given().auth().oauth2(BOOTSTRAP).queryParam("x", "a".repeat(9_000))
+                .when().get("/api/v1/organisations")
+                .then().statusCode(414).contentType("application/problem+json").header("Connection", "close")
+                .body("type", equalTo("urn:flywheel:problem:uri-too-long"));
+        given().auth().oauth2(BOOTSTRAP).header("X-Padding", "a".repeat(17_000))
+                .when().get("/api/v1/organisations")
+                .then().statusCode(431).contentType("application/problem+json").header("Connection", "close")
+                .body("type", equalTo("urn:flywheel:problem:headers-too-large"));
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(new byte[3 * 1024 * 1024 + 1])
+                .when().post("/api/v1/organisations")
+                .then().statusCode(413).contentType("application/problem+json").header("Connection", "close")
+                .body("type", equalTo("urn:flywheel:problem:payload-too-large"));
+    }
+
+    @Test
+    void everyJsonEdgeRefusesTrailingTextDuplicateKeysAndInvalidUtf8() {
+        for (String body : new String[]{"{\"name\": \"x\"} trailing", "{\"name\": \"x\", \"name\": \"y\"}"}) {
+            given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/v1/organisations")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("urn:flywheel:problem:malformed-request"));
+        }
+        byte[] invalidUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'};
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(invalidUtf8)
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400).contentType("application/problem+json");
+        String project = AdminFixtures.project();
+        String client = AdminFixtures.key(project, "client", "production");
+        for (String path : new String[]{"/api/v1/assign", "/api/v1/surveys/next"}) {
+            given().auth().oauth2(client).contentType(ContentType.JSON).body("{} []")
+                    .when().post(path)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("urn:flywheel:problem:malformed-request"));
+            given().auth().oauth2(client).contentType(ContentType.JSON).body(invalidUtf8)
+                    .when().post(path)
+                    .then().statusCode(400).contentType("application/problem+json");
+        }
+        given().auth().oauth2(client).contentType(ContentType.JSON).body("{\"context\": {}} x")
+                .when().post("/ofrep/v1/evaluate/flags/some-flag")
+                .then().statusCode(400).body("errorCode", equalTo("INVALID_CONTEXT"));
+    }
+
+    @Test
+    void authorizationComesBeforeTheBodyIsRead() {
+        String project = AdminFixtures.project();
+        String client = AdminFixtures.key(project, "client", "production");
+        // a client key learns nothing about the body it sent to endpoints it may not use
+        given().auth().oauth2(client).contentType(ContentType.JSON).body("{\"name\": 5, \"bogus\": true}")
+                .when().post("/api/v1/projects")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(client).contentType(ContentType.JSON).body("{\"kind\": ")
+                .when().post("/api/v1/projects/" + project + "/keys")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(client).contentType(ContentType.JSON).body("not json")
+                .when().post("/api/v1/projects/" + project + "/environments/production/analytics/trends")
+                .then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
+    void projectsAreFilteredByOrganisationForEveryCaller() {
+        String project = AdminFixtures.project();
+        String admin = AdminFixtures.key(project, "admin", null);
+        given().auth().oauth2(admin).queryParam("organisationId", java.util.UUID.randomUUID().toString())
+                .when().get("/api/v1/projects")
+                .then().statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(admin).when().get("/api/v1/projects")
+                .then().statusCode(200).body("size()", equalTo(1));
+        given().auth().oauth2(admin).queryParam("organisationId", "not-an-id")
+                .when().get("/api/v1/projects")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("organisationId"));
+    }
 }

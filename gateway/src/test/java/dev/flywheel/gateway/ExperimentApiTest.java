@@ -1,7 +1,7 @@
 package dev.flywheel.gateway;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +40,7 @@ class ExperimentApiTest {
         given().auth().oauth2(adminKey).body("{}").when().post("/api/v1/assign").then().statusCode(403);
         given().auth().oauth2(clientKey).body("{\"attributes\": ").when().post("/api/v1/assign")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("detail", containsString("JSON"));
+                .body("type", equalTo("urn:flywheel:problem:malformed-request"));
         given().auth().oauth2(clientKey).body("[1]").when().post("/api/v1/assign").then().statusCode(400);
         given().auth().oauth2(clientKey).body("{\"attributes\": [1]}").when().post("/api/v1/assign/x")
                 .then().statusCode(400);

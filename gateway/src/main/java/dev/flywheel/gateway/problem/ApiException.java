@@ -3,6 +3,8 @@ package dev.flywheel.gateway.problem;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 /** A domain error on its way to the REST edge, where it becomes a problem+json response. */
 public class ApiException extends RuntimeException {
 
@@ -53,5 +55,15 @@ public class ApiException extends RuntimeException {
 
     public static ApiException conflict(String detail) {
         return new ApiException(ApiError.CONFLICT, detail);
+    }
+
+    /** A body that is not JSON (or not this endpoint's JSON): Jackson's own words, and where it stopped. */
+    public static ApiException malformed(JsonProcessingException exception) {
+        String message = exception.getOriginalMessage();
+        if (exception.getLocation() != null) {
+            message += " (line " + exception.getLocation().getLineNr() + ", column "
+                    + exception.getLocation().getColumnNr() + ")";
+        }
+        return new ApiException(ApiError.MALFORMED_REQUEST, message);
     }
 }

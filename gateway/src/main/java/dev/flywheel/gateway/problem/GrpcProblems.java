@@ -25,7 +25,10 @@ public final class GrpcProblems {
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> invalid(description);
             case NOT_FOUND -> new ApiException(ApiError.NOT_FOUND, description);
-            case ABORTED, ALREADY_EXISTS, FAILED_PRECONDITION -> ApiException.conflict(description);
+            case ALREADY_EXISTS -> ApiException.conflict(description);
+            // the services answer ABORTED when the version a request names (If-Match, If-None-Match) is not current
+            case ABORTED -> new ApiException(ApiError.PRECONDITION_FAILED, description);
+            case FAILED_PRECONDITION -> new ApiException(ApiError.STATE_CONFLICT, description);
             case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, description);
             case PERMISSION_DENIED -> ApiException.forbidden(description);
             case DEADLINE_EXCEEDED -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " took too long: "

@@ -30,7 +30,7 @@ public class ProblemMappers {
     // Jackson's specific exceptions are named one by one: Quarkus ships mappers for them that would otherwise win.
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException exception, UriInfo uri) {
-        return Problem.response(ApiError.MALFORMED_REQUEST, describe(exception), uri.getPath());
+        return Problem.response(ApiException.malformed(exception), uri.getPath());
     }
 
     @ServerExceptionMapper
@@ -79,14 +79,5 @@ public class ProblemMappers {
         String path = violation.getPropertyPath().toString();
         int dot = path.indexOf('.', path.indexOf('.') + 1);
         return dot < 0 ? path : path.substring(dot + 1);
-    }
-
-    private static String describe(JsonProcessingException exception) {
-        String message = exception.getOriginalMessage();
-        if (exception.getLocation() != null) {
-            message += " (line " + exception.getLocation().getLineNr() + ", column "
-                    + exception.getLocation().getColumnNr() + ")";
-        }
-        return message;
     }
 }

@@ -60,13 +60,7 @@ public class ProjectAdminAccess {
         if (key == null || key.kind() != KeyKind.SERVER) {
             return keyFor(projectId, environment, what);
         }
-        if (!key.projectId().equals(projectId)) {
-            throw ApiException.forbidden("This key belongs to another project");
-        }
-        if (!key.environment().equals(environment)) {
-            throw ApiException.forbidden("A server key of '" + key.environment() + "' cannot read '" + environment
-                    + "'");
-        }
+        callerContext.caller().requireReaderOf(projectId, environment);
         return Uni.createFrom().item(callerContext.token());
     }
 

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.gateway.services.ProtoJson;
@@ -49,6 +50,7 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Analytics")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.ENVIRONMENT_READER)
 public class AnalyticsResource {
 
     private static final String ANALYTICS = "/environments/{environment}/analytics/";
@@ -151,6 +153,7 @@ public class AnalyticsResource {
                 (key, request) -> analytics.northStar(key, request.build()));
     }
 
+    @Access(Access.Level.PROJECT_ADMIN)
     @GET
     @Path("/analytics-settings")
     @Operation(summary = "The project's analytics settings: time zone, AARRR stages, North Star; its version is the ETag")
@@ -160,6 +163,7 @@ public class AnalyticsResource {
                         .build());
     }
 
+    @Access(Access.Level.PROJECT_ADMIN)
     @PUT
     @Path("/analytics-settings")
     @Operation(summary = "Replace the project's analytics settings; a new time zone re-buckets the daily rollups. If-Match: \"<version>\" makes it conditional")

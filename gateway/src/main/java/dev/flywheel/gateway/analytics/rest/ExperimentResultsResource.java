@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
@@ -42,6 +43,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Experiment analysis")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PROJECT_ADMIN)
 public class ExperimentResultsResource {
 
     private final AnalyticsClient analytics;
@@ -52,6 +54,7 @@ public class ExperimentResultsResource {
         this.access = access;
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/environments/{environment}/experiments/{key}/health")
     @Operation(summary = "Exposed units per variation against the experiment's split, with the sample-ratio check")
@@ -63,6 +66,7 @@ public class ExperimentResultsResource {
                 .map(ProtoJson::write);
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/environments/{environment}/experiments/{key}/results")
     @Operation(summary = "Every metric's result per variation against the control, with the default options "
@@ -72,6 +76,7 @@ public class ExperimentResultsResource {
         return results(projectId, environment, key, null);
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @POST
     @Path("/environments/{environment}/experiments/{key}/results")
     @Consumes(MediaType.APPLICATION_JSON)

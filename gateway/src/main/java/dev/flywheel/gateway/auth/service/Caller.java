@@ -47,4 +47,22 @@ public record Caller(ResolvedKey key) {
             throw ApiException.forbidden("This key belongs to another project");
         }
     }
+
+    /**
+     * Reader of one environment's data: admin of the project (or the bootstrap credential), or a server key of that
+     * project and environment.
+     */
+    public void requireReaderOf(UUID projectId, String environment) {
+        if (isPlatformAdmin() || key.kind() != KeyKind.SERVER) {
+            requireAdminOf(projectId);
+            return;
+        }
+        if (!key.projectId().equals(projectId)) {
+            throw ApiException.forbidden("This key belongs to another project");
+        }
+        if (!key.environment().equals(environment)) {
+            throw ApiException.forbidden("A server key of '" + key.environment() + "' cannot read '" + environment
+                    + "'");
+        }
+    }
 }

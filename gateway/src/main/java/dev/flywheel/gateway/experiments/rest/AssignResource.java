@@ -13,10 +13,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.flags.rest.JsonProto;
@@ -36,18 +36,19 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.WILDCARD)
 @Tag(name = "Experiments")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.ENVIRONMENT_KEY)
 public class AssignResource {
 
     private static final int MAX_URL = 8192;
 
     private final ExperimentsClient experiments;
     private final CallerContext callerContext;
-    private final ObjectMapper json;
+    private final JsonBodies bodies;
 
-    public AssignResource(ExperimentsClient experiments, CallerContext callerContext, ObjectMapper json) {
+    public AssignResource(ExperimentsClient experiments, CallerContext callerContext, JsonBodies bodies) {
         this.experiments = experiments;
         this.callerContext = callerContext;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     /** One answer; when not in the experiment, the variation is the control. */
@@ -64,7 +65,7 @@ public class AssignResource {
 
     @POST
     @Operation(summary = "Assign the user to every running experiment of the key's environment")
-    public Uni<AssignAllView> assignAll(String body) {
+    public Uni<AssignAllView> assignAll(byte[] body) {
         UserInput input = read(body);
         return experiments.assignAll(key(), AssignAllRequest.newBuilder().setAttributes(input.attributes())
                 .setUrl(input.url()).build())
@@ -75,7 +76,7 @@ public class AssignResource {
     @POST
     @Path("/{experimentKey}")
     @Operation(summary = "Assign the user to one experiment")
-    public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey, String body) {
+    public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey, byte[] body) {
         UserInput input = read(body);
         return experiments.assign(key(), AssignRequest.newBuilder().setExperimentKey(experimentKey)
                 .setAttributes(input.attributes()).setUrl(input.url()).build())
@@ -86,17 +87,12 @@ public class AssignResource {
         return callerContext.environmentToken("users are assigned with a client or server key of one environment");
     }
 
-    private UserInput read(String body) {
-        if (body == null || body.isBlank()) {
+    private UserInput read(byte[] body) {
+        JsonNode request = bodies.tree(body);
+        if (request == null) {
             return new UserInput(Struct.getDefaultInstance(), "");
         }
-        JsonNode request;
-        try {
-            request = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid("body", "not valid JSON: " + e.getOriginalMessage());
-        }
-        if (request == null || !request.isObject()) {
+        if (!request.isObject()) {
             throw ApiException.invalid("body", "must be a JSON object: {\"attributes\": {...}, \"url\": \"...\"}");
         }
         JsonNode attributes = request.path("attributes");

@@ -27,6 +27,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
@@ -53,14 +55,17 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Experiments")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PROJECT_ADMIN)
 public class ExperimentResource {
 
+    private final JsonBodies bodies;
     private final ExperimentsClient experiments;
     private final ProjectAdminAccess access;
     private final ObjectMapper json;
 
     public ExperimentResource(ExperimentsClient experiments, ProjectAdminAccess access,
-            ObjectMapper json) {
+            ObjectMapper json, JsonBodies bodies) {
+        this.bodies = bodies;
         this.experiments = experiments;
         this.access = access;
         this.json = json;
@@ -120,11 +125,11 @@ public class ExperimentResource {
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
-            String definition) {
+            byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
         return checked(projectId, environment).flatMap(token -> experiments.put(token,
                 PutExperimentRequest.newBuilder().setEnvironment(environment).setKey(key)
-                        .setDefinitionJson(definition == null ? "" : definition).setExpectedVersion(expected)
+                        .setDefinitionJson(bodies.text(body)).setExpectedVersion(expected)
                         .setComment(comment == null ? "" : comment).build()))
                 .map(result -> Response.status(result.getCreated() ? 201 : 200)
                         .tag(Long.toString(result.getExperiment().getVersion()))

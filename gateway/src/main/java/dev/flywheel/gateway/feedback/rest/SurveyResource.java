@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
@@ -52,14 +54,17 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Feedback")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PROJECT_ADMIN)
 public class SurveyResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final JsonBodies bodies;
     private final FeedbackClient feedback;
     private final ProjectAdminAccess access;
 
-    public SurveyResource(FeedbackClient feedback, ProjectAdminAccess access) {
+    public SurveyResource(FeedbackClient feedback, ProjectAdminAccess access, JsonBodies bodies) {
+        this.bodies = bodies;
         this.feedback = feedback;
         this.access = access;
     }
@@ -96,11 +101,11 @@ public class SurveyResource {
     @Operation(summary = "Create (as a draft) or replace a survey's definition (docs/feedback.md); If-Match: \"<version>\" makes it conditional, If-None-Match: * create-only")
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, String definition) {
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
         return access.keyFor(projectId, environment, "Surveys")
                 .chain(token -> feedback.put(token, PutSurveyRequest.newBuilder().setEnvironment(environment)
-                        .setKey(key).setDefinitionJson(definition == null ? "" : definition)
+                        .setKey(key).setDefinitionJson(bodies.text(body))
                         .setExpectedVersion(expected).build()))
                 .map(survey -> tagged(survey, survey.getVersion() == 1 ? 201 : 200));
     }
@@ -140,6 +145,7 @@ public class SurveyResource {
                 .map(deleted -> Response.noContent().build());
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/surveys/{key}/results")
     @Operation(summary = "A survey's results: scores with intervals, distributions, over time, a breakdown (breakdown=property|flag|experiment, by=<key>) with tests between groups, comments and themes")
@@ -185,6 +191,7 @@ public class SurveyResource {
                 .chain(token -> feedback.results(token, request.build())).map(ProtoJson::write);
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/feedback")
     @Operation(summary = "The feedback widget's submissions, latest first (limit up to 200; before=<time> for the next page)")
@@ -199,6 +206,7 @@ public class SurveyResource {
                 .chain(token -> feedback.wall(token, request.build())).map(ProtoJson::write);
     }
 
+    @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/feedback/{id}/screenshot")
     @Produces("image/png")

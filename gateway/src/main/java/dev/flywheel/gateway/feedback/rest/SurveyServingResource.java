@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.problem.ApiException;
@@ -36,22 +38,25 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.WILDCARD)
 @Tag(name = "Feedback")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.ENVIRONMENT_KEY)
 public class SurveyServingResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FeedbackClient feedback;
     private final CallerContext callerContext;
+    private final JsonBodies bodies;
 
-    public SurveyServingResource(FeedbackClient feedback, CallerContext callerContext) {
+    public SurveyServingResource(FeedbackClient feedback, CallerContext callerContext, JsonBodies bodies) {
         this.feedback = feedback;
         this.callerContext = callerContext;
+        this.bodies = bodies;
     }
 
     @POST
     @Path("/surveys/next")
     @Operation(summary = "The survey this person should see now, if any: {person: {userId, anonymousId}, url, device, event, properties, flags, experiments}")
-    public Uni<ObjectNode> next(String body) {
+    public Uni<ObjectNode> next(byte[] body) {
         NextSurveyRequest request = ProtoJson.read(parse(body), NextSurveyRequest.newBuilder(), "").build();
         return feedback.next(key(), request).map(shown -> {
             ObjectNode out = JSON.createObjectNode();
@@ -73,7 +78,7 @@ public class SurveyServingResource {
     @POST
     @Path("/surveys/{key}/answers")
     @Operation(summary = "Answers to a shown survey: {person, submissionId, answers: [{questionId, value, other}], completed}")
-    public Uni<ObjectNode> answers(@PathParam("key") String key, String body) {
+    public Uni<ObjectNode> answers(@PathParam("key") String key, byte[] body) {
         SubmitAnswersRequest.Builder request = ProtoJson.read(parse(body), SubmitAnswersRequest.newBuilder(), "");
         checkKey(request.getSurveyKey(), key);
         return feedback.answer(key(), request.setSurveyKey(key).build()).map(ProtoJson::write);
@@ -82,7 +87,7 @@ public class SurveyServingResource {
     @POST
     @Path("/surveys/{key}/dismiss")
     @Operation(summary = "The person closed the survey: {person, submissionId}")
-    public Uni<Response> dismiss(@PathParam("key") String key, String body) {
+    public Uni<Response> dismiss(@PathParam("key") String key, byte[] body) {
         DismissSurveyRequest.Builder request = ProtoJson.read(parse(body), DismissSurveyRequest.newBuilder(), "");
         checkKey(request.getSurveyKey(), key);
         return feedback.dismiss(key(), request.setSurveyKey(key).build()).map(done -> Response.noContent().build());
@@ -91,7 +96,7 @@ public class SurveyServingResource {
     @POST
     @Path("/feedback")
     @Operation(summary = "A feedback widget submission: {person, rating (1-5), comment, email, pageUrl, selector, screenshotPng (base64)}")
-    public Uni<Response> submit(String body) {
+    public Uni<Response> submit(byte[] body) {
         SubmitFeedbackRequest request = ProtoJson.read(parse(body), SubmitFeedbackRequest.newBuilder(), "").build();
         return feedback.feedback(key(), request)
                 .map(created -> Response.status(201).entity(ProtoJson.write(created)).build());
@@ -103,15 +108,12 @@ public class SurveyServingResource {
         }
     }
 
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+    private JsonNode parse(byte[] body) {
+        JsonNode json = bodies.tree(body);
+        if (json == null) {
             throw ApiException.invalid("body", "a JSON object is required");
         }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid("body", "not valid JSON: " + e.getOriginalMessage());
-        }
+        return json;
     }
 
     private String key() {

@@ -26,8 +26,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
-import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.flags.v1.AuditEntry;
@@ -51,14 +52,17 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Feature flags")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PROJECT_ADMIN)
 public class FlagResource {
 
+    private final JsonBodies bodies;
     private final FeatureFlagsClient flags;
     private final ProjectAdminAccess access;
     private final ObjectMapper json;
 
     public FlagResource(FeatureFlagsClient flags, ProjectAdminAccess access,
-            ObjectMapper json) {
+            ObjectMapper json, JsonBodies bodies) {
+        this.bodies = bodies;
         this.flags = flags;
         this.access = access;
         this.json = json;
@@ -108,11 +112,11 @@ public class FlagResource {
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
-            String definition) {
+            byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
         return checked(projectId, environment).flatMap(token -> flags.put(token,
                 PutFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
-                        .setDefinitionJson(definition == null ? "" : definition).setExpectedVersion(expected)
+                        .setDefinitionJson(bodies.text(body)).setExpectedVersion(expected)
                         .setComment(comment == null ? "" : comment).build()))
                 .map(result -> Response.status(result.getCreated() ? 201 : 200)
                         .tag(Long.toString(result.getFlag().getVersion()))
@@ -147,8 +151,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace the environment's flags with a flagd document (rejected as a whole if any part is invalid)")
     public Uni<ImportView> replace(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @QueryParam("comment") String comment, String document) {
-        return importDocument(projectId, environment, document,
+            @QueryParam("comment") String comment, byte[] body) {
+        return importDocument(projectId, environment, bodies.text(body),
                 ImportMode.IMPORT_MODE_REPLACE, comment);
     }
 
@@ -157,8 +161,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Merge a flagd document into the environment: its flags are created or replaced, others stay")
     public Uni<ImportView> merge(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @QueryParam("comment") String comment, String document) {
-        return importDocument(projectId, environment, document,
+            @QueryParam("comment") String comment, byte[] body) {
+        return importDocument(projectId, environment, bodies.text(body),
                 ImportMode.IMPORT_MODE_MERGE, comment);
     }
 
@@ -178,7 +182,7 @@ public class FlagResource {
     private Uni<ImportView> importDocument(UUID projectId, String environment, String document,
             ImportMode mode, String comment) {
         return checked(projectId, environment).flatMap(token -> flags.importFlags(token, ImportFlagsRequest.newBuilder()
-                .setEnvironment(environment).setDocumentJson(document == null ? "" : document).setMode(mode)
+                .setEnvironment(environment).setDocumentJson(document).setMode(mode)
                 .setComment(comment == null ? "" : comment).build()))
                 .map(r -> new ImportView(r.getCreatedList(), r.getUpdatedList(), r.getDeletedList(),
                         r.getUnchangedList(), r.getWarningsList(), r.getEnvironmentVersion()));

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
@@ -49,17 +51,20 @@ public class OfrepResource {
     private final FeatureFlagsClient flags;
     private final CallerContext callerContext;
     private final ObjectMapper json;
+    private final JsonBodies bodies;
 
-    public OfrepResource(FeatureFlagsClient flags, CallerContext callerContext, ObjectMapper json) {
+    public OfrepResource(FeatureFlagsClient flags, CallerContext callerContext, ObjectMapper json,
+            JsonBodies bodies) {
         this.flags = flags;
         this.callerContext = callerContext;
         this.json = json;
+        this.bodies = bodies;
     }
 
     @POST
     @Path("/{key}")
     @Operation(summary = "Evaluate one flag (OFREP)")
-    public Uni<Response> evaluate(@PathParam("key") String key, String body) {
+    public Uni<Response> evaluate(@PathParam("key") String key, byte[] body) {
         return withContext(key, body, context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
                 .setKey(key).setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> single(answer.getFlags(0)))
@@ -69,7 +74,7 @@ public class OfrepResource {
     @POST
     @Operation(summary = "Evaluate every flag of the key's environment (OFREP bulk); ETag and If-None-Match supported")
     public Uni<Response> evaluateAll(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-            String body) {
+            byte[] body) {
         return withContext(null, body,
                 context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
                         .setContext(JsonProto.toStruct(context)).build()))
@@ -78,7 +83,7 @@ public class OfrepResource {
     }
 
     /** Checks the caller and reads the evaluation context, answering OFREP's errors for either. */
-    private <T> Uni<T> withContext(String key, String body, java.util.function.Function<JsonNode, Uni<T>> evaluation) {
+    private <T> Uni<T> withContext(String key, byte[] body, java.util.function.Function<JsonNode, Uni<T>> evaluation) {
         Response refused = refuse(key);
         if (refused != null) {
             return Uni.createFrom().failure(new Refused(refused));
@@ -116,17 +121,17 @@ public class OfrepResource {
         }
     }
 
-    private JsonNode context(String body) throws InvalidContext {
-        if (body == null || body.isBlank()) {
-            return json.createObjectNode();
-        }
+    private JsonNode context(byte[] body) throws InvalidContext {
         JsonNode request;
         try {
-            request = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidContext("the request body is not valid JSON: " + e.getOriginalMessage());
+            request = bodies.tree(body);
+        } catch (ApiException malformed) {
+            throw new InvalidContext("the request body is not valid JSON: " + malformed.getMessage());
         }
-        if (request == null || !request.isObject()) {
+        if (request == null) {
+            return json.createObjectNode();
+        }
+        if (!request.isObject()) {
             throw new InvalidContext("the request body must be a JSON object: {\"context\": {...}}");
         }
         JsonNode context = request.get("context");

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
 import dev.flywheel.gateway.keys.service.ApiKeyService;
@@ -34,6 +35,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "API keys")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PROJECT_ADMIN)
 public class ApiKeyResource {
 
     private final ApiKeyService keys;

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.CreateOrganisationRequest;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.OrganisationView;
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Organisations")
 @SecurityRequirement(name = "apiKey")
+@Access(Access.Level.PLATFORM_ADMIN)
 public class OrganisationResource {
 
     private final TenancyService tenancy;

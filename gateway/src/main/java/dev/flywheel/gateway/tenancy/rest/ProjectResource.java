@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.Caller;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.problem.ApiException;
@@ -47,6 +48,7 @@ public class ProjectResource {
         this.callerContext = callerContext;
     }
 
+    @Access(Access.Level.PLATFORM_ADMIN)
     @POST
     @Operation(summary = "Create a project with its environments (bootstrap admin only)")
     public Uni<Response> create(@Valid @NotNull CreateProjectRequest request) {
@@ -59,16 +61,33 @@ public class ProjectResource {
 
     @GET
     @Operation(summary = "List the projects this key may manage")
-    public Uni<List<ProjectView>> list(@QueryParam("organisationId") UUID organisationId) {
+    public Uni<List<ProjectView>> list(@QueryParam("organisationId") String organisation) {
+        UUID organisationId = organisationId(organisation);
         Caller caller = callerContext.caller();
         if (caller.isPlatformAdmin()) {
             return tenancy.listProjects(organisationId).map(all -> all.stream().map(ProjectView::of).toList());
         }
         caller.requireAdminOf(caller.key().projectId());
+        if (organisationId != null && !organisationId.equals(caller.key().organisationId())) {
+            return Uni.createFrom().item(List.of());
+        }
         return tenancy.findProject(caller.key().projectId())
                 .map(own -> own == null ? List.<ProjectView>of() : List.of(ProjectView.of(own)));
     }
 
+    /** The filter, when given: a malformed one is the caller's mistake (400), not an empty or unfiltered list. */
+    private static UUID organisationId(String organisation) {
+        if (organisation == null || organisation.isEmpty()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(organisation);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("organisationId", "must be an organisation id (a UUID)");
+        }
+    }
+
+    @Access(Access.Level.PROJECT_ADMIN)
     @GET
     @Path("/{projectId}")
     @Operation(summary = "Get a project")
@@ -79,6 +98,7 @@ public class ProjectResource {
                 .map(ProjectView::of);
     }
 
+    @Access(Access.Level.PROJECT_ADMIN)
     @PATCH
     @Path("/{projectId}")
     @Operation(summary = "Change a project's name, allowed origins or rate limit")
@@ -91,6 +111,7 @@ public class ProjectResource {
         return tenancy.updateProject(projectId, changes).map(ProjectView::of);
     }
 
+    @Access(Access.Level.PROJECT_ADMIN)
     @GET
     @Path("/{projectId}/environments")
     @Operation(summary = "List a project's environments")
@@ -101,6 +122,7 @@ public class ProjectResource {
                 .map(found -> found.environments().stream().map(EnvironmentView::of).toList());
     }
 
+    @Access(Access.Level.PROJECT_ADMIN)
     @POST
     @Path("/{projectId}/environments")
     @Operation(summary = "Add an environment to a project")

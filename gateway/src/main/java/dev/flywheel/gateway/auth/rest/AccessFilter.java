@@ -1,0 +1,77 @@
+package dev.flywheel.gateway.auth.rest;
+
+import java.lang.reflect.Method;
+import java.util.UUID;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import dev.flywheel.gateway.auth.service.Caller;
+import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.gateway.problem.Problem;
+
+/**
+ * Authorization from each endpoint's {@link Access}, after authentication and before the body is read: a client key
+ * posting an invalid project gets 403, not a list of what is wrong with the body. The endpoints keep their own
+ * checks (the project must exist, the bootstrap credential manages no service-backed resources).
+ */
+public class AccessFilter {
+
+    private final CallerContext callerContext;
+
+    public AccessFilter(CallerContext callerContext) {
+        this.callerContext = callerContext;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
+    public Response authorize(ContainerRequestContext request, ResourceInfo resource) {
+        Method method = resource.getResourceMethod();
+        Access access = method == null ? null : method.getAnnotation(Access.class);
+        if (access == null && resource.getResourceClass() != null) {
+            access = resource.getResourceClass().getAnnotation(Access.class);
+        }
+        if (access == null) {
+            return null;
+        }
+        try {
+            Caller caller = callerContext.caller();
+            switch (access.value()) {
+                case PLATFORM_ADMIN -> caller.requirePlatformAdmin();
+                case ENVIRONMENT_KEY -> {
+                    if (!caller.holdsEnvironmentKey()) {
+                        throw ApiException.forbidden("This endpoint takes a client or server key of one environment");
+                    }
+                }
+                case PROJECT_ADMIN, ENVIRONMENT_READER -> {
+                    UUID project = projectOf(request);
+                    if (project == null) {
+                        return null; // not a project id: the endpoint answers 404
+                    }
+                    if (access.value() == Access.Level.PROJECT_ADMIN) {
+                        caller.requireAdminOf(project);
+                    } else {
+                        caller.requireReaderOf(project, request.getUriInfo().getPathParameters()
+                                .getFirst("environment"));
+                    }
+                }
+            }
+            return null;
+        } catch (ApiException refused) {
+            return Problem.response(refused, request.getUriInfo().getPath());
+        }
+    }
+
+    private static UUID projectOf(ContainerRequestContext request) {
+        String project = request.getUriInfo().getPathParameters().getFirst("projectId");
+        try {
+            return project == null ? null : UUID.fromString(project);
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+}
