@@ -3,9 +3,11 @@ package dev.flywheel.flags;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.flywheel.targeting.InvalidRuleException;
 import dev.flywheel.targeting.JsValues;
@@ -69,7 +71,7 @@ public final class FlagSet {
                 rule = JsonLogic.compile(substituteReferences(logic, evaluators));
             } catch (InvalidRuleException e) {
                 error = e.getMessage().contains("'" + REF + "'")
-                        ? "a $ref names an evaluator that is not defined"
+                        ? "a $ref names an evaluator that is not defined, or leads back to itself"
                         : e.getMessage();
             }
         }
@@ -86,22 +88,34 @@ public final class FlagSet {
     }
 
     /**
-     * Replaces {@code {"$ref": "name"}} by the named shared evaluator; references inside evaluators stay as they are.
+     * Replaces {@code {"$ref": "name"}} by the named shared evaluator, and the references inside it in turn (an
+     * evaluator may name one defined after it, as in flagd); a reference that leads back to itself stays, and fails
+     * to compile.
      */
     private static Object substituteReferences(Object logic, Map<String, Object> evaluators) {
+        return substituteReferences(logic, evaluators, new HashSet<>());
+    }
+
+    private static Object substituteReferences(Object logic, Map<String, Object> evaluators, Set<String> expanding) {
         if (logic instanceof Map<?, ?> map) {
             if (map.size() == 1 && map.get(REF) instanceof String name) {
-                Object evaluator = evaluators.get(name.strip());
-                return evaluator != null ? evaluator : map;
+                String evaluatorName = name.strip();
+                Object evaluator = evaluators.get(evaluatorName);
+                if (evaluator == null || !expanding.add(evaluatorName)) {
+                    return map;
+                }
+                Object expanded = substituteReferences(evaluator, evaluators, expanding);
+                expanding.remove(evaluatorName);
+                return expanded;
             }
             Map<Object, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(k, substituteReferences(v, evaluators)));
+            map.forEach((k, v) -> copy.put(k, substituteReferences(v, evaluators, expanding)));
             return copy;
         }
         if (logic instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
             for (Object item : list) {
-                copy.add(substituteReferences(item, evaluators));
+                copy.add(substituteReferences(item, evaluators, expanding));
             }
             return copy;
         }
@@ -192,7 +206,9 @@ public final class FlagSet {
             if (result == null) {
                 variant = flag.defaultVariant();
                 reason = Reason.DEFAULT;
-            } else if (result instanceof String || result instanceof Boolean || result instanceof Number) {
+            } else if (result instanceof String || result instanceof Boolean || result instanceof Number
+                    || result instanceof List) {
+                // the variant is the result's string form, as flagd takes it: ["on"] names "on"
                 variant = JsValues.toJsString(result);
                 reason = Reason.TARGETING_MATCH;
                 if (!flag.variants().containsKey(variant)) {

@@ -48,10 +48,17 @@ public final class BayesianTest {
         }
         double sd = Math.sqrt(variance);
         NormalDistribution posterior = new NormalDistribution(mean, sd);
-        double chanceOfIncrease = 1 - posterior.cumulativeProbability(0);
         return Outcome.ok(new BayesianResult(mean, sd, posterior.inverseCumulativeProbability(alpha / 2),
                 posterior.inverseCumulativeProbability(1 - alpha / 2),
-                inverse ? 1 - chanceOfIncrease : chanceOfIncrease,
+                inverse ? chanceOfIncrease(-mean, sd) : chanceOfIncrease(mean, sd),
                 Risk.of(inverse ? -mean : mean, sd)));
+    }
+
+    /**
+     * P(effect > 0) under a normal posterior, from its own tail (not 1 - the other), so that a tiny chance keeps its
+     * relative precision instead of rounding to 0.
+     */
+    static double chanceOfIncrease(double mean, double sd) {
+        return StandardNormal.N01.cumulativeProbability(mean / sd);
     }
 }

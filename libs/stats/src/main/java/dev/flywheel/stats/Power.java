@@ -52,7 +52,7 @@ public final class Power {
                     : FrequentistTest.oneSidedHalfWidth(variance * n, n, alpha, sequentialTuning)) / z;
         }
         double standardized = effect / standardError;
-        double power = 1 - StandardNormal.N01.cumulativeProbability(z - standardized);
+        double power = StandardNormal.N01.cumulativeProbability(standardized - z); // the upper tail, by symmetry
         if (twoSided) {
             power += StandardNormal.N01.cumulativeProbability(-z - standardized);
         }

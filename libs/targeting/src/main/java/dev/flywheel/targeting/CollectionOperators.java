@@ -16,7 +16,8 @@ final class CollectionOperators {
             Object a = needle.evaluate(data);
             Object b = haystack.evaluate(data);
             if (b instanceof String s) {
-                return s.contains(a == null ? "null" : JsValues.toJsString(a));
+                // json-logic-js tests the haystack's truthiness first: nothing is "in" an empty string, not even ""
+                return !s.isEmpty() && s.contains(a == null ? "null" : JsValues.toJsString(a));
             }
             if (b instanceof List<?> list) {
                 for (Object item : list) {

@@ -102,7 +102,9 @@ final class FlagdOperators {
                     return null;
                 }
                 Object variant = entry.get(0);
-                if (!(variant instanceof String || variant instanceof Boolean || variant instanceof Number)) {
+                // a null variant is a bucket of its own whose users get the default; the others keep their share
+                if (variant != null
+                        && !(variant instanceof String || variant instanceof Boolean || variant instanceof Number)) {
                     return null;
                 }
                 long weight = 1;

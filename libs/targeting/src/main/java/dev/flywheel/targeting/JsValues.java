@@ -1,6 +1,8 @@
 package dev.flywheel.targeting;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -113,11 +115,12 @@ public final class JsValues {
         return "[object Object]";
     }
 
-    /** Formats a number as JavaScript does: integers without a fraction, no trailing zeros. */
+    /**
+     * ECMAScript's Number::toString: the shortest digits that read back as the same double (ties to the closer, then
+     * the even one), in positional form from 1e-6 up to 1e21 and in exponent form outside ("7e+22", "5e-324"). Every
+     * number is a double first, as in JavaScript: a long of 2^60 + 1 prints as "1152921504606847000".
+     */
     public static String numberToString(Number number) {
-        if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte) {
-            return number.toString();
-        }
         double d = number.doubleValue();
         if (Double.isNaN(d)) {
             return "NaN";
@@ -128,22 +131,51 @@ public final class JsValues {
         if (d == 0) {
             return "0";
         }
-        double abs = Math.abs(d);
-        if (d == Math.rint(d) && abs < 1e21) {
-            return abs < 1e18 ? Long.toString((long) d) : new BigDecimal(d).toBigInteger().toString();
+        if (d == Math.rint(d) && Math.abs(d) < EXACT_INTEGERS) {
+            return Long.toString((long) d);
         }
-        if (abs >= 1e-6 && abs < 1e21) {
-            return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+        String sign = d < 0 ? "-" : "";
+        BigDecimal shortest = shortestDecimal(Math.abs(d));
+        String digits = shortest.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - shortest.scale(); // the value is digits x 10^(n - k)
+        if (k <= n && n <= 21) {
+            return sign + digits + "0".repeat(n - k);
         }
-        // exponent form: Java prints "1.5E-7", JavaScript "1.5e-7" and "1e+21"
-        String java = Double.toString(d);
-        int e = java.indexOf('E');
-        String mantissa = java.substring(0, e);
-        if (mantissa.endsWith(".0")) {
-            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        if (0 < n && n <= 21) {
+            return sign + digits.substring(0, n) + "." + digits.substring(n);
         }
-        String exponent = java.substring(e + 1);
-        return mantissa + "e" + (exponent.startsWith("-") ? exponent : "+" + exponent);
+        if (-6 < n && n <= 0) {
+            return sign + "0." + "0".repeat(-n) + digits;
+        }
+        String exponent = (n - 1 >= 0 ? "+" : "-") + Math.abs(n - 1);
+        return sign + (k == 1 ? digits : digits.charAt(0) + "." + digits.substring(1)) + "e" + exponent;
+    }
+
+    private static final double EXACT_INTEGERS = 0x1p53;
+
+    /** The shortest decimal that reads back as {@code m} (positive, finite), with no trailing zeros. */
+    private static BigDecimal shortestDecimal(double m) {
+        BigDecimal exact = new BigDecimal(m);
+        for (int precision = 1; precision < 17; precision++) {
+            BigDecimal down = exact.round(new MathContext(precision, RoundingMode.DOWN));
+            BigDecimal up = exact.round(new MathContext(precision, RoundingMode.UP));
+            boolean downReads = down.doubleValue() == m;
+            boolean upReads = up.doubleValue() == m;
+            if (downReads && upReads) {
+                int closer = exact.subtract(down).compareTo(up.subtract(exact));
+                BigDecimal chosen = closer < 0
+                        ? down
+                        : closer > 0
+                                ? up
+                                : down.unscaledValue().testBit(0) ? up : down;
+                return chosen.stripTrailingZeros();
+            }
+            if (downReads || upReads) {
+                return (downReads ? down : up).stripTrailingZeros();
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     /** JavaScript {@code a == b}. */
@@ -200,11 +232,14 @@ public final class JsValues {
      * Returns null when JavaScript would answer false for every operator (a NaN is involved).
      */
     public static Integer compare(Object a, Object b) {
-        if (a instanceof String x && b instanceof String y) {
+        // ToPrimitive first: an array or object compares as its string form, and two strings compare as strings
+        Object left = a instanceof List || a instanceof Map ? toJsString(a) : a;
+        Object right = b instanceof List || b instanceof Map ? toJsString(b) : b;
+        if (left instanceof String x && right instanceof String y) {
             return Integer.signum(x.compareTo(y));
         }
-        double x = toNumber(a instanceof List || a instanceof Map ? toJsString(a) : a);
-        double y = toNumber(b instanceof List || b instanceof Map ? toJsString(b) : b);
+        double x = toNumber(left);
+        double y = toNumber(right);
         if (Double.isNaN(x) || Double.isNaN(y)) {
             return null;
         }

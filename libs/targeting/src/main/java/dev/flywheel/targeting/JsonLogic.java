@@ -218,6 +218,10 @@ public final class JsonLogic {
         return text.isEmpty() ? new String[0] : text.split("\\.", -1);
     }
 
+    /**
+     * A path into the data as json-logic-js walks it, with JavaScript's property access: an array's or a string's
+     * {@code length}, and a string's characters by index (UTF-16 code units).
+     */
     static Object lookup(Object data, String[] segments) {
         Object current = data;
         for (String segment : segments) {
@@ -225,7 +229,14 @@ public final class JsonLogic {
                 current = map.get(segment);
             } else if (current instanceof List<?> list) {
                 int index = index(segment);
-                current = index >= 0 && index < list.size() ? list.get(index) : null;
+                current = index >= 0 && index < list.size()
+                        ? list.get(index)
+                        : segment.equals(LENGTH) ? (Object) (long) list.size() : null;
+            } else if (current instanceof String text) {
+                int index = index(segment);
+                current = index >= 0 && index < text.length()
+                        ? String.valueOf(text.charAt(index))
+                        : segment.equals(LENGTH) ? (Object) (long) text.length() : null;
             } else {
                 return null;
             }
@@ -235,6 +246,8 @@ public final class JsonLogic {
         }
         return current;
     }
+
+    private static final String LENGTH = "length";
 
     private static int index(String segment) {
         if (segment.isEmpty() || segment.length() > 9) {
