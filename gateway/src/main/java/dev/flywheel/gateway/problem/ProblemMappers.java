@@ -17,6 +17,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.flywheel.service.grpc.StoreFailures;
+
 /** Renders every failure at the REST edge as RFC 9457 problem+json; nothing leaves as an HTML page or stack trace. */
 public class ProblemMappers {
 
@@ -69,6 +71,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable throwable, UriInfo uri) {
+        if (StoreFailures.storeUnavailable(throwable)) {
+            // PostgreSQL or Redis down or unreachable: worth a retry, unlike a bug
+            LOG.warnf("Storage unavailable: %s", throwable.toString());
+            return Problem.response(ApiException.retryLater(ApiError.UNAVAILABLE,
+                    "Storage is unavailable; retry shortly", 5), uri.getPath());
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(throwable, "Unexpected failure, incident %s", incident);
         return Problem.response(ApiError.INTERNAL, "Incident " + incident, uri.getPath());

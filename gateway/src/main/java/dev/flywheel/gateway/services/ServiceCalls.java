@@ -6,11 +6,16 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Timestamp;
 
+import dev.flywheel.service.grpc.PromptReconnect;
+import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 
-/** How the gateway calls a service: as the caller, with the caller's own key (ADR 0003), and a deadline per call. */
+/**
+ * How the gateway calls a service: as the caller, with the caller's own key (ADR 0003), a deadline per call, and a
+ * prompt reconnection once the service is back after an outage.
+ */
 public final class ServiceCalls {
 
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
@@ -29,7 +34,9 @@ public final class ServiceCalls {
     public static <S extends AbstractStub<S>> S as(S stub, String key, Duration deadline) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + key);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        ClientInterceptor reconnect = PromptReconnect.of(stub.getChannel());
+        S authorised = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return (reconnect == null ? authorised : authorised.withInterceptors(reconnect))
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,13 +57,17 @@ public abstract class ServiceBasicsContract {
     }
 
     @Test
-    void readinessChecksTheRealDatabaseAndRedis() {
+    void readinessAndDependenciesComeFromTheRealInfrastructure() {
         management()
                 .when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Database")))
-                .body("checks.name", hasItem(containsString("Redis")));
+                .body("checks.name", hasItem("required dependencies"));
+        management()
+                .when().get("/q/health/group/dependencies")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks[0].data.postgresql", startsWith("up"));
     }
 
     @Test

@@ -54,6 +54,24 @@ public class Deduplicator {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Unseen(List.of(), List.of()));
         }
+        Unseen firstInBatch = assumeUnseen(events);
+        List<String> keys = firstInBatch.keys();
+        return redis.execute("MGET", keys.toArray(String[]::new)).map(seen -> {
+            List<Event> fresh = new ArrayList<>(keys.size());
+            List<String> freshKeys = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                Response mark = seen.get(i);
+                if (mark == null) {
+                    fresh.add(firstInBatch.events().get(i));
+                    freshKeys.add(keys.get(i));
+                }
+            }
+            return new Unseen(fresh, freshKeys);
+        });
+    }
+
+    /** Every event as new but the repeats inside the batch: what is accepted when Redis cannot be asked. */
+    public Unseen assumeUnseen(List<Event> events) {
         List<Event> firstInBatch = new ArrayList<>(events.size());
         List<String> keys = new ArrayList<>(events.size());
         Set<String> seenInBatch = new HashSet<>();
@@ -64,18 +82,7 @@ public class Deduplicator {
                 keys.add(key);
             }
         }
-        return redis.execute("MGET", keys.toArray(String[]::new)).map(seen -> {
-            List<Event> fresh = new ArrayList<>(firstInBatch.size());
-            List<String> freshKeys = new ArrayList<>(firstInBatch.size());
-            for (int i = 0; i < firstInBatch.size(); i++) {
-                Response mark = seen.get(i);
-                if (mark == null) {
-                    fresh.add(firstInBatch.get(i));
-                    freshKeys.add(keys.get(i));
-                }
-            }
-            return new Unseen(fresh, freshKeys);
-        });
+        return new Unseen(firstInBatch, keys);
     }
 
     /** Remembers accepted events; call after Kafka acknowledged them. */

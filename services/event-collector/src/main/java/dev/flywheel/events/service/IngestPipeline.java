@@ -1,5 +1,6 @@
 package dev.flywheel.events.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import dev.flywheel.ingest.Rejection;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.IngestResponse;
+import dev.flywheel.service.health.Dependencies;
+import dev.flywheel.service.health.HealthConfig.Dependency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.TimeoutException;
@@ -29,6 +32,7 @@ import io.smallrye.mutiny.Uni;
 public class IngestPipeline {
 
     private static final Logger LOG = Logger.getLogger(IngestPipeline.class);
+    private static final Duration DEDUPE_TIMEOUT = Duration.ofMillis(500);
 
     private final Deduplicator deduplicator;
     private final EventPublisher publisher;
@@ -38,9 +42,12 @@ public class IngestPipeline {
     private final Counter accepted;
     private final Counter duplicates;
     private final Counter rejected;
+    private final Counter skippedDedupe;
+    private final Dependencies dependencies;
 
     public IngestPipeline(Deduplicator deduplicator, EventPublisher publisher, IdentityLinkRepository identities,
-            IngestConfig config, MeterRegistry metrics) {
+            IngestConfig config, MeterRegistry metrics, Dependencies dependencies) {
+        this.dependencies = dependencies;
         this.deduplicator = deduplicator;
         this.publisher = publisher;
         this.identities = identities;
@@ -49,27 +56,53 @@ public class IngestPipeline {
         this.accepted = metrics.counter("flywheel.ingest.events", "outcome", "accepted");
         this.duplicates = metrics.counter("flywheel.ingest.events", "outcome", "duplicate");
         this.rejected = metrics.counter("flywheel.ingest.events", "outcome", "rejected");
+        this.skippedDedupe = metrics.counter("flywheel.ingest.dedupe.skipped");
     }
 
     public Uni<IngestResponse> ingest(ParsedBatch batch, Scope scope, EventSource source, Instant receivedAt) {
-        return deduplicator.unseen(batch.events())
-                .onFailure().transform(e -> unavailable("dedupe store", e))
+        if (dependencies.down(Dependency.KAFKA)) {
+            // fail at once rather than hold the request until the producer gives up on a broker known to be gone
+            return Uni.createFrom().failure(new IngestException(IngestFailure.UNAVAILABLE,
+                    "Kafka is unreachable; retry shortly"));
+        }
+        return unseen(batch)
                 .flatMap(unseen -> Uni.combine().all()
                         .unis(publisher.publish(unseen.events()),
                                 publisher.deadLetter(batch.rejections(), scope, source, receivedAt))
                         .discardItems()
                         .ifNoItem().after(config.publishTimeout()).fail()
                         .onFailure().transform(e -> unavailable("Kafka", e))
-                        .call(() -> deduplicator.remember(unseen).onFailure().recoverWithItem(e -> {
-                            LOG.warnf("Could not remember accepted events for dedupe: %s", e.getMessage());
-                            return null;
-                        }))
+                        .call(() -> dependencies.down(Dependency.REDIS)
+                                ? Uni.createFrom().voidItem()
+                                : deduplicator.remember(unseen).onFailure().recoverWithItem(e -> {
+                                    LOG.debugf("Could not remember accepted events for dedupe: %s", e.getMessage());
+                                    return null;
+                                }))
                         .call(() -> identities.recordLinks(unseen.events()).onFailure().recoverWithItem(e -> {
                             metrics.counter("flywheel.ingest.identity.failures").increment();
                             LOG.warnf("Could not record identity links: %s", e.getMessage());
                             return null;
                         }))
                         .map(ignored -> answer(batch, unseen.events().size())));
+    }
+
+    /**
+     * The batch's events not accepted before. With Redis down (or slow) every event counts as new: a client's retry
+     * of an accepted event then reaches Kafka twice, and the event store keeps it once (its receipts are unique by
+     * project and message id), so nothing waits on Redis and nothing is stored twice (ADR 0009).
+     */
+    private Uni<Deduplicator.Unseen> unseen(ParsedBatch batch) {
+        if (dependencies.down(Dependency.REDIS)) {
+            skippedDedupe.increment(batch.events().size());
+            return Uni.createFrom().item(deduplicator.assumeUnseen(batch.events()));
+        }
+        return deduplicator.unseen(batch.events())
+                .ifNoItem().after(DEDUPE_TIMEOUT).fail()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("Dedupe store unavailable, accepting as new: %s", failure.toString());
+                    skippedDedupe.increment(batch.events().size());
+                    return deduplicator.assumeUnseen(batch.events());
+                });
     }
 
     private IngestResponse answer(ParsedBatch batch, int fresh) {

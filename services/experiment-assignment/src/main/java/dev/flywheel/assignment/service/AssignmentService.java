@@ -1,10 +1,12 @@
 package dev.flywheel.assignment.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +26,9 @@ import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.assignment.service.UserStateStore.Document;
 import dev.flywheel.assignment.service.UserStateStore.Exposure;
+import dev.flywheel.assignment.service.UserStateStore.UserState;
+import dev.flywheel.service.health.Dependencies;
+import dev.flywheel.service.health.HealthConfig.Dependency;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,18 +38,26 @@ import io.smallrye.mutiny.Uni;
  * Redis before it is sent (so concurrent requests send it once)
  * and remembered once Kafka acknowledged it; one that failed, or whose replica died, is sent again on the user's next
  * assignment. The answer does not wait for Kafka.
+ * <p>
+ * With Redis down (or slow) users are assigned by the hash alone: no sticky bucket is read or written (new ones are
+ * written on the user's first assignment after Redis returns), and first exposures are sent unclaimed on every
+ * assignment; their message ids are the exposure's identity, so the event store keeps each once (ADR 0009).
  */
 @ApplicationScoped
 public class AssignmentService {
 
     private static final Logger LOG = Logger.getLogger(AssignmentService.class);
 
+    private static final Duration STATE_TIMEOUT = Duration.ofMillis(500);
+
     private final UserStateStore state;
     private final ExposurePublisher publisher;
+    private final Dependencies dependencies;
 
-    public AssignmentService(UserStateStore state, ExposurePublisher publisher) {
+    public AssignmentService(UserStateStore state, ExposurePublisher publisher, Dependencies dependencies) {
         this.state = state;
         this.publisher = publisher;
+        this.dependencies = dependencies;
     }
 
     public Uni<List<Assignment>> assign(Scope scope, List<Experiment> experiments, Holdout holdout,
@@ -68,7 +81,9 @@ public class AssignmentService {
             }
             places.add(new Exposure(identity, StickyBuckets.field(def.key(), def.bucketVersion())));
         }
-        return state.load(scope.getProjectId(), scope.getEnvironment(), List.copyOf(documents)).flatMap(loaded -> {
+        return load(scope, List.copyOf(documents)).flatMap(stored -> {
+            boolean degraded = stored.isEmpty();
+            UserState loaded = stored.orElse(NOTHING_STORED);
             StickyBuckets sticky = (attribute, value) -> loaded.fields(new Document(attribute, value));
             List<Assignment> answers = new ArrayList<>(experiments.size());
             List<Assignment.StickyWrite> writes = new ArrayList<>();
@@ -92,10 +107,48 @@ public class AssignmentService {
                             user.now()));
                 }
             }
+            if (degraded) {
+                sendUnclaimed(events);
+                return Uni.createFrom().item(answers);
+            }
             return state.write(scope.getProjectId(), scope.getEnvironment(), writes, exposures, now)
+                    .ifNoItem().after(STATE_TIMEOUT).fail()
                     .invoke(claimed -> send(scope, events, exposures, claimed))
-                    .replaceWith(answers);
+                    .replaceWith(answers)
+                    .onFailure().recoverWithItem(failure -> {
+                        LOG.debugf("Sticky buckets not stored (Redis unavailable): %s", failure.toString());
+                        sendUnclaimed(events);
+                        return answers;
+                    });
         });
+    }
+
+    private static final UserState NOTHING_STORED = new UserState(Map.of());
+
+    /** The user's stored state, or nothing when Redis is known to be down or does not answer in time. */
+    private Uni<Optional<UserState>> load(Scope scope, List<Document> documents) {
+        if (dependencies.down(Dependency.REDIS)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return state.load(scope.getProjectId(), scope.getEnvironment(), documents)
+                .ifNoItem().after(STATE_TIMEOUT).fail()
+                .map(Optional::of)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("Assigning by hash alone (Redis unavailable): %s", failure.toString());
+                    return Optional.empty();
+                });
+    }
+
+    /** Exposures sent without a claim: at least once, and stored once thanks to their message ids. */
+    private void sendUnclaimed(List<Event> events) {
+        if (!events.isEmpty()) {
+            publisher.publish(events).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    LOG.debugf("%d unclaimed exposures not acknowledged by Kafka: %s", events.size(),
+                            failure.toString());
+                }
+            });
+        }
     }
 
     /** Sends the exposures this request claimed; the answer does not wait for Kafka. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.flywheel.service.grpc.PromptReconnect;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.FeedbackFailure;
@@ -23,6 +24,7 @@ import dev.flywheel.proto.feedback.v1.Period;
 import dev.flywheel.proto.feedback.v1.SurveyResults;
 import dev.flywheel.proto.feedback.v1.SurveyResultsService;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
+import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -48,7 +50,9 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
         this.callers = callers;
         this.report = report;
         this.wall = wall;
-        this.experiments = experiments;
+        // after an outage of the metrics-aggregator, the first call that finds it back reconnects at once
+        ClientInterceptor reconnect = PromptReconnect.of(experiments.getChannel());
+        this.experiments = reconnect == null ? experiments : experiments.withInterceptors(reconnect);
     }
 
     @Override

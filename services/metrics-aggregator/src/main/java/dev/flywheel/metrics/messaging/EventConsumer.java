@@ -14,6 +14,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.flywheel.service.health.Dependencies;
+import dev.flywheel.service.health.HealthConfig.Dependency;
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.store.EventBatchWriter;
 import dev.flywheel.proto.events.v1.Event;
@@ -31,6 +33,7 @@ public class EventConsumer {
 
     private static final Duration STORE_TIMEOUT = Duration.ofMinutes(2);
 
+    private final Dependencies dependencies;
     private final AggregatorConfig config;
     private final String bootstrapServers;
     private final EventBatchWriter writer;
@@ -44,7 +47,8 @@ public class EventConsumer {
 
     public EventConsumer(AggregatorConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, EventBatchWriter writer,
-            MeterRegistry registry) {
+            MeterRegistry registry, Dependencies dependencies) {
+        this.dependencies = dependencies;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.writer = writer;
@@ -72,6 +76,11 @@ public class EventConsumer {
             @Override
             public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
                 return writer.writeEachAlone(events).await().atMost(STORE_TIMEOUT.multipliedBy(5));
+            }
+
+            @Override
+            public boolean available() {
+                return !dependencies.down(Dependency.POSTGRESQL);
             }
         }, settings.pollTimeout(), settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
             @Override
@@ -123,6 +132,9 @@ public class EventConsumer {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        // a replica killed without leaving the group holds its partitions until its session ends: keep that short
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

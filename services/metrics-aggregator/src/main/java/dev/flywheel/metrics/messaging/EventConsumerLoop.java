@@ -49,6 +49,11 @@ public final class EventConsumerLoop implements Runnable {
 
         /** Stores events one at a time, keeping any that fail alone aside with the reason. */
         EventBatchWriter.Outcome storeEachAlone(List<Event> events);
+
+        /** Whether the store is reachable now, as far as is known: a backoff ends early when it comes back. */
+        default boolean available() {
+            return true;
+        }
     }
 
     /** Counts of what the loop did, for metrics and tests. */
@@ -145,9 +150,20 @@ public final class EventConsumerLoop implements Runnable {
         }
     }
 
+    /**
+     * Waits out the backoff, or less: when the batch failed because the store was down, it is retried as soon as the
+     * store is back, rather than at the end of a backoff that grew during the outage.
+     */
     private void sleep(Duration backoff) {
+        long until = System.nanoTime() + backoff.toNanos();
+        boolean storeWasDown = !store.available();
         try {
-            Thread.sleep(backoff.toMillis());
+            while (running.get() && System.nanoTime() < until) {
+                if (storeWasDown && store.available()) {
+                    return;
+                }
+                Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);

@@ -15,6 +15,8 @@ import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.cache.SingleFlight;
+import dev.flywheel.service.grpc.PromptReconnect;
+import io.grpc.ClientInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -82,11 +84,18 @@ public class KeyAuthenticator {
             return expired(cached.key(), now) ? refused() : Uni.createFrom().item(cached.key());
         }
         long lookupGeneration = generation.get();
-        return lookups.run(key, () -> auth.withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return lookups.run(key, () -> reconnecting(auth)
+                .withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
                 .onFailure(StatusRuntimeException.class).transform(KeyAuthenticator::classify)
                 .invoke(resolved -> remember(key, resolved, now, lookupGeneration)))
                 .flatMap(resolved -> expired(resolved, Instant.now()) ? refused() : Uni.createFrom().item(resolved));
+    }
+
+    /** After the gateway was down a while, the first lookup that finds it back reconnects at once. */
+    private static MutinyAuthServiceStub reconnecting(MutinyAuthServiceStub stub) {
+        ClientInterceptor reconnect = PromptReconnect.of(stub.getChannel());
+        return reconnect == null ? stub : stub.withInterceptors(reconnect);
     }
 
     private boolean trusted(Cached cached, Instant now) {
