@@ -11,6 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -156,6 +159,41 @@ class EdgeProtectionTest {
                 .then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/projects"));
         given().when().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void everyRequestBodyIsDescribedByASchema() throws Exception {
+        JsonNode api = new ObjectMapper().readTree(given().when().get("/q/openapi?format=json").asByteArray());
+        JsonNode schemas = api.path("components").path("schemas");
+        java.util.List<String> undescribed = new java.util.ArrayList<>();
+        int bodies = 0;
+        for (Map.Entry<String, JsonNode> path : api.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                JsonNode content = operation.getValue().path("requestBody").path("content");
+                if (content.isMissingNode()) {
+                    continue;
+                }
+                bodies++;
+                JsonNode schema = content.path("application/json").path("schema");
+                String ref = schema.path("$ref").asText("");
+                JsonNode target = ref.isEmpty() ? schema : schemas.path(ref.replace("#/components/schemas/", ""));
+                if (target.path("properties").isEmpty() && target.path("oneOf").isEmpty()) {
+                    undescribed.add(operation.getKey() + " " + path.getKey() + " " + schema);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(bodies >= 34, "request bodies found: " + bodies);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), undescribed);
+        // Contract messages are documented as ProtoJson reads them: camelCase, enums by short name, closed objects.
+        JsonNode trends = schemas.path("TrendsRequest");
+        org.junit.jupiter.api.Assertions.assertFalse(trends.path("properties").has("environment"));
+        org.junit.jupiter.api.Assertions.assertEquals("#/components/schemas/MetricDefinition",
+                trends.path("properties").path("metric").path("$ref").asText(), trends.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(schemas.path("MetricDefinition").path("properties")
+                .path("aggregation").path("enum").toString().contains("\"unique_users\""));
+        org.junit.jupiter.api.Assertions.assertFalse(trends.path("additionalProperties").asBoolean(true));
+        // Jackson trees are any JSON, not JsonNode's getters.
+        org.junit.jupiter.api.Assertions.assertFalse(schemas.has("JsonNodeType"), schemas.fieldNames().toString());
     }
 
     @Test

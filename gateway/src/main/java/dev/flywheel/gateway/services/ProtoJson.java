@@ -244,7 +244,7 @@ public final class ProtoJson {
         return write(message);
     }
 
-    private static String shortName(EnumValueDescriptor value) {
+    static String shortName(EnumValueDescriptor value) {
         return value.getName().substring(enumPrefix(value.getType()).length()).toLowerCase(Locale.ROOT);
     }
 

@@ -243,6 +243,13 @@ class ExperimentResultsTest {
                 assertEquals(code, e.getStatus().getCode(), request + " -> " + e.getStatus());
             }
         });
+        // A metric that is not defined is named, even before the experiment's first exposure.
+        StatusRuntimeException undefined = assertThrows(StatusRuntimeException.class,
+                () -> results.getExperimentResults(good.toBuilder().setExperimentKey("not-started-yet")
+                        .addMetricKeys("rt-nothing").build()));
+        assertEquals(Status.Code.NOT_FOUND, undefined.getStatus().getCode());
+        org.junit.jupiter.api.Assertions.assertTrue(undefined.getStatus().getDescription().contains("'rt-nothing'"),
+                undefined.getStatus().getDescription());
     }
 
     private static Instant exposedAt(int unit) {

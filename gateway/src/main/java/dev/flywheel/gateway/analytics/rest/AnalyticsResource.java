@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -76,7 +79,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "trends")
     @Operation(summary = "A metric (total, unique users or a property's sum) per day/week/month, optionally broken down by a property")
     public Uni<ObjectNode> trends(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TrendsRequest"))) JsonNode body) {
         return query(projectId, environment, body, TrendsRequest.newBuilder(),
                 (key, request) -> analytics.trends(key, request.build()));
     }
@@ -85,7 +89,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "active-users")
     @Operation(summary = "DAU, WAU, MAU and DAU/MAU per day, and stickiness")
     public Uni<ObjectNode> activeUsers(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ActiveUsersRequest"))) JsonNode body) {
         return query(projectId, environment, body, ActiveUsersRequest.newBuilder(),
                 (key, request) -> analytics.activeUsers(key, request.build()));
     }
@@ -94,7 +99,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "funnel")
     @Operation(summary = "A funnel: ordered, strict or unordered steps, a conversion window, exclusions and a breakdown")
     public Uni<ObjectNode> funnel(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FunnelRequest"))) JsonNode body) {
         return query(projectId, environment, body, FunnelRequest.newBuilder(),
                 (key, request) -> analytics.funnel(key, request.build()));
     }
@@ -103,7 +109,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "retention")
     @Operation(summary = "A cohort x period retention matrix, first-time or recurring, \"on\" or \"on or after\"")
     public Uni<ObjectNode> retention(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RetentionRequest"))) JsonNode body) {
         return query(projectId, environment, body, RetentionRequest.newBuilder(),
                 (key, request) -> analytics.retention(key, request.build()));
     }
@@ -112,7 +119,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "lifecycle")
     @Operation(summary = "New, returning, resurrecting and dormant people per period")
     public Uni<ObjectNode> lifecycle(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LifecycleRequest"))) JsonNode body) {
         return query(projectId, environment, body, LifecycleRequest.newBuilder(),
                 (key, request) -> analytics.lifecycle(key, request.build()));
     }
@@ -121,7 +129,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "churn")
     @Operation(summary = "Churn between consecutive periods, with revenue expansion and contraction")
     public Uni<ObjectNode> churn(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ChurnRequest"))) JsonNode body) {
         return query(projectId, environment, body, ChurnRequest.newBuilder(),
                 (key, request) -> analytics.churn(key, request.build()));
     }
@@ -130,7 +139,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "time-to-value")
     @Operation(summary = "Time from a person's first event to their first activation event")
     public Uni<ObjectNode> timeToValue(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TimeToValueRequest"))) JsonNode body) {
         return query(projectId, environment, body, TimeToValueRequest.newBuilder(),
                 (key, request) -> analytics.timeToValue(key, request.build()));
     }
@@ -139,7 +149,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "aarrr")
     @Operation(summary = "Acquisition, activation, retention, referral and revenue per period, as the project defines them")
     public Uni<ObjectNode> aarrr(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AarrrRequest"))) JsonNode body) {
         return query(projectId, environment, body, AarrrRequest.newBuilder(),
                 (key, request) -> analytics.aarrr(key, request.build()));
     }
@@ -148,7 +159,8 @@ public class AnalyticsResource {
     @Path(ANALYTICS + "north-star")
     @Operation(summary = "The project's North Star metric and its input metrics per period")
     public Uni<ObjectNode> northStar(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, JsonNode body) {
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "NorthStarRequest"))) JsonNode body) {
         return query(projectId, environment, body, NorthStarRequest.newBuilder(),
                 (key, request) -> analytics.northStar(key, request.build()));
     }
@@ -168,7 +180,8 @@ public class AnalyticsResource {
     @Path("/analytics-settings")
     @Operation(summary = "Replace the project's analytics settings; a new time zone re-buckets the daily rollups. If-Match: \"<version>\" makes it conditional")
     public Uni<Response> putSettings(@PathParam("projectId") UUID projectId,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, JsonNode body) {
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AnalyticsSettings"))) JsonNode body) {
         long expected = ProjectAdminAccess.ifMatchVersion(ifMatch);
         AnalyticsSettings settings = ProtoJson.read(body, AnalyticsSettings.newBuilder(), "").clearVersion().build();
         return access.keyFor(projectId, null, "Analytics settings")

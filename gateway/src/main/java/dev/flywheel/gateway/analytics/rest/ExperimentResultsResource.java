@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -83,7 +86,8 @@ public class ExperimentResultsResource {
     @Operation(summary = "Every metric's (or the chosen metrics') result per variation, with options: metricKeys, "
             + "controlIndex, difference, alpha, sequential, sequentialTuning, correction, prior, targetEffect")
     public Uni<ObjectNode> results(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, @PathParam("key") String key, JsonNode body) {
+            @PathParam("environment") String environment, @PathParam("key") String key,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GetExperimentResultsRequest"))) JsonNode body) {
         GetExperimentResultsRequest.Builder request = body == null || body.isNull()
                 ? GetExperimentResultsRequest.newBuilder()
                 : ProtoJson.read(body, GetExperimentResultsRequest.newBuilder(), "");
@@ -120,7 +124,7 @@ public class ExperimentResultsResource {
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("key") String key,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-            JsonNode body) {
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ExperimentMetric"))) JsonNode body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
         ExperimentMetric metric = ProtoJson.read(body, ExperimentMetric.newBuilder(), "").clearVersion().build();
         if (!metric.getKey().isEmpty() && !metric.getKey().equals(key)) {

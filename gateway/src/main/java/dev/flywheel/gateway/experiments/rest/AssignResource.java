@@ -10,6 +10,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -65,7 +68,8 @@ public class AssignResource {
 
     @POST
     @Operation(summary = "Assign the user to every running experiment of the key's environment")
-    public Uni<AssignAllView> assignAll(byte[] body) {
+    public Uni<AssignAllView> assignAll(
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
         UserInput input = read(body);
         return experiments.assignAll(key(), AssignAllRequest.newBuilder().setAttributes(input.attributes())
                 .setUrl(input.url()).build())
@@ -76,7 +80,8 @@ public class AssignResource {
     @POST
     @Path("/{experimentKey}")
     @Operation(summary = "Assign the user to one experiment")
-    public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey, byte[] body) {
+    public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
         UserInput input = read(body);
         return experiments.assign(key(), AssignRequest.newBuilder().setExperimentKey(experimentKey)
                 .setAttributes(input.attributes()).setUrl(input.url()).build())

@@ -20,6 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -83,6 +86,7 @@ public class ExperimentResource {
     }
 
     /** A lifecycle change: {@code status} is "running" or "stopped". */
+    @Schema(name = "ExperimentStatusChange")
     public record StatusChange(String status, String releasedVariation, String comment) {
     }
 
@@ -92,6 +96,7 @@ public class ExperimentResource {
     public record SettingsChange(Double holdoutShare, String comment) {
     }
 
+    @Schema(name = "ExperimentAuditEntry")
     public record AuditView(long id, String environment, String key, String action, String actor, Instant at,
             JsonNode before, JsonNode after, long version, String comment) {
     }
@@ -125,7 +130,7 @@ public class ExperimentResource {
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
-            byte[] body) {
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ExperimentDefinition"))) byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
         return checked(projectId, environment).flatMap(token -> experiments.put(token,
                 PutExperimentRequest.newBuilder().setEnvironment(environment).setKey(key)

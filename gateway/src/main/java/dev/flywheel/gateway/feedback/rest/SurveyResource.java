@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -101,7 +104,8 @@ public class SurveyResource {
     @Operation(summary = "Create (as a draft) or replace a survey's definition (docs/feedback.md); If-Match: \"<version>\" makes it conditional, If-None-Match: * create-only")
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, byte[] body) {
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SurveyDefinition"))) byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
         return access.keyFor(projectId, environment, "Surveys")
                 .chain(token -> feedback.put(token, PutSurveyRequest.newBuilder().setEnvironment(environment)
@@ -111,6 +115,7 @@ public class SurveyResource {
     }
 
     /** The new status: running or stopped. */
+    @Schema(name = "SurveyStatusChange")
     public record StatusChange(String status) {
     }
 

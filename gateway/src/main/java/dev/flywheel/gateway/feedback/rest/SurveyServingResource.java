@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -56,7 +59,8 @@ public class SurveyServingResource {
     @POST
     @Path("/surveys/next")
     @Operation(summary = "The survey this person should see now, if any: {person: {userId, anonymousId}, url, device, event, properties, flags, experiments}")
-    public Uni<ObjectNode> next(byte[] body) {
+    public Uni<ObjectNode> next(
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "NextSurveyRequest"))) byte[] body) {
         NextSurveyRequest request = ProtoJson.read(parse(body), NextSurveyRequest.newBuilder(), "").build();
         return feedback.next(key(), request).map(shown -> {
             ObjectNode out = JSON.createObjectNode();
@@ -78,7 +82,8 @@ public class SurveyServingResource {
     @POST
     @Path("/surveys/{key}/answers")
     @Operation(summary = "Answers to a shown survey: {person, submissionId, answers: [{questionId, value, other}], completed}")
-    public Uni<ObjectNode> answers(@PathParam("key") String key, byte[] body) {
+    public Uni<ObjectNode> answers(@PathParam("key") String key,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SubmitAnswersRequest"))) byte[] body) {
         SubmitAnswersRequest.Builder request = ProtoJson.read(parse(body), SubmitAnswersRequest.newBuilder(), "");
         checkKey(request.getSurveyKey(), key);
         return feedback.answer(key(), request.setSurveyKey(key).build()).map(ProtoJson::write);
@@ -87,7 +92,8 @@ public class SurveyServingResource {
     @POST
     @Path("/surveys/{key}/dismiss")
     @Operation(summary = "The person closed the survey: {person, submissionId}")
-    public Uni<Response> dismiss(@PathParam("key") String key, byte[] body) {
+    public Uni<Response> dismiss(@PathParam("key") String key,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DismissSurveyRequest"))) byte[] body) {
         DismissSurveyRequest.Builder request = ProtoJson.read(parse(body), DismissSurveyRequest.newBuilder(), "");
         checkKey(request.getSurveyKey(), key);
         return feedback.dismiss(key(), request.setSurveyKey(key).build()).map(done -> Response.noContent().build());
@@ -96,7 +102,8 @@ public class SurveyServingResource {
     @POST
     @Path("/feedback")
     @Operation(summary = "A feedback widget submission: {person, rating (1-5), comment, email, pageUrl, selector, screenshotPng (base64)}")
-    public Uni<Response> submit(byte[] body) {
+    public Uni<Response> submit(
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SubmitFeedbackRequest"))) byte[] body) {
         SubmitFeedbackRequest request = ProtoJson.read(parse(body), SubmitFeedbackRequest.newBuilder(), "").build();
         return feedback.feedback(key(), request)
                 .map(created -> Response.status(201).entity(ProtoJson.write(created)).build());

@@ -19,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -81,6 +84,7 @@ public class FlagResource {
             List<String> unchanged, List<String> warnings, long environmentVersion) {
     }
 
+    @Schema(name = "FlagAuditEntry")
     public record AuditView(long id, String key, String action, String actor, Instant at, JsonNode before,
             JsonNode after, long version, String comment) {
     }
@@ -112,7 +116,7 @@ public class FlagResource {
     public Uni<Response> put(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
-            byte[] body) {
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FlagdFlag"))) byte[] body) {
         long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
         return checked(projectId, environment).flatMap(token -> flags.put(token,
                 PutFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
@@ -151,7 +155,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace the environment's flags with a flagd document (rejected as a whole if any part is invalid)")
     public Uni<ImportView> replace(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @QueryParam("comment") String comment, byte[] body) {
+            @QueryParam("comment") String comment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FlagdDocument"))) byte[] body) {
         return importDocument(projectId, environment, bodies.text(body),
                 ImportMode.IMPORT_MODE_REPLACE, comment);
     }
@@ -161,7 +166,8 @@ public class FlagResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Merge a flagd document into the environment: its flags are created or replaced, others stay")
     public Uni<ImportView> merge(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
-            @QueryParam("comment") String comment, byte[] body) {
+            @QueryParam("comment") String comment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FlagdDocument"))) byte[] body) {
         return importDocument(projectId, environment, bodies.text(body),
                 ImportMode.IMPORT_MODE_MERGE, comment);
     }

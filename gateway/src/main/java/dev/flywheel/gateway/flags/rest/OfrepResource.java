@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -64,7 +67,8 @@ public class OfrepResource {
     @POST
     @Path("/{key}")
     @Operation(summary = "Evaluate one flag (OFREP)")
-    public Uni<Response> evaluate(@PathParam("key") String key, byte[] body) {
+    public Uni<Response> evaluate(@PathParam("key") String key,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OfrepEvaluationRequest"))) byte[] body) {
         return withContext(key, body, context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
                 .setKey(key).setContext(JsonProto.toStruct(context)).build()))
                 .map(answer -> single(answer.getFlags(0)))
@@ -74,7 +78,7 @@ public class OfrepResource {
     @POST
     @Operation(summary = "Evaluate every flag of the key's environment (OFREP bulk); ETag and If-None-Match supported")
     public Uni<Response> evaluateAll(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-            byte[] body) {
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OfrepEvaluationRequest"))) byte[] body) {
         return withContext(null, body,
                 context -> flags.evaluate(callerContext.token(), EvaluateFlagsRequest.newBuilder()
                         .setContext(JsonProto.toStruct(context)).build()))

@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.flywheel.gateway.auth.service.KeyResolver;
@@ -68,7 +71,8 @@ public class SegmentResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send events (Segment HTTP tracking API); authenticate with a client or server key as the write key")
-    public Uni<Response> ingest(@PathParam("call") String call, byte[] body,
+    public Uni<Response> ingest(@PathParam("call") String call,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SegmentBody"))) byte[] body,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("X-Write-Key") String writeKeyHeader,
             @HeaderParam(HttpHeaders.CONTENT_ENCODING) String contentEncoding,

@@ -102,12 +102,20 @@ public class ExperimentResultsReport {
             }
         }
         String experiment = request.getExperimentKey();
-        return health.health(scope, experiment).chain(found -> {
-            if (found == null) {
-                return Uni.createFrom().nullItem();
-            }
-            return stored(scope, experiment).map(stored -> report(found, stored, wanted, options));
-        });
+        // the metrics named are checked first: a missing one is the answer even before the first exposure
+        return stored(scope, experiment).invoke(stored -> requireDefined(stored, wanted))
+                .chain(stored -> health.health(scope, experiment)
+                        .map(found -> found == null ? null : report(found, stored, wanted, options)));
+    }
+
+    private static void requireDefined(Stored stored, Set<String> wanted) {
+        Set<String> missing = new LinkedHashSet<>(wanted);
+        stored.metrics().forEach(metric -> missing.remove(metric.getKey()));
+        if (!missing.isEmpty()) {
+            throw new AnalyticsException(AnalyticsFailure.NOT_FOUND, "no experiment metric " + String.join(", ",
+                    missing.stream().map(key -> "'" + key + "'").toList())
+                    + " in this project: define it at /api/v1/projects/{project}/experiment-metrics/{key}");
+        }
     }
 
     private static Options options(GetExperimentResultsRequest request) {
@@ -220,11 +228,7 @@ public class ExperimentResultsReport {
             chosen.addAll(stored.metrics());
         } else {
             for (String key : wanted) {
-                ExperimentMetric metric = byKey.get(key);
-                if (metric == null) {
-                    throw new AnalyticsException(AnalyticsFailure.NOT_FOUND, "no metric '" + key + "'");
-                }
-                chosen.add(metric);
+                chosen.add(byKey.get(key)); // all defined: requireDefined checked
             }
         }
 

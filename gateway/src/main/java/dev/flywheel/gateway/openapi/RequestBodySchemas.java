@@ -1,0 +1,62 @@
+package dev.flywheel.gateway.openapi;
+
+import java.util.Set;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+
+import dev.flywheel.gateway.services.ProtoJsonSchemas;
+import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
+import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.ExperimentMetric;
+import dev.flywheel.proto.analytics.v1.FunnelRequest;
+import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
+import dev.flywheel.proto.analytics.v1.LifecycleRequest;
+import dev.flywheel.proto.analytics.v1.NorthStarRequest;
+import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
+import dev.flywheel.proto.analytics.v1.TrendsRequest;
+import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
+import dev.flywheel.proto.feedback.v1.NextSurveyRequest;
+import dev.flywheel.proto.feedback.v1.SubmitAnswersRequest;
+import dev.flywheel.proto.feedback.v1.SubmitFeedbackRequest;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
+/**
+ * Puts the schemas of the contract messages that REST bodies are read into (operations name them with
+ * {@code @Schema(ref = "<message>")}) into the published document, derived from the proto. The fields a body must
+ * not carry (the path supplies them, or the server sets them) are left out.
+ */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_STARTUP)
+public class RequestBodySchemas implements OASFilter {
+
+    private static final Set<String> ENVIRONMENT = Set.of("environment");
+
+    @Override
+    public void filterOpenAPI(OpenAPI openApi) {
+        ProtoJsonSchemas bodies = new ProtoJsonSchemas()
+                .add(TrendsRequest.getDescriptor(), ENVIRONMENT)
+                .add(ActiveUsersRequest.getDescriptor(), ENVIRONMENT)
+                .add(FunnelRequest.getDescriptor(), ENVIRONMENT)
+                .add(RetentionRequest.getDescriptor(), ENVIRONMENT)
+                .add(LifecycleRequest.getDescriptor(), ENVIRONMENT)
+                .add(ChurnRequest.getDescriptor(), ENVIRONMENT)
+                .add(TimeToValueRequest.getDescriptor(), ENVIRONMENT)
+                .add(AarrrRequest.getDescriptor(), ENVIRONMENT)
+                .add(NorthStarRequest.getDescriptor(), ENVIRONMENT)
+                .add(AnalyticsSettings.getDescriptor(), Set.of("version"))
+                .add(GetExperimentResultsRequest.getDescriptor(), Set.of("environment", "experimentKey"))
+                .add(ExperimentMetric.getDescriptor(), Set.of("key", "version"))
+                .add(NextSurveyRequest.getDescriptor(), Set.of())
+                .add(SubmitAnswersRequest.getDescriptor(), Set.of("surveyKey"))
+                .add(DismissSurveyRequest.getDescriptor(), Set.of("surveyKey"))
+                .add(SubmitFeedbackRequest.getDescriptor(), Set.of());
+        if (openApi.getComponents() == null) {
+            openApi.setComponents(OASFactory.createComponents());
+        }
+        bodies.schemas().forEach(openApi.getComponents()::addSchema);
+    }
+}
