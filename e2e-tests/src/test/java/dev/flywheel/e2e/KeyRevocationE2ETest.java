@@ -75,10 +75,13 @@ class KeyRevocationE2ETest {
 
     @Test
     void anExpiredKeyIsRefusedEverywhereFromItsExpiry() throws Exception {
+        List<Function<String, Status.Code>> calls = transports();
+        // Connect and warm every transport first, so the fresh key's first calls fit well inside its 3 s.
+        String lasting = Tenants.key(project, Map.of("kind", "server", "environment", "production"));
+        calls.forEach(call -> call.apply(lasting));
         Instant expiresAt = Instant.now().plusSeconds(3);
         String key = Tenants.key(project, Map.of("kind", "server", "environment", "production",
                 "expiresAt", expiresAt.toString()));
-        List<Function<String, Status.Code>> calls = transports();
         for (Function<String, Status.Code> call : calls) {
             assertNotEquals(Status.Code.UNAUTHENTICATED, call.apply(key), "a fresh key was refused");
         }

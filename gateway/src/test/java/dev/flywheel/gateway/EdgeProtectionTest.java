@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -197,7 +198,7 @@ class EdgeProtectionTest {
     }
 
     @Test
-    void theHttpLayersRefusalsAreProblemsThatCloseTheConnection() {
+    void theHttpLayersRefusalsAreProblemsThatCloseTheConnection() throws Exception {
         given().auth().oauth2(BOOTSTRAP).queryParam("x", "a".repeat(9_000))
                 .when().get("/api/v1/organisations")
                 .then().statusCode(414).contentType("application/problem+json").header("Connection", "close")
@@ -210,6 +211,16 @@ class EdgeProtectionTest {
                 .when().post("/api/v1/organisations")
                 .then().statusCode(413).contentType("application/problem+json").header("Connection", "close")
                 .body("type", equalTo("urn:flywheel:problem:payload-too-large"));
+        // A URI that is not a URI is refused by the platform before any route, as docs/ports.md says: 400, no body.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /api/v1/organisations/%zz HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + BOOTSTRAP + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[64];
+            int read = socket.getInputStream().read(head);
+            org.junit.jupiter.api.Assertions.assertTrue(new String(head, 0, Math.max(read, 0),
+                    StandardCharsets.US_ASCII).startsWith("HTTP/1.1 400"));
+        }
     }
 
     @Test

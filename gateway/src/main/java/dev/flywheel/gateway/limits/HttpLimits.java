@@ -18,7 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  * The HTTP layer's own refusals as problem+json, before any body is read: a URI, headers or a declared body too large
  * get 414, 431 or 413 with {@code Connection: close}, so a keep-alive client knows to reconnect rather than lose its
  * next request. The HTTP server's hard limits sit above these (application.properties); what exceeds even those is
- * refused by the server itself with an empty body and the connection closed (docs/ports.md).
+ * refused by the server itself with an empty body and the connection closed. A request URI that is not a URI (a '%'
+ * without two hex digits) is answered 400 with an empty body by the platform before any route runs (docs/ports.md).
  */
 @ApplicationScoped
 public class HttpLimits {
@@ -38,9 +39,6 @@ public class HttpLimits {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::check);
-        // a request the router itself cannot take (a path with a malformed %-escape) fails before any route
-        router.errorHandler(400, context -> refuse(context, ApiError.MALFORMED_REQUEST,
-                "The request URI cannot be decoded"));
     }
 
     private void check(RoutingContext context) {
