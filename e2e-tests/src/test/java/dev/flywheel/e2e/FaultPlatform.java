@@ -70,8 +70,8 @@ final class FaultPlatform implements AutoCloseable {
     Duration up() throws Exception {
         Instant started = Instant.now();
         run(Duration.ofMinutes(5), "./flywheel", "up");
-        settings.putAll(readEnvFile(work.resolve("state/demo.env")));
-        settings.putAll(readEnvFile(work.resolve("state/secrets.env")));
+        settings.putAll(Platform.readEnvFile(work.resolve("state/demo.env")));
+        settings.putAll(Platform.readEnvFile(work.resolve("state/secrets.env")));
         return Duration.between(started, Instant.now());
     }
 
@@ -178,26 +178,9 @@ final class FaultPlatform implements AutoCloseable {
     }
 
     private void run(Duration timeout, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        Thread copier = new Thread(() -> {
-            try (var lines = process.inputReader()) {
-                lines.lines().forEach(line -> System.out.println("[faults] " + line));
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // gone
-            }
-        }, "fault-platform-output");
-        copier.setDaemon(true);
-        copier.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout);
-        }
-        copier.join(2_000);
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue());
+        int exit = Platform.run(root, environment, "[faults] ", timeout, command);
+        if (exit != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed with " + exit);
         }
     }
 
@@ -223,16 +206,5 @@ final class FaultPlatform implements AutoCloseable {
             Thread.sleep(100);
         }
         return Duration.between(start, Instant.now());
-    }
-
-    private static Map<String, String> readEnvFile(Path file) throws IOException {
-        Map<String, String> values = new HashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            int eq = line.indexOf('=');
-            if (!line.startsWith("#") && eq > 0) {
-                values.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return values;
     }
 }

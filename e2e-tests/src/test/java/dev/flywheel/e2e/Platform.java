@@ -119,18 +119,27 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
     }
 
     private int run(Duration timeout, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command))
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .start();
+        return run(root, Map.of(), "", timeout, command);
+    }
+
+    /**
+     * Runs a command in {@code directory} with {@code environment} added, its output (prefixed) copied to the test's
+     * output; kills it after {@code timeout}. Returns its exit code.
+     */
+    static int run(Path directory, Map<String, String> environment, String prefix, Duration timeout,
+            String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(List.of(command)).directory(directory.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         // Copied through System.out: output written straight to the test JVM's own stdout would corrupt the
         // channel surefire talks to its forked JVM on (it then fails the run at exit).
         Thread copier = new Thread(() -> {
             try (BufferedReader lines = process.inputReader()) {
-                lines.lines().forEach(System.out::println);
+                lines.lines().forEach(line -> System.out.println(prefix + line));
             } catch (IOException | UncheckedIOException e) {
-                // the launcher is gone; nothing more to show
+                // the process is gone; nothing more to show
             }
         }, "flywheel-launcher-output");
         copier.setDaemon(true);
@@ -139,10 +148,12 @@ public final class Platform implements BeforeAllCallback, ExtensionContext.Store
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout);
         }
+        copier.join(2_000);
         return process.exitValue();
     }
 
-    private static Map<String, String> readEnvFile(Path file) throws IOException {
+    /** NAME=value lines of an env file such as .flywheel/demo.env. */
+    static Map<String, String> readEnvFile(Path file) throws IOException {
         Map<String, String> values = new HashMap<>();
         for (String line : Files.readAllLines(file)) {
             int eq = line.indexOf('=');
