@@ -3,8 +3,8 @@ package dev.flywheel.bench;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.HdrHistogram.ConcurrentHistogram;
 

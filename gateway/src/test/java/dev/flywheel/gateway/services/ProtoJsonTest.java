@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.proto.analytics.v1.Aggregation;
 import dev.flywheel.proto.analytics.v1.AarrrPeriod;
+import dev.flywheel.proto.analytics.v1.Aggregation;
 import dev.flywheel.proto.analytics.v1.FunnelStep;
 import dev.flywheel.proto.analytics.v1.PropertyOperator;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.events.v1.DeadLetter;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventType;
@@ -35,6 +34,7 @@ import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.IngestServiceGrpc;
 import dev.flywheel.testsupport.ServiceBasicsContract;
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.ManagedChannel;

@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import com.google.protobuf.Struct;
+
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.ExperimentAdminServiceGrpc;
 import dev.flywheel.proto.experiments.v1.ExperimentAdminServiceGrpc.ExperimentAdminServiceBlockingStub;
@@ -15,7 +17,6 @@ import dev.flywheel.proto.experiments.v1.ExperimentStatus;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestKeys;
-import com.google.protobuf.Struct;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import com.google.protobuf.Value;
 
 import dev.flywheel.proto.events.v1.Event;

@@ -4,8 +4,8 @@ import dev.flywheel.testsupport.KeyDirectoryResource;
 import dev.flywheel.testsupport.PostgresDatabaseResource;
 import dev.flywheel.testsupport.RedisIsolationResource;
 import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.kubernetes.client.KubernetesServerTestResource;
 
 /**
  * The real infrastructure every test of this module shares: one app start, one fresh database, the

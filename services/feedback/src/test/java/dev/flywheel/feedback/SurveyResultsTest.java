@@ -15,7 +15,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 
-import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
@@ -35,6 +34,7 @@ import dev.flywheel.proto.feedback.v1.SurveyResultsServiceGrpc;
 import dev.flywheel.proto.feedback.v1.SurveyServingServiceGrpc;
 import dev.flywheel.proto.feedback.v1.SurveyStatus;
 import dev.flywheel.surveys.Scores;
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

@@ -10,12 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
-
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -28,7 +27,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Value;
 
-import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.feedback.events.EventOutbox;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.feedback.v1.AnswerInput;
@@ -44,6 +42,7 @@ import dev.flywheel.proto.feedback.v1.SubmitFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.SurveyAdminServiceGrpc;
 import dev.flywheel.proto.feedback.v1.SurveyServingServiceGrpc;
 import dev.flywheel.proto.feedback.v1.SurveyStatus;
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.ManagedChannel;

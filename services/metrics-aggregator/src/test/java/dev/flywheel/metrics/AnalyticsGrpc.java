@@ -2,13 +2,13 @@ package dev.flywheel.metrics;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.proto.analytics.v1.AnalyticsAdminServiceGrpc;
 import dev.flywheel.proto.analytics.v1.AnalyticsQueryServiceGrpc;
 import dev.flywheel.proto.analytics.v1.DateRange;
 import dev.flywheel.proto.analytics.v1.EventMatcher;
 import dev.flywheel.proto.analytics.v1.PropertyFilter;
 import dev.flywheel.proto.analytics.v1.PropertyOperator;
+import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.ManagedChannel;
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 
-import dev.flywheel.proto.analytics.v1.Aggregation;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.Aggregation;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.FunnelExclusion;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;

@@ -25,8 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
+import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.gateway.services.ProtoJson;

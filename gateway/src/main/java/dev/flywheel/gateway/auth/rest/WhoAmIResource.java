@@ -2,8 +2,8 @@ package dev.flywheel.gateway.auth.rest;
 
 import java.util.UUID;
 
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;

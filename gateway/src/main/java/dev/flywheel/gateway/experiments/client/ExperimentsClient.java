@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.experiments.client;
 
+import static dev.flywheel.gateway.services.ServiceCalls.as;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
@@ -24,7 +26,6 @@ import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
 import io.quarkus.grpc.GrpcClient;
-import static dev.flywheel.gateway.services.ServiceCalls.as;
 import io.smallrye.mutiny.Uni;
 
 /**

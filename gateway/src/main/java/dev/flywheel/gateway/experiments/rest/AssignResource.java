@@ -17,17 +17,17 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Struct;
 
-import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.flags.rest.JsonProto;
+import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.AssignRequest;
 import dev.flywheel.proto.experiments.v1.Assignment;
-import com.google.protobuf.Struct;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.flags.client;
 
+import static dev.flywheel.gateway.services.ServiceCalls.as;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
@@ -22,7 +24,6 @@ import dev.flywheel.proto.flags.v1.MutinyFlagEvaluationServiceGrpc.MutinyFlagEva
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.proto.flags.v1.PutFlagResponse;
 import io.quarkus.grpc.GrpcClient;
-import static dev.flywheel.gateway.services.ServiceCalls.as;
 import io.smallrye.mutiny.Uni;
 
 /**

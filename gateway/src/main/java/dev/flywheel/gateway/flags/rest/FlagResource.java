@@ -29,9 +29,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
+import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.flags.v1.AuditEntry;

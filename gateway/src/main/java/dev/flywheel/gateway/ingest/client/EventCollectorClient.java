@@ -5,8 +5,8 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;

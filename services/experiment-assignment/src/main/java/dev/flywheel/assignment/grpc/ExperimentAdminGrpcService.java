@@ -3,7 +3,6 @@ package dev.flywheel.assignment.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 
-import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.assignment.repository.ExperimentAuditEntity;
 import dev.flywheel.assignment.repository.ExperimentEntity;
 import dev.flywheel.assignment.repository.ProjectSettingsEntity;
@@ -31,6 +30,7 @@ import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;

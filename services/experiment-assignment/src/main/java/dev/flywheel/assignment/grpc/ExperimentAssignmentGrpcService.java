@@ -7,6 +7,8 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import com.google.protobuf.Struct;
+
 import dev.flywheel.assignment.config.AssignmentConfig;
 import dev.flywheel.assignment.service.AssignmentService;
 import dev.flywheel.assignment.service.ExperimentSnapshots;
@@ -24,7 +26,6 @@ import dev.flywheel.proto.experiments.v1.ExperimentAssignmentService;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.service.limits.InFlightLimiter;
-import com.google.protobuf.Struct;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;

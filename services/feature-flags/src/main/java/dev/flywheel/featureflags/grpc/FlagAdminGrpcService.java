@@ -3,7 +3,6 @@ package dev.flywheel.featureflags.grpc;
 import java.util.EnumSet;
 import java.util.Set;
 
-import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.featureflags.repository.FlagAuditEntity;
 import dev.flywheel.featureflags.repository.FlagEntity;
 import dev.flywheel.featureflags.service.FlagException;
@@ -30,6 +29,7 @@ import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.proto.flags.v1.PutFlagResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.StoreFailures;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;

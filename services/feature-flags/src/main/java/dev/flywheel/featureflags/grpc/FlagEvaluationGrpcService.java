@@ -1,6 +1,5 @@
 package dev.flywheel.featureflags.grpc;
 
-import dev.flywheel.service.grpc.ProtoValues;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsResponse;
 import dev.flywheel.proto.flags.v1.FlagEvaluation;
 import dev.flywheel.proto.flags.v1.FlagEvaluationService;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 

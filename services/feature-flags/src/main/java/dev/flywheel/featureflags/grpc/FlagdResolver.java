@@ -1,12 +1,13 @@
 package dev.flywheel.featureflags.grpc;
 
-import dev.flywheel.service.grpc.ProtoValues;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.Struct;
 
 import dev.flywheel.featureflags.service.FlagChangeStreams;
 import dev.flywheel.featureflags.service.FlagChanges;
@@ -19,7 +20,7 @@ import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
 import dev.flywheel.service.auth.KeyAuthenticator;
-import com.google.protobuf.Struct;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Multi;

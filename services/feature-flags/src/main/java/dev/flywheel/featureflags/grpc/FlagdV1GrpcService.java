@@ -1,7 +1,8 @@
 package dev.flywheel.featureflags.grpc;
 
-import dev.flywheel.service.grpc.ProtoValues;
 import java.util.Map;
+
+import com.google.protobuf.Struct;
 
 import dev.flywheel.flags.FlagType;
 import dev.flywheel.flags.Reason;
@@ -22,7 +23,7 @@ import dev.flywheel.proto.flagd.evaluation.v1.ResolveObjectResponse;
 import dev.flywheel.proto.flagd.evaluation.v1.ResolveStringRequest;
 import dev.flywheel.proto.flagd.evaluation.v1.ResolveStringResponse;
 import dev.flywheel.proto.flagd.evaluation.v1.Service;
-import com.google.protobuf.Struct;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;

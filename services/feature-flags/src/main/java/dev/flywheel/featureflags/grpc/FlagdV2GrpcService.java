@@ -1,6 +1,5 @@
 package dev.flywheel.featureflags.grpc;
 
-import dev.flywheel.service.grpc.ProtoValues;
 import java.util.Map;
 
 import dev.flywheel.flags.FlagType;
@@ -17,6 +16,7 @@ import dev.flywheel.proto.flagd.evaluation.v2.ResolveObjectResponse;
 import dev.flywheel.proto.flagd.evaluation.v2.ResolveStringRequest;
 import dev.flywheel.proto.flagd.evaluation.v2.ResolveStringResponse;
 import dev.flywheel.proto.flagd.evaluation.v2.Service;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

@@ -2,12 +2,9 @@ package dev.flywheel.feedback.grpc;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.flywheel.service.grpc.PromptReconnect;
-import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.FeedbackFailure;
 import dev.flywheel.feedback.service.FeedbackWall;
@@ -24,6 +21,8 @@ import dev.flywheel.proto.feedback.v1.Period;
 import dev.flywheel.proto.feedback.v1.SurveyResults;
 import dev.flywheel.proto.feedback.v1.SurveyResultsService;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
+import dev.flywheel.service.grpc.PromptReconnect;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Value;
 
 import dev.flywheel.feedback.events.FeedbackEvents.Person;
 import dev.flywheel.feedback.service.FeedbackException;

@@ -9,14 +9,11 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,7 +31,6 @@ import dev.flywheel.proto.feedback.v1.Theme;
 import dev.flywheel.proto.feedback.v1.ValueCount;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.surveys.Question;
-import dev.flywheel.surveys.QuestionType;
 import dev.flywheel.surveys.Scores;
 import dev.flywheel.surveys.Themes;
 import io.smallrye.mutiny.Uni;

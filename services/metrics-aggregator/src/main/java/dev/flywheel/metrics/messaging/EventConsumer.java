@@ -14,11 +14,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.flywheel.service.health.Dependencies;
-import dev.flywheel.service.health.HealthConfig.Dependency;
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.store.EventBatchWriter;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.service.health.Dependencies;
+import dev.flywheel.service.health.HealthConfig.Dependency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

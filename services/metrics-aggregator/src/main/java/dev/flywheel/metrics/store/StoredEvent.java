@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.google.protobuf.Value;
+
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.EventType;
-import com.google.protobuf.Value;
-
 import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.JsonObject;
 

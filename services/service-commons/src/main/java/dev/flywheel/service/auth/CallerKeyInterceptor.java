@@ -1,8 +1,8 @@
 package dev.flywheel.service.auth;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import java.net.SocketAddress;
+
+import jakarta.enterprise.context.ApplicationScoped;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
