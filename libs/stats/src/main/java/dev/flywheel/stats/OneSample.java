@@ -10,7 +10,7 @@ public final class OneSample {
 
     /** The t interval of a mean, or null with fewer than 2 units or no variance. */
     public static double[] meanInterval(MeanStatistic statistic, double alpha) {
-        FrequentistTest.checkAlpha(alpha);
+        FrequentistInference.checkAlpha(alpha);
         long n = statistic.n();
         double variance = statistic.variance();
         if (n < 2 || !(variance > 0)) {
@@ -26,7 +26,7 @@ public final class OneSample {
      * honest for small samples and shares near 0 or 1. Null without units.
      */
     public static double[] wilsonInterval(long successes, long n, double alpha) {
-        FrequentistTest.checkAlpha(alpha);
+        FrequentistInference.checkAlpha(alpha);
         if (n <= 0 || successes < 0 || successes > n) {
             return null;
         }

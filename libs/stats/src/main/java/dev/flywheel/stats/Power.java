@@ -48,8 +48,8 @@ public final class Power {
         if (sequentialTuning > 0) {
             double n = 2 * perArm;
             standardError = (twoSided
-                    ? FrequentistTest.halfWidth(variance * n, n, alpha, sequentialTuning)
-                    : FrequentistTest.oneSidedHalfWidth(variance * n, n, alpha, sequentialTuning)) / z;
+                    ? FrequentistInference.halfWidth(variance * n, n, alpha, sequentialTuning)
+                    : FrequentistInference.oneSidedHalfWidth(variance * n, n, alpha, sequentialTuning)) / z;
         }
         double standardized = effect / standardError;
         double power = StandardNormal.N01.cumulativeProbability(standardized - z); // the upper tail, by symmetry

@@ -36,11 +36,11 @@ class AaMonteCarloTest {
                 }
                 nA += PER_ARM_PER_DAY;
                 nB += PER_ARM_PER_DAY;
-                Outcome<FrequentistResult> look = FrequentistTest.sequential(new ProportionStatistic(nA, convA),
+                Outcome<FrequentistResult> look = FrequentistInference.sequential(new ProportionStatistic(nA, convA),
                         new ProportionStatistic(nB, convB), Difference.RELATIVE, Alternative.TWO_SIDED, 0.05, 5000);
                 peekedSignificant |= look.hasResult() && look.get().significant(0.05);
             }
-            Outcome<FrequentistResult> end = FrequentistTest.fixed(new ProportionStatistic(nA, convA),
+            Outcome<FrequentistResult> end = FrequentistInference.fixed(new ProportionStatistic(nA, convA),
                     new ProportionStatistic(nB, convB), Difference.RELATIVE, Alternative.TWO_SIDED, 0.05);
             fixedFalsePositives += end.hasResult() && end.get().significant(0.05) ? 1 : 0;
             sequentialFalsePositives += peekedSignificant ? 1 : 0;

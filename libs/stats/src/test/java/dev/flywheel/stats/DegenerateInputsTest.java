@@ -15,12 +15,12 @@ class DegenerateInputsTest {
     private static final MeanStatistic SOME = new MeanStatistic(100, 50, 40);
 
     private static NoResult.Reason frequentist(Statistic control, Statistic treatment, Difference difference) {
-        Outcome<FrequentistResult> fixed = FrequentistTest.fixed(control, treatment, difference,
+        Outcome<FrequentistResult> fixed = FrequentistInference.fixed(control, treatment, difference,
                 Alternative.TWO_SIDED, 0.05);
-        Outcome<FrequentistResult> sequential = FrequentistTest.sequential(control, treatment, difference,
+        Outcome<FrequentistResult> sequential = FrequentistInference.sequential(control, treatment, difference,
                 Alternative.TWO_SIDED, 0.05, 5000);
-        Outcome<BayesianResult> bayesian = BayesianTest.run(control, treatment, difference,
-                BayesianTest.Prior.FLAT, 0.05, false);
+        Outcome<BayesianResult> bayesian = BayesianInference.run(control, treatment, difference,
+                BayesianInference.Prior.FLAT, 0.05, false);
         assertFalse(fixed.hasResult());
         assertEquals(fixed.noResult(), sequential.noResult());
         assertEquals(fixed.noResult(), bayesian.noResult());
@@ -52,7 +52,7 @@ class DegenerateInputsTest {
     @Test
     void aControlMeanOfZeroStillHasAnAbsoluteEffect() {
         MeanStatistic zeroMean = new MeanStatistic(10, 0, 40);
-        assertTrue(FrequentistTest.fixed(zeroMean, SOME, Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05)
+        assertTrue(FrequentistInference.fixed(zeroMean, SOME, Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05)
                 .hasResult());
     }
 
@@ -63,9 +63,9 @@ class DegenerateInputsTest {
         for (Difference difference : Difference.values()) {
             for (Alternative alternative : Alternative.values()) {
                 for (double alpha : List.of(0.01, 0.05, 0.2)) {
-                    FrequentistResult fixed = FrequentistTest.fixed(control, treatment, difference, alternative,
+                    FrequentistResult fixed = FrequentistInference.fixed(control, treatment, difference, alternative,
                             alpha).get();
-                    FrequentistResult sequential = FrequentistTest.sequential(control, treatment, difference,
+                    FrequentistResult sequential = FrequentistInference.sequential(control, treatment, difference,
                             alternative, alpha, 5000).get();
                     for (FrequentistResult r : List.of(fixed, sequential)) {
                         boolean excludesZero = r.lower() > 0 || r.upper() < 0;
@@ -94,9 +94,10 @@ class DegenerateInputsTest {
         double theta = Cuped.theta(control, treatment);
         assertTrue(theta > 0.5, "theta " + theta);
         assertTrue(control.withTheta(theta).varianceReduction() > 0.3);
-        double adjusted = FrequentistTest.fixed(control, treatment, Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05)
+        double adjusted = FrequentistInference
+                .fixed(control, treatment, Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05)
                 .get().standardError();
-        double plain = FrequentistTest.fixed(control.post(), treatment.post(), Difference.ABSOLUTE,
+        double plain = FrequentistInference.fixed(control.post(), treatment.post(), Difference.ABSOLUTE,
                 Alternative.TWO_SIDED, 0.05).get().standardError();
         assertTrue(adjusted < plain * 0.8, adjusted + " vs " + plain);
     }
@@ -115,7 +116,7 @@ class DegenerateInputsTest {
         assertEquals(0, Power.daysToReach(units, units, 1000));
         assertEquals(-1, Power.daysToReach(units, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Power.Metric(0, 1));
-        assertThrows(IllegalArgumentException.class, () -> FrequentistTest.fixed(SOME, SOME, Difference.ABSOLUTE,
+        assertThrows(IllegalArgumentException.class, () -> FrequentistInference.fixed(SOME, SOME, Difference.ABSOLUTE,
                 Alternative.TWO_SIDED, 0.7));
     }
 }

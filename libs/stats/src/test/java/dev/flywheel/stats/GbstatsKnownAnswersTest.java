@@ -82,8 +82,10 @@ class GbstatsKnownAnswersTest {
         boolean noResult = expected.hasNonNull("errorMessage");
         if (test.equals("bayesian")) {
             JsonNode p = c.get("prior");
-            Outcome<BayesianResult> outcome = BayesianTest.run(control, treatment, difference, new BayesianTest.Prior(
-                    p.get("mean").asDouble(), p.get("variance").asDouble(), p.get("proper").asBoolean()), alpha,
+            Outcome<BayesianResult> outcome = BayesianInference.run(control, treatment, difference,
+                    new BayesianInference.Prior(
+                            p.get("mean").asDouble(), p.get("variance").asDouble(), p.get("proper").asBoolean()),
+                    alpha,
                     c.path("inverse").asBoolean(false));
             assertEquals(noResult, !outcome.hasResult(), id + " " + outcome);
             if (noResult) {
@@ -113,9 +115,9 @@ class GbstatsKnownAnswersTest {
                 : test.endsWith("lesser") ? Alternative.LESSER : Alternative.TWO_SIDED;
         boolean sequential = test.startsWith("sequential");
         Outcome<FrequentistResult> outcome = sequential
-                ? FrequentistTest.sequential(control, treatment, difference, alternative, alpha,
+                ? FrequentistInference.sequential(control, treatment, difference, alternative, alpha,
                         c.get("tuning").asDouble())
-                : FrequentistTest.fixed(control, treatment, difference, alternative, alpha);
+                : FrequentistInference.fixed(control, treatment, difference, alternative, alpha);
         assertEquals(noResult, !outcome.hasResult(), id + " " + outcome);
         if (noResult) {
             return;
@@ -133,7 +135,7 @@ class GbstatsKnownAnswersTest {
             close(expected.get("ci_lower"), r.lower(), decimals, id + " ci lower");
         }
         // gbstats reports no p-value for one-sided sequential tests (a 0.4999 placeholder); Flywheel derives one
-        // from the two-sided sequence, checked in FrequentistTestTest.
+        // from the two-sided sequence, checked in FrequentistInferenceTest.
         if (expected.has("pValue") && !(sequential && alternative != Alternative.TWO_SIDED)) {
             if (control instanceof CupedStatistic) {
                 // gbstats' CUPED standard error for relative effects differs from the spec's delta method by about

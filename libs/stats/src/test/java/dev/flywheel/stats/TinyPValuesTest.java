@@ -33,7 +33,7 @@ class TinyPValuesTest {
     @ParameterizedTest(name = "z = {0}")
     @CsvSource({"-9", "-12", "-20", "-30"})
     void aTinyChanceToWinIsNotZero(double z) {
-        double chance = BayesianTest.chanceOfIncrease(z, 1);
+        double chance = BayesianInference.chanceOfIncrease(z, 1);
         assertTrue(chance > 0, "underflowed to 0");
         assertEquals(StandardNormal.N01.cumulativeProbability(z), chance, 0);
     }

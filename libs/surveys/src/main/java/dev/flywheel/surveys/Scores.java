@@ -2,8 +2,8 @@ package dev.flywheel.surveys;
 
 import dev.flywheel.stats.Alternative;
 import dev.flywheel.stats.Difference;
+import dev.flywheel.stats.FrequentistInference;
 import dev.flywheel.stats.FrequentistResult;
-import dev.flywheel.stats.FrequentistTest;
 import dev.flywheel.stats.MeanStatistic;
 import dev.flywheel.stats.OneSample;
 import dev.flywheel.stats.Outcome;
@@ -43,7 +43,7 @@ public final class Scores {
     }
 
     public static Comparison npsDifference(long[] a, long[] b, double alpha) {
-        Outcome<FrequentistResult> outcome = FrequentistTest.fixed(npsStatistic(a), npsStatistic(b),
+        Outcome<FrequentistResult> outcome = FrequentistInference.fixed(npsStatistic(a), npsStatistic(b),
                 Difference.ABSOLUTE, Alternative.TWO_SIDED, alpha);
         if (!(outcome instanceof Outcome.Ok<FrequentistResult> ok)) {
             return new Comparison(0, null, null, null, outcome.noResult().message());
@@ -86,7 +86,7 @@ public final class Scores {
     }
 
     public static Comparison topShareDifference(long[] a, long[] b, int from, double alpha) {
-        Outcome<FrequentistResult> outcome = FrequentistTest.fixed(topStatistic(a, from), topStatistic(b, from),
+        Outcome<FrequentistResult> outcome = FrequentistInference.fixed(topStatistic(a, from), topStatistic(b, from),
                 Difference.ABSOLUTE, Alternative.TWO_SIDED, alpha);
         if (!(outcome instanceof Outcome.Ok<FrequentistResult> ok)) {
             return new Comparison(0, null, null, null, outcome.noResult().message());
@@ -109,7 +109,7 @@ public final class Scores {
 
     /** The difference of mean scores (b - a), Welch. */
     public static Comparison meanDifference(long[] a, long[] b, double alpha) {
-        Outcome<FrequentistResult> outcome = FrequentistTest.fixed(meanStatistic(a), meanStatistic(b),
+        Outcome<FrequentistResult> outcome = FrequentistInference.fixed(meanStatistic(a), meanStatistic(b),
                 Difference.ABSOLUTE, Alternative.TWO_SIDED, alpha);
         if (!(outcome instanceof Outcome.Ok<FrequentistResult> ok)) {
             return new Comparison(0, null, null, null, outcome.noResult().message());

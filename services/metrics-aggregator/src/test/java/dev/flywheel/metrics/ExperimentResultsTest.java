@@ -35,8 +35,8 @@ import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.stats.Alternative;
 import dev.flywheel.stats.CupedStatistic;
 import dev.flywheel.stats.Difference;
+import dev.flywheel.stats.FrequentistInference;
 import dev.flywheel.stats.FrequentistResult;
-import dev.flywheel.stats.FrequentistTest;
 import dev.flywheel.stats.MeanStatistic;
 import dev.flywheel.stats.ProportionStatistic;
 import dev.flywheel.stats.RatioStatistic;
@@ -162,7 +162,7 @@ class ExperimentResultsTest {
                     Statistic treatment = expected(metric, sent, 1, Double.POSITIVE_INFINITY);
                     assertEquals(control.unadjustedMean(), result.getVariations(0).getMean(), 1e-9);
                     Alternative alternative = metric.getGuardrail() ? Alternative.GREATER : Alternative.TWO_SIDED;
-                    FrequentistResult want = FrequentistTest.fixed(control, treatment, Difference.RELATIVE,
+                    FrequentistResult want = FrequentistInference.fixed(control, treatment, Difference.RELATIVE,
                             alternative, 0.05).get();
                     Comparison got = result.getVariations(1).getComparison();
                     assertEquals("", got.getNoResult(), got.getNoResultMessage());
@@ -186,8 +186,9 @@ class ExperimentResultsTest {
                 assertEquals(cap, cappedResult.getCap(), 1e-9);
                 Statistic cappedControl = expected(METRICS.get(4), sent, 0, cap);
                 Statistic cappedTreatment = expected(METRICS.get(4), sent, 1, cap);
-                FrequentistResult sequential = FrequentistTest.sequential(cappedControl, cappedTreatment,
-                        Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05, FrequentistTest.DEFAULT_SEQUENTIAL_TUNING)
+                FrequentistResult sequential = FrequentistInference.sequential(cappedControl, cappedTreatment,
+                        Difference.ABSOLUTE, Alternative.TWO_SIDED, 0.05,
+                        FrequentistInference.DEFAULT_SEQUENTIAL_TUNING)
                         .get();
                 assertEquals(sequential.pValue(), cappedResult.getVariations(1).getComparison().getPValue(), 1e-9);
                 assertTrue(capped.getWarningsList().isEmpty(), capped.getWarningsList().toString());

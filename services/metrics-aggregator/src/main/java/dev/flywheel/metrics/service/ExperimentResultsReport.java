@@ -27,14 +27,14 @@ import dev.flywheel.proto.analytics.v1.MetricType;
 import dev.flywheel.proto.analytics.v1.VariationResult;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.stats.Alternative;
+import dev.flywheel.stats.BayesianInference;
 import dev.flywheel.stats.BayesianResult;
-import dev.flywheel.stats.BayesianTest;
 import dev.flywheel.stats.Cuped;
 import dev.flywheel.stats.CupedStatistic;
 import dev.flywheel.stats.Difference;
 import dev.flywheel.stats.Effect;
+import dev.flywheel.stats.FrequentistInference;
 import dev.flywheel.stats.FrequentistResult;
-import dev.flywheel.stats.FrequentistTest;
 import dev.flywheel.stats.MeanStatistic;
 import dev.flywheel.stats.MultipleTesting;
 import dev.flywheel.stats.Outcome;
@@ -87,7 +87,7 @@ public class ExperimentResultsReport {
 
     /** The request's options, checked. */
     private record Options(int control, Difference difference, double alpha, boolean sequential, double tuning,
-            MultipleTesting.Correction correction, BayesianTest.Prior prior, double targetEffect) {
+            MultipleTesting.Correction correction, BayesianInference.Prior prior, double targetEffect) {
     }
 
     public Uni<ExperimentResults> results(Scope scope, GetExperimentResultsRequest request) {
@@ -122,7 +122,7 @@ public class ExperimentResultsReport {
         if (request.getControlIndex() < 0) {
             throw AnalyticsException.invalid("controlIndex must not be negative");
         }
-        double alpha = request.getAlpha() == 0 ? FrequentistTest.DEFAULT_ALPHA : request.getAlpha();
+        double alpha = request.getAlpha() == 0 ? FrequentistInference.DEFAULT_ALPHA : request.getAlpha();
         if (!(alpha > 0 && alpha <= 0.5)) {
             throw AnalyticsException.invalid("alpha is above 0 and at most 0.5");
         }
@@ -132,13 +132,13 @@ public class ExperimentResultsReport {
         if (!(request.getTargetEffect() >= 0 && request.getTargetEffect() <= 100)) {
             throw AnalyticsException.invalid("targetEffect is a relative effect from 0 (the observed one) to 100");
         }
-        BayesianTest.Prior prior = BayesianTest.Prior.FLAT;
+        BayesianInference.Prior prior = BayesianInference.Prior.FLAT;
         if (request.hasPrior()) {
             BayesianPrior given = request.getPrior();
             if (!(given.getVariance() > 0 && given.getVariance() < 1e6) || !Double.isFinite(given.getMean())) {
                 throw AnalyticsException.invalid("prior.variance must be positive (and the mean finite)");
             }
-            prior = new BayesianTest.Prior(given.getMean(), given.getVariance(), true);
+            prior = new BayesianInference.Prior(given.getMean(), given.getVariance(), true);
         }
         Difference difference = switch (request.getDifference()) {
             case DIFFERENCE_UNSPECIFIED, DIFFERENCE_RELATIVE -> Difference.RELATIVE;
@@ -153,7 +153,7 @@ public class ExperimentResultsReport {
         };
         return new Options(request.getControlIndex(), difference, alpha, request.getSequential(),
                 request.getSequentialTuning() == 0
-                        ? FrequentistTest.DEFAULT_SEQUENTIAL_TUNING
+                        ? FrequentistInference.DEFAULT_SEQUENTIAL_TUNING
                         : request.getSequentialTuning(),
                 correction, prior, request.getTargetEffect());
     }
@@ -328,9 +328,10 @@ public class ExperimentResultsReport {
                 ? Alternative.TWO_SIDED
                 : metric.getInverse() ? Alternative.GREATER : Alternative.LESSER;
         Outcome<FrequentistResult> frequentist = options.sequential()
-                ? FrequentistTest.sequential(control, treatment, options.difference(), alternative, options.alpha(),
+                ? FrequentistInference.sequential(control, treatment, options.difference(), alternative,
+                        options.alpha(),
                         options.tuning())
-                : FrequentistTest.fixed(control, treatment, options.difference(), alternative, options.alpha());
+                : FrequentistInference.fixed(control, treatment, options.difference(), alternative, options.alpha());
         Comparison.Builder out = Comparison.newBuilder();
         if (!(frequentist instanceof Outcome.Ok<FrequentistResult> ok)) {
             return out.setNoResult(frequentist.noResult().reason().name())
@@ -348,7 +349,7 @@ public class ExperimentResultsReport {
         if (relative.hasResult()) {
             out.setRelativeEffect(relative.get().estimate());
         }
-        Outcome<BayesianResult> bayesian = BayesianTest.run(control, treatment, options.difference(),
+        Outcome<BayesianResult> bayesian = BayesianInference.run(control, treatment, options.difference(),
                 options.prior(), options.alpha(), metric.getInverse());
         if (bayesian.hasResult()) {
             BayesianResult b = bayesian.get();

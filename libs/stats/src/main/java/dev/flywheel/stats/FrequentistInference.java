@@ -6,13 +6,13 @@ import org.hipparchus.distribution.continuous.TDistribution;
  * Welch's t-test with fixed horizon, and the asymptotic confidence sequence of Waudby-Smith et al. for
  * experiments looked at before they end.
  */
-public final class FrequentistTest {
+public final class FrequentistInference {
 
     public static final double DEFAULT_ALPHA = 0.05;
     /** The sample size the confidence sequence is tightest at. */
     public static final double DEFAULT_SEQUENTIAL_TUNING = 5000;
 
-    private FrequentistTest() {
+    private FrequentistInference() {
     }
 
     /** A fixed-horizon test: valid when looked at once, at the planned end. */

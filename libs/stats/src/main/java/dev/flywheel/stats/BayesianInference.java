@@ -6,7 +6,7 @@ import org.hipparchus.distribution.continuous.NormalDistribution;
  * A normal approximation to the effect's likelihood, N(estimate, SE^2), with a flat prior (the posterior is the
  * likelihood) or a proper normal prior on the relative effect, rescaled by the control mean for absolute effects.
  */
-public final class BayesianTest {
+public final class BayesianInference {
 
     /** A prior on the relative effect. Not proper: flat. */
     public record Prior(double mean, double variance, boolean proper) {
@@ -21,7 +21,7 @@ public final class BayesianTest {
         }
     }
 
-    private BayesianTest() {
+    private BayesianInference() {
     }
 
     /**
@@ -30,7 +30,7 @@ public final class BayesianTest {
      */
     public static Outcome<BayesianResult> run(Statistic control, Statistic treatment, Difference difference,
             Prior prior, double alpha, boolean inverse) {
-        FrequentistTest.checkAlpha(alpha);
+        FrequentistInference.checkAlpha(alpha);
         Outcome<Effect> effect = Effect.of(control, treatment, difference);
         if (!(effect instanceof Outcome.Ok<Effect> ok)) {
             return new Outcome.None<>(effect.noResult());
