@@ -23,6 +23,7 @@ import com.google.protobuf.Value;
 
 import dev.flywheel.gateway.flags.rest.JsonProto;
 import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.service.grpc.ProtoValues;
 
 /**
  * JSON bodies for contract messages, read and written by their descriptors: camelCase field names, enums by their
@@ -224,8 +225,7 @@ public final class ProtoJson {
     /** An RFC 3339 time (a body field or a query parameter), or a 400 naming {@code field}. */
     public static Timestamp timestamp(String text, String field) {
         try {
-            Instant at = Instant.parse(text);
-            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+            return ProtoValues.timestamp(Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "must be a time such as 2026-12-01T00:00:00Z");
         }
@@ -239,7 +239,7 @@ public final class ProtoJson {
             return JsonProto.toJson(v);
         }
         if (message instanceof Timestamp t) {
-            return NODES.textNode(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
+            return NODES.textNode(ProtoValues.instant(t).toString());
         }
         return write(message);
     }

@@ -1,10 +1,7 @@
 package dev.flywheel.gateway.services;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-
-import com.google.protobuf.Timestamp;
 
 import dev.flywheel.service.grpc.PromptReconnect;
 import io.grpc.ClientInterceptor;
@@ -38,9 +35,5 @@ public final class ServiceCalls {
         S authorised = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         return (reconnect == null ? authorised : authorised.withInterceptors(reconnect))
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    public static Instant instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

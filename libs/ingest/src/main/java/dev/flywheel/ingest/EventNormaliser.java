@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.google.protobuf.Struct;
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 
 import dev.flywheel.proto.events.v1.Event;
@@ -55,7 +54,7 @@ final class EventNormaliser {
                 .setDistinctId(draft.getUserId().isEmpty() ? draft.getAnonymousId() : draft.getUserId())
                 .setScope(request.scope())
                 .setSource(request.source())
-                .setReceivedAt(toTimestamp(request.receivedAt()));
+                .setReceivedAt(Timestamps.toProto(request.receivedAt()));
         applyTime(draft, originalTimestamp, sentAt, request);
         enrich(draft, direct, request);
         return draft.build();
@@ -104,15 +103,15 @@ final class EventNormaliser {
     private void applyTime(Event.Builder draft, Instant original, Instant sentAt, IngestRequestContext request) {
         Instant received = request.receivedAt();
         if (original == null) {
-            draft.setTimestamp(toTimestamp(received))
+            draft.setTimestamp(Timestamps.toProto(received))
                     .setTimestampAdjustment(TimestampAdjustment.TIMESTAMP_ADJUSTMENT_RECEIVED_AT);
             return;
         }
-        draft.setOriginalTimestamp(toTimestamp(original));
+        draft.setOriginalTimestamp(Timestamps.toProto(original));
         Instant time = original;
         TimestampAdjustment adjustment = TimestampAdjustment.TIMESTAMP_ADJUSTMENT_NONE;
         if (sentAt != null) {
-            draft.setSentAt(toTimestamp(sentAt));
+            draft.setSentAt(Timestamps.toProto(sentAt));
             // Only a real clock difference is corrected: small skews are network delay, and shifting by them
             // would reorder events of batches that sat in a client's queue.
             Duration skew = Duration.between(sentAt, received);
@@ -128,7 +127,7 @@ final class EventNormaliser {
             time = received;
             adjustment = TimestampAdjustment.TIMESTAMP_ADJUSTMENT_PAST_CLAMPED;
         }
-        draft.setTimestamp(toTimestamp(time)).setTimestampAdjustment(adjustment);
+        draft.setTimestamp(Timestamps.toProto(time)).setTimestampAdjustment(adjustment);
     }
 
     private static void enrich(Event.Builder draft, boolean direct, IngestRequestContext request) {
@@ -148,10 +147,6 @@ final class EventNormaliser {
                     ? request.userAgent().substring(0, 200)
                     : request.userAgent());
         }
-    }
-
-    static Timestamp toTimestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
     /** A random (version 4) UUID without SecureRandom's cost: these ids need uniqueness, not secrecy. */

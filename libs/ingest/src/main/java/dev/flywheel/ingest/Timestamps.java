@@ -75,6 +75,11 @@ final class Timestamps {
         return Instant.ofEpochSecond(seconds, timestamp.getNanos());
     }
 
+    static com.google.protobuf.Timestamp toProto(Instant instant) {
+        return com.google.protobuf.Timestamp.newBuilder().setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano()).build();
+    }
+
     private static Instant inRange(Instant instant, String field) {
         if (instant != null && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
             throw new InvalidEventException("invalid_timestamp", field + " must lie between 1970 and 3000");

@@ -1,12 +1,11 @@
 package dev.flywheel.gateway.auth.grpc;
 
-import com.google.protobuf.Timestamp;
-
 import dev.flywheel.gateway.auth.service.KeyResolver;
 import dev.flywheel.proto.auth.v1.AuthService;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.Scope;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +41,7 @@ public class AuthGrpcService implements AuthService {
                             .setKind(key.kind().toProto())
                             .setScope(scope);
                     if (key.expiresAt() != null) {
-                        response.setExpiresAt(Timestamp.newBuilder()
-                                .setSeconds(key.expiresAt().getEpochSecond())
-                                .setNanos(key.expiresAt().getNano()));
+                        response.setExpiresAt(ProtoValues.timestamp(key.expiresAt()));
                     }
                     return response.build();
                 });

@@ -35,7 +35,6 @@ import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
-import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.experiments.v1.AuditEntry;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
@@ -47,6 +46,7 @@ import dev.flywheel.proto.experiments.v1.ListExperimentsRequest;
 import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -229,9 +229,9 @@ public class ExperimentResource {
         return new ExperimentView(e.getKey(), tree(e.getDefinitionJson()),
                 e.getStatus().name().replace("EXPERIMENT_STATUS_", "").toLowerCase(Locale.ROOT),
                 e.getReleasedVariation().isEmpty() ? null : e.getReleasedVariation(), e.getVersion(),
-                ServiceCalls.instant(e.getCreatedAt()), ServiceCalls.instant(e.getUpdatedAt()), e.getUpdatedBy(),
-                e.hasStartedAt() ? ServiceCalls.instant(e.getStartedAt()) : null,
-                e.hasStoppedAt() ? ServiceCalls.instant(e.getStoppedAt()) : null);
+                ProtoValues.instant(e.getCreatedAt()), ProtoValues.instant(e.getUpdatedAt()), e.getUpdatedBy(),
+                e.hasStartedAt() ? ProtoValues.instant(e.getStartedAt()) : null,
+                e.hasStoppedAt() ? ProtoValues.instant(e.getStoppedAt()) : null);
     }
 
     private static SettingsView view(ProjectSettings s) {
@@ -241,7 +241,7 @@ public class ExperimentResource {
     private AuditView view(AuditEntry entry) {
         return new AuditView(entry.getId(), entry.getEnvironment().isEmpty() ? null : entry.getEnvironment(),
                 entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(), entry.getActor(),
-                ServiceCalls.instant(entry.getAt()),
+                ProtoValues.instant(entry.getAt()),
                 entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
                 entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
                 entry.getComment().isEmpty() ? null : entry.getComment());

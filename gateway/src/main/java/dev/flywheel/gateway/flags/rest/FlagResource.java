@@ -33,7 +33,6 @@ import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.services.ProjectAdminAccess;
-import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.flags.v1.AuditEntry;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
 import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
@@ -44,6 +43,7 @@ import dev.flywheel.proto.flags.v1.ImportMode;
 import dev.flywheel.proto.flags.v1.ListAuditRequest;
 import dev.flywheel.proto.flags.v1.ListFlagsRequest;
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -204,13 +204,13 @@ public class FlagResource {
 
     private FlagView view(FlagRecord flag) {
         return new FlagView(flag.getKey(), tree(flag.getDefinitionJson()), flag.getVersion(),
-                ServiceCalls.instant(flag.getUpdatedAt()),
+                ProtoValues.instant(flag.getUpdatedAt()),
                 flag.getUpdatedBy());
     }
 
     private AuditView view(AuditEntry entry) {
         return new AuditView(entry.getId(), entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(),
-                entry.getActor(), ServiceCalls.instant(entry.getAt()),
+                entry.getActor(), ProtoValues.instant(entry.getAt()),
                 entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
                 entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
                 entry.getComment().isEmpty() ? null : entry.getComment());

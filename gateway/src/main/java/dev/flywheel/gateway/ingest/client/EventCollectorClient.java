@@ -5,7 +5,6 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnsafeByteOperations;
 
 import dev.flywheel.gateway.problem.ApiError;
@@ -14,6 +13,7 @@ import dev.flywheel.gateway.services.ServiceCalls;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.MutinyIngestServiceGrpc.MutinyIngestServiceStub;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -41,8 +41,7 @@ public class EventCollectorClient {
         IngestSegmentRequest.Builder request = IngestSegmentRequest.newBuilder()
                 .setCall(call)
                 .setBody(UnsafeByteOperations.unsafeWrap(body)) // the body is never changed after this
-                .setReceivedAt(Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond())
-                        .setNanos(receivedAt.getNano()));
+                .setReceivedAt(ProtoValues.timestamp(receivedAt));
         if (clientIp != null) {
             request.setClientIp(clientIp);
         }

@@ -15,13 +15,14 @@ import jakarta.validation.constraints.Size;
 import dev.flywheel.gateway.tenancy.repository.EnvironmentEntity;
 import dev.flywheel.gateway.tenancy.repository.OrganisationEntity;
 import dev.flywheel.gateway.tenancy.service.TenancyService.ProjectWithEnvironments;
+import dev.flywheel.service.tenancy.Environments;
 
 /** Request and response bodies of the tenancy API, and their mapping from entities. */
 public final class TenancyViews {
 
     /** An origin as browsers send it (scheme://host[:port]), or '*' for any. */
     static final String ORIGIN_PATTERN = "\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?";
-    static final String ENVIRONMENT_NAME_PATTERN = "[a-z0-9][a-z0-9-]{0,62}";
+    static final String ENVIRONMENT_NAME_PATTERN = Environments.NAME_PATTERN;
 
     private TenancyViews() {
     }

@@ -30,6 +30,7 @@ import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.DeadLetter;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -87,8 +88,7 @@ public class EventPublisher {
     }
 
     public Uni<Void> deadLetter(List<Rejection> rejections, Scope scope, EventSource source, Instant receivedAt) {
-        Timestamp received = Timestamp.newBuilder().setSeconds(receivedAt.getEpochSecond())
-                .setNanos(receivedAt.getNano()).build();
+        Timestamp received = ProtoValues.timestamp(receivedAt);
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(rejections.size());
         for (Rejection rejection : rejections) {
             DeadLetter letter = DeadLetter.newBuilder()

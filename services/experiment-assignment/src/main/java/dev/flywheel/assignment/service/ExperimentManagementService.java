@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +22,7 @@ import dev.flywheel.assignment.repository.ProjectSettingsRepository;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
+import dev.flywheel.service.tenancy.Environments;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -35,7 +35,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ExperimentManagementService {
 
-    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** expected_version meaning "create only". */
     public static final long CREATE_ONLY = -1;
@@ -320,9 +319,8 @@ public class ExperimentManagementService {
     }
 
     private static void checkEnvironment(String environment) {
-        if (environment == null || !ENVIRONMENT.matcher(environment).matches()) {
-            throw new ExperimentException(ExperimentFailure.INVALID, "environment must be a name like "
-                    + "'production' (lower-case letters, digits, '-' and '_')");
+        if (!Environments.isName(environment)) {
+            throw new ExperimentException(ExperimentFailure.INVALID, Environments.NAME_RULE);
         }
     }
 

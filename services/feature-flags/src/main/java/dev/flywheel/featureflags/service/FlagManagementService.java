@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +19,7 @@ import dev.flywheel.featureflags.repository.FlagRepository;
 import dev.flywheel.flags.FlagDocument;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
+import dev.flywheel.service.tenancy.Environments;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +32,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class FlagManagementService {
 
-    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** PutFlag's expected_version meaning "create only". */
     public static final long CREATE_ONLY = -1;
 
@@ -315,9 +314,8 @@ public class FlagManagementService {
     }
 
     private static void checkEnvironment(String environment) {
-        if (environment == null || !ENVIRONMENT.matcher(environment).matches()) {
-            throw new FlagException(FlagFailure.INVALID, "environment must be a name like 'production' "
-                    + "(lower-case letters, digits, '-' and '_')");
+        if (!Environments.isName(environment)) {
+            throw new FlagException(FlagFailure.INVALID, Environments.NAME_RULE);
         }
     }
 

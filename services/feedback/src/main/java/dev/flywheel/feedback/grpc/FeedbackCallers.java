@@ -2,7 +2,6 @@ package dev.flywheel.feedback.grpc;
 
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +10,7 @@ import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.StoreFailures;
+import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +25,6 @@ public class FeedbackCallers {
     private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
     private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
     private static final Set<KeyKind> RESPONDENTS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
-    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     private final KeyAuthenticator authenticator;
 
@@ -36,33 +35,18 @@ public class FeedbackCallers {
     /** The project and environment an admin key manages surveys in. */
     Uni<Scope> admin(String environment) {
         return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
-            if (!ENVIRONMENT.matcher(environment).matches()) {
-                throw FeedbackException.invalid("environment must be a name like 'production' (lower-case letters, "
-                        + "digits, '-' and '_')");
+            if (!Environments.isName(environment)) {
+                throw FeedbackException.invalid(Environments.NAME_RULE);
             }
             return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
                     .build();
         });
     }
 
-    /** The scope results are read in: an admin key names the environment, a server key reads its own. */
+    /** The scope results are read in (Environments.readerScope). */
     Uni<Scope> reader(String environment) {
-        return authenticator.authenticateCaller(READERS, "read survey results").map(key -> {
-            String own = key.getScope().getEnvironment();
-            if (key.getKind() == KeyKind.KEY_KIND_SERVER) {
-                if (!environment.isEmpty() && !environment.equals(own)) {
-                    throw Status.PERMISSION_DENIED.withDescription("a server key of '" + own + "' may not read '"
-                            + environment + "'").asRuntimeException();
-                }
-                return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(own).build();
-            }
-            if (!ENVIRONMENT.matcher(environment).matches()) {
-                throw FeedbackException.invalid("environment must be a name like 'production' (lower-case letters, "
-                        + "digits, '-' and '_')");
-            }
-            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
-                    .build();
-        });
+        return authenticator.authenticateCaller(READERS, "read survey results")
+                .map(key -> Environments.readerScope(key, environment));
     }
 
     /** The environment a server or client key answers surveys in: its own. */

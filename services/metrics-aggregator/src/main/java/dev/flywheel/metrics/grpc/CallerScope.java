@@ -2,7 +2,6 @@ package dev.flywheel.metrics.grpc;
 
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +11,7 @@ import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.StoreFailures;
+import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
@@ -26,7 +26,6 @@ public class CallerScope {
 
     private static final Set<KeyKind> READERS = EnumSet.of(KeyKind.KEY_KIND_ADMIN, KeyKind.KEY_KIND_SERVER);
     private static final Set<KeyKind> ADMINS = EnumSet.of(KeyKind.KEY_KIND_ADMIN);
-    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final String QUERY_CANCELED = "57014";
 
     private final KeyAuthenticator authenticator;
@@ -47,19 +46,8 @@ public class CallerScope {
     }
 
     private static Scope scope(ResolveKeyResponse key, String requested) {
-        String own = key.getScope().getEnvironment();
-        if (key.getKind() == KeyKind.KEY_KIND_SERVER) {
-            if (!requested.isEmpty() && !requested.equals(own)) {
-                throw Status.PERMISSION_DENIED.withDescription("a server key of '" + own + "' may not read '"
-                        + requested + "'").asRuntimeException();
-            }
-            return new Scope(key.getScope().getProjectId(), own);
-        }
-        if (!ENVIRONMENT.matcher(requested).matches()) {
-            throw AnalyticsException.invalid("environment must be a name like 'production' (lower-case letters, "
-                    + "digits, '-' and '_')");
-        }
-        return new Scope(key.getScope().getProjectId(), requested);
+        dev.flywheel.proto.common.v1.Scope scope = Environments.readerScope(key, requested);
+        return new Scope(scope.getProjectId(), scope.getEnvironment());
     }
 
     /** The gRPC status of any failure of an analytics call. */

@@ -111,7 +111,7 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     }
 
     private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        return ProtoValues.instant(t);
     }
 
     private static String json(com.google.protobuf.Struct struct) {

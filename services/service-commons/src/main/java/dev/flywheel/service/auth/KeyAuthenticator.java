@@ -16,6 +16,7 @@ import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.cache.SingleFlight;
 import dev.flywheel.service.grpc.PromptReconnect;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.ClientInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -128,8 +129,7 @@ public class KeyAuthenticator {
         if (!key.hasExpiresAt()) {
             return false;
         }
-        Instant expiresAt = Instant.ofEpochSecond(key.getExpiresAt().getSeconds(), key.getExpiresAt().getNanos());
-        return !expiresAt.isAfter(now);
+        return !ProtoValues.instant(key.getExpiresAt()).isAfter(now);
     }
 
     private static Uni<ResolveKeyResponse> refused() {

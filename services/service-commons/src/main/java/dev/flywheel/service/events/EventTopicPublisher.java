@@ -24,6 +24,7 @@ import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.EventType;
+import dev.flywheel.service.grpc.ProtoValues;
 
 /**
  * Sends events a service produces itself (exposures, survey answers) into the event pipeline's topic, keyed like
@@ -71,7 +72,7 @@ public final class EventTopicPublisher implements AutoCloseable {
      */
     public static Event.Builder internalTrack(Scope scope, String name, String distinctId, String messageId,
             Struct properties, Instant at, String library) {
-        Timestamp time = Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+        Timestamp time = ProtoValues.timestamp(at);
         return Event.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setMessageId(messageId)
