@@ -3,7 +3,6 @@ package dev.flywheel.surveys;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -105,18 +104,5 @@ public final class Answers {
             }
         }
         return null;
-    }
-
-    /** The answers of a submission as a flat map, for the events that carry them into analytics. */
-    public static Map<String, Object> asProperties(Answer answer) {
-        if (answer.score() != null) {
-            return Map.of("question_id", answer.questionId(), "score", answer.score());
-        }
-        if (answer.text() != null) {
-            return Map.of("question_id", answer.questionId(), "text", answer.text());
-        }
-        return answer.other() == null
-                ? Map.of("question_id", answer.questionId(), "choices", answer.choices())
-                : Map.of("question_id", answer.questionId(), "choices", answer.choices(), "other", answer.other());
     }
 }

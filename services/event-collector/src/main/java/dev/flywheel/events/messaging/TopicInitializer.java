@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.flywheel.events.config.IngestConfig;
+import dev.flywheel.service.events.EventTopicPublisher;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -31,8 +32,8 @@ public class TopicInitializer {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             List<NewTopic> topics = List.of(
-                    new NewTopic(EventPublisher.EVENTS_TOPIC, config.eventsTopicPartitions(), (short) -1),
-                    new NewTopic(EventPublisher.DEAD_LETTER_TOPIC, 3, (short) -1));
+                    new NewTopic(EventTopicPublisher.EVENTS_TOPIC, config.eventsTopicPartitions(), (short) -1),
+                    new NewTopic(EventTopicPublisher.DEAD_LETTER_TOPIC, 3, (short) -1));
             for (var result : admin.createTopics(topics).values().entrySet()) {
                 try {
                     result.getValue().get(20, TimeUnit.SECONDS);

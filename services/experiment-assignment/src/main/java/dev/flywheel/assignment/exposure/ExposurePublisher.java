@@ -25,7 +25,7 @@ public class ExposurePublisher {
             AssignmentConfig config) {
         AssignmentConfig.Producer tuning = config.producer();
         this.publisher = new EventTopicPublisher(bootstrapServers, "experiment-assignment",
-                new EventTopicPublisher.Timing(tuning.linger(), tuning.maxBlock(), tuning.deliveryTimeout()));
+                EventTopicPublisher.Tuning.of(tuning.linger(), tuning.maxBlock(), tuning.deliveryTimeout()));
     }
 
     /** Completes when Kafka acknowledged every event, or fails with the first refusal. */

@@ -7,14 +7,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 
-import com.google.protobuf.ListValue;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-
 import dev.flywheel.experiments.Assignment;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
-import dev.flywheel.service.events.EventTopicPublisher;
+import dev.flywheel.proto.events.v1.ExposureProperties;
+import dev.flywheel.service.events.PlatformEvents;
 
 /**
  * The {@code $exposure} event for a user's first assignment to an experiment. Its message id is derived from
@@ -23,7 +20,6 @@ import dev.flywheel.service.events.EventTopicPublisher;
  */
 public final class Exposures {
 
-    public static final String EVENT_NAME = "$exposure";
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
     private Exposures() {
@@ -53,31 +49,23 @@ public final class Exposures {
      */
     public static Event event(Scope scope, Assignment assignment, int bucketVersion, double[] weights,
             String identity, Instant at) {
-        ListValue.Builder split = ListValue.newBuilder();
+        ExposureProperties.Builder properties = ExposureProperties.newBuilder()
+                .setExperimentKey(orEmpty(assignment.experimentKey()))
+                .setVariationKey(orEmpty(assignment.variationKey()))
+                .setVariationIndex(assignment.variationIndex())
+                .setHashAttribute(orEmpty(assignment.hashAttribute()))
+                .setHashValue(orEmpty(assignment.hashValue()))
+                .setBucket(assignment.bucket())
+                .setBucketVersion(bucketVersion)
+                .setStickyBucketUsed(assignment.stickyBucketUsed());
         for (double weight : weights) {
-            split.addValues(number(weight));
+            properties.addVariationWeights(weight);
         }
-        Struct properties = Struct.newBuilder()
-                .putFields("experiment_key", string(assignment.experimentKey()))
-                .putFields("variation_key", string(assignment.variationKey()))
-                .putFields("variation_index", number(assignment.variationIndex()))
-                .putFields("hash_attribute", string(assignment.hashAttribute()))
-                .putFields("hash_value", string(assignment.hashValue()))
-                .putFields("bucket", number(assignment.bucket()))
-                .putFields("bucket_version", number(bucketVersion))
-                .putFields("variation_weights", Value.newBuilder().setListValue(split).build())
-                .putFields("sticky_bucket_used", Value.newBuilder().setBoolValue(assignment.stickyBucketUsed())
-                        .build())
-                .build();
-        return EventTopicPublisher.internalTrack(scope, EVENT_NAME, assignment.hashValue(), "exposure-" + identity,
-                properties, at, "flywheel-experiment-assignment").build();
+        return PlatformEvents.track(scope, properties.build(), assignment.hashValue(), "exposure-" + identity, at,
+                "flywheel-experiment-assignment").build();
     }
 
-    private static Value string(String s) {
-        return Value.newBuilder().setStringValue(s == null ? "" : s).build();
-    }
-
-    private static Value number(double n) {
-        return Value.newBuilder().setNumberValue(n).build();
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 }

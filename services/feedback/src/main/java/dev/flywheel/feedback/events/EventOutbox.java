@@ -56,7 +56,7 @@ public class EventOutbox {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
-        this.publisher = new EventTopicPublisher(bootstrapServers, "feedback", new EventTopicPublisher.Timing(
+        this.publisher = new EventTopicPublisher(bootstrapServers, "feedback", EventTopicPublisher.Tuning.of(
                 Duration.ofMillis(5), Duration.ofSeconds(5), Duration.ofSeconds(30)));
     }
 

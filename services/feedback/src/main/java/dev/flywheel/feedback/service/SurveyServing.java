@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +17,10 @@ import dev.flywheel.feedback.events.FeedbackEvents;
 import dev.flywheel.feedback.events.FeedbackEvents.Person;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.proto.events.v1.FeedbackSubmittedProperties;
+import dev.flywheel.proto.events.v1.SurveyDismissedProperties;
+import dev.flywheel.proto.events.v1.SurveySentProperties;
+import dev.flywheel.proto.events.v1.SurveyShownProperties;
 import dev.flywheel.surveys.Answer;
 import dev.flywheel.surveys.Answers;
 import dev.flywheel.surveys.Question;
@@ -103,8 +106,9 @@ public class SurveyServing {
                 .put("properties", new JsonObject(request.properties()))
                 .put("flags", new JsonObject(new HashMap<>(request.flags())))
                 .put("experiments", new JsonObject(new HashMap<>(request.experiments())));
-        Event event = FeedbackEvents.event(scope, request.person(), FeedbackEvents.SHOWN, Map.of("survey_key", key,
-                "survey_version", live.version(), "submission_id", submission.toString()), now);
+        Event event = FeedbackEvents.event(scope, request.person(), SurveyShownProperties.newBuilder()
+                .setSurveyKey(key).setSurveyVersion(live.version()).setSubmissionId(submission.toString()).build(),
+                now);
         // One statement (atomic, one round trip): serving is the hot path.
         return pool.preparedQuery("""
                 WITH person AS (
@@ -162,12 +166,10 @@ public class SurveyServing {
                     boolean done = completed || next == null;
                     Instant now = Instant.now();
                     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-                    Map<String, Object> properties = new LinkedHashMap<>();
-                    properties.put("survey_key", surveyKey);
-                    properties.put("submission_id", submission.toString());
-                    properties.put("completed", done);
-                    properties.put("answers", checked.stream().map(Answers::asProperties).toList());
-                    Event event = FeedbackEvents.event(scope, person, FeedbackEvents.SENT, properties, now);
+                    SurveySentProperties.Builder sent = SurveySentProperties.newBuilder().setSurveyKey(surveyKey)
+                            .setSubmissionId(submission.toString()).setCompleted(done);
+                    checked.forEach(answer -> sent.addAnswers(FeedbackEvents.answer(answer)));
+                    Event event = FeedbackEvents.event(scope, person, sent.build(), now);
                     List<Tuple> rows = new ArrayList<>();
                     for (Answer answer : checked) {
                         rows.add(Tuple
@@ -207,8 +209,8 @@ public class SurveyServing {
         return submission(scope, person, surveyKey, submission).chain(stored -> {
             Instant now = Instant.now();
             OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-            Event event = FeedbackEvents.event(scope, person, FeedbackEvents.DISMISSED, Map.of("survey_key",
-                    surveyKey, "submission_id", submission.toString()), now);
+            Event event = FeedbackEvents.event(scope, person, SurveyDismissedProperties.newBuilder()
+                    .setSurveyKey(surveyKey).setSubmissionId(submission.toString()).build(), now);
             return transaction(List.of(event), connection -> connection.preparedQuery("UPDATE survey_submission"
                     + " SET dismissed = true, updated_at = $5 WHERE project_id = $1 AND environment = $2"
                     + " AND survey_key = $3 AND submission_id = $4")
@@ -224,15 +226,13 @@ public class SurveyServing {
     public Uni<UUID> feedback(Scope scope, Feedback feedback) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("feedback_id", id.toString());
-        properties.put("rating", feedback.rating());
-        properties.put("has_comment", feedback.comment() != null);
-        properties.put("has_screenshot", feedback.screenshot() != null);
+        FeedbackSubmittedProperties.Builder submitted = FeedbackSubmittedProperties.newBuilder()
+                .setFeedbackId(id.toString()).setRating(feedback.rating())
+                .setHasComment(feedback.comment() != null).setHasScreenshot(feedback.screenshot() != null);
         if (feedback.pageUrl() != null) {
-            properties.put("page_url", feedback.pageUrl());
+            submitted.setPageUrl(feedback.pageUrl());
         }
-        Event event = FeedbackEvents.event(scope, feedback.person(), FeedbackEvents.FEEDBACK, properties, now);
+        Event event = FeedbackEvents.event(scope, feedback.person(), submitted.build(), now);
         return transaction(List.of(event), connection -> connection.preparedQuery("""
                 INSERT INTO feedback_item (project_id, environment, feedback_id, person_key, rating, comment, email,
                                            page_url, selector, screenshot, created_at)

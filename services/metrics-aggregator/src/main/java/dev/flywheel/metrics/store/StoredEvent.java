@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.google.protobuf.Value;
-
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.EventType;
+import dev.flywheel.proto.events.v1.ExposureProperties;
+import dev.flywheel.service.events.PlatformEvents;
 import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.JsonObject;
 
@@ -20,9 +20,6 @@ import io.vertx.core.json.JsonObject;
 record StoredEvent(String projectId, String environment, String messageId, EventType type, String name,
         String distinctId, String userId, String anonymousId, String previousId, Instant at, Instant receivedAt,
         EventSource source, String properties, String context, String traits, Exposure exposure) {
-
-    /** Event name experiment-assignment gives exposures. */
-    static final String EXPOSURE = "$exposure";
 
     /** What an {@code $exposure} event says: this unit saw this variation of this experiment. */
     record Exposure(String experimentKey, String unitId, int variationIndex, String variationKey,
@@ -45,28 +42,17 @@ record StoredEvent(String projectId, String environment, String messageId, Event
 
     /** The exposure an internal {@code $exposure} event carries, or null (also for one missing its fields). */
     private static Exposure exposure(Event event) {
-        if (event.getSource() != EventSource.EVENT_SOURCE_INTERNAL || !EXPOSURE.equals(event.getName())) {
+        ExposureProperties exposure = PlatformEvents.read(event, ExposureProperties.getDefaultInstance())
+                .orElse(null);
+        if (exposure == null || exposure.getExperimentKey().isEmpty()) {
             return null;
         }
-        Map<String, Value> properties = event.getProperties().getFieldsMap();
-        Value experiment = properties.get("experiment_key");
-        Value index = properties.get("variation_index");
-        if (experiment == null || experiment.getStringValue().isEmpty() || index == null
-                || index.getKindCase() != Value.KindCase.NUMBER_VALUE) {
-            return null;
-        }
-        Value unit = properties.get("hash_value");
-        String unitId = unit != null && !unit.getStringValue().isEmpty()
-                ? unit.getStringValue()
-                : event.getDistinctId();
-        Value key = properties.get("variation_key");
-        Value split = properties.get("variation_weights");
-        double[] weights = null;
-        if (split != null && split.getKindCase() == Value.KindCase.LIST_VALUE) {
-            weights = split.getListValue().getValuesList().stream().mapToDouble(Value::getNumberValue).toArray();
-        }
-        return new Exposure(clean(experiment.getStringValue()), clean(unitId), (int) index.getNumberValue(),
-                key == null ? "" : clean(key.getStringValue()), weights);
+        String unitId = exposure.getHashValue().isEmpty() ? event.getDistinctId() : exposure.getHashValue();
+        double[] weights = exposure.getVariationWeightsCount() == 0
+                ? null
+                : exposure.getVariationWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
+        return new Exposure(clean(exposure.getExperimentKey()), clean(unitId), exposure.getVariationIndex(),
+                clean(exposure.getVariationKey()), weights);
     }
 
     /** Why the store cannot keep this event, or null when it can. */
