@@ -20,15 +20,19 @@ public final class InFlightLimiter {
     }
 
     /**
-     * Runs {@code work} if {@code bytes} more fit, releasing them when it ends however it ends; else {@code refusal}.
+     * On subscription, runs {@code work} if {@code bytes} more fit, releasing them when it ends however it ends
+     * (an item, a failure, a cancellation); else fails with {@code refusal}. Nothing is held before subscription.
      */
     public <T> Uni<T> admit(long bytes, Supplier<Uni<T>> work, Supplier<? extends Throwable> refusal) {
-        long now = inFlight.addAndGet(bytes);
-        if (now > maxBytes && now != bytes) {
-            inFlight.addAndGet(-bytes);
-            return Uni.createFrom().failure(refusal.get());
-        }
-        return Uni.createFrom().<T>deferred(() -> work.get()).onTermination().invoke(() -> inFlight.addAndGet(-bytes));
+        return Uni.createFrom().deferred(() -> {
+            long now = inFlight.addAndGet(bytes);
+            if (now > maxBytes && now != bytes) {
+                inFlight.addAndGet(-bytes);
+                return Uni.createFrom().<T>failure(refusal.get());
+            }
+            return Uni.createFrom().<T>deferred(() -> work.get()).onTermination()
+                    .invoke(() -> inFlight.addAndGet(-bytes));
+        });
     }
 
     public long inFlightBytes() {
