@@ -6,7 +6,7 @@ import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 
-import dev.flywheel.gateway.services.ProtoJsonSchemas;
+import dev.flywheel.gateway.json.ProtoJsonSchemas;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;

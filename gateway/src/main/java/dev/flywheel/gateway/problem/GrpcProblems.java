@@ -15,15 +15,28 @@ public final class GrpcProblems {
 
     /**
      * @param service
-     *            what is unavailable when the service cannot answer, e.g. "feature flags"
+     *            what the caller was using, named in a 503, e.g. "feature flags"
      */
     public static Throwable toApiException(Throwable failure, String service) {
+        return toApiException(failure, service, ApiError.VALIDATION_FAILED);
+    }
+
+    /**
+     * @param invalidInput
+     *            what INVALID_ARGUMENT means for this service: a definition with problems listed one per line
+     *            (VALIDATION_FAILED), or a body that cannot be read at all (MALFORMED_REQUEST, event collection)
+     */
+    public static Throwable toApiException(Throwable failure, String service, ApiError invalidInput) {
         Status status = failure instanceof StatusRuntimeException grpc
                 ? grpc.getStatus()
                 : Status.fromThrowable(failure);
         String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
         return switch (status.getCode()) {
-            case INVALID_ARGUMENT -> invalid(description);
+            case INVALID_ARGUMENT -> invalidInput == ApiError.VALIDATION_FAILED
+                    ? invalid(description)
+                    : new ApiException(invalidInput, description);
+            // a service shedding load: the caller retries shortly
+            case RESOURCE_EXHAUSTED -> ApiException.retryLater(ApiError.RATE_LIMITED, description, 1);
             case NOT_FOUND -> new ApiException(ApiError.NOT_FOUND, description);
             case ALREADY_EXISTS -> ApiException.conflict(description);
             // the services answer ABORTED when the version a request names (If-Match, If-None-Match) is not current
@@ -33,7 +46,7 @@ public final class GrpcProblems {
             case PERMISSION_DENIED -> ApiException.forbidden(description);
             case DEADLINE_EXCEEDED -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " took too long: "
                     + description, 5);
-            default -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " are unavailable: " + description, 2);
+            default -> ApiException.retryLater(ApiError.UNAVAILABLE, service + " cannot answer now: " + description, 2);
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.flywheel.gateway.analytics.client;
 
-import static dev.flywheel.gateway.services.ServiceCalls.as;
+import static dev.flywheel.gateway.upstream.ServiceCalls.as;
 
 import java.time.Duration;
 

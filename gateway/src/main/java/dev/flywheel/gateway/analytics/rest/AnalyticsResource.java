@@ -26,10 +26,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 
+import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.services.ProjectAdminAccess;
-import dev.flywheel.gateway.services.ProtoJson;
+import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;

@@ -30,11 +30,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.proto.experiments.v1.AuditEntry;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;

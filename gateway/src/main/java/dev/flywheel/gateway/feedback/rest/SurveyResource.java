@@ -29,12 +29,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.services.ProjectAdminAccess;
-import dev.flywheel.gateway.services.ProtoJson;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyRequest;
 import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;

@@ -29,10 +29,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.json.JsonBodies;
-import dev.flywheel.gateway.services.ProjectAdminAccess;
 import dev.flywheel.proto.flags.v1.AuditEntry;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
 import dev.flywheel.proto.flags.v1.ExportFlagsRequest;

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.json.JsonProto;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.EvaluateFlagsResponse;

@@ -8,14 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.google.protobuf.UnsafeByteOperations;
 
 import dev.flywheel.gateway.problem.ApiError;
-import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.services.ServiceCalls;
+import dev.flywheel.gateway.problem.GrpcProblems;
+import dev.flywheel.gateway.upstream.ServiceCalls;
 import dev.flywheel.proto.events.v1.IngestResponse;
 import dev.flywheel.proto.events.v1.IngestSegmentRequest;
 import dev.flywheel.proto.events.v1.MutinyIngestServiceGrpc.MutinyIngestServiceStub;
 import dev.flywheel.service.grpc.ProtoValues;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
@@ -50,21 +48,7 @@ public class EventCollectorClient {
         }
         return ServiceCalls.as(collector, writeKey, CALL_DEADLINE)
                 .ingestSegment(request.build())
-                .onFailure().transform(EventCollectorClient::toApiException);
-    }
-
-    private static Throwable toApiException(Throwable failure) {
-        Status status = failure instanceof StatusRuntimeException grpc
-                ? grpc.getStatus()
-                : Status.fromThrowable(failure);
-        String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
-        return switch (status.getCode()) {
-            case INVALID_ARGUMENT -> new ApiException(ApiError.MALFORMED_REQUEST, detail);
-            case RESOURCE_EXHAUSTED -> ApiException.retryLater(ApiError.RATE_LIMITED, detail, 1);
-            case UNAUTHENTICATED -> new ApiException(ApiError.UNAUTHENTICATED, detail);
-            case PERMISSION_DENIED -> new ApiException(ApiError.FORBIDDEN, detail);
-            // Everything else is transient from the client's point of view: never a 500 that hides a retry.
-            default -> ApiException.retryLater(ApiError.UNAVAILABLE, "event collection is unavailable: " + detail, 5);
-        };
+                .onFailure().transform(failure -> GrpcProblems.toApiException(failure, "event collection",
+                        ApiError.MALFORMED_REQUEST));
     }
 }

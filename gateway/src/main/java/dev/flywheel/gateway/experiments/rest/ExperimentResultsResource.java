@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.analytics.rest;
+package dev.flywheel.gateway.experiments.rest;
 
 import java.util.UUID;
 
@@ -25,11 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.gateway.services.ProjectAdminAccess;
-import dev.flywheel.gateway.services.ProtoJson;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;

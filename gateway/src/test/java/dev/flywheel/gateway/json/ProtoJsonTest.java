@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.services;
+package dev.flywheel.gateway.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

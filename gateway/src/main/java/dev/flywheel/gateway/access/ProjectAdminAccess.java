@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.services;
+package dev.flywheel.gateway.access;
 
 import java.util.UUID;
 

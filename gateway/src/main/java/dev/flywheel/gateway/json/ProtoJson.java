@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.services;
+package dev.flywheel.gateway.json;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -21,7 +21,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 
-import dev.flywheel.gateway.flags.rest.JsonProto;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.service.grpc.ProtoValues;
 

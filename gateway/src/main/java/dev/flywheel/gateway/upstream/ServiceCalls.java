@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.services;
+package dev.flywheel.gateway.upstream;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

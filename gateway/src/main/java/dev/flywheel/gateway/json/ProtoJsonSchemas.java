@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.services;
+package dev.flywheel.gateway.json;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.flags.rest;
+package dev.flywheel.gateway.json;
 
 import java.util.Iterator;
 import java.util.Map;
