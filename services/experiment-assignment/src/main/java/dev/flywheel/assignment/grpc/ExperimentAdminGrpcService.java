@@ -6,7 +6,6 @@ import java.util.Set;
 import dev.flywheel.assignment.repository.ExperimentAuditEntity;
 import dev.flywheel.assignment.repository.ExperimentEntity;
 import dev.flywheel.assignment.repository.ProjectSettingsEntity;
-import dev.flywheel.assignment.service.ExperimentException;
 import dev.flywheel.assignment.service.ExperimentManagementService;
 import dev.flywheel.assignment.service.ExperimentSnapshots;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
@@ -31,7 +30,6 @@ import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.service.grpc.StoreFailures;
-import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -73,7 +71,8 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
     @Override
     public Uni<PutExperimentResponse> putExperiment(PutExperimentRequest request) {
         return admin().flatMap(key -> experiments.put(project(key), request.getEnvironment(), request.getKey(),
-                request.getDefinitionJson(), request.getExpectedVersion(), actor(key), request.getComment())
+                request.getDefinitionJson(), request.getExpectedVersion(), KeyAuthenticator.actor(key),
+                request.getComment())
                 .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
                 .map(result -> PutExperimentResponse.newBuilder().setExperiment(record(result.experiment()))
                         .setCreated(result.created()).build())
@@ -84,7 +83,7 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
     public Uni<ExperimentRecord> changeStatus(ChangeStatusRequest request) {
         return admin().flatMap(key -> experiments.changeStatus(project(key), request.getEnvironment(),
                 request.getKey(), status(request.getStatus()), request.getReleasedVariation(),
-                request.getExpectedVersion(), actor(key), request.getComment())
+                request.getExpectedVersion(), KeyAuthenticator.actor(key), request.getComment())
                 .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
                 .map(ExperimentAdminGrpcService::record)
                 .onFailure().transform(ExperimentAdminGrpcService::toStatus);
@@ -93,7 +92,7 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
     @Override
     public Uni<DeleteExperimentResponse> deleteExperiment(DeleteExperimentRequest request) {
         return admin().flatMap(key -> experiments.delete(project(key), request.getEnvironment(), request.getKey(),
-                request.getExpectedVersion(), actor(key), request.getComment())
+                request.getExpectedVersion(), KeyAuthenticator.actor(key), request.getComment())
                 .call(ignored -> snapshots.refresh(project(key), request.getEnvironment())))
                 .map(version -> DeleteExperimentResponse.newBuilder().setEnvironmentVersion(version).build())
                 .onFailure().transform(ExperimentAdminGrpcService::toStatus);
@@ -109,7 +108,7 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
     @Override
     public Uni<ProjectSettings> putSettings(PutSettingsRequest request) {
         return admin().flatMap(key -> experiments.putSettings(project(key),
-                request.getSettings().getHoldoutShare(), actor(key), request.getComment())
+                request.getSettings().getHoldoutShare(), KeyAuthenticator.actor(key), request.getComment())
                 .call(ignored -> snapshots.refresh(project(key), "*")))
                 .map(ExperimentAdminGrpcService::settings)
                 .onFailure().transform(ExperimentAdminGrpcService::toStatus);
@@ -130,10 +129,6 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
 
     private static String project(ResolveKeyResponse key) {
         return key.getScope().getProjectId();
-    }
-
-    private static String actor(ResolveKeyResponse key) {
-        return "key:" + key.getKeyId();
     }
 
     private static dev.flywheel.experiments.ExperimentStatus status(ExperimentStatus status) {
@@ -169,39 +164,10 @@ public class ExperimentAdminGrpcService implements ExperimentAdminService {
     }
 
     static AuditEntry entry(ExperimentAuditEntity e) {
-        AuditEntry.Builder entry = AuditEntry.newBuilder().setId(e.id).setAction(e.action).setActor(e.actor)
-                .setAt(ProtoValues.timestamp(e.at)).setVersion(e.version);
-        if (e.environment != null) {
-            entry.setEnvironment(e.environment);
-        }
-        if (e.key != null) {
-            entry.setKey(e.key);
-        }
-        if (e.beforeJson != null) {
-            entry.setBeforeJson(e.beforeJson);
-        }
-        if (e.afterJson != null) {
-            entry.setAfterJson(e.afterJson);
-        }
-        if (e.comment != null) {
-            entry.setComment(e.comment);
-        }
-        return entry.build();
+        return e.entry().toProto(AuditEntry.newBuilder());
     }
 
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof ExperimentException e) {
-            Status status = switch (e.failure()) {
-                case INVALID -> Status.INVALID_ARGUMENT;
-                case NOT_FOUND -> Status.NOT_FOUND;
-                case CONFLICT -> Status.ABORTED;
-                case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
-            };
-            String description = e.problems().isEmpty()
-                    ? e.getMessage()
-                    : e.getMessage() + "\n" + String.join("\n", e.problems());
-            return status.withDescription(description).asRuntimeException();
-        }
         return StoreFailures.toStatus(failure, "experiment storage");
     }
 }

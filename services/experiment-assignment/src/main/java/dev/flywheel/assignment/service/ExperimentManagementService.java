@@ -12,17 +12,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.flywheel.assignment.repository.ExperimentAuditEntity;
 import dev.flywheel.assignment.repository.ExperimentAuditRepository;
-import dev.flywheel.assignment.repository.ExperimentChangeChannel;
 import dev.flywheel.assignment.repository.ExperimentEntity;
 import dev.flywheel.assignment.repository.ExperimentEnvironmentEntity;
-import dev.flywheel.assignment.repository.ExperimentEnvironmentRepository;
 import dev.flywheel.assignment.repository.ExperimentRepository;
 import dev.flywheel.assignment.repository.ProjectSettingsEntity;
 import dev.flywheel.assignment.repository.ProjectSettingsRepository;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
-import dev.flywheel.service.tenancy.Environments;
+import dev.flywheel.service.catalogue.Catalogue;
+import dev.flywheel.service.catalogue.DefinitionException;
+import dev.flywheel.service.catalogue.DefinitionFailure;
+import dev.flywheel.service.catalogue.EnvironmentKey;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -36,18 +37,15 @@ import io.smallrye.mutiny.Uni;
 public class ExperimentManagementService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** expected_version meaning "create only". */
-    public static final long CREATE_ONLY = -1;
+    private static final Catalogue<ExperimentEnvironmentEntity> CATALOGUE = ExperimentEnvironmentEntity.CATALOGUE;
     public static final double MAX_HOLDOUT = 0.5;
 
-    private final ExperimentEnvironmentRepository environments;
     private final ExperimentRepository experiments;
     private final ExperimentAuditRepository audit;
     private final ProjectSettingsRepository settings;
 
-    public ExperimentManagementService(ExperimentEnvironmentRepository environments,
-            ExperimentRepository experiments, ExperimentAuditRepository audit, ProjectSettingsRepository settings) {
-        this.environments = environments;
+    public ExperimentManagementService(ExperimentRepository experiments, ExperimentAuditRepository audit,
+            ProjectSettingsRepository settings) {
         this.experiments = experiments;
         this.audit = audit;
         this.settings = settings;
@@ -61,8 +59,7 @@ public class ExperimentManagementService {
 
     @WithSession
     public Uni<ExperimentList> list(String projectId, String environment, ExperimentStatus status) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment).flatMap(env -> env == null
+        return CATALOGUE.find(key(projectId, environment)).flatMap(env -> env == null
                 ? Uni.createFrom().item(new ExperimentList(List.of(), 0))
                 : experiments.listByEnvironment(env.id, status == null ? null : status.name())
                         .map(list -> new ExperimentList(list, env.version)));
@@ -70,31 +67,30 @@ public class ExperimentManagementService {
 
     @WithSession
     public Uni<ExperimentEntity> get(String projectId, String environment, String key) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment)
+        return CATALOGUE.find(key(projectId, environment))
                 .flatMap(env -> env == null ? Uni.createFrom().nullItem() : experiments.findByKey(env.id, key))
-                .onItem().ifNull().failWith(() -> notFound(key, environment));
+                .onItem().ifNull().failWith(() -> CATALOGUE.notFound(key, environment));
     }
 
     @WithTransaction
     public Uni<PutResult> put(String projectId, String environment, String key, String definitionJson,
             long expectedVersion, String actor, String comment) {
-        checkEnvironment(environment);
+        EnvironmentKey where = key(projectId, environment);
         ExperimentDefinition definition = parse(key, definitionJson);
         String stored = definition.toJson();
-        return environments.lockOrCreate(projectId, environment).flatMap(env -> experiments.findByKey(env.id, key)
+        return CATALOGUE.change(where, env -> experiments.findByKey(env.id, key)
                 .flatMap(existing -> {
-                    checkExpectedVersion(key, existing, expectedVersion);
+                    checkVersion(key, existing, expectedVersion);
                     if (existing != null && existing.releasedVariation != null
                             && definition.variationIndex(existing.releasedVariation) < 0) {
-                        throw new ExperimentException(ExperimentFailure.INVALID, "the released variation '"
+                        throw new DefinitionException(DefinitionFailure.INVALID, "the released variation '"
                                 + existing.releasedVariation + "' must stay in the definition");
                     }
                     if (existing != null && existing.definition.equals(stored)) {
                         return Uni.createFrom().item(new PutResult(existing, false));
                     }
                     Instant now = Instant.now();
-                    long version = bump(env, now);
+                    long version = env.bump(now);
                     String before = existing == null ? null : existing.definition;
                     ExperimentEntity experiment = existing;
                     if (experiment == null) {
@@ -109,10 +105,9 @@ public class ExperimentManagementService {
                     Uni<ExperimentEntity> saved = existing == null
                             ? experiments.persist(experiment)
                             : Uni.createFrom().item(experiment);
-                    return saved.flatMap(e -> record(projectId, environment, key,
-                            existing == null ? "created" : "updated", actor, before, stored, version, comment, now)
-                            .flatMap(ignored -> environments.notifyChanged(projectId, environment))
-                            .replaceWith(new PutResult(e, existing == null)));
+                    return saved.call(e -> record(projectId, environment, key,
+                            existing == null ? "created" : "updated", actor, before, stored, version, comment, now))
+                            .map(e -> new PutResult(e, existing == null));
                 }));
     }
 
@@ -123,35 +118,35 @@ public class ExperimentManagementService {
     @WithTransaction
     public Uni<ExperimentEntity> changeStatus(String projectId, String environment, String key,
             ExperimentStatus target, String releasedVariation, long expectedVersion, String actor, String comment) {
-        checkEnvironment(environment);
+        EnvironmentKey where = key(projectId, environment);
         if (target == null) {
-            throw new ExperimentException(ExperimentFailure.INVALID, "status must be RUNNING or STOPPED");
+            throw new DefinitionException(DefinitionFailure.INVALID, "status must be RUNNING or STOPPED");
         }
         String release = releasedVariation == null || releasedVariation.isEmpty() ? null : releasedVariation;
         if (release != null && target != ExperimentStatus.STOPPED) {
-            throw new ExperimentException(ExperimentFailure.INVALID,
+            throw new DefinitionException(DefinitionFailure.INVALID,
                     "a variation is released only when stopping the experiment");
         }
-        return environments.lockOrCreate(projectId, environment).flatMap(env -> experiments.findByKey(env.id, key)
+        return CATALOGUE.change(where, env -> experiments.findByKey(env.id, key)
                 .flatMap(existing -> {
                     if (existing == null) {
-                        return Uni.createFrom().failure(notFound(key, environment));
+                        return Uni.createFrom().failure(CATALOGUE.notFound(key, environment));
                     }
-                    checkExpectedVersion(key, existing, expectedVersion);
+                    checkVersion(key, existing, expectedVersion);
                     ExperimentStatus current = ExperimentStatus.valueOf(existing.status);
                     boolean rerelease = current == ExperimentStatus.STOPPED && target == ExperimentStatus.STOPPED;
                     if (!rerelease && !current.canBecome(target)) {
-                        throw new ExperimentException(ExperimentFailure.FAILED_PRECONDITION, "experiment '" + key
+                        throw new DefinitionException(DefinitionFailure.FAILED_PRECONDITION, "experiment '" + key
                                 + "' is " + current.name().toLowerCase() + " and cannot become "
                                 + target.name().toLowerCase() + " (draft -> running -> stopped)");
                     }
                     if (release != null && parse(key, existing.definition).variationIndex(release) < 0) {
-                        throw new ExperimentException(ExperimentFailure.INVALID,
+                        throw new DefinitionException(DefinitionFailure.INVALID,
                                 "'" + release + "' is not a variation of " + key);
                     }
                     String before = lifecycle(existing);
                     Instant now = Instant.now();
-                    long version = bump(env, now);
+                    long version = env.bump(now);
                     existing.status = target.name();
                     existing.releasedVariation = release;
                     if (target == ExperimentStatus.RUNNING) {
@@ -164,9 +159,7 @@ public class ExperimentManagementService {
                             ? "started"
                             : rerelease ? "released" : "stopped";
                     return record(projectId, environment, key, action, actor, before, lifecycle(existing), version,
-                            comment, now)
-                            .flatMap(ignored -> environments.notifyChanged(projectId, environment))
-                            .replaceWith(existing);
+                            comment, now).replaceWith(existing);
                 }));
     }
 
@@ -174,26 +167,21 @@ public class ExperimentManagementService {
     @WithTransaction
     public Uni<Long> delete(String projectId, String environment, String key, long expectedVersion, String actor,
             String comment) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment)
-                .flatMap(found -> found == null
-                        ? Uni.createFrom().failure(notFound(key, environment))
-                        : environments.lockOrCreate(projectId, environment))
-                .flatMap(env -> experiments.findByKey(env.id, key).flatMap(existing -> {
+        return CATALOGUE.changeExisting(key(projectId, environment), key,
+                env -> experiments.findByKey(env.id, key).flatMap(existing -> {
                     if (existing == null) {
-                        return Uni.createFrom().failure(notFound(key, environment));
+                        return Uni.createFrom().failure(CATALOGUE.notFound(key, environment));
                     }
-                    checkExpectedVersion(key, existing, expectedVersion);
+                    checkVersion(key, existing, expectedVersion);
                     if (!ExperimentStatus.DRAFT.name().equals(existing.status)) {
-                        throw new ExperimentException(ExperimentFailure.FAILED_PRECONDITION, "experiment '" + key
+                        throw new DefinitionException(DefinitionFailure.FAILED_PRECONDITION, "experiment '" + key
                                 + "' has run; stop it instead of deleting it");
                     }
                     Instant now = Instant.now();
-                    long version = bump(env, now);
+                    long version = env.bump(now);
                     return experiments.delete(existing)
-                            .flatMap(ignored -> record(projectId, environment, key, "deleted", actor,
+                            .call(ignored -> record(projectId, environment, key, "deleted", actor,
                                     existing.definition, null, version, comment, now))
-                            .flatMap(ignored -> environments.notifyChanged(projectId, environment))
                             .replaceWith(version);
                 }));
     }
@@ -207,7 +195,7 @@ public class ExperimentManagementService {
     public Uni<ProjectSettingsEntity> putSettings(String projectId, double holdoutShare, String actor,
             String comment) {
         if (!(holdoutShare >= 0 && holdoutShare <= MAX_HOLDOUT)) {
-            throw new ExperimentException(ExperimentFailure.INVALID,
+            throw new DefinitionException(DefinitionFailure.INVALID,
                     "holdout_share must be between 0 and " + MAX_HOLDOUT);
         }
         return settings.findById(projectId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).flatMap(found -> {
@@ -226,7 +214,8 @@ public class ExperimentManagementService {
                     : Uni.createFrom().item(current);
             return saved.flatMap(s -> record(projectId, null, null, "settings", actor, before, settingsJson(s),
                     s.version, comment, now)
-                    .flatMap(ignored -> environments.notifyChanged(projectId, ExperimentChangeChannel.ALL_ENVIRONMENTS))
+                    .call(ignored -> CATALOGUE.notifyChanged(
+                            new EnvironmentKey(projectId, EnvironmentKey.ALL_ENVIRONMENTS)))
                     .replaceWith(s));
         });
     }
@@ -235,7 +224,7 @@ public class ExperimentManagementService {
     public Uni<List<ExperimentAuditEntity>> audit(String projectId, String environment, String key, long beforeId,
             int pageSize) {
         if (environment != null && !environment.isEmpty()) {
-            checkEnvironment(environment);
+            CATALOGUE.checkEnvironment(environment);
         }
         int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
         return audit.page(projectId, environment == null || environment.isEmpty() ? null : environment,
@@ -255,20 +244,13 @@ public class ExperimentManagementService {
         ExperimentAuditEntity entry = new ExperimentAuditEntity();
         entry.projectId = projectId;
         entry.environment = environment;
-        entry.key = key;
-        entry.action = action;
-        entry.actor = actor;
-        entry.at = at;
-        entry.beforeJson = before;
-        entry.afterJson = after;
-        entry.version = version;
-        entry.comment = comment == null || comment.isEmpty() ? null : comment;
-        return audit.persist(entry);
+        entry.describe(key, action, actor, at, before, after, version, comment);
+        return CATALOGUE.audit(entry);
     }
 
-    private static long bump(ExperimentEnvironmentEntity env, Instant now) {
-        env.updatedAt = now;
-        return ++env.version;
+    private static EnvironmentKey key(String projectId, String environment) {
+        CATALOGUE.checkEnvironment(environment);
+        return new EnvironmentKey(projectId, environment);
     }
 
     private static void touch(ExperimentEntity experiment, long version, Instant now, String actor) {
@@ -302,30 +284,12 @@ public class ExperimentManagementService {
         try {
             return ExperimentDefinition.parse(key, json);
         } catch (ExperimentDefinitionException e) {
-            throw new ExperimentException(ExperimentFailure.INVALID, "the experiment definition was rejected",
+            throw new DefinitionException(DefinitionFailure.INVALID, "the experiment definition was rejected",
                     e.problems());
         }
     }
 
-    private static void checkExpectedVersion(String key, ExperimentEntity existing, long expectedVersion) {
-        if (expectedVersion == CREATE_ONLY && existing != null) {
-            throw new ExperimentException(ExperimentFailure.CONFLICT, "experiment '" + key + "' already exists");
-        }
-        if (expectedVersion > 0 && (existing == null || existing.version != expectedVersion)) {
-            throw new ExperimentException(ExperimentFailure.CONFLICT, "experiment '" + key + "' is at version "
-                    + (existing == null ? "none (deleted)" : existing.version) + ", not " + expectedVersion
-                    + ": read it again and retry");
-        }
-    }
-
-    private static void checkEnvironment(String environment) {
-        if (!Environments.isName(environment)) {
-            throw new ExperimentException(ExperimentFailure.INVALID, Environments.NAME_RULE);
-        }
-    }
-
-    private static ExperimentException notFound(String key, String environment) {
-        return new ExperimentException(ExperimentFailure.NOT_FOUND,
-                "experiment '" + key + "' does not exist in " + environment);
+    private static void checkVersion(String key, ExperimentEntity existing, long expectedVersion) {
+        CATALOGUE.checkVersion(key, existing == null ? null : existing.version, expectedVersion);
     }
 }

@@ -6,20 +6,27 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.flywheel.assignment.repository.ExperimentChangeChannel;
+import dev.flywheel.assignment.config.AssignmentConfig;
+import dev.flywheel.assignment.repository.ExperimentEnvironmentEntity;
 import dev.flywheel.experiments.Experiment;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.experiments.Holdout;
-import dev.flywheel.service.cache.SingleFlight;
+import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.catalogue.SnapshotRegistry;
+import dev.flywheel.service.changes.PgChangeListener;
+import dev.flywheel.service.config.DataSourceAddress;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -59,83 +66,62 @@ public class ExperimentSnapshots {
             Map<String, Experiment> experiments, List<Experiment> active, Holdout holdout) {
     }
 
-    private final Pool pool;
-    private final Map<String, Snapshot> ready = new ConcurrentHashMap<>();
-    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
+    private final Vertx vertx;
+    private final DataSourceAddress database;
+    private final AssignmentConfig config;
+    private final SnapshotRegistry<Snapshot> registry;
+    private PgChangeListener listener;
 
-    public ExperimentSnapshots(Pool pool) {
-        this.pool = pool;
+    public ExperimentSnapshots(Pool pool, Vertx vertx, DataSourceAddress database, AssignmentConfig config) {
+        this.vertx = vertx;
+        this.database = database;
+        this.config = config;
+        this.registry = new SnapshotRegistry<>("experiments", new SnapshotRegistry.Source<>() {
+            @Override
+            public Uni<Snapshot> load(EnvironmentKey key) {
+                return pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
+                        .map(rows -> compile(key.projectId(), key.environment(), rows));
+            }
+
+            @Override
+            public Uni<SnapshotRegistry.Version> storedVersion(EnvironmentKey key) {
+                return pool.preparedQuery(VERSIONS).execute(Tuple.of(key.projectId(), key.environment()))
+                        .map(rows -> {
+                            Iterator<Row> it = rows.iterator();
+                            Row row = it.hasNext() ? it.next() : null;
+                            long version = row == null || row.getLong(0) == null ? 0 : row.getLong(0);
+                            long settings = row == null || row.getLong(1) == null ? 0 : row.getLong(1);
+                            return new SnapshotRegistry.Version(version, settings);
+                        });
+            }
+
+            @Override
+            public SnapshotRegistry.Version version(Snapshot snapshot) {
+                return new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion());
+            }
+        }, (previous, current) -> {
+        });
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        listener = registry.listen(vertx, database, ExperimentEnvironmentEntity.CATALOGUE.channel(),
+                config.resyncInterval());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (listener != null) {
+            listener.stop();
+        }
     }
 
     /** The environment's current snapshot; concurrent first requests share one load. */
     public Uni<Snapshot> get(String projectId, String environment) {
-        String key = projectId + "/" + environment;
-        Snapshot snapshot = ready.get(key);
-        if (snapshot != null) {
-            return Uni.createFrom().item(snapshot);
-        }
-        return loads.run(key, () -> load(projectId, environment).map(loaded -> {
-            install(key, loaded);
-            return ready.get(key);
-        }));
+        return registry.get(new EnvironmentKey(projectId, environment));
     }
 
     /** Reloads one cached environment, or every cached environment of the project for "*". */
     public Uni<Void> refresh(String projectId, String environment) {
-        if (ExperimentChangeChannel.ALL_ENVIRONMENTS.equals(environment)) {
-            List<Uni<Void>> reloads = new ArrayList<>();
-            for (Snapshot cached : ready.values()) {
-                if (cached.projectId().equals(projectId)) {
-                    reloads.add(refresh(projectId, cached.environment()));
-                }
-            }
-            return reloads.isEmpty()
-                    ? Uni.createFrom().voidItem()
-                    : Uni.join().all(reloads).andFailFast().replaceWithVoid();
-        }
-        String key = projectId + "/" + environment;
-        if (!ready.containsKey(key)) {
-            return Uni.createFrom().voidItem();
-        }
-        return load(projectId, environment).invoke(loaded -> install(key, loaded)).replaceWithVoid();
-    }
-
-    /** Reloads each cached environment whose versions moved; an unchanged one costs a version read. */
-    public Uni<Void> refreshAll() {
-        if (ready.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(ready.values().stream().map(this::refreshIfStale).toList())
-                .usingConcurrencyOf(4).andCollectFailures().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("Could not refresh experiment snapshots: %s", e.toString()))
-                .onFailure().recoverWithNull();
-    }
-
-    private Uni<Void> refreshIfStale(Snapshot cached) {
-        return pool.preparedQuery(VERSIONS).execute(Tuple.of(cached.projectId(), cached.environment()))
-                .flatMap(rows -> {
-                    Iterator<Row> it = rows.iterator();
-                    Row row = it.hasNext() ? it.next() : null;
-                    long version = row == null || row.getLong(0) == null ? 0 : row.getLong(0);
-                    long settings = row == null || row.getLong(1) == null ? 0 : row.getLong(1);
-                    return version != cached.version() || settings != cached.settingsVersion()
-                            ? refresh(cached.projectId(), cached.environment())
-                            : Uni.createFrom().voidItem();
-                });
-    }
-
-    private synchronized void install(String key, Snapshot loaded) {
-        Snapshot previous = ready.get(key);
-        if (previous != null && previous.version() >= loaded.version()
-                && previous.settingsVersion() >= loaded.settingsVersion()) {
-            return;
-        }
-        ready.put(key, loaded);
-    }
-
-    private Uni<Snapshot> load(String projectId, String environment) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(projectId, environment))
-                .map(rows -> compile(projectId, environment, rows));
+        return registry.refresh(new EnvironmentKey(projectId, environment));
     }
 
     private static Snapshot compile(String projectId, String environment, RowSet<Row> rows) {

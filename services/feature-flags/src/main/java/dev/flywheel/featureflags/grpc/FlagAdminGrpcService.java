@@ -5,7 +5,6 @@ import java.util.Set;
 
 import dev.flywheel.featureflags.repository.FlagAuditEntity;
 import dev.flywheel.featureflags.repository.FlagEntity;
-import dev.flywheel.featureflags.service.FlagException;
 import dev.flywheel.featureflags.service.FlagManagementService;
 import dev.flywheel.featureflags.service.FlagSnapshots;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
@@ -30,7 +29,6 @@ import dev.flywheel.proto.flags.v1.PutFlagResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.service.grpc.StoreFailures;
-import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -70,7 +68,8 @@ public class FlagAdminGrpcService implements FlagAdminService {
     @Override
     public Uni<PutFlagResponse> putFlag(PutFlagRequest request) {
         return admin().flatMap(key -> flags.put(project(key), request.getEnvironment(), request.getKey(),
-                request.getDefinitionJson(), request.getExpectedVersion(), actor(key), request.getComment())
+                request.getDefinitionJson(), request.getExpectedVersion(), KeyAuthenticator.actor(key),
+                request.getComment())
                 .call(ignored -> applied(key, request.getEnvironment())))
                 .map(result -> PutFlagResponse.newBuilder().setFlag(record(result.flag()))
                         .setCreated(result.created()).addAllWarnings(result.warnings()).build())
@@ -80,7 +79,7 @@ public class FlagAdminGrpcService implements FlagAdminService {
     @Override
     public Uni<DeleteFlagResponse> deleteFlag(DeleteFlagRequest request) {
         return admin().flatMap(key -> flags.delete(project(key), request.getEnvironment(), request.getKey(),
-                request.getExpectedVersion(), actor(key), request.getComment())
+                request.getExpectedVersion(), KeyAuthenticator.actor(key), request.getComment())
                 .call(ignored -> applied(key, request.getEnvironment())))
                 .map(version -> DeleteFlagResponse.newBuilder().setEnvironmentVersion(version).build())
                 .onFailure().transform(FlagAdminGrpcService::toStatus);
@@ -91,7 +90,9 @@ public class FlagAdminGrpcService implements FlagAdminService {
         boolean replace = request.getMode() != ImportMode.IMPORT_MODE_MERGE;
         return admin().flatMap(key -> flags.importDocument(project(key), request.getEnvironment(),
                 request.getDocumentJson(), replace,
-                request.getActor().isEmpty() ? actor(key) : request.getActor() + " via " + actor(key),
+                request.getActor().isEmpty()
+                        ? KeyAuthenticator.actor(key)
+                        : request.getActor() + " via " + KeyAuthenticator.actor(key),
                 request.getComment())
                 .call(ignored -> applied(key, request.getEnvironment())))
                 .map(result -> ImportFlagsResponse.newBuilder().addAllCreated(result.created())
@@ -131,45 +132,16 @@ public class FlagAdminGrpcService implements FlagAdminService {
         return key.getScope().getProjectId();
     }
 
-    private static String actor(ResolveKeyResponse key) {
-        return "key:" + key.getKeyId();
-    }
-
     static FlagRecord record(FlagEntity flag) {
         return FlagRecord.newBuilder().setKey(flag.key).setDefinitionJson(flag.definition).setVersion(flag.version)
                 .setUpdatedAt(ProtoValues.timestamp(flag.updatedAt)).setUpdatedBy(flag.updatedBy).build();
     }
 
     static AuditEntry entry(FlagAuditEntity e) {
-        AuditEntry.Builder entry = AuditEntry.newBuilder().setId(e.id).setAction(e.action).setActor(e.actor)
-                .setAt(ProtoValues.timestamp(e.at)).setVersion(e.version).setEnvironmentVersion(e.environmentVersion);
-        if (e.key != null) {
-            entry.setKey(e.key);
-        }
-        if (e.beforeJson != null) {
-            entry.setBeforeJson(e.beforeJson);
-        }
-        if (e.afterJson != null) {
-            entry.setAfterJson(e.afterJson);
-        }
-        if (e.comment != null) {
-            entry.setComment(e.comment);
-        }
-        return entry.build();
+        return e.entry().toProto(AuditEntry.newBuilder());
     }
 
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof FlagException flag) {
-            Status status = switch (flag.failure()) {
-                case INVALID -> Status.INVALID_ARGUMENT;
-                case NOT_FOUND -> Status.NOT_FOUND;
-                case CONFLICT -> Status.ABORTED;
-            };
-            String description = flag.problems().isEmpty()
-                    ? flag.getMessage()
-                    : flag.getMessage() + "\n" + String.join("\n", flag.problems());
-            return status.withDescription(description).asRuntimeException();
-        }
         return StoreFailures.toStatus(failure, "flag storage");
     }
 }

@@ -13,11 +13,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.flywheel.featureflags.config.FlagsConfig;
-import dev.flywheel.featureflags.service.FlagException;
-import dev.flywheel.featureflags.service.FlagFailure;
 import dev.flywheel.featureflags.service.FlagManagementService;
 import dev.flywheel.featureflags.service.FlagSnapshots;
 import dev.flywheel.flags.FlagDocument;
+import dev.flywheel.service.catalogue.DefinitionException;
+import dev.flywheel.service.catalogue.DefinitionFailure;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -94,7 +94,7 @@ public class FeatureFlagSync {
         Target target = target(resource);
         try {
             if (target == null) {
-                throw new FlagException(FlagFailure.INVALID,
+                throw DefinitionException.invalid(
                         "spec.projectId, spec.environment and spec.flagSpec are required");
             }
             var result = VertxContextSupport.subscribeAndAwait(() -> flags.importDocument(target.projectId(),
@@ -111,7 +111,7 @@ public class FeatureFlagSync {
                     + result.environmentVersion() + (result.warnings().isEmpty()
                             ? ""
                             : "; warnings: " + String.join("; ", result.warnings())));
-        } catch (FlagException e) {
+        } catch (DefinitionException e) {
             String problems = e.problems().isEmpty()
                     ? e.getMessage()
                     : e.getMessage() + ": " + String.join("; ", e.problems());
@@ -140,8 +140,8 @@ public class FeatureFlagSync {
                 VertxContextSupport.subscribeAndAwait(() -> flags.delete(target.projectId(), target.environment(),
                         key, 0, actor, "removed from the resource")
                         .call(ignored -> snapshots.refresh(target.projectId(), target.environment())));
-            } catch (FlagException e) {
-                if (e.failure() != FlagFailure.NOT_FOUND) {
+            } catch (DefinitionException e) {
+                if (e.failure() != DefinitionFailure.NOT_FOUND) {
                     throw e;
                 }
             }

@@ -1,51 +1,32 @@
 package dev.flywheel.featureflags.repository;
 
-import java.time.Instant;
-
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One change: who, when, what it was before and after. Never updated or deleted. */
+import dev.flywheel.service.catalogue.AuditedChange;
+
+/** One change to an environment's flags; a null key is a change to the flag set (evaluators, metadata). */
 @Entity
 @Table(name = "flag_audit")
-public class FlagAuditEntity {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
+@AttributeOverride(name = "key", column = @Column(name = "flag_key"))
+public class FlagAuditEntity extends AuditedChange {
 
     @Column(name = "environment_id", nullable = false)
     public Long environmentId;
 
-    /** Null for changes to the flag set itself (evaluators, metadata). */
-    @Column(name = "flag_key")
-    public String key;
-
-    /** created, updated, deleted, evaluators or metadata. */
-    @Column(nullable = false)
-    public String action;
-
-    @Column(nullable = false)
-    public String actor;
-
-    @Column(nullable = false)
-    public Instant at;
-
-    @Column(name = "before_json")
-    public String beforeJson;
-
-    @Column(name = "after_json")
-    public String afterJson;
-
-    @Column(nullable = false)
-    public long version;
-
     @Column(name = "environment_version", nullable = false)
     public long environmentVersion;
 
-    public String comment;
+    @Override
+    protected String environmentName() {
+        // the flag audit is read one environment at a time, so its entries do not repeat the name
+        return null;
+    }
+
+    @Override
+    protected long environmentVersion() {
+        return environmentVersion;
+    }
 }

@@ -1,31 +1,20 @@
 package dev.flywheel.featureflags.repository;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import dev.flywheel.service.catalogue.Catalogue;
+import dev.flywheel.service.catalogue.CatalogueEnvironment;
 
 /** One environment's flag set: its shared evaluators and metadata, and a version every change increases. */
 @Entity
 @Table(name = "flag_environment")
-public class FlagEnvironmentEntity {
+public class FlagEnvironmentEntity extends CatalogueEnvironment {
 
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @Column(name = "project_id", nullable = false)
-    public String projectId;
-
-    @Column(nullable = false)
-    public String environment;
-
-    @Column(nullable = false)
-    public long version;
+    /** Flags as a catalogue: changes lock this row and are announced on the flag channel. */
+    public static final Catalogue<FlagEnvironmentEntity> CATALOGUE = new Catalogue<>("flag",
+            FlagEnvironmentEntity.class, "feature_flags.flag_environment", "flywheel_flag_changes");
 
     /** The flagd "$evaluators" object as JSON text. */
     @Column(nullable = false)
@@ -38,7 +27,4 @@ public class FlagEnvironmentEntity {
     /** The document's "$schema", kept for a faithful export. */
     @Column(name = "schema_url")
     public String schemaUrl;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import dev.flywheel.featureflags.config.FlagsConfig;
 import dev.flywheel.service.auth.KeyRevocations;
+import dev.flywheel.service.catalogue.EnvironmentKey;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,12 +27,12 @@ public class FlagChangeStreams {
 
     private static final int MAX_CONNECTIONS = 100_000;
 
-    private final Map<String, Set<MultiEmitter<? super FlagChanges>>> subscribers = new ConcurrentHashMap<>();
+    private final Map<EnvironmentKey, Set<MultiEmitter<? super FlagChanges>>> subscribers = new ConcurrentHashMap<>();
     private final Map<String, Set<MultiEmitter<? super FlagChanges>>> byConnection = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> boundEnvironments = new ConcurrentHashMap<>();
+    private final Map<String, Set<EnvironmentKey>> boundEnvironments = new ConcurrentHashMap<>();
     private final Map<String, Set<MultiEmitter<? super FlagChanges>>> byKeyId = new ConcurrentHashMap<>();
     /** Which connection each key proved which environment for: (connection, environment) pairs per key id. */
-    private final Map<String, Set<Map.Entry<String, String>>> bindingsByKeyId = new ConcurrentHashMap<>();
+    private final Map<String, Set<Map.Entry<String, EnvironmentKey>>> bindingsByKeyId = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final FlagsConfig config;
 
@@ -59,7 +60,7 @@ public class FlagChangeStreams {
 
     /** A stream of one environment's changes, opened with the key {@code keyId}. */
     public Multi<FlagChanges> subscribe(String projectId, String environment, String keyId) {
-        String key = FlagSnapshots.key(projectId, environment);
+        EnvironmentKey key = new EnvironmentKey(projectId, environment);
         return Multi.createFrom().emitter(emitter -> {
             Set<MultiEmitter<? super FlagChanges>> set = subscribers.computeIfAbsent(key,
                     k -> ConcurrentHashMap.newKeySet());
@@ -98,7 +99,7 @@ public class FlagChangeStreams {
         if (connection == null) {
             return;
         }
-        String key = FlagSnapshots.key(projectId, environment);
+        EnvironmentKey key = new EnvironmentKey(projectId, environment);
         if (boundEnvironments.size() > MAX_CONNECTIONS) {
             boundEnvironments.clear();
             bindingsByKeyId.clear();
@@ -115,7 +116,7 @@ public class FlagChangeStreams {
             streams.forEach(emitter -> emitter.fail(Status.UNAUTHENTICATED
                     .withDescription("the API key was revoked").asRuntimeException()));
         }
-        Set<Map.Entry<String, String>> bindings = bindingsByKeyId.remove(keyId);
+        Set<Map.Entry<String, EnvironmentKey>> bindings = bindingsByKeyId.remove(keyId);
         if (bindings != null) {
             bindings.forEach(binding -> {
                 boundEnvironments.getOrDefault(binding.getKey(), Set.of()).remove(binding.getValue());
@@ -127,11 +128,11 @@ public class FlagChangeStreams {
         }
     }
 
-    private void attach(String key, MultiEmitter<? super FlagChanges> emitter) {
+    private void attach(EnvironmentKey key, MultiEmitter<? super FlagChanges> emitter) {
         subscribers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(emitter);
     }
 
-    void publish(String key, FlagChanges changes) {
+    void publish(EnvironmentKey key, FlagChanges changes) {
         Set<MultiEmitter<? super FlagChanges>> set = subscribers.get(key);
         if (set != null) {
             set.forEach(emitter -> emitter.emit(changes));

@@ -14,34 +14,32 @@ import dev.flywheel.featureflags.repository.FlagAuditEntity;
 import dev.flywheel.featureflags.repository.FlagAuditRepository;
 import dev.flywheel.featureflags.repository.FlagEntity;
 import dev.flywheel.featureflags.repository.FlagEnvironmentEntity;
-import dev.flywheel.featureflags.repository.FlagEnvironmentRepository;
 import dev.flywheel.featureflags.repository.FlagRepository;
 import dev.flywheel.flags.FlagDocument;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
-import dev.flywheel.service.tenancy.Environments;
+import dev.flywheel.service.catalogue.Catalogue;
+import dev.flywheel.service.catalogue.DefinitionException;
+import dev.flywheel.service.catalogue.DefinitionFailure;
+import dev.flywheel.service.catalogue.EnvironmentKey;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Flag management for one environment at a time. Every change is validated as a whole, serialised per environment
- * (the environment row is locked), bumps the environment's version, is audited with who/when/before/after, and
- * notifies every replica when it commits.
+ * Flag management for one environment at a time, on the shared {@link Catalogue} life cycle: every change is
+ * validated as a whole, serialised per environment, raises the environment's version, is audited with
+ * who/when/before/after, and notifies every replica when it commits.
  */
 @ApplicationScoped
 public class FlagManagementService {
 
-    /** PutFlag's expected_version meaning "create only". */
-    public static final long CREATE_ONLY = -1;
+    private static final Catalogue<FlagEnvironmentEntity> CATALOGUE = FlagEnvironmentEntity.CATALOGUE;
 
-    private final FlagEnvironmentRepository environments;
     private final FlagRepository flags;
     private final FlagAuditRepository audit;
 
-    public FlagManagementService(FlagEnvironmentRepository environments, FlagRepository flags,
-            FlagAuditRepository audit) {
-        this.environments = environments;
+    public FlagManagementService(FlagRepository flags, FlagAuditRepository audit) {
         this.flags = flags;
         this.audit = audit;
     }
@@ -61,92 +59,82 @@ public class FlagManagementService {
 
     @WithSession
     public Uni<FlagList> list(String projectId, String environment) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment).flatMap(env -> env == null
+        return CATALOGUE.find(key(projectId, environment)).flatMap(env -> env == null
                 ? Uni.createFrom().item(new FlagList(List.of(), 0))
                 : flags.listByEnvironment(env.id).map(list -> new FlagList(list, env.version)));
     }
 
     @WithSession
     public Uni<FlagEntity> get(String projectId, String environment, String key) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment)
+        return CATALOGUE.find(key(projectId, environment))
                 .flatMap(env -> env == null ? Uni.createFrom().nullItem() : flags.findByKey(env.id, key))
-                .onItem().ifNull().failWith(() -> notFound(key, environment));
+                .onItem().ifNull().failWith(() -> CATALOGUE.notFound(key, environment));
     }
 
     @WithTransaction
     public Uni<PutResult> put(String projectId, String environment, String key, String definitionJson,
             long expectedVersion, String actor, String comment) {
-        checkEnvironment(environment);
+        EnvironmentKey where = key(projectId, environment);
         Map<String, Object> definition = parseFlag(key, definitionJson);
         String stored = FlagDocument.write(definition);
-        return environments.lockOrCreate(projectId, environment).flatMap(env -> flags.findByKey(env.id, key)
-                .flatMap(existing -> {
-                    checkExpectedVersion(key, existing, expectedVersion);
-                    List<String> warnings = warnings(env, key, definition);
-                    if (existing != null && existing.definition.equals(stored)) {
-                        return Uni.createFrom().item(new PutResult(existing, false, warnings));
-                    }
-                    Instant now = Instant.now();
-                    long version = ++env.version;
-                    env.updatedAt = now;
-                    Uni<FlagEntity> saved;
-                    String before = existing == null ? null : existing.definition;
-                    if (existing == null) {
-                        saved = flags.nextPosition(env.id).flatMap(position -> {
-                            FlagEntity flag = new FlagEntity();
-                            flag.environmentId = env.id;
-                            flag.key = key;
-                            flag.position = position;
-                            return flags.persist(write(flag, stored, version, now, actor));
-                        });
-                    } else {
-                        saved = Uni.createFrom().item(write(existing, stored, version, now, actor));
-                    }
-                    return saved.flatMap(flag -> record(env, key, existing == null ? "created" : "updated", actor,
-                            before, stored, version, comment, now)
-                            .flatMap(ignored -> environments.notifyChanged(env))
-                            .replaceWith(new PutResult(flag, existing == null, warnings)));
-                }));
+        return CATALOGUE.change(where, env -> flags.findByKey(env.id, key).flatMap(existing -> {
+            CATALOGUE.checkVersion(key, existing == null ? null : existing.version, expectedVersion);
+            List<String> warnings = warnings(env, key, definition);
+            if (existing != null && existing.definition.equals(stored)) {
+                return Uni.createFrom().item(new PutResult(existing, false, warnings));
+            }
+            Instant now = Instant.now();
+            long version = env.bump(now);
+            Uni<FlagEntity> saved;
+            String before = existing == null ? null : existing.definition;
+            if (existing == null) {
+                saved = flags.nextPosition(env.id).flatMap(position -> {
+                    FlagEntity flag = new FlagEntity();
+                    flag.environmentId = env.id;
+                    flag.key = key;
+                    flag.position = position;
+                    return flags.persist(write(flag, stored, version, now, actor));
+                });
+            } else {
+                saved = Uni.createFrom().item(write(existing, stored, version, now, actor));
+            }
+            return saved.call(flag -> record(env, key, existing == null ? "created" : "updated", actor, before,
+                    stored, version, comment, now))
+                    .map(flag -> new PutResult(flag, existing == null, warnings));
+        }));
     }
 
     @WithTransaction
     public Uni<Long> delete(String projectId, String environment, String key, long expectedVersion, String actor,
             String comment) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment)
-                .flatMap(found -> found == null
-                        ? Uni.createFrom().failure(notFound(key, environment))
-                        : environments.lockOrCreate(projectId, environment))
-                .flatMap(env -> flags.findByKey(env.id, key).flatMap(existing -> {
-                    if (existing == null) {
-                        return Uni.createFrom().failure(notFound(key, environment));
-                    }
-                    checkExpectedVersion(key, existing, expectedVersion);
-                    Instant now = Instant.now();
-                    long version = ++env.version;
-                    env.updatedAt = now;
-                    return flags.delete(existing)
-                            .flatMap(ignored -> record(env, key, "deleted", actor, existing.definition, null, version,
-                                    comment, now))
-                            .flatMap(ignored -> environments.notifyChanged(env))
-                            .replaceWith(version);
-                }));
+        EnvironmentKey where = key(projectId, environment);
+        return CATALOGUE.changeExisting(where, key, env -> flags.findByKey(env.id, key).flatMap(existing -> {
+            if (existing == null) {
+                return Uni.createFrom().failure(CATALOGUE.notFound(key, environment));
+            }
+            CATALOGUE.checkVersion(key, existing.version, expectedVersion);
+            Instant now = Instant.now();
+            long version = env.bump(now);
+            return flags.delete(existing)
+                    .call(ignored -> record(env, key, "deleted", actor, existing.definition, null, version, comment,
+                            now))
+                    .replaceWith(version);
+        }));
     }
 
     @WithTransaction
     public Uni<ImportResult> importDocument(String projectId, String environment, String documentJson,
             boolean replace, String actor, String comment) {
-        checkEnvironment(environment);
+        EnvironmentKey where = key(projectId, environment);
         FlagDocument document;
         try {
             document = FlagDocument.parse(documentJson);
         } catch (FlagDocumentException e) {
-            throw new FlagException(FlagFailure.INVALID, "the flag document was rejected as a whole", e.problems());
+            throw new DefinitionException(DefinitionFailure.INVALID, "the flag document was rejected as a whole",
+                    e.problems());
         }
         List<String> warnings = FlagSet.compile(document).warnings();
-        return environments.lockOrCreate(projectId, environment).flatMap(env -> flags.listByEnvironment(env.id)
+        return CATALOGUE.change(where, env -> flags.listByEnvironment(env.id)
                 .flatMap(existing -> applyImport(env, existing, document, replace, actor, comment, warnings)));
     }
 
@@ -210,21 +198,18 @@ public class FlagManagementService {
         if (writes.isEmpty()) {
             return Uni.createFrom().item(new ImportResult(created, updated, deleted, unchanged, warnings, env.version));
         }
-        env.version = version;
-        env.updatedAt = now;
+        env.bump(now);
         // one session: the writes must run one after another
         Uni<?> chain = Uni.createFrom().voidItem();
         for (Uni<?> w : writes) {
             chain = chain.flatMap(ignored -> w);
         }
-        return chain.flatMap(ignored -> environments.notifyChanged(env))
-                .replaceWith(new ImportResult(created, updated, deleted, unchanged, warnings, version));
+        return chain.replaceWith(new ImportResult(created, updated, deleted, unchanged, warnings, version));
     }
 
     @WithSession
     public Uni<Export> export(String projectId, String environment) {
-        checkEnvironment(environment);
-        return environments.findByName(projectId, environment).flatMap(env -> {
+        return CATALOGUE.find(key(projectId, environment)).flatMap(env -> {
             if (env == null) {
                 return Uni.createFrom()
                         .item(new Export(new FlagDocument(null, Map.of(), Map.of(), Map.of()).toJson(), 0));
@@ -244,27 +229,24 @@ public class FlagManagementService {
     @WithSession
     public Uni<List<FlagAuditEntity>> audit(String projectId, String environment, String key, long beforeId,
             int pageSize) {
-        checkEnvironment(environment);
         int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
-        return environments.findByName(projectId, environment).flatMap(env -> env == null
+        return CATALOGUE.find(key(projectId, environment)).flatMap(env -> env == null
                 ? Uni.createFrom().item(List.<FlagAuditEntity>of())
                 : audit.page(env.id, key == null || key.isEmpty() ? null : key, beforeId, size));
+    }
+
+    private static EnvironmentKey key(String projectId, String environment) {
+        CATALOGUE.checkEnvironment(environment);
+        return new EnvironmentKey(projectId, environment);
     }
 
     private Uni<FlagAuditEntity> record(FlagEnvironmentEntity env, String key, String action, String actor,
             String before, String after, long version, String comment, Instant at) {
         FlagAuditEntity entry = new FlagAuditEntity();
         entry.environmentId = env.id;
-        entry.key = key;
-        entry.action = action;
-        entry.actor = actor;
-        entry.at = at;
-        entry.beforeJson = before;
-        entry.afterJson = after;
-        entry.version = version;
         entry.environmentVersion = version;
-        entry.comment = comment == null || comment.isEmpty() ? null : comment;
-        return audit.persist(entry);
+        entry.describe(key, action, actor, at, before, after, version, comment);
+        return CATALOGUE.audit(entry);
     }
 
     private static FlagEntity write(FlagEntity flag, String definition, long version, Instant now, String actor) {
@@ -273,17 +255,6 @@ public class FlagManagementService {
         flag.updatedAt = now;
         flag.updatedBy = actor;
         return flag;
-    }
-
-    private static void checkExpectedVersion(String key, FlagEntity existing, long expectedVersion) {
-        if (expectedVersion == CREATE_ONLY && existing != null) {
-            throw new FlagException(FlagFailure.CONFLICT, "flag '" + key + "' already exists");
-        }
-        if (expectedVersion > 0 && (existing == null || existing.version != expectedVersion)) {
-            throw new FlagException(FlagFailure.CONFLICT, "flag '" + key + "' is at version "
-                    + (existing == null ? "none (deleted)" : existing.version) + ", not " + expectedVersion
-                    + ": read it again and retry");
-        }
     }
 
     private List<String> warnings(FlagEnvironmentEntity env, String key, Map<String, Object> definition) {
@@ -295,7 +266,8 @@ public class FlagManagementService {
         try {
             return FlagDocument.parseFlag(key, json);
         } catch (FlagDocumentException e) {
-            throw new FlagException(FlagFailure.INVALID, "the flag definition was rejected", e.problems());
+            throw new DefinitionException(DefinitionFailure.INVALID, "the flag definition was rejected",
+                    e.problems());
         }
     }
 
@@ -311,15 +283,5 @@ public class FlagManagementService {
         Map<String, Object> merged = new LinkedHashMap<>(readObject(currentJson));
         merged.putAll(additions);
         return FlagDocument.write(merged);
-    }
-
-    private static void checkEnvironment(String environment) {
-        if (!Environments.isName(environment)) {
-            throw new FlagException(FlagFailure.INVALID, Environments.NAME_RULE);
-        }
-    }
-
-    private static FlagException notFound(String key, String environment) {
-        return new FlagException(FlagFailure.NOT_FOUND, "flag '" + key + "' does not exist in " + environment);
     }
 }

@@ -4,31 +4,36 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
+import dev.flywheel.featureflags.config.FlagsConfig;
+import dev.flywheel.featureflags.repository.FlagEnvironmentEntity;
 import dev.flywheel.flags.FlagDocument;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
-import dev.flywheel.service.cache.SingleFlight;
+import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.catalogue.SnapshotRegistry;
+import dev.flywheel.service.changes.PgChangeListener;
+import dev.flywheel.service.config.DataSourceAddress;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The in-memory evaluation snapshot of each environment a caller asked for: its flags compiled once, replaced
- * whole when the environment changes (a PostgreSQL notification reaches every replica), so evaluation never touches
- * the database and never sees half a change.
+ * The in-memory evaluation snapshot of each environment a caller asked for: its flags compiled once, kept by a
+ * {@link SnapshotRegistry} (replaced whole on every replica when the environment changes), so evaluation never
+ * touches the database and never sees half a change. A replaced snapshot tells the open flagd streams which flags
+ * changed.
  */
 @ApplicationScoped
 public class FlagSnapshots {
-
-    private static final Logger LOG = Logger.getLogger(FlagSnapshots.class);
 
     // one statement, so the environment row and its flags are read consistently
     private static final String LOAD = """
@@ -46,79 +51,66 @@ public class FlagSnapshots {
     }
 
     private final Pool pool;
-    private final FlagChangeStreams streams;
-    private final Map<String, Snapshot> ready = new ConcurrentHashMap<>();
-    private final SingleFlight<String, Snapshot> loads = new SingleFlight<>();
+    private final Vertx vertx;
+    private final DataSourceAddress database;
+    private final FlagsConfig config;
+    private final SnapshotRegistry<Snapshot> registry;
+    private PgChangeListener listener;
 
-    public FlagSnapshots(Pool pool, FlagChangeStreams streams) {
+    public FlagSnapshots(Pool pool, FlagChangeStreams streams, Vertx vertx, DataSourceAddress database,
+            FlagsConfig config) {
         this.pool = pool;
-        this.streams = streams;
+        this.vertx = vertx;
+        this.database = database;
+        this.config = config;
+        this.registry = new SnapshotRegistry<>("flags", new SnapshotRegistry.Source<>() {
+            @Override
+            public Uni<Snapshot> load(EnvironmentKey key) {
+                return pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
+                        .map(rows -> compile(key.projectId(), key.environment(), rows));
+            }
+
+            @Override
+            public Uni<SnapshotRegistry.Version> storedVersion(EnvironmentKey key) {
+                return pool.preparedQuery(VERSION).execute(Tuple.of(key.projectId(), key.environment()))
+                        .map(rows -> {
+                            Iterator<Row> row = rows.iterator();
+                            return new SnapshotRegistry.Version(row.hasNext() ? row.next().getLong(0) : 0, 0);
+                        });
+            }
+
+            @Override
+            public SnapshotRegistry.Version version(Snapshot snapshot) {
+                return new SnapshotRegistry.Version(snapshot.version(), 0);
+            }
+        }, (previous, current) -> {
+            Map<String, String> changed = changes(previous, current);
+            if (!changed.isEmpty()) {
+                streams.publish(new EnvironmentKey(current.projectId(), current.environment()),
+                        new FlagChanges(FlagChanges.Kind.CHANGED, changed));
+            }
+        });
     }
 
-    static String key(String projectId, String environment) {
-        return projectId + "/" + environment;
+    void start(@Observes StartupEvent ignored) {
+        listener = registry.listen(vertx, database, FlagEnvironmentEntity.CATALOGUE.channel(),
+                config.resyncInterval());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (listener != null) {
+            listener.stop();
+        }
     }
 
     /** The environment's current snapshot; the first request for an environment loads it. */
     public Uni<Snapshot> get(String projectId, String environment) {
-        String key = key(projectId, environment);
-        Snapshot snapshot = ready.get(key);
-        if (snapshot != null) {
-            return Uni.createFrom().item(snapshot);
-        }
-        // concurrent first requests for an environment share one load
-        return loads.run(key, () -> load(projectId, environment).map(loaded -> {
-            install(key, loaded);
-            return ready.get(key);
-        }));
+        return registry.get(new EnvironmentKey(projectId, environment));
     }
 
-    /** Reloads an environment after a change notification and tells its streams which flags changed. */
+    /** Reloads an environment after a change and tells its streams which flags changed. */
     public Uni<Void> refresh(String projectId, String environment) {
-        String key = key(projectId, environment);
-        if (!ready.containsKey(key)) {
-            return Uni.createFrom().voidItem();
-        }
-        return load(projectId, environment).invoke(loaded -> install(key, loaded)).replaceWithVoid();
-    }
-
-    /**
-     * Reloads every cached environment whose version moved (after a lost connection to the notification channel,
-     * or periodically); an unchanged environment costs one version read, not a reload and recompilation.
-     */
-    public Uni<Void> refreshAll() {
-        if (ready.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(ready.values().stream().map(this::refreshIfStale).toList())
-                .usingConcurrencyOf(4).andCollectFailures().replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("Could not refresh flag snapshots: %s", e.toString()))
-                .onFailure().recoverWithNull();
-    }
-
-    private Uni<Void> refreshIfStale(Snapshot cached) {
-        return pool.preparedQuery(VERSION).execute(Tuple.of(cached.projectId(), cached.environment()))
-                .flatMap(rows -> {
-                    Iterator<Row> row = rows.iterator();
-                    long version = row.hasNext() ? row.next().getLong(0) : 0;
-                    return version > cached.version()
-                            ? refresh(cached.projectId(), cached.environment())
-                            : Uni.createFrom().voidItem();
-                });
-    }
-
-    private synchronized void install(String key, Snapshot loaded) {
-        Snapshot previous = ready.get(key);
-        if (previous != null && previous.version() >= loaded.version()) {
-            return;
-        }
-        ready.put(key, loaded);
-        if (previous != null) {
-            Map<String, String> changed = changes(previous, loaded);
-            if (!changed.isEmpty()) {
-                streams.publish(key, new FlagChanges(FlagChanges.Kind.CHANGED, changed));
-            }
-        }
+        return registry.refresh(new EnvironmentKey(projectId, environment));
     }
 
     /** Which flags changed and how; a change to shared evaluators or metadata may change every flag. */
@@ -140,11 +132,6 @@ public class FlagSnapshots {
             }
         });
         return changed;
-    }
-
-    private Uni<Snapshot> load(String projectId, String environment) {
-        return pool.preparedQuery(LOAD).execute(Tuple.of(projectId, environment))
-                .map(rows -> compile(projectId, environment, rows));
     }
 
     private static Snapshot compile(String projectId, String environment, RowSet<Row> rows) {

@@ -56,6 +56,11 @@ public class KeyAuthenticator {
         revocations.onReset(this::forgetAll);
     }
 
+    /** Who an audit entry names for a change made with this key. */
+    public static String actor(ResolveKeyResponse key) {
+        return "key:" + key.getKeyId();
+    }
+
     /** Authenticates the key the current call presented (see {@link CallerKeyInterceptor}). */
     public Uni<ResolveKeyResponse> authenticateCaller(Set<KeyKind> allowed, String action) {
         String problem = CallerKeyInterceptor.CREDENTIAL_PROBLEM.get();

@@ -2,17 +2,16 @@ package dev.flywheel.service.auth;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.flywheel.service.changes.PgChangeListener;
+import dev.flywheel.service.config.DataSourceAddress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -35,20 +34,14 @@ public class KeyRevocations {
     private static final Duration FORGET_ALL_EVERY = Duration.ofMinutes(5);
 
     private final Vertx vertx;
-    private final String url;
-    private final String user;
-    private final String password;
+    private final DataSourceAddress database;
     private final List<Consumer<String>> revoked = new CopyOnWriteArrayList<>();
     private final List<Runnable> reset = new CopyOnWriteArrayList<>();
     private PgChangeListener listener;
 
-    public KeyRevocations(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public KeyRevocations(Vertx vertx, DataSourceAddress database) {
         this.vertx = vertx;
-        this.url = url;
-        this.user = user;
-        this.password = password.orElse("");
+        this.database = database;
     }
 
     /** The notification payload that revokes one key. */
@@ -57,8 +50,9 @@ public class KeyRevocations {
     }
 
     void start(@Observes StartupEvent ignored) {
-        listener = PgChangeListener.start(vertx, url, user, password, CHANNEL, (kind, keyId) -> {
-            if (KEY.equals(kind)) {
+        listener = PgChangeListener.listen(vertx, database, CHANNEL, payload -> {
+            if (payload.startsWith(KEY + "/") && payload.length() > KEY.length() + 1) {
+                String keyId = payload.substring(KEY.length() + 1);
                 LOG.debugf("Key %s revoked", keyId);
                 revoked.forEach(consumer -> consumer.accept(keyId));
             }

@@ -1,10 +1,12 @@
 package dev.flywheel.service.changes;
 
 import java.time.Duration;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.config.DataSourceAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -29,22 +31,30 @@ public final class PgChangeListener {
     }
 
     /**
-     * @param reactiveUrl
-     *            the datasource's reactive URL ({@code quarkus.datasource.reactive.url})
      * @param onChange
-     *            called with each notification's payload
+     *            called with the environment each notification names
      */
-    public static PgChangeListener start(Vertx vertx, String reactiveUrl, String user, String password,
-            String channel, BiConsumer<String, String> onChange, Runnable resync, Duration resyncInterval) {
-        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""))
-                .setUser(user).setPassword(password);
-        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
-        subscriber.channel(channel).handler(payload -> {
-            int slash = payload.indexOf('/');
-            if (slash > 0) {
-                onChange.accept(payload.substring(0, slash), payload.substring(slash + 1));
+    public static PgChangeListener start(Vertx vertx, DataSourceAddress database, String channel,
+            Consumer<EnvironmentKey> onChange, Runnable resync, Duration resyncInterval) {
+        return listen(vertx, database, channel, payload -> {
+            EnvironmentKey key = EnvironmentKey.parse(payload);
+            if (key != null) {
+                onChange.accept(key);
             }
-        }).subscribeHandler(resync::run);
+        }, resync, resyncInterval);
+    }
+
+    /**
+     * @param onPayload
+     *            called with each notification's payload as sent
+     */
+    public static PgChangeListener listen(Vertx vertx, DataSourceAddress database, String channel,
+            Consumer<String> onPayload, Runnable resync, Duration resyncInterval) {
+        PgConnectOptions options = PgConnectOptions
+                .fromUri(database.reactiveUrl().replaceFirst("^vertx-reactive:", ""))
+                .setUser(database.user()).setPassword(database.password());
+        PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
+        subscriber.channel(channel).handler(onPayload::accept).subscribeHandler(resync::run);
         subscriber.connect().onFailure().retry().withBackOff(Duration.ofMillis(500)).indefinitely()
                 .subscribe().with(
                         done -> LOG.debugf("Listening for changes on %s", channel),
