@@ -20,6 +20,7 @@ import dev.flywheel.assignment.repository.ProjectSettingsRepository;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
+import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
 import dev.flywheel.service.catalogue.DefinitionException;
 import dev.flywheel.service.catalogue.DefinitionFailure;
@@ -226,7 +227,7 @@ public class ExperimentManagementService {
         if (environment != null && !environment.isEmpty()) {
             CATALOGUE.checkEnvironment(environment);
         }
-        int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
+        int size = AuditEntry.pageSize(pageSize);
         return audit.page(projectId, environment == null || environment.isEmpty() ? null : environment,
                 key == null || key.isEmpty() ? null : key, beforeId, size);
     }

@@ -18,6 +18,7 @@ import dev.flywheel.featureflags.repository.FlagRepository;
 import dev.flywheel.flags.FlagDocument;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
+import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
 import dev.flywheel.service.catalogue.DefinitionException;
 import dev.flywheel.service.catalogue.DefinitionFailure;
@@ -229,7 +230,7 @@ public class FlagManagementService {
     @WithSession
     public Uni<List<FlagAuditEntity>> audit(String projectId, String environment, String key, long beforeId,
             int pageSize) {
-        int size = pageSize <= 0 ? 50 : Math.min(pageSize, 500);
+        int size = AuditEntry.pageSize(pageSize);
         return CATALOGUE.find(key(projectId, environment)).flatMap(env -> env == null
                 ? Uni.createFrom().item(List.<FlagAuditEntity>of())
                 : audit.page(env.id, key == null || key.isEmpty() ? null : key, beforeId, size));

@@ -9,9 +9,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "flywheel.feedback")
 public interface FeedbackConfig {
 
-    /** How long a replica serves an environment's running surveys before reading them again. */
-    @WithDefault("5s")
-    Duration surveyCacheTtl();
+    /**
+     * How often every environment whose running surveys a replica serves is compared with the database, in case a
+     * change notification was lost.
+     */
+    @WithDefault("30s")
+    Duration resyncInterval();
 
     /** How often events left in the outbox (Kafka was unreachable, or the process stopped) are sent again. */
     @WithDefault("5s")

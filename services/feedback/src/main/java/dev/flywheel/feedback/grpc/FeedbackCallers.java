@@ -12,7 +12,6 @@ import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,14 +31,17 @@ public class FeedbackCallers {
         this.authenticator = authenticator;
     }
 
-    /** The project and environment an admin key manages surveys in. */
-    Uni<Scope> admin(String environment) {
+    /** An admin key's call: the project and environment it manages surveys in, and who it is for the audit log. */
+    record Admin(Scope scope, String actor) {
+    }
+
+    Uni<Admin> admin(String environment) {
         return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
             if (!Environments.isName(environment)) {
                 throw FeedbackException.invalid(Environments.NAME_RULE);
             }
-            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
-                    .build();
+            return new Admin(Scope.newBuilder().setProjectId(key.getScope().getProjectId())
+                    .setEnvironment(environment).build(), KeyAuthenticator.actor(key));
         });
     }
 
@@ -57,9 +59,6 @@ public class FeedbackCallers {
     }
 
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof StatusRuntimeException) {
-            return failure;
-        }
         if (failure instanceof FeedbackException e) {
             Status status = switch (e.failure()) {
                 case INVALID -> Status.INVALID_ARGUMENT;

@@ -2,9 +2,13 @@ package dev.flywheel.feedback.grpc;
 
 import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.SurveyCatalog;
+import dev.flywheel.feedback.service.SurveySnapshots;
+import dev.flywheel.proto.common.v1.AuditEntry;
+import dev.flywheel.proto.common.v1.AuditPage;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyRequest;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyResponse;
 import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
+import dev.flywheel.proto.feedback.v1.ListSurveyAuditRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysResponse;
 import dev.flywheel.proto.feedback.v1.PutSurveyRequest;
@@ -22,31 +26,35 @@ public class SurveyAdminGrpcService implements SurveyAdminService {
 
     private final FeedbackCallers callers;
     private final SurveyCatalog catalog;
+    private final SurveySnapshots snapshots;
 
-    public SurveyAdminGrpcService(FeedbackCallers callers, SurveyCatalog catalog) {
+    public SurveyAdminGrpcService(FeedbackCallers callers, SurveyCatalog catalog, SurveySnapshots snapshots) {
         this.callers = callers;
         this.catalog = catalog;
+        this.snapshots = snapshots;
     }
 
     @Override
     public Uni<Survey> putSurvey(PutSurveyRequest request) {
         return callers.admin(request.getEnvironment())
-                .chain(scope -> catalog.put(scope.getProjectId(), scope.getEnvironment(), key(request.getKey()),
-                        request.getDefinitionJson(), request.getExpectedVersion()))
+                .chain(admin -> catalog.put(admin.scope().getProjectId(), admin.scope().getEnvironment(),
+                        key(request.getKey()), request.getDefinitionJson(), request.getExpectedVersion(),
+                        admin.actor()).call(ignored -> applied(admin)))
                 .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
     }
 
     @Override
     public Uni<Survey> getSurvey(GetSurveyRequest request) {
         return callers.admin(request.getEnvironment())
-                .chain(scope -> catalog.get(scope.getProjectId(), scope.getEnvironment(), key(request.getKey())))
+                .chain(admin -> catalog.get(admin.scope().getProjectId(), admin.scope().getEnvironment(),
+                        key(request.getKey())))
                 .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
     }
 
     @Override
     public Uni<ListSurveysResponse> listSurveys(ListSurveysRequest request) {
         return callers.admin(request.getEnvironment())
-                .chain(scope -> catalog.list(scope.getProjectId(), scope.getEnvironment()))
+                .chain(admin -> catalog.list(admin.scope().getProjectId(), admin.scope().getEnvironment()))
                 .map(list -> {
                     ListSurveysResponse.Builder out = ListSurveysResponse.newBuilder();
                     list.forEach(s -> out.addSurveys(toProto(s)));
@@ -57,18 +65,35 @@ public class SurveyAdminGrpcService implements SurveyAdminService {
     @Override
     public Uni<Survey> setSurveyStatus(SetSurveyStatusRequest request) {
         return callers.admin(request.getEnvironment())
-                .chain(scope -> catalog.setStatus(scope.getProjectId(), scope.getEnvironment(),
-                        key(request.getKey()), request.getStatus(), request.getExpectedVersion()))
+                .chain(admin -> catalog.setStatus(admin.scope().getProjectId(), admin.scope().getEnvironment(),
+                        key(request.getKey()), request.getStatus(), request.getExpectedVersion(), admin.actor())
+                        .call(ignored -> applied(admin)))
                 .map(SurveyAdminGrpcService::toProto).onFailure().transform(FeedbackCallers::toStatus);
     }
 
     @Override
     public Uni<DeleteSurveyResponse> deleteSurvey(DeleteSurveyRequest request) {
         return callers.admin(request.getEnvironment())
-                .chain(scope -> catalog.delete(scope.getProjectId(), scope.getEnvironment(), key(request.getKey()),
-                        request.getExpectedVersion()))
+                .chain(admin -> catalog.delete(admin.scope().getProjectId(), admin.scope().getEnvironment(),
+                        key(request.getKey()), request.getExpectedVersion(), admin.actor())
+                        .call(ignored -> applied(admin)))
                 .replaceWith(DeleteSurveyResponse.getDefaultInstance())
                 .onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<AuditPage> listSurveyAudit(ListSurveyAuditRequest request) {
+        return callers.admin(request.getEnvironment())
+                .chain(admin -> catalog.audit(admin.scope().getProjectId(), admin.scope().getEnvironment(),
+                        request.getKey(), request.getBeforeId(), request.getPageSize()))
+                .map(entries -> AuditPage.newBuilder().addAllEntries(entries.stream()
+                        .map(entry -> entry.<AuditEntry>toProto(AuditEntry.newBuilder())).toList()).build())
+                .onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    /** Read-your-writes on this replica: its running surveys are current before the change is acknowledged. */
+    private Uni<Void> applied(FeedbackCallers.Admin admin) {
+        return snapshots.refresh(admin.scope().getProjectId(), admin.scope().getEnvironment());
     }
 
     static String key(String key) {
@@ -81,6 +106,6 @@ public class SurveyAdminGrpcService implements SurveyAdminService {
     private static Survey toProto(SurveyCatalog.Stored stored) {
         return Survey.newBuilder().setKey(stored.key()).setEnvironment(stored.environment())
                 .setDefinitionJson(stored.definition()).setStatus(stored.status()).setVersion(stored.version())
-                .setUpdatedAt(ProtoValues.timestamp(stored.updatedAt().toInstant())).build();
+                .setUpdatedAt(ProtoValues.timestamp(stored.updatedAt())).build();
     }
 }

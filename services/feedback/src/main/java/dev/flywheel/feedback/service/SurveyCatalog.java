@@ -1,79 +1,66 @@
 package dev.flywheel.feedback.service;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.flywheel.feedback.config.FeedbackConfig;
+import dev.flywheel.feedback.repository.SurveyAuditEntity;
+import dev.flywheel.feedback.repository.SurveyAuditRepository;
+import dev.flywheel.feedback.repository.SurveyEntity;
+import dev.flywheel.feedback.repository.SurveyEnvironmentEntity;
+import dev.flywheel.feedback.repository.SurveyRepository;
 import dev.flywheel.proto.feedback.v1.SurveyStatus;
-import dev.flywheel.surveys.Survey;
+import dev.flywheel.service.catalogue.AuditEntry;
+import dev.flywheel.service.catalogue.Catalogue;
+import dev.flywheel.service.catalogue.DefinitionException;
+import dev.flywheel.service.catalogue.EnvironmentKey;
 import dev.flywheel.surveys.SurveyDefinition;
 import dev.flywheel.surveys.SurveyDefinitionException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * An environment's surveys: versioned definitions with a status (draft, running, stopped), and the running ones
- * as each replica serves them (read again after a short time, and at once after a change made here).
+ * An environment's surveys on the shared {@link Catalogue} life cycle: versioned definitions with a status (draft,
+ * running, stopped); every change is serialised per environment, audited with who/when/before/after, and reaches
+ * every replica's {@link SurveySnapshots} when it commits.
  */
 @ApplicationScoped
 public class SurveyCatalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Catalogue<SurveyEnvironmentEntity> CATALOGUE = SurveyEnvironmentEntity.CATALOGUE;
     /** Surveys per environment, at most: each is checked for every person asking what to show. */
     public static final int MAX_SURVEYS = 200;
 
-    private final Pool pool;
-    private final FeedbackConfig config;
-    private final Map<String, Running> cache = new ConcurrentHashMap<>();
+    private final SurveyRepository surveys;
+    private final SurveyAuditRepository audit;
 
-    public SurveyCatalog(Pool pool, FeedbackConfig config) {
-        this.pool = pool;
-        this.config = config;
+    public SurveyCatalog(SurveyRepository surveys, SurveyAuditRepository audit) {
+        this.surveys = surveys;
+        this.audit = audit;
     }
 
     /** A stored survey. */
     public record Stored(String key, String environment, String definition, SurveyStatus status, long version,
-            OffsetDateTime updatedAt) {
+            Instant updatedAt) {
     }
 
-    /** A running survey, ready to select and render: {@code render} is its name and questions, as JSON. */
-    public record Live(Survey survey, long version, String render) {
-    }
-
-    private record Running(long loadedAt, Map<String, Live> surveys) {
-    }
-
+    @WithSession
     public Uni<List<Stored>> list(String project, String environment) {
-        return pool.preparedQuery("SELECT * FROM survey WHERE project_id = $1 AND environment = $2"
-                + " ORDER BY survey_key").execute(Tuple.of(project, environment)).map(rows -> {
-                    List<Stored> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(stored(row)));
-                    return out;
-                });
+        return surveys.listByEnvironment(project, environment)
+                .map(list -> list.stream().map(SurveyCatalog::stored).toList());
     }
 
+    @WithSession
     public Uni<Stored> get(String project, String environment, String key) {
-        return pool.preparedQuery("SELECT * FROM survey WHERE project_id = $1 AND environment = $2"
-                + " AND survey_key = $3").execute(Tuple.of(project, environment, key)).map(rows -> {
-                    if (rows.size() == 0) {
-                        throw notFound(key);
-                    }
-                    return stored(rows.iterator().next());
-                });
+        return surveys.findByKey(project, environment, key).onItem().ifNull()
+                .failWith(() -> CATALOGUE.notFound(key, environment)).map(SurveyCatalog::stored);
     }
 
     /**
@@ -82,133 +69,116 @@ public class SurveyCatalog {
      * @param expectedVersion
      *            0: any; -1: create only; else the version last read
      */
-    public Uni<Stored> put(String project, String environment, String key, String definition, long expectedVersion) {
+    @WithTransaction
+    public Uni<Stored> put(String project, String environment, String key, String definition, long expectedVersion,
+            String actor) {
         try {
             SurveyDefinition.parse(key, definition);
         } catch (SurveyDefinitionException e) {
-            throw FeedbackException.invalid("the definition has problems: " + String.join("; ", e.problems()));
+            throw DefinitionException.invalid("the definition has problems: " + String.join("; ", e.problems()));
         }
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                SELECT pg_advisory_xact_lock(hashtext('flywheel.surveys:' || $1 || ':' || $2)),
-                       (SELECT version FROM survey WHERE project_id = $1 AND environment = $2 AND survey_key = $3),
-                       (SELECT count(*) FROM survey WHERE project_id = $1 AND environment = $2)""")
-                .execute(Tuple.of(project, environment, key)).chain(rows -> {
-                    Row row = rows.iterator().next();
-                    Long current = row.getLong(1);
-                    checkVersion(key, current, expectedVersion);
-                    if (current == null && row.getLong(2) >= MAX_SURVEYS) {
-                        throw FeedbackException.invalid("an environment has at most " + MAX_SURVEYS + " surveys");
-                    }
-                    return connection.preparedQuery("""
-                            INSERT INTO survey (project_id, environment, survey_key, definition, status, version,
-                                                updated_at)
-                            VALUES ($1, $2, $3, $4, $5, 1, $6)
-                            ON CONFLICT (project_id, environment, survey_key) DO UPDATE SET
-                                definition = excluded.definition, version = survey.version + 1,
-                                updated_at = excluded.updated_at
-                            RETURNING *""")
-                            .execute(Tuple.of(project, environment, key, definition,
-                                    (short) SurveyStatus.SURVEY_STATUS_DRAFT.getNumber(), now()));
-                })).map(rows -> stored(rows.iterator().next())).invoke(() -> forget(project, environment));
-    }
-
-    public Uni<Stored> setStatus(String project, String environment, String key, SurveyStatus status,
-            long expectedVersion) {
-        if (status != SurveyStatus.SURVEY_STATUS_RUNNING && status != SurveyStatus.SURVEY_STATUS_STOPPED) {
-            throw FeedbackException.invalid("status is running or stopped");
-        }
-        return pool.withTransaction(connection -> connection.preparedQuery("SELECT * FROM survey WHERE"
-                + " project_id = $1 AND environment = $2 AND survey_key = $3 FOR UPDATE")
-                .execute(Tuple.of(project, environment, key)).chain(rows -> {
-                    if (rows.size() == 0) {
-                        throw notFound(key);
-                    }
-                    Stored current = stored(rows.iterator().next());
-                    checkVersion(key, current.version(), expectedVersion);
-                    return connection.preparedQuery("UPDATE survey SET status = $4, version = version + 1,"
-                            + " updated_at = $5 WHERE project_id = $1 AND environment = $2 AND survey_key = $3"
-                            + " RETURNING *").execute(Tuple.of(project, environment, key,
-                                    (short) status.getNumber(), now()));
-                })).map(rows -> stored(rows.iterator().next())).invoke(() -> forget(project, environment));
-    }
-
-    public Uni<Void> delete(String project, String environment, String key, long expectedVersion) {
-        return pool.preparedQuery("DELETE FROM survey WHERE project_id = $1 AND environment = $2 AND survey_key = $3"
-                + " AND ($4 = 0 OR version = $4) RETURNING version")
-                .execute(Tuple.of(project, environment, key, expectedVersion))
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().voidItem()
-                        : get(project, environment, key).map(existing -> {
-                            throw new FeedbackException(FeedbackFailure.CONFLICT, "survey '" + key
-                                    + "' is at version " + existing.version() + ", not " + expectedVersion);
-                        }))
-                .invoke(() -> forget(project, environment));
-    }
-
-    /** The environment's running surveys, by key. */
-    public Uni<Map<String, Live>> running(String project, String environment) {
-        String scope = project + '\n' + environment;
-        Running cached = cache.get(scope);
-        if (cached != null && System.nanoTime() - cached.loadedAt() < config.surveyCacheTtl().toNanos()) {
-            return Uni.createFrom().item(cached.surveys());
-        }
-        long loadedAt = System.nanoTime();
-        return pool.preparedQuery("SELECT survey_key, definition, version FROM survey WHERE project_id = $1"
-                + " AND environment = $2 AND status = $3")
-                .execute(Tuple.of(project, environment, (short) SurveyStatus.SURVEY_STATUS_RUNNING.getNumber()))
-                .map(rows -> {
-                    Map<String, Live> surveys = new LinkedHashMap<>();
-                    for (Row row : rows) {
-                        Live live = live(row.getString(0), row.getString(1), row.getLong(2));
-                        if (live != null) {
-                            surveys.put(live.survey().key(), live);
+        return CATALOGUE.change(new EnvironmentKey(project, environment), env -> surveys
+                .findByKey(project, environment, key).flatMap(existing -> {
+                    CATALOGUE.checkVersion(key, existing == null ? null : existing.version, expectedVersion);
+                    Uni<Long> count = existing == null
+                            ? surveys.countByEnvironment(project, environment)
+                            : Uni.createFrom().item(0L);
+                    return count.flatMap(surveysNow -> {
+                        if (surveysNow >= MAX_SURVEYS) {
+                            throw DefinitionException.invalid("an environment has at most " + MAX_SURVEYS
+                                    + " surveys");
                         }
+                        Instant now = Instant.now();
+                        env.bump(now);
+                        String before = existing == null ? null : existing.definition;
+                        SurveyEntity survey = existing;
+                        if (survey == null) {
+                            survey = new SurveyEntity();
+                            survey.projectId = project;
+                            survey.environment = environment;
+                            survey.key = key;
+                            survey.status = (short) SurveyStatus.SURVEY_STATUS_DRAFT.getNumber();
+                        }
+                        survey.definition = definition;
+                        survey.version = existing == null ? 1 : existing.version + 1;
+                        survey.updatedAt = now;
+                        Uni<SurveyEntity> saved = existing == null
+                                ? surveys.persist(survey)
+                                : Uni.createFrom().item(survey);
+                        return saved.call(s -> record(s, existing == null ? "created" : "updated", actor, before,
+                                definition, now)).map(SurveyCatalog::stored);
+                    });
+                }));
+    }
+
+    @WithTransaction
+    public Uni<Stored> setStatus(String project, String environment, String key, SurveyStatus status,
+            long expectedVersion, String actor) {
+        if (status != SurveyStatus.SURVEY_STATUS_RUNNING && status != SurveyStatus.SURVEY_STATUS_STOPPED) {
+            throw DefinitionException.invalid("status is running or stopped");
+        }
+        return CATALOGUE.changeExisting(new EnvironmentKey(project, environment), key, env -> surveys
+                .findByKey(project, environment, key).flatMap(existing -> {
+                    if (existing == null) {
+                        return Uni.createFrom().failure(CATALOGUE.notFound(key, environment));
                     }
-                    cache.put(scope, new Running(loadedAt, surveys));
-                    return surveys;
-                });
+                    CATALOGUE.checkVersion(key, existing.version, expectedVersion);
+                    String before = statusJson(existing);
+                    Instant now = Instant.now();
+                    env.bump(now);
+                    existing.status = (short) status.getNumber();
+                    existing.version++;
+                    existing.updatedAt = now;
+                    String action = status == SurveyStatus.SURVEY_STATUS_RUNNING ? "started" : "stopped";
+                    return record(existing, action, actor, before, statusJson(existing), now)
+                            .replaceWith(stored(existing));
+                }));
     }
 
-    /** A stored definition, parsed; null if it no longer parses (it did when stored). */
-    public static Live live(String key, String definition, long version) {
+    @WithTransaction
+    public Uni<Void> delete(String project, String environment, String key, long expectedVersion, String actor) {
+        return CATALOGUE.changeExisting(new EnvironmentKey(project, environment), key, env -> surveys
+                .findByKey(project, environment, key).flatMap(existing -> {
+                    if (existing == null) {
+                        return Uni.createFrom().failure(CATALOGUE.notFound(key, environment));
+                    }
+                    CATALOGUE.checkVersion(key, existing.version, expectedVersion);
+                    Instant now = Instant.now();
+                    env.bump(now);
+                    return surveys.delete(existing)
+                            .call(ignored -> record(existing, "deleted", actor, existing.definition, null, now))
+                            .replaceWithVoid();
+                }));
+    }
+
+    /** The environment's survey changes, newest first. */
+    @WithSession
+    public Uni<List<AuditEntry>> audit(String project, String environment, String key, long beforeId,
+            int pageSize) {
+        return audit.page(project, environment, key == null || key.isEmpty() ? null : key, beforeId,
+                AuditEntry.pageSize(pageSize)).map(page -> page.stream().map(SurveyAuditEntity::entry).toList());
+    }
+
+    private Uni<SurveyAuditEntity> record(SurveyEntity survey, String action, String actor, String before,
+            String after, Instant at) {
+        SurveyAuditEntity entry = new SurveyAuditEntity();
+        entry.projectId = survey.projectId;
+        entry.environment = survey.environment;
+        entry.describe(survey.key, action, actor, at, before, after, survey.version, null);
+        return CATALOGUE.audit(entry);
+    }
+
+    private static String statusJson(SurveyEntity survey) {
         try {
-            Survey survey = SurveyDefinition.parse(key, definition);
-            JsonNode tree = JSON.readTree(definition);
-            ObjectNode render = JSON.createObjectNode();
-            render.put("key", key);
-            render.set("name", tree.path("name"));
-            render.set("questions", tree.path("questions"));
-            return new Live(survey, version, JSON.writeValueAsString(render));
-        } catch (SurveyDefinitionException | JsonProcessingException e) {
-            return null;
+            return JSON.writeValueAsString(Map.of("status", SurveyStatus.forNumber(survey.status).name()
+                    .substring("SURVEY_STATUS_".length()).toLowerCase(java.util.Locale.ROOT)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
         }
     }
 
-    private void forget(String project, String environment) {
-        cache.remove(project + '\n' + environment);
-    }
-
-    private static void checkVersion(String key, Long current, long expected) {
-        if (expected == -1 && current != null) {
-            throw new FeedbackException(FeedbackFailure.CONFLICT, "survey '" + key + "' exists already");
-        }
-        if (expected > 0 && (current == null || current != expected)) {
-            throw new FeedbackException(FeedbackFailure.CONFLICT, "survey '" + key + "' is at version "
-                    + (current == null ? "none" : current) + ", not " + expected);
-        }
-    }
-
-    private static Stored stored(Row row) {
-        return new Stored(row.getString("survey_key"), row.getString("environment"), row.getString("definition"),
-                SurveyStatus.forNumber(row.getShort("status")), row.getLong("version"),
-                row.getOffsetDateTime("updated_at"));
-    }
-
-    static FeedbackException notFound(String key) {
-        return new FeedbackException(FeedbackFailure.NOT_FOUND, "no survey '" + key + "'");
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+    private static Stored stored(SurveyEntity survey) {
+        return new Stored(survey.key, survey.environment, survey.definition, SurveyStatus.forNumber(survey.status),
+                survey.version, survey.updatedAt);
     }
 }

@@ -80,7 +80,7 @@ public class SurveyResultsReport {
         String project = scope.getProjectId();
         String environment = scope.getEnvironment();
         return catalog.get(project, environment, surveyKey).chain(stored -> {
-            SurveyCatalog.Live live = SurveyCatalog.live(surveyKey, stored.definition(), stored.version());
+            SurveySnapshots.Live live = SurveySnapshots.live(surveyKey, stored.definition(), stored.version());
             Tuple range = Tuple.from(new Object[]{project, environment, surveyKey,
                     options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
                     options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC)});

@@ -60,13 +60,13 @@ public class SurveyServing {
     }
 
     private final Pool pool;
-    private final SurveyCatalog catalog;
+    private final SurveySnapshots snapshots;
     private final EventOutbox outbox;
     private final FeedbackConfig config;
 
-    public SurveyServing(Pool pool, SurveyCatalog catalog, EventOutbox outbox, FeedbackConfig config) {
+    public SurveyServing(Pool pool, SurveySnapshots snapshots, EventOutbox outbox, FeedbackConfig config) {
         this.pool = pool;
-        this.catalog = catalog;
+        this.snapshots = snapshots;
         this.outbox = outbox;
         this.config = config;
     }
@@ -74,7 +74,7 @@ public class SurveyServing {
     public Uni<Shown> next(Scope scope, Request request) {
         String project = scope.getProjectId();
         String environment = scope.getEnvironment();
-        return catalog.running(project, environment).chain(running -> {
+        return snapshots.running(project, environment).chain(running -> {
             if (running.isEmpty()) {
                 return Uni.createFrom().nullItem();
             }
@@ -87,7 +87,7 @@ public class SurveyServing {
                                     instant(row, 3)));
                         }
                         Instant now = Instant.now();
-                        List<Survey> surveys = running.values().stream().map(SurveyCatalog.Live::survey).toList();
+                        List<Survey> surveys = running.values().stream().map(SurveySnapshots.Live::survey).toList();
                         SurveySelector.Selection selection = SurveySelector.select(surveys, context(request), seen,
                                 now);
                         if (selection.survey() == null) {
@@ -98,7 +98,7 @@ public class SurveyServing {
         });
     }
 
-    private Uni<Shown> show(Scope scope, Request request, SurveyCatalog.Live live, Instant now) {
+    private Uni<Shown> show(Scope scope, Request request, SurveySnapshots.Live live, Instant now) {
         UUID submission = UUID.randomUUID();
         String key = live.survey().key();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
@@ -137,13 +137,13 @@ public class SurveyServing {
      */
     public Uni<Submitted> submit(Scope scope, Person person, String surveyKey, UUID submission,
             List<Map.Entry<String, Object[]>> answers, boolean completed) {
-        return submission(scope, person, surveyKey, submission).chain(stored -> catalog.running(scope.getProjectId(),
+        return submission(scope, person, surveyKey, submission).chain(stored -> snapshots.running(scope.getProjectId(),
                 scope.getEnvironment()).map(running -> {
                     // The running surveys are parsed once per replica; a stopped or changed one is parsed here.
-                    SurveyCatalog.Live cached = running.get(surveyKey);
+                    SurveySnapshots.Live cached = running.get(surveyKey);
                     return cached != null && cached.version() == stored.version()
                             ? cached
-                            : SurveyCatalog.live(surveyKey, stored.definition(), stored.version());
+                            : SurveySnapshots.live(surveyKey, stored.definition(), stored.version());
                 })).chain(live -> {
                     if (live == null) {
                         throw new FeedbackException(FeedbackFailure.PRECONDITION,

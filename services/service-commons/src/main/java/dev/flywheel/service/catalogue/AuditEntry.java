@@ -14,6 +14,11 @@ import dev.flywheel.service.grpc.ProtoValues;
 public record AuditEntry(long id, String environment, String key, String action, String actor, Instant at,
         String beforeJson, String afterJson, long version, long environmentVersion, String comment) {
 
+    /** The entries a page holds: 50 unless asked, at most 500. */
+    public static int pageSize(int requested) {
+        return requested <= 0 ? 50 : Math.min(requested, 500);
+    }
+
     /**
      * Fills an audit message of any service's proto: they all name these fields alike ({@code id}, {@code key},
      * {@code action}, {@code actor}, {@code at}, {@code before_json}, {@code after_json}, {@code version},
