@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -16,9 +17,11 @@ import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.ExperimentMetricsServiceGrpc;
 import dev.flywheel.proto.analytics.v1.ExperimentMetricsServiceGrpc.ExperimentMetricsServiceBlockingStub;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
+import dev.flywheel.proto.analytics.v1.ListMetricAuditRequest;
 import dev.flywheel.proto.analytics.v1.ListMetricsRequest;
 import dev.flywheel.proto.analytics.v1.MetricType;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
+import dev.flywheel.proto.common.v1.AuditEntry;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -63,6 +66,50 @@ class ExperimentMetricsTest {
                     .setKey("purchase").build()));
             assertStatus(Status.Code.NOT_FOUND, null, () -> metrics.deleteMetric(DeleteMetricRequest.newBuilder()
                     .setKey("purchase").build()));
+        }
+    }
+
+    @Test
+    void everyChangeIsAuditedWithWhoBeforeAndAfter() {
+        try (AnalyticsGrpc grpc = new AnalyticsGrpc()) {
+            ExperimentMetricsServiceBlockingStub metrics = TestKeys.ADMIN_A
+                    .on(ExperimentMetricsServiceGrpc.newBlockingStub(grpc.channel()));
+            ExperimentMetric audited = PURCHASE.toBuilder().setKey("audited-purchase").build();
+            metrics.putMetric(PutMetricRequest.newBuilder().setMetric(audited).setExpectedVersion(-1).build());
+            metrics.putMetric(PutMetricRequest.newBuilder().setMetric(audited.toBuilder().setName("Renamed"))
+                    .setExpectedVersion(1).build());
+            // A refused change leaves no entry.
+            assertStatus(Status.Code.ABORTED, null, () -> metrics.putMetric(PutMetricRequest.newBuilder()
+                    .setMetric(audited).setExpectedVersion(1).build()));
+            metrics.deleteMetric(DeleteMetricRequest.newBuilder().setKey("audited-purchase").build());
+
+            List<AuditEntry> entries = metrics.listMetricAudit(ListMetricAuditRequest.newBuilder()
+                    .setKey("audited-purchase").build()).getEntriesList();
+            assertEquals(List.of("deleted", "updated", "created"),
+                    entries.stream().map(AuditEntry::getAction).toList());
+            assertEquals(List.of(2L, 2L, 1L), entries.stream().map(AuditEntry::getVersion).toList());
+            entries.forEach(entry -> {
+                assertTrue(entry.getActor().startsWith("key:"), entry.getActor());
+                assertEquals("", entry.getEnvironment());
+                assertEquals("audited-purchase", entry.getKey());
+            });
+            assertEquals("", entries.get(2).getBeforeJson());
+            assertTrue(entries.get(2).getAfterJson().contains("\"name\":\"Purchased within 3 days\""),
+                    entries.get(2).getAfterJson());
+            assertTrue(entries.get(1).getBeforeJson().contains("Purchased within 3 days"));
+            assertTrue(entries.get(1).getAfterJson().contains("\"name\":\"Renamed\""));
+            assertTrue(entries.get(0).getBeforeJson().contains("Renamed"));
+            assertEquals("", entries.get(0).getAfterJson());
+            // Paged newest first; another project's log is its own.
+            List<AuditEntry> first = metrics.listMetricAudit(ListMetricAuditRequest.newBuilder()
+                    .setKey("audited-purchase").setPageSize(2).build()).getEntriesList();
+            assertEquals(2, first.size());
+            assertEquals(List.of("created"), metrics.listMetricAudit(ListMetricAuditRequest.newBuilder()
+                    .setKey("audited-purchase").setPageSize(2).setBeforeId(first.get(1).getId()).build())
+                    .getEntriesList().stream().map(AuditEntry::getAction).toList());
+            assertEquals(0, TestKeys.ADMIN_B.on(ExperimentMetricsServiceGrpc.newBlockingStub(grpc.channel()))
+                    .listMetricAudit(ListMetricAuditRequest.newBuilder().setKey("audited-purchase").build())
+                    .getEntriesCount());
         }
     }
 

@@ -22,12 +22,13 @@ public class AnalyticsAdminGrpcService implements AnalyticsAdminService {
 
     @Override
     public Uni<AnalyticsSettings> getSettings(GetAnalyticsSettingsRequest request) {
-        return caller.admin().chain(settings::get).onFailure().transform(CallerScope::toStatus);
+        return caller.admin().chain(admin -> settings.get(admin.projectId())).onFailure()
+                .transform(CallerScope::toStatus);
     }
 
     @Override
     public Uni<AnalyticsSettings> putSettings(PutAnalyticsSettingsRequest request) {
-        return caller.admin().chain(project -> settings.put(project, request.getSettings(),
+        return caller.admin().chain(admin -> settings.put(admin.projectId(), request.getSettings(),
                 request.getExpectedVersion())).onFailure().transform(CallerScope::toStatus);
     }
 }

@@ -13,7 +13,6 @@ import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
@@ -39,10 +38,13 @@ public class CallerScope {
         return authenticator.authenticateCaller(READERS, "read analytics").map(key -> scope(key, environment));
     }
 
-    /** The project an admin key manages. */
-    Uni<String> admin() {
+    /** An admin key's call: the project it manages, and who it is for the audit log. */
+    record Admin(String projectId, String actor) {
+    }
+
+    Uni<Admin> admin() {
         return authenticator.authenticateCaller(ADMINS, "change analytics settings")
-                .map(key -> key.getScope().getProjectId());
+                .map(key -> new Admin(key.getScope().getProjectId(), KeyAuthenticator.actor(key)));
     }
 
     private static Scope scope(ResolveKeyResponse key, String requested) {
@@ -52,9 +54,6 @@ public class CallerScope {
 
     /** The gRPC status of any failure of an analytics call. */
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof StatusRuntimeException) {
-            return failure;
-        }
         if (failure instanceof AnalyticsException e) {
             Status status = switch (e.failure()) {
                 case INVALID -> Status.INVALID_ARGUMENT;

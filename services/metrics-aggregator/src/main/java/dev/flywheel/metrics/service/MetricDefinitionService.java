@@ -1,127 +1,146 @@
 package dev.flywheel.metrics.service;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 
 import dev.flywheel.metrics.mapping.MetricDefinitions;
-import dev.flywheel.metrics.store.MetricValueWriter;
+import dev.flywheel.metrics.repository.ExperimentMetricEntity;
+import dev.flywheel.metrics.repository.ExperimentMetricRepository;
+import dev.flywheel.metrics.repository.MetricAuditEntity;
+import dev.flywheel.metrics.repository.MetricAuditRepository;
+import dev.flywheel.metrics.repository.MetricCatalogueEntity;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
+import dev.flywheel.service.catalogue.AuditEntry;
+import dev.flywheel.service.catalogue.Catalogue;
+import dev.flywheel.service.catalogue.DefinitionException;
+import dev.flywheel.service.catalogue.EnvironmentKey;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
-/** A project's experiment metrics, versioned: create, replace (optionally conditional), read, delete. */
+/**
+ * A project's experiment metrics on the shared {@link Catalogue} life cycle: versioned, every change serialised per
+ * project, audited with who/when/before/after and announced when it commits.
+ */
 @ApplicationScoped
 public class MetricDefinitionService {
 
     /** Metrics per project, at most: each one costs per-unit state for every running experiment. */
     public static final int MAX_METRICS = 200;
 
-    private final Pool pool;
+    private static final Catalogue<MetricCatalogueEntity> CATALOGUE = MetricCatalogueEntity.CATALOGUE;
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
-    public MetricDefinitionService(Pool pool) {
-        this.pool = pool;
+    private final ExperimentMetricRepository metrics;
+    private final MetricAuditRepository audit;
+
+    public MetricDefinitionService(ExperimentMetricRepository metrics, MetricAuditRepository audit) {
+        this.metrics = metrics;
+        this.audit = audit;
     }
 
+    @WithSession
     public Uni<List<ExperimentMetric>> list(String projectId) {
-        return pool.preparedQuery("SELECT definition, version FROM experiment_metric WHERE project_id = $1"
-                + " ORDER BY metric_key").execute(Tuple.of(projectId)).map(rows -> {
-                    List<ExperimentMetric> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(read(row)));
-                    return out;
-                });
+        return metrics.listByProject(projectId)
+                .map(list -> list.stream().map(MetricDefinitionService::read).toList());
     }
 
+    @WithSession
     public Uni<ExperimentMetric> get(String projectId, String key) {
-        return pool.preparedQuery("SELECT definition, version FROM experiment_metric WHERE project_id = $1"
-                + " AND metric_key = $2").execute(Tuple.of(projectId, key)).map(rows -> {
-                    if (rows.size() == 0) {
-                        throw notFound(key);
-                    }
-                    return read(rows.iterator().next());
-                });
+        return metrics.findByKey(projectId, key).onItem().ifNull().failWith(() -> notFound(key))
+                .map(MetricDefinitionService::read);
     }
 
     /**
      * @param expectedVersion
      *            0: any; -1: create only; else the version last read
      */
-    public Uni<ExperimentMetric> put(String projectId, ExperimentMetric metric, long expectedVersion) {
+    @WithTransaction
+    public Uni<ExperimentMetric> put(String projectId, ExperimentMetric metric, long expectedVersion, String actor) {
         ExperimentMetric checked = MetricDefinitions.validate(metric);
-        // Changes to one project's metrics are serialised: the count limit and create-only writes stay exact. The
-        // project's analytics lock (exclusive) waits for batches in flight, which compute with the old definition;
-        // batches after this one see the new one.
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                SELECT pg_advisory_xact_lock(hashtext('flywheel.metrics:' || $1)),
-                       pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1)),
-                       (SELECT version FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
-                       (SELECT definition FROM experiment_metric WHERE project_id = $1 AND metric_key = $2),
-                       (SELECT count(*) FROM experiment_metric WHERE project_id = $1),
-                       EXISTS (SELECT 1 FROM experiment_exposure WHERE project_id = $1)""")
-                .execute(Tuple.of(projectId, checked.getKey())).chain(rows -> {
-                    Row row = rows.iterator().next();
-                    Long current = row.getLong(2);
-                    long count = row.getLong(4);
-                    // Without exposures in the project there is nothing to backfill.
-                    boolean exposed = row.getBoolean(5);
-                    if (expectedVersion == -1 && current != null) {
-                        throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + checked.getKey()
-                                + "' exists already");
-                    }
-                    if (expectedVersion > 0 && (current == null || current != expectedVersion)) {
-                        throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + checked.getKey()
-                                + "' is at version " + (current == null ? "none" : current) + ", not "
-                                + expectedVersion);
-                    }
-                    if (current == null && count >= MAX_METRICS) {
-                        throw AnalyticsException.invalid("a project has at most " + MAX_METRICS + " metrics");
-                    }
-                    long version = current == null ? 1 : current + 1;
-                    // Renaming keeps the values; anything that changes what is computed starts them again.
-                    boolean sameComputation = current != null && computed(MetricValueWriter.parse(
-                            row.getBuffer(3).getBytes())).equals(computed(checked));
-                    Uni<Void> reset = sameComputation
-                            ? Uni.createFrom().voidItem()
-                            : forget(connection, projectId, checked.getKey());
-                    return reset.chain(() -> connection.preparedQuery("""
-                            INSERT INTO experiment_metric (project_id, metric_key, definition, version, updated_at,
-                                                           rebuild_cursor)
-                            VALUES ($1, $2, $3, $4, $5, $6)
-                            ON CONFLICT (project_id, metric_key) DO UPDATE SET definition = excluded.definition,
-                                version = excluded.version, updated_at = excluded.updated_at,
-                                rebuild_cursor = CASE WHEN $7 THEN experiment_metric.rebuild_cursor
-                                                      ELSE excluded.rebuild_cursor END""")
-                            .execute(Tuple.from(new Object[]{projectId, checked.getKey(),
-                                    Buffer.buffer(checked.toByteArray()), version, OffsetDateTime.now(ZoneOffset.UTC),
-                                    exposed ? "" : null, sameComputation})))
-                            .replaceWith(checked.toBuilder().setVersion(version).build());
+        String key = checked.getKey();
+        return CATALOGUE.change(projectWide(projectId), project -> metrics.lockAnalytics(projectId)
+                .chain(() -> metrics.findByKey(projectId, key)).chain(existing -> {
+                    CATALOGUE.checkVersion(key, existing == null ? null : existing.version, expectedVersion);
+                    Uni<Long> count = existing == null
+                            ? metrics.countByProject(projectId)
+                            : Uni.createFrom().item(0L);
+                    return count.chain(defined -> {
+                        if (defined >= MAX_METRICS) {
+                            throw DefinitionException.invalid("a project has at most " + MAX_METRICS + " metrics");
+                        }
+                        return metrics.exposed(projectId);
+                    }).chain(exposed -> {
+                        ExperimentMetric before = existing == null ? null : read(existing);
+                        // Renaming keeps the values; anything that changes what is computed starts them again.
+                        boolean sameComputation = before != null && computed(before).equals(computed(checked));
+                        Uni<Void> reset = sameComputation
+                                ? Uni.createFrom().voidItem()
+                                : metrics.forgetValues(projectId, key);
+                        Instant now = Instant.now();
+                        project.bump(now);
+                        ExperimentMetricEntity stored = existing != null ? existing : new ExperimentMetricEntity();
+                        stored.projectId = projectId;
+                        stored.key = key;
+                        stored.definition = checked.toByteArray();
+                        stored.version = existing == null ? 1 : existing.version + 1;
+                        stored.updatedAt = now;
+                        if (!sameComputation) {
+                            // Without exposures in the project there is nothing to backfill.
+                            stored.rebuildCursor = exposed ? "" : null;
+                        }
+                        ExperimentMetric after = read(stored);
+                        return reset.chain(() -> existing == null
+                                ? metrics.persist(stored)
+                                : Uni.createFrom()
+                                        .item(stored))
+                                .call(saved -> record(projectId, key, existing == null ? "created" : "updated",
+                                        actor, before, after, now))
+                                .replaceWith(after);
+                    });
                 }));
     }
 
-    public Uni<Void> delete(String projectId, String key, long expectedVersion) {
-        return pool.withTransaction(connection -> connection.preparedQuery("""
-                SELECT pg_advisory_xact_lock(hashtext('flywheel.metrics:' || $1)),
-                       pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1))""")
-                .execute(Tuple.of(projectId))
-                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric WHERE project_id = $1"
-                        + " AND metric_key = $2 AND ($3 = 0 OR version = $3) RETURNING version")
-                        .execute(Tuple.of(projectId, key, expectedVersion)))
-                .chain(rows -> rows.size() > 0
-                        ? forget(connection, projectId, key)
-                        : get(projectId, key).map(existing -> {
-                            throw new AnalyticsException(AnalyticsFailure.CONFLICT, "metric '" + key
-                                    + "' is at version " + existing.getVersion() + ", not "
-                                    + expectedVersion);
-                        })));
+    @WithTransaction
+    public Uni<Void> delete(String projectId, String key, long expectedVersion, String actor) {
+        return CATALOGUE.change(projectWide(projectId), project -> metrics.lockAnalytics(projectId)
+                .chain(() -> metrics.findByKey(projectId, key)).chain(existing -> {
+                    if (existing == null) {
+                        return Uni.createFrom().failure(notFound(key));
+                    }
+                    CATALOGUE.checkVersion(key, existing.version, expectedVersion);
+                    Instant now = Instant.now();
+                    project.bump(now);
+                    ExperimentMetric before = read(existing);
+                    return metrics.delete(existing).chain(() -> metrics.forgetValues(projectId, key))
+                            .call(() -> record(projectId, key, "deleted", actor, before, null, now));
+                }));
+    }
+
+    /** The project's metric changes, newest first. */
+    @WithSession
+    public Uni<List<AuditEntry>> audit(String projectId, String key, long beforeId, int pageSize) {
+        return audit.page(projectId, key == null || key.isEmpty() ? null : key, beforeId,
+                AuditEntry.pageSize(pageSize)).map(page -> page.stream().map(MetricAuditEntity::entry).toList());
+    }
+
+    private Uni<MetricAuditEntity> record(String projectId, String key, String action, String actor,
+            ExperimentMetric before, ExperimentMetric after, Instant at) {
+        MetricAuditEntity entry = new MetricAuditEntity();
+        entry.projectId = projectId;
+        entry.describe(key, action, actor, at, json(before), json(after), after != null
+                ? after.getVersion()
+                : before.getVersion(), null);
+        return CATALOGUE.audit(entry);
+    }
+
+    private static EnvironmentKey projectWide(String projectId) {
+        return new EnvironmentKey(projectId, EnvironmentKey.ALL_ENVIRONMENTS);
     }
 
     /** What decides a metric's values: the definition without its name and version. */
@@ -129,28 +148,23 @@ public class MetricDefinitionService {
         return metric.toBuilder().clearName().clearVersion().build();
     }
 
-    /** Drops a metric's per-unit values and sums (a changed or deleted definition). */
-    private static Uni<Void> forget(SqlConnection connection, String projectId, String key) {
-        Tuple args = Tuple.of(projectId, key);
-        return connection.preparedQuery("DELETE FROM experiment_unit_metric WHERE project_id = $1 AND metric_key = $2")
-                .execute(args)
-                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric_stats WHERE project_id = $1"
-                        + " AND metric_key = $2").execute(args))
-                .chain(() -> connection.preparedQuery("DELETE FROM experiment_metric_capped WHERE project_id = $1"
-                        + " AND metric_key = $2").execute(args))
-                .replaceWithVoid();
+    private static String json(ExperimentMetric metric) {
+        try {
+            return metric == null ? null : JSON.print(metric);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a metric could not be written as JSON", e);
+        }
     }
 
-    private static ExperimentMetric read(Row row) {
+    private static ExperimentMetric read(ExperimentMetricEntity stored) {
         try {
-            return ExperimentMetric.parseFrom(row.getBuffer("definition").getBytes()).toBuilder()
-                    .setVersion(row.getLong("version")).build();
+            return ExperimentMetric.parseFrom(stored.definition).toBuilder().setVersion(stored.version).build();
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a stored metric definition is unreadable", e);
         }
     }
 
-    private static AnalyticsException notFound(String key) {
-        return new AnalyticsException(AnalyticsFailure.NOT_FOUND, "no metric '" + key + "'");
+    private static DefinitionException notFound(String key) {
+        return DefinitionException.notFound("metric", key, null);
     }
 }
