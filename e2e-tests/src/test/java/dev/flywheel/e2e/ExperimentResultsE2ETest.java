@@ -1,6 +1,10 @@
 package dev.flywheel.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -69,6 +73,12 @@ class ExperimentResultsE2ETest {
                 .body(Map.of("name", "Purchased within a day", "type", "conversion",
                         "events", Map.of("event", "Order Completed"), "windowSeconds", 86_400))
                 .when().put("/api/v1/projects/" + project + "/experiment-metrics/purchased").then().statusCode(200);
+        // Audited like every definition, the metric shown as the metric endpoints show it.
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin)
+                .when().get("/api/v1/projects/" + project + "/experiment-metric-audit").then().statusCode(200)
+                .body("action", contains("created")).body("[0].key", equalTo("purchased"))
+                .body("[0].after.type", equalTo("conversion")).body("[0].after.windowSeconds", equalTo(86_400))
+                .body("[0].environment", nullValue()).body("[0].actor", startsWith("key:"));
 
         Map<String, Integer> checkout = assign(server);
         assertEquals(USERS, checkout.size());

@@ -1,6 +1,10 @@
 package dev.flywheel.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,6 +69,15 @@ class FeedbackE2ETest {
                 .when().put(base + "/surveys/nps").then().statusCode(201).header("ETag", "\"1\"");
         given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin).contentType(ContentType.JSON)
                 .body(Map.of("status", "running")).when().post(base + "/surveys/nps/status").then().statusCode(200);
+        // Every survey change is audited: who, when, before and after; only admins read the log.
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin).queryParam("key", "nps")
+                .when().get(base + "/survey-audit").then().statusCode(200)
+                .body("action", contains("started", "created")).body("[1].after.name", equalTo("NPS"))
+                .body("[1].before", nullValue()).body("[0].before.status", equalTo("draft"))
+                .body("[0].after.status", equalTo("running")).body("[0].actor", startsWith("key:"))
+                .body("[0].environment", equalTo("production"));
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(server).when().get(base + "/survey-audit").then()
+                .statusCode(403).contentType("application/problem+json");
 
         Map<String, Integer> variations = assign(server);
         // The treatment's onboarding pleases more: promoters there, passives and detractors in the control.

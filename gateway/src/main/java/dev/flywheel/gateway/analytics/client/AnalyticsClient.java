@@ -27,6 +27,7 @@ import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleResponse;
+import dev.flywheel.proto.analytics.v1.ListMetricAuditRequest;
 import dev.flywheel.proto.analytics.v1.ListMetricsRequest;
 import dev.flywheel.proto.analytics.v1.ListMetricsResponse;
 import dev.flywheel.proto.analytics.v1.MutinyAnalyticsAdminServiceGrpc.MutinyAnalyticsAdminServiceStub;
@@ -43,6 +44,7 @@ import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.analytics.v1.TrendsResponse;
+import dev.flywheel.proto.common.v1.AuditPage;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
@@ -86,6 +88,10 @@ public class AnalyticsClient {
 
     public Uni<ExperimentMetric> getMetric(String key, GetMetricRequest request) {
         return as(metrics, key).getMetric(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<AuditPage> metricAudit(String key, ListMetricAuditRequest request) {
+        return as(metrics, key).listMetricAudit(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ExperimentMetric> putMetric(String key, PutMetricRequest request) {

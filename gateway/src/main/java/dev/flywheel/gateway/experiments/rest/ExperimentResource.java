@@ -33,9 +33,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
+import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.problem.ApiException;
-import dev.flywheel.proto.experiments.v1.AuditEntry;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
 import dev.flywheel.proto.experiments.v1.ExperimentRecord;
@@ -94,11 +94,6 @@ public class ExperimentResource {
     }
 
     public record SettingsChange(Double holdoutShare, String comment) {
-    }
-
-    @Schema(name = "ExperimentAuditEntry")
-    public record AuditView(long id, String environment, String key, String action, String actor, Instant at,
-            JsonNode before, JsonNode after, long version, String comment) {
     }
 
     @GET
@@ -184,7 +179,7 @@ public class ExperimentResource {
         return checked(projectId, environment).flatMap(token -> experiments.audit(token,
                 ListAuditRequest.newBuilder().setEnvironment(environment).setKey(key == null ? "" : key)
                         .setPageSize(limit == null ? 50 : limit).setBeforeId(before == null ? 0 : before).build()))
-                .map(page -> page.getEntriesList().stream().map(this::view).toList());
+                .map(page -> page.getEntriesList().stream().map(entry -> AuditView.of(entry, this::tree)).toList());
     }
 
     @GET
@@ -236,15 +231,6 @@ public class ExperimentResource {
 
     private static SettingsView view(ProjectSettings s) {
         return new SettingsView(s.getHoldoutShare(), s.getVersion());
-    }
-
-    private AuditView view(AuditEntry entry) {
-        return new AuditView(entry.getId(), entry.getEnvironment().isEmpty() ? null : entry.getEnvironment(),
-                entry.getKey().isEmpty() ? null : entry.getKey(), entry.getAction(), entry.getActor(),
-                ProtoValues.instant(entry.getAt()),
-                entry.getBeforeJson().isEmpty() ? null : tree(entry.getBeforeJson()),
-                entry.getAfterJson().isEmpty() ? null : tree(entry.getAfterJson()), entry.getVersion(),
-                entry.getComment().isEmpty() ? null : entry.getComment());
     }
 
     private JsonNode tree(String text) {

@@ -1,5 +1,6 @@
 package dev.flywheel.gateway.experiments.rest;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,10 +26,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
@@ -35,6 +40,7 @@ import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
+import dev.flywheel.proto.analytics.v1.ListMetricAuditRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import io.smallrye.mutiny.Uni;
 
@@ -147,6 +153,30 @@ public class ExperimentResultsResource {
                 .chain(token -> analytics.deleteMetric(token, DeleteMetricRequest.newBuilder().setKey(key)
                         .setExpectedVersion(expected).build()))
                 .map(deleted -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/experiment-metric-audit")
+    @Operation(summary = "The project's experiment metric changes (who, when, before and after), newest first; key= narrows to one metric, before=<id> pages")
+    public Uni<List<AuditView>> audit(@PathParam("projectId") UUID projectId, @QueryParam("key") String key,
+            @QueryParam("limit") Integer limit, @QueryParam("before") Long before) {
+        return access.keyFor(projectId, null, "Experiment metrics")
+                .chain(token -> analytics.metricAudit(token, ListMetricAuditRequest.newBuilder()
+                        .setKey(key == null ? "" : key).setPageSize(limit == null ? 0 : limit)
+                        .setBeforeId(before == null ? 0 : before).build()))
+                .map(page -> page.getEntriesList().stream()
+                        .map(entry -> AuditView.of(entry, ExperimentResultsResource::metric)).toList());
+    }
+
+    /** A metric as the audit recorded it (the proto3 JSON mapping), shown as the metric endpoints show it. */
+    private static JsonNode metric(String recorded) {
+        ExperimentMetric.Builder metric = ExperimentMetric.newBuilder();
+        try {
+            JsonFormat.parser().ignoringUnknownFields().merge(recorded, metric);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the metrics-aggregator recorded an unreadable metric", e);
+        }
+        return ProtoJson.write(metric.build());
     }
 
     private static Response tagged(ExperimentMetric metric) {

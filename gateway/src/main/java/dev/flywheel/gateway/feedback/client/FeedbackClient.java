@@ -5,6 +5,7 @@ import static dev.flywheel.gateway.upstream.ServiceCalls.as;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.problem.GrpcProblems;
+import dev.flywheel.proto.common.v1.AuditPage;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyRequest;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyResponse;
 import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
@@ -15,6 +16,7 @@ import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackResponse;
+import dev.flywheel.proto.feedback.v1.ListSurveyAuditRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysResponse;
 import dev.flywheel.proto.feedback.v1.MutinySurveyAdminServiceGrpc.MutinySurveyAdminServiceStub;
@@ -70,6 +72,10 @@ public class FeedbackClient {
 
     public Uni<DeleteSurveyResponse> delete(String key, DeleteSurveyRequest request) {
         return as(admin, key).deleteSurvey(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<AuditPage> audit(String key, ListSurveyAuditRequest request) {
+        return as(admin, key).listSurveyAudit(request).onFailure().transform(FeedbackClient::problem);
     }
 
     public Uni<NextSurveyResponse> next(String key, NextSurveyRequest request) {

@@ -1,5 +1,6 @@
 package dev.flywheel.gateway.feedback.rest;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -32,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.auth.rest.Access;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
+import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
@@ -41,6 +43,7 @@ import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
+import dev.flywheel.proto.feedback.v1.ListSurveyAuditRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
 import dev.flywheel.proto.feedback.v1.Period;
 import dev.flywheel.proto.feedback.v1.PutSurveyRequest;
@@ -150,6 +153,20 @@ public class SurveyResource {
                 .map(deleted -> Response.noContent().build());
     }
 
+    @GET
+    @Path("/survey-audit")
+    @Operation(summary = "The environment's survey changes (who, when, before and after), newest first; key= narrows to one survey, before=<id> pages")
+    public Uni<List<AuditView>> audit(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @QueryParam("key") String key,
+            @QueryParam("limit") Integer limit, @QueryParam("before") Long before) {
+        return access.keyFor(projectId, environment, "Surveys")
+                .chain(token -> feedback.audit(token, ListSurveyAuditRequest.newBuilder().setEnvironment(environment)
+                        .setKey(key == null ? "" : key).setPageSize(limit == null ? 0 : limit)
+                        .setBeforeId(before == null ? 0 : before).build()))
+                .map(page -> page.getEntriesList().stream().map(entry -> AuditView.of(entry, SurveyResource::tree))
+                        .toList());
+    }
+
     @Access(Access.Level.ENVIRONMENT_READER)
     @GET
     @Path("/surveys/{key}/results")
@@ -241,5 +258,14 @@ public class SurveyResource {
             out.put("definition", survey.getDefinitionJson());
         }
         return out;
+    }
+
+    /** A definition or status the service recorded, as JSON (as text if it is not JSON, which it always was). */
+    private static JsonNode tree(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(text);
+        }
     }
 }
