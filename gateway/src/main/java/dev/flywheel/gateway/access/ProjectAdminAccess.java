@@ -4,9 +4,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.gateway.auth.service.CallerContext;
-import dev.flywheel.gateway.auth.service.ResolvedKey;
-import dev.flywheel.gateway.keys.service.KeyKind;
+import dev.flywheel.gateway.caller.CallerContext;
+import dev.flywheel.gateway.caller.KeyKind;
+import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.service.TenancyService;
 import io.smallrye.mutiny.Uni;

@@ -28,7 +28,7 @@ import com.google.protobuf.Message;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
-import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;

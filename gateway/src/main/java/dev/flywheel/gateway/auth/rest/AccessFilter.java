@@ -10,8 +10,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.flywheel.gateway.auth.service.Caller;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.Caller;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.problem.Problem;
 

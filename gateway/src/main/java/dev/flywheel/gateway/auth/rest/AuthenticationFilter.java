@@ -10,10 +10,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.flywheel.gateway.auth.service.Caller;
-import dev.flywheel.gateway.auth.service.CallerContext;
 import dev.flywheel.gateway.auth.service.KeyResolver;
 import dev.flywheel.gateway.auth.service.RequestAdmission;
+import dev.flywheel.gateway.caller.Caller;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.config.GatewayConfig;
 import dev.flywheel.gateway.cors.CorsFilters;
 import dev.flywheel.gateway.problem.ApiError;

@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.flywheel.gateway.auth.service.Caller;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Caller;
+import dev.flywheel.gateway.caller.CallerContext;
 
 /** Tells a caller what its key is; the cheapest authenticated request, used by SDKs to check their setup. */
 @Path("/api/v1/whoami")

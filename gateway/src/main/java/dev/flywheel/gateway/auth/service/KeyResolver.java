@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,13 +15,16 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.flywheel.gateway.caller.KeyKind;
+import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.config.GatewayConfig;
 import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
 import dev.flywheel.gateway.keys.repository.ApiKeyRepository;
 import dev.flywheel.gateway.keys.service.ApiKeyTokens;
-import dev.flywheel.gateway.keys.service.KeyKind;
+import dev.flywheel.gateway.keys.service.KeyResolutionCache;
 import dev.flywheel.gateway.tenancy.repository.EnvironmentRepository;
 import dev.flywheel.gateway.tenancy.repository.ProjectRepository;
+import dev.flywheel.gateway.tenancy.service.ProjectChangeHook;
 import dev.flywheel.service.config.RedisKeyspace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -34,7 +38,7 @@ import io.smallrye.mutiny.Uni;
  * revocation and project changes delete the entries.
  */
 @ApplicationScoped
-public class KeyResolver {
+public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
 
     private static final Logger LOG = Logger.getLogger(KeyResolver.class);
     private static final String UNKNOWN = "-";
@@ -94,6 +98,7 @@ public class KeyResolver {
      * Drops cached resolutions after a committed revocation or project change. A request that read the old row just
      * before the commit may re-cache it, so the entries are dropped once more a moment later.
      */
+    @Override
     public Uni<Void> evictAfterCommit(String... tokenHashes) {
         if (tokenHashes.length == 0) {
             return Uni.createFrom().voidItem();
@@ -103,6 +108,13 @@ public class KeyResolver {
         return evict.invoke(() -> evict.onItem().delayIt().by(SECOND_EVICTION_DELAY)
                 .subscribe().with(ignored -> {
                 }, failure -> LOG.warnf("Second cache eviction failed: %s", failure.getMessage())));
+    }
+
+    /** A project's cached resolutions carry its limits and origins: dropped when they change. */
+    @Override
+    public Uni<Void> projectChanged(UUID projectId) {
+        return Panache.withSession(() -> keys.hashesOfProject(projectId))
+                .flatMap(hashes -> evictAfterCommit(hashes.toArray(String[]::new)));
     }
 
     private Uni<ResolvedKey> loadAndCache(String hash, String cacheKey) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.ratelimit.RateLimiter;

@@ -19,8 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Struct;
 
-import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.json.JsonProto;

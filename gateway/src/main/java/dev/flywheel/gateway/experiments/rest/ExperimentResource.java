@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
-import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;

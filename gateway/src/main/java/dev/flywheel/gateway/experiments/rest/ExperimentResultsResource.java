@@ -31,7 +31,7 @@ import com.google.protobuf.util.JsonFormat;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
-import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
-import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.json.ProtoJson;

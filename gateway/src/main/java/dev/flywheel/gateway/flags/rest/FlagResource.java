@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
-import dev.flywheel.gateway.auth.rest.Access;
+import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.proto.flags.v1.AuditEntry;

@@ -24,11 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.flywheel.gateway.auth.service.KeyResolver;
 import dev.flywheel.gateway.auth.service.RequestAdmission;
-import dev.flywheel.gateway.auth.service.ResolvedKey;
+import dev.flywheel.gateway.caller.KeyKind;
+import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.config.GatewayConfig;
 import dev.flywheel.gateway.cors.CorsFilters;
 import dev.flywheel.gateway.ingest.client.EventCollectorClient;
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.ingest.IngestLimits;

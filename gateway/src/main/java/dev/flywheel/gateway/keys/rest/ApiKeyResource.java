@@ -22,11 +22,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.CallerContext;
+import dev.flywheel.gateway.caller.KeyKind;
 import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
 import dev.flywheel.gateway.keys.service.ApiKeyService;
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 

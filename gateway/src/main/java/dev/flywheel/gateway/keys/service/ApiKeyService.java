@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.gateway.auth.service.KeyResolver;
+import dev.flywheel.gateway.caller.KeyKind;
 import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
 import dev.flywheel.gateway.keys.repository.ApiKeyRepository;
 import dev.flywheel.gateway.problem.ApiException;
@@ -25,14 +25,14 @@ public class ApiKeyService {
     private final ApiKeyRepository keys;
     private final ProjectRepository projects;
     private final EnvironmentRepository environments;
-    private final KeyResolver keyResolver;
+    private final KeyResolutionCache resolutions;
 
     public ApiKeyService(ApiKeyRepository keys, ProjectRepository projects, EnvironmentRepository environments,
-            KeyResolver keyResolver) {
+            KeyResolutionCache resolutions) {
         this.keys = keys;
         this.projects = projects;
         this.environments = environments;
-        this.keyResolver = keyResolver;
+        this.resolutions = resolutions;
     }
 
     /** A new key: the stored record and, this once, its secret. */
@@ -102,6 +102,6 @@ public class ApiKeyService {
                 key.revokedAt = Instant.now();
             }
         }).call(key -> key == null ? Uni.createFrom().voidItem() : keys.notifyRevoked(key.id)))
-                .call(key -> key == null ? Uni.createFrom().voidItem() : keyResolver.evictAfterCommit(key.tokenHash));
+                .call(key -> key == null ? Uni.createFrom().voidItem() : resolutions.evictAfterCommit(key.tokenHash));
     }
 }

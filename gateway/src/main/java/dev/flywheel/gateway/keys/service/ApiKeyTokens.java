@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
+import dev.flywheel.gateway.caller.KeyKind;
+
 /**
  * The shape of API keys: {@code fw_<kind>_<32 base62 characters>} (about 190 random bits). Only a SHA-256 of a key
  * is stored; a slow password hash is unnecessary for secrets this long, and lookups stay one index probe.

@@ -16,8 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.CreateOrganisationRequest;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.OrganisationView;
 import dev.flywheel.gateway.tenancy.service.TenancyService;

@@ -20,9 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.flywheel.gateway.auth.rest.Access;
-import dev.flywheel.gateway.auth.service.Caller;
-import dev.flywheel.gateway.auth.service.CallerContext;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.Caller;
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.CreateEnvironmentRequest;
 import dev.flywheel.gateway.tenancy.rest.TenancyViews.CreateProjectRequest;

@@ -8,9 +8,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.gateway.auth.service.KeyResolver;
 import dev.flywheel.gateway.config.GatewayConfig;
-import dev.flywheel.gateway.keys.repository.ApiKeyRepository;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.repository.EnvironmentEntity;
 import dev.flywheel.gateway.tenancy.repository.EnvironmentRepository;
@@ -33,18 +31,16 @@ public class TenancyService {
     private final OrganisationRepository organisations;
     private final ProjectRepository projects;
     private final EnvironmentRepository environments;
-    private final ApiKeyRepository keys;
-    private final KeyResolver keyResolver;
+    private final ProjectChangeHook projectChanged;
     private final GatewayConfig config;
 
     public TenancyService(OrganisationRepository organisations, ProjectRepository projects,
-            EnvironmentRepository environments, ApiKeyRepository keys, KeyResolver keyResolver,
+            EnvironmentRepository environments, ProjectChangeHook projectChanged,
             GatewayConfig config) {
         this.organisations = organisations;
         this.projects = projects;
         this.environments = environments;
-        this.keys = keys;
-        this.keyResolver = keyResolver;
+        this.projectChanged = projectChanged;
         this.config = config;
     }
 
@@ -145,8 +141,7 @@ public class TenancyService {
                                 .onItem().ifNotNull().failWith(() -> ApiException.conflict(
                                         "Project '" + changes.name() + "' exists in this organisation")))
                 .invoke(project -> changes.applyTo(project)))
-                .call(project -> Panache.withSession(() -> keys.hashesOfProject(projectId))
-                        .flatMap(hashes -> keyResolver.evictAfterCommit(hashes.toArray(String[]::new))))
+                .call(project -> projectChanged.projectChanged(projectId))
                 .flatMap(project -> Panache.withSession(() -> environments.listByProject(projectId))
                         .map(envs -> new ProjectWithEnvironments(project, envs)));
     }

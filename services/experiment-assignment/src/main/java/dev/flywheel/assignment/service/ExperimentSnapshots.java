@@ -7,8 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -19,13 +18,9 @@ import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.experiments.Holdout;
-import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.catalogue.CatalogueSnapshots;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
-import dev.flywheel.service.changes.PgChangeListener;
 import dev.flywheel.service.config.DataSourceAddress;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -37,8 +32,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * project's holdout, replaced whole when anything changes (a PostgreSQL notification reaches every replica), so an
  * assignment never touches the database and never sees half a change.
  */
-@ApplicationScoped
-public class ExperimentSnapshots {
+@Singleton
+public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.Snapshot> {
 
     private static final Logger LOG = Logger.getLogger(ExperimentSnapshots.class);
 
@@ -66,62 +61,21 @@ public class ExperimentSnapshots {
             Map<String, Experiment> experiments, List<Experiment> active, Holdout holdout) {
     }
 
-    private final Vertx vertx;
-    private final DataSourceAddress database;
-    private final AssignmentConfig config;
-    private final SnapshotRegistry<Snapshot> registry;
-    private PgChangeListener listener;
-
     public ExperimentSnapshots(Pool pool, Vertx vertx, DataSourceAddress database, AssignmentConfig config) {
-        this.vertx = vertx;
-        this.database = database;
-        this.config = config;
-        this.registry = new SnapshotRegistry<>("experiments", new SnapshotRegistry.Source<>() {
-            @Override
-            public Uni<Snapshot> load(EnvironmentKey key) {
-                return pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
-                        .map(rows -> compile(key.projectId(), key.environment(), rows));
-            }
-
-            @Override
-            public Uni<SnapshotRegistry.Version> storedVersion(EnvironmentKey key) {
-                return pool.preparedQuery(VERSIONS).execute(Tuple.of(key.projectId(), key.environment()))
+        super(new SnapshotRegistry<>("experiments", SnapshotRegistry.Source.of(
+                key -> pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
+                        .map(rows -> compile(key.projectId(), key.environment(), rows)),
+                key -> pool.preparedQuery(VERSIONS).execute(Tuple.of(key.projectId(), key.environment()))
                         .map(rows -> {
                             Iterator<Row> it = rows.iterator();
                             Row row = it.hasNext() ? it.next() : null;
                             long version = row == null || row.getLong(0) == null ? 0 : row.getLong(0);
                             long settings = row == null || row.getLong(1) == null ? 0 : row.getLong(1);
                             return new SnapshotRegistry.Version(version, settings);
-                        });
-            }
-
-            @Override
-            public SnapshotRegistry.Version version(Snapshot snapshot) {
-                return new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion());
-            }
-        }, (previous, current) -> {
-        });
-    }
-
-    void start(@Observes StartupEvent ignored) {
-        listener = registry.listen(vertx, database, ExperimentEnvironmentEntity.CATALOGUE.channel(),
-                config.resyncInterval());
-    }
-
-    void stop(@Observes ShutdownEvent ignored) {
-        if (listener != null) {
-            listener.stop();
-        }
-    }
-
-    /** The environment's current snapshot; concurrent first requests share one load. */
-    public Uni<Snapshot> get(String projectId, String environment) {
-        return registry.get(new EnvironmentKey(projectId, environment));
-    }
-
-    /** Reloads one cached environment, or every cached environment of the project for "*". */
-    public Uni<Void> refresh(String projectId, String environment) {
-        return registry.refresh(new EnvironmentKey(projectId, environment));
+                        }),
+                snapshot -> new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion())),
+                (previous, current) -> {
+                }), ExperimentEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
     }
 
     private static Snapshot compile(String projectId, String environment, RowSet<Row> rows) {

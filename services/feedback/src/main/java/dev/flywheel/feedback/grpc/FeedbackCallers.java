@@ -11,7 +11,6 @@ import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.tenancy.Environments;
-import io.grpc.Status;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -59,15 +58,6 @@ public class FeedbackCallers {
     }
 
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof FeedbackException e) {
-            Status status = switch (e.failure()) {
-                case INVALID -> Status.INVALID_ARGUMENT;
-                case NOT_FOUND -> Status.NOT_FOUND;
-                case CONFLICT -> Status.ABORTED;
-                case PRECONDITION -> Status.FAILED_PRECONDITION;
-            };
-            return status.withDescription(e.getMessage()).asRuntimeException();
-        }
         return StoreFailures.toStatus(failure, "feedback storage");
     }
 }

@@ -1,7 +1,13 @@
 package dev.flywheel.feedback.service;
 
+import dev.flywheel.service.grpc.DomainFailure;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
 /** A request the feedback service refuses, with the reason for the caller. */
-public class FeedbackException extends RuntimeException {
+public class FeedbackException extends RuntimeException implements DomainFailure {
+
+    private static final long serialVersionUID = 1L;
 
     private final FeedbackFailure failure;
 
@@ -16,5 +22,16 @@ public class FeedbackException extends RuntimeException {
 
     public FeedbackFailure failure() {
         return failure;
+    }
+
+    @Override
+    public StatusRuntimeException toStatus() {
+        Status status = switch (failure) {
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case CONFLICT -> Status.ABORTED;
+            case PRECONDITION -> Status.FAILED_PRECONDITION;
+        };
+        return status.withDescription(getMessage()).asRuntimeException();
     }
 }

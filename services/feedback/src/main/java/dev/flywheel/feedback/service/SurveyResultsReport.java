@@ -17,6 +17,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.flywheel.feedback.store.SurveyResultsStore;
+import dev.flywheel.feedback.store.SurveyResultsStore.AnswerRow;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.Comment;
@@ -35,9 +37,6 @@ import dev.flywheel.surveys.Scores;
 import dev.flywheel.surveys.Themes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A survey's results: counts of showings and answers, and per question the distribution, the score with its
@@ -63,79 +62,44 @@ public class SurveyResultsReport {
             double alpha) {
     }
 
-    private record AnswerRow(UUID submission, String question, Double score, String[] choices, String other,
-            String text,
-            Instant at, String person, JsonObject context) {
-    }
-
-    private final Pool pool;
+    private final SurveyResultsStore store;
     private final SurveyCatalog catalog;
 
-    public SurveyResultsReport(Pool pool, SurveyCatalog catalog) {
-        this.pool = pool;
+    public SurveyResultsReport(SurveyResultsStore store, SurveyCatalog catalog) {
+        this.store = store;
         this.catalog = catalog;
     }
 
     public Uni<SurveyResults> results(Scope scope, String surveyKey, Options options, Variations variations) {
-        String project = scope.getProjectId();
-        String environment = scope.getEnvironment();
-        return catalog.get(project, environment, surveyKey).chain(stored -> {
+        return catalog.get(scope.getProjectId(), scope.getEnvironment(), surveyKey).chain(stored -> {
             SurveySnapshots.Live live = SurveySnapshots.live(surveyKey, stored.definition(), stored.version());
-            Tuple range = Tuple.from(new Object[]{project, environment, surveyKey,
-                    options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
-                    options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC)});
-            Uni<Row> counts = pool.preparedQuery("""
-                    SELECT count(*), count(*) FILTER (WHERE completed), count(*) FILTER (WHERE dismissed),
-                           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM survey_answer a
-                               WHERE a.project_id = s.project_id AND a.environment = s.environment
-                                 AND a.survey_key = s.survey_key AND a.submission_id = s.submission_id))
-                    FROM survey_submission s
-                    WHERE project_id = $1 AND environment = $2 AND survey_key = $3
-                      AND ($4::timestamptz IS NULL OR shown_at >= $4) AND ($5::timestamptz IS NULL OR shown_at < $5)""")
-                    .execute(range).map(rows -> rows.iterator().next());
-            Uni<List<AnswerRow>> answers = pool.preparedQuery("""
-                    SELECT a.submission_id, a.question_id, a.score, a.choices, a.other, a.answer_text, a.answered_at,
-                           s.person_key, s.context
-                    FROM survey_answer a
-                    JOIN survey_submission s ON s.project_id = a.project_id AND s.environment = a.environment
-                         AND s.survey_key = a.survey_key AND s.submission_id = a.submission_id
-                    WHERE a.project_id = $1 AND a.environment = $2 AND a.survey_key = $3
-                      AND ($4::timestamptz IS NULL OR a.answered_at >= $4)
-                      AND ($5::timestamptz IS NULL OR a.answered_at < $5)
-                    ORDER BY a.answered_at DESC LIMIT $6""")
-                    .execute(Tuple.from(new Object[]{project, environment, surveyKey,
-                            options.from() == null ? null : options.from().atOffset(ZoneOffset.UTC),
-                            options.to() == null ? null : options.to().atOffset(ZoneOffset.UTC), MAX_ANSWERS + 1}))
-                    .map(rows -> {
-                        List<AnswerRow> out = new ArrayList<>();
-                        for (Row row : rows) {
-                            out.add(new AnswerRow(row.getUUID(0), row.getString(1), row.getDouble(2),
-                                    row.getArrayOfStrings(3), row.getString(4), row.getString(5),
-                                    row.getOffsetDateTime(6).toInstant(), row.getString(7),
-                                    (JsonObject) row.getValue(8)));
-                        }
-                        return out;
-                    });
+            Uni<SurveyResultsStore.Counts> counts = store.counts(scope, surveyKey, options.from(), options.to());
+            Uni<List<AnswerRow>> answers = store.answers(scope, surveyKey, options.from(), options.to(),
+                    MAX_ANSWERS + 1);
             return Uni.combine().all().unis(counts, answers).asTuple().chain(both -> {
                 List<AnswerRow> rows = both.getItem2();
                 boolean truncated = rows.size() > MAX_ANSWERS;
                 List<AnswerRow> kept = truncated ? rows.subList(0, MAX_ANSWERS) : rows;
-                return groups(environment, kept, options, variations).map(groupOf -> {
-                    Row c = both.getItem1();
-                    long shown = c.getLong(0);
-                    long responded = c.getLong(3);
-                    SurveyResults.Builder out = SurveyResults.newBuilder().setSurveyKey(surveyKey).setShown(shown)
-                            .setCompleted(c.getLong(1)).setDismissed(c.getLong(2)).setResponded(responded)
-                            .setResponseRate(shown == 0 ? 0 : (double) responded / shown).setTruncated(truncated);
-                    if (live != null) {
-                        for (Question question : live.survey().questions()) {
-                            out.addQuestions(question(question, kept, groupOf, options));
-                        }
-                    }
-                    return out.build();
-                });
+                return groups(scope.getEnvironment(), kept, options, variations)
+                        .map(groupOf -> report(surveyKey, live, both.getItem1(), kept, truncated, groupOf,
+                                options));
             });
         });
+    }
+
+    /** The report from plain values: the counts, the answers kept and each answer's group. */
+    static SurveyResults report(String surveyKey, SurveySnapshots.Live live, SurveyResultsStore.Counts counts,
+            List<AnswerRow> answers, boolean truncated, Map<UUID, String> groupOf, Options options) {
+        SurveyResults.Builder out = SurveyResults.newBuilder().setSurveyKey(surveyKey).setShown(counts.shown())
+                .setCompleted(counts.completed()).setDismissed(counts.dismissed()).setResponded(counts.responded())
+                .setResponseRate(counts.shown() == 0 ? 0 : (double) counts.responded() / counts.shown())
+                .setTruncated(truncated);
+        if (live != null) {
+            for (Question question : live.survey().questions()) {
+                out.addQuestions(question(question, answers, groupOf, options));
+            }
+        }
+        return out.build();
     }
 
     /** Each answer's group for the breakdown (by submission), or an empty map without one. */

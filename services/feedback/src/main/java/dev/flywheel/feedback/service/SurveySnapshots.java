@@ -1,12 +1,10 @@
 package dev.flywheel.feedback.service;
 
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,15 +14,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flywheel.feedback.config.FeedbackConfig;
 import dev.flywheel.feedback.repository.SurveyEnvironmentEntity;
 import dev.flywheel.proto.feedback.v1.SurveyStatus;
-import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.catalogue.CatalogueSnapshots;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
-import dev.flywheel.service.changes.PgChangeListener;
 import dev.flywheel.service.config.DataSourceAddress;
 import dev.flywheel.surveys.Survey;
 import dev.flywheel.surveys.SurveyDefinition;
 import dev.flywheel.surveys.SurveyDefinitionException;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -36,8 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Each environment's running surveys as this replica serves them, parsed once and kept by a
  * {@link SnapshotRegistry}: replaced on every replica when a change to the environment's surveys commits.
  */
-@ApplicationScoped
-public class SurveySnapshots {
+@Singleton
+public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,8 +44,6 @@ public class SurveySnapshots {
             LEFT JOIN survey s ON s.project_id = q.project_id AND s.environment = q.environment AND s.status = $3
             ORDER BY s.survey_key""";
 
-    private static final String VERSION = "SELECT version FROM survey_environment WHERE project_id = $1 AND environment = $2";
-
     /** A running survey, ready to select and render: {@code render} is its name and questions, as JSON. */
     public record Live(Survey survey, long version, String render) {
     }
@@ -59,59 +52,19 @@ public class SurveySnapshots {
     public record Running(long version, Map<String, Live> surveys) {
     }
 
-    private final Vertx vertx;
-    private final DataSourceAddress database;
-    private final FeedbackConfig config;
-    private final SnapshotRegistry<Running> registry;
-    private PgChangeListener listener;
-
     public SurveySnapshots(Pool pool, Vertx vertx, DataSourceAddress database, FeedbackConfig config) {
-        this.vertx = vertx;
-        this.database = database;
-        this.config = config;
-        this.registry = new SnapshotRegistry<>("surveys", new SnapshotRegistry.Source<>() {
-            @Override
-            public Uni<Running> load(EnvironmentKey key) {
-                return pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment(),
-                        (short) SurveyStatus.SURVEY_STATUS_RUNNING.getNumber())).map(SurveySnapshots::running);
-            }
-
-            @Override
-            public Uni<SnapshotRegistry.Version> storedVersion(EnvironmentKey key) {
-                return pool.preparedQuery(VERSION).execute(Tuple.of(key.projectId(), key.environment()))
-                        .map(rows -> {
-                            Iterator<Row> row = rows.iterator();
-                            return new SnapshotRegistry.Version(row.hasNext() ? row.next().getLong(0) : 0, 0);
-                        });
-            }
-
-            @Override
-            public SnapshotRegistry.Version version(Running snapshot) {
-                return new SnapshotRegistry.Version(snapshot.version(), 0);
-            }
-        }, (previous, current) -> {
-        });
-    }
-
-    void start(@Observes StartupEvent ignored) {
-        listener = registry.listen(vertx, database, SurveyEnvironmentEntity.CATALOGUE.channel(),
-                config.resyncInterval());
-    }
-
-    void stop(@Observes ShutdownEvent ignored) {
-        if (listener != null) {
-            listener.stop();
-        }
+        super(new SnapshotRegistry<>("surveys", SnapshotRegistry.Source.of(
+                key -> pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment(),
+                        (short) SurveyStatus.SURVEY_STATUS_RUNNING.getNumber())).map(SurveySnapshots::running),
+                SnapshotRegistry.environmentVersion(pool, "feedback.survey_environment"),
+                snapshot -> new SnapshotRegistry.Version(snapshot.version(), 0)),
+                (previous, current) -> {
+                }), SurveyEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
     }
 
     /** The environment's running surveys, by key. */
     public Uni<Map<String, Live>> running(String project, String environment) {
-        return registry.get(new EnvironmentKey(project, environment)).map(Running::surveys);
-    }
-
-    /** Reloads an environment after a change made here: this replica serves it before the change is acknowledged. */
-    public Uni<Void> refresh(String project, String environment) {
-        return registry.refresh(new EnvironmentKey(project, environment));
+        return get(project, environment).map(Running::surveys);
     }
 
     /** A stored definition, parsed; null if it no longer parses (it did when stored). */

@@ -5,8 +5,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.metrics.service.AnalyticsException;
-import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.auth.KeyAuthenticator;
@@ -54,15 +53,6 @@ public class CallerScope {
 
     /** The gRPC status of any failure of an analytics call. */
     static Throwable toStatus(Throwable failure) {
-        if (failure instanceof AnalyticsException e) {
-            Status status = switch (e.failure()) {
-                case INVALID -> Status.INVALID_ARGUMENT;
-                case NOT_CONFIGURED -> Status.FAILED_PRECONDITION;
-                case CONFLICT -> Status.ABORTED;
-                case NOT_FOUND -> Status.NOT_FOUND;
-            };
-            return status.withDescription(e.getMessage()).asRuntimeException();
-        }
         if (failure instanceof PgException e && QUERY_CANCELED.equals(e.getSqlState())) {
             return Status.DEADLINE_EXCEEDED.withDescription("the query ran past its time limit; narrow the range "
                     + "or the breakdown").asRuntimeException();

@@ -1,6 +1,6 @@
 package dev.flywheel.metrics.grpc;
 
-import dev.flywheel.metrics.mapping.MetricDefinitions;
+import dev.flywheel.metrics.model.MetricDefinitions;
 import dev.flywheel.metrics.service.MetricDefinitionService;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
 import dev.flywheel.proto.analytics.v1.DeleteMetricResponse;

@@ -1,6 +1,6 @@
 package dev.flywheel.metrics.grpc;
 
-import dev.flywheel.metrics.service.AnalyticsException;
+import dev.flywheel.metrics.model.AnalyticsException;
 import dev.flywheel.metrics.service.ExperimentHealthService;
 import dev.flywheel.metrics.service.ExperimentResultsReport;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;

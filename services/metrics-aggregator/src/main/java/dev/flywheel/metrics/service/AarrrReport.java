@@ -10,11 +10,11 @@ import java.util.TreeMap;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.Interval;
-import dev.flywheel.metrics.mapping.QueryMapper;
-import dev.flywheel.metrics.store.EventMatch;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.QueryMapper;
+import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
-import dev.flywheel.metrics.store.Metric;
-import dev.flywheel.metrics.store.Scope;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import io.smallrye.mutiny.Uni;

@@ -23,11 +23,13 @@ import dev.flywheel.analytics.LifecycleCalculator;
 import dev.flywheel.analytics.Percentiles;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.config.AggregatorConfig;
-import dev.flywheel.metrics.mapping.QueryMapper;
-import dev.flywheel.metrics.store.EventMatch;
+import dev.flywheel.metrics.model.AnalyticsException;
+import dev.flywheel.metrics.model.AnalyticsFailure;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.QueryMapper;
+import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
-import dev.flywheel.metrics.store.Metric;
-import dev.flywheel.metrics.store.Scope;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import io.smallrye.mutiny.Uni;
 

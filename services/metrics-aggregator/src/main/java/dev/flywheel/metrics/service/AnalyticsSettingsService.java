@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.flywheel.metrics.mapping.QueryMapper;
+import dev.flywheel.metrics.model.AnalyticsException;
+import dev.flywheel.metrics.model.AnalyticsFailure;
+import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.store.RollupWriter;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;

@@ -6,7 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.metrics.store.Scope;
+import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;
 import dev.flywheel.proto.analytics.v1.VariationUnits;
 import dev.flywheel.service.grpc.ProtoValues;

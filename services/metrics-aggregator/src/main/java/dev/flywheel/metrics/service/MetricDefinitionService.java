@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 
-import dev.flywheel.metrics.mapping.MetricDefinitions;
+import dev.flywheel.metrics.model.MetricDefinitions;
 import dev.flywheel.metrics.repository.ExperimentMetricEntity;
 import dev.flywheel.metrics.repository.ExperimentMetricRepository;
 import dev.flywheel.metrics.repository.MetricAuditEntity;

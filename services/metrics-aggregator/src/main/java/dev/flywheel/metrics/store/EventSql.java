@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.PropertyCondition;
+
 /**
  * Builds the SQL of event queries. Every value, property path included, is a bind parameter: nothing a caller
  * sends becomes SQL text. Aliases: {@code e} the event, {@code l} its identity link, {@code pt} the person's traits.
@@ -92,5 +95,10 @@ final class EventSql {
 
     private static String[] path(String dotted) {
         return Arrays.stream(dotted.split("\\.")).toArray(String[]::new);
+    }
+
+    /** Whether matching these events needs the person's traits joined (a condition on a person property). */
+    static boolean needsPerson(EventMatch match) {
+        return match.conditions().stream().anyMatch(c -> c.property().startsWith(PERSON_PREFIX));
     }
 }

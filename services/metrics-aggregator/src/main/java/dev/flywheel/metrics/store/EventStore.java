@@ -10,6 +10,9 @@ import java.util.function.Consumer;
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.Scope;
 import io.smallrye.mutiny.Uni;
 
 /**

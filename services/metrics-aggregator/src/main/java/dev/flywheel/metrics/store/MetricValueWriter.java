@@ -11,7 +11,8 @@ import java.util.TreeSet;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.flywheel.metrics.mapping.QueryMapper;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.MetricType;
 import io.smallrye.mutiny.Uni;
@@ -252,8 +253,8 @@ public final class MetricValueWriter {
             }
             default -> throw new IllegalStateException("unknown metric type " + metric.type());
         }
-        boolean person = metric.events().needsPerson()
-                || metric.denominator() != null && metric.denominator().needsPerson();
+        boolean person = EventSql.needsPerson(metric.events())
+                || metric.denominator() != null && EventSql.needsPerson(metric.denominator());
         // One unit at a time (LATERAL), so each lookup is an index probe by unit id whatever the planner's
         // statistics say; event names are checked in the aggregates, not in the join, for the same reason: the
         // only index the join can use is the one by distinct_id and time. OFFSET 0 keeps the planner from flattening

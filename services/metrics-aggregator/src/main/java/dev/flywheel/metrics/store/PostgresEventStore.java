@@ -18,6 +18,9 @@ import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.metrics.config.AggregatorConfig;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.Scope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -180,7 +183,7 @@ public class PostgresEventStore implements EventStore {
         EventSql sql = new EventSql();
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
-        boolean traits = all.stream().anyMatch(EventMatch::needsPerson)
+        boolean traits = all.stream().anyMatch(EventSql::needsPerson)
                 || query.breakdown() != null && query.breakdown().startsWith(EventSql.PERSON_PREFIX);
         String joins = EventSql.LINK_JOIN + (traits ? EventSql.TRAITS_JOIN : "");
         StringBuilder steps = new StringBuilder("0");
@@ -265,7 +268,8 @@ public class PostgresEventStore implements EventStore {
     }
 
     private static String joins(EventMatch match, String breakdown) {
-        boolean person = match.needsPerson() || breakdown != null && breakdown.startsWith(EventSql.PERSON_PREFIX);
+        boolean person = EventSql.needsPerson(match)
+                || breakdown != null && breakdown.startsWith(EventSql.PERSON_PREFIX);
         return EventSql.LINK_JOIN + (person ? EventSql.TRAITS_JOIN : "");
     }
 

@@ -2,11 +2,12 @@ package dev.flywheel.service.catalogue;
 
 import java.util.List;
 
+import dev.flywheel.service.grpc.DomainFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /** A catalogue request that cannot be done, with the problems found (JSON pointer first, for definitions). */
-public class DefinitionException extends RuntimeException {
+public class DefinitionException extends RuntimeException implements DomainFailure {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,6 +42,7 @@ public class DefinitionException extends RuntimeException {
     }
 
     /** The gRPC status this failure is on every service's admin port; the problems follow the message, a line each. */
+    @Override
     public StatusRuntimeException toStatus() {
         Status status = switch (failure) {
             case INVALID -> Status.INVALID_ARGUMENT;

@@ -2,10 +2,12 @@ package dev.flywheel.service.catalogue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -14,6 +16,9 @@ import dev.flywheel.service.changes.PgChangeListener;
 import dev.flywheel.service.config.DataSourceAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The in-memory snapshot of each environment callers asked for, replaced whole when it changes, so readers never
@@ -43,6 +48,38 @@ public final class SnapshotRegistry<S> {
         Uni<Version> storedVersion(EnvironmentKey key);
 
         Version version(S snapshot);
+
+        static <S> Source<S> of(Function<EnvironmentKey, Uni<S>> load,
+                Function<EnvironmentKey, Uni<Version>> storedVersion, Function<S, Version> version) {
+            return new Source<>() {
+                @Override
+                public Uni<S> load(EnvironmentKey key) {
+                    return load.apply(key);
+                }
+
+                @Override
+                public Uni<Version> storedVersion(EnvironmentKey key) {
+                    return storedVersion.apply(key);
+                }
+
+                @Override
+                public Version version(S snapshot) {
+                    return version.apply(snapshot);
+                }
+            };
+        }
+    }
+
+    /**
+     * The stored version of catalogue environments kept in {@code table} (a {@link CatalogueEnvironment} table,
+     * schema-qualified), 0 for one that has none yet.
+     */
+    public static Function<EnvironmentKey, Uni<Version>> environmentVersion(Pool pool, String table) {
+        String query = "SELECT version FROM " + table + " WHERE project_id = $1 AND environment = $2";
+        return key -> pool.preparedQuery(query).execute(Tuple.of(key.projectId(), key.environment())).map(rows -> {
+            Iterator<Row> row = rows.iterator();
+            return new Version(row.hasNext() ? row.next().getLong(0) : 0, 0);
+        });
     }
 
     private final String what;
@@ -108,10 +145,14 @@ public final class SnapshotRegistry<S> {
 
     /** Reloads on every notification of {@code channel}, and resyncs after each reconnect and every interval. */
     public PgChangeListener listen(Vertx vertx, DataSourceAddress database, String channel, Duration resync) {
-        return PgChangeListener.start(vertx, database, channel, key -> refresh(key).subscribe().with(done -> {
-        }, failure -> LOG.warnf("Could not reload the %s of %s: %s", what, key, failure.toString())),
-                () -> refreshAll().subscribe().with(done -> {
-                }), resync);
+        return PgChangeListener.listen(vertx, database, channel, payload -> {
+            EnvironmentKey key = EnvironmentKey.parse(payload);
+            if (key != null) {
+                refresh(key).subscribe().with(done -> {
+                }, failure -> LOG.warnf("Could not reload the %s of %s: %s", what, key, failure.toString()));
+            }
+        }, () -> refreshAll().subscribe().with(done -> {
+        }), resync);
     }
 
     private Uni<Void> refreshIfStale(EnvironmentKey key, S cached) {

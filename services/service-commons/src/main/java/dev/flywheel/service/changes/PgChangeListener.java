@@ -5,7 +5,6 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
-import dev.flywheel.service.catalogue.EnvironmentKey;
 import dev.flywheel.service.config.DataSourceAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
@@ -28,20 +27,6 @@ public final class PgChangeListener {
         this.subscriber = subscriber;
         this.vertx = vertx;
         this.timer = timer;
-    }
-
-    /**
-     * @param onChange
-     *            called with the environment each notification names
-     */
-    public static PgChangeListener start(Vertx vertx, DataSourceAddress database, String channel,
-            Consumer<EnvironmentKey> onChange, Runnable resync, Duration resyncInterval) {
-        return listen(vertx, database, channel, payload -> {
-            EnvironmentKey key = EnvironmentKey.parse(payload);
-            if (key != null) {
-                onChange.accept(key);
-            }
-        }, resync, resyncInterval);
     }
 
     /**

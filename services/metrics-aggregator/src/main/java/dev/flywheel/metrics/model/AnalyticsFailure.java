@@ -1,4 +1,4 @@
-package dev.flywheel.metrics.service;
+package dev.flywheel.metrics.model;
 
 /** Why an analytics request failed; each edge maps it once (gRPC status, problem+json at the gateway). */
 public enum AnalyticsFailure {

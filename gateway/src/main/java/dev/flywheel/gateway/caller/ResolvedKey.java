@@ -1,10 +1,8 @@
-package dev.flywheel.gateway.auth.service;
+package dev.flywheel.gateway.caller;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import dev.flywheel.gateway.keys.service.KeyKind;
 
 /**
  * Everything a request needs to know about the key that made it, as cached in Redis: whose it is, what it may do,

@@ -1,4 +1,4 @@
-package dev.flywheel.metrics.store;
+package dev.flywheel.metrics.model;
 
 import java.util.List;
 
@@ -19,11 +19,7 @@ public record EventMatch(String event, List<PropertyCondition> conditions) {
     }
 
     /** Whether the daily rollups can answer for these events (no conditions to check on each event). */
-    boolean rollupCovers() {
+    public boolean rollupCovers() {
         return conditions.isEmpty();
-    }
-
-    boolean needsPerson() {
-        return conditions.stream().anyMatch(c -> c.property().startsWith(EventSql.PERSON_PREFIX));
     }
 }

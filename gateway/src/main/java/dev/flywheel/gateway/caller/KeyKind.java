@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.keys.service;
+package dev.flywheel.gateway.caller;
 
 import java.util.Locale;
 

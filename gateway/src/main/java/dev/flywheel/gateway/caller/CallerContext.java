@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.auth.service;
+package dev.flywheel.gateway.caller;
 
 import jakarta.enterprise.context.RequestScoped;
 

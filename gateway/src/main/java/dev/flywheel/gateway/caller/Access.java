@@ -1,4 +1,4 @@
-package dev.flywheel.gateway.auth.rest;
+package dev.flywheel.gateway.caller;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,8 +1,7 @@
-package dev.flywheel.gateway.auth.service;
+package dev.flywheel.gateway.caller;
 
 import java.util.UUID;
 
-import dev.flywheel.gateway.keys.service.KeyKind;
 import dev.flywheel.gateway.problem.ApiException;
 
 /**

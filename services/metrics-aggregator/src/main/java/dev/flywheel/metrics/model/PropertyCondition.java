@@ -1,4 +1,4 @@
-package dev.flywheel.metrics.store;
+package dev.flywheel.metrics.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.flywheel.metrics.mapping;
+package dev.flywheel.metrics.model;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.flywheel.analytics.Interval;
-import dev.flywheel.metrics.service.AnalyticsException;
-import dev.flywheel.metrics.store.EventMatch;
-import dev.flywheel.metrics.store.Metric;
-import dev.flywheel.metrics.store.PropertyCondition;
 import dev.flywheel.proto.analytics.v1.DateRange;
 import dev.flywheel.proto.analytics.v1.EventMatcher;
 import dev.flywheel.proto.analytics.v1.MetricDefinition;

@@ -1,9 +1,8 @@
-package dev.flywheel.metrics.mapping;
+package dev.flywheel.metrics.model;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
 
-import dev.flywheel.metrics.service.AnalyticsException;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.MetricType;
 
