@@ -1,45 +1,34 @@
 package dev.flywheel.metrics.service;
 
 import java.time.DateTimeException;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.flywheel.metrics.model.AnalyticsException;
-import dev.flywheel.metrics.model.AnalyticsFailure;
 import dev.flywheel.metrics.model.QueryMapper;
-import dev.flywheel.metrics.store.RollupWriter;
+import dev.flywheel.metrics.store.AnalyticsSettingsStore;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * A project's analytics settings. Changing the time zone re-buckets the project's daily rollups in the same
- * transaction, holding the project's analytics lock so no batch writes with the old zone meanwhile.
+ * A project's analytics settings, checked as a whole before {@link AnalyticsSettingsStore} keeps them: the time
+ * zone, the AARRR stages and the North Star metric with its inputs.
  */
 @ApplicationScoped
 public class AnalyticsSettingsService {
 
     public static final int MAX_NORTH_STAR_INPUTS = 10;
 
-    private final Pool pool;
+    private final AnalyticsSettingsStore store;
 
-    public AnalyticsSettingsService(Pool pool) {
-        this.pool = pool;
+    public AnalyticsSettingsService(AnalyticsSettingsStore store) {
+        this.store = store;
     }
 
     public Uni<AnalyticsSettings> get(String projectId) {
-        return pool.preparedQuery("SELECT settings, version FROM analytics_settings WHERE project_id = $1")
-                .execute(Tuple.of(projectId))
-                .map(rows -> rows.size() == 0 ? defaults() : read(rows.iterator().next()));
+        return store.get(projectId).map(stored -> stored == null ? defaults() : stored);
     }
 
     public Uni<ZoneId> zone(String projectId) {
@@ -50,47 +39,8 @@ public class AnalyticsSettingsService {
         return AnalyticsSettings.newBuilder().setTimeZone("UTC").build();
     }
 
-    private static AnalyticsSettings read(Row row) {
-        try {
-            return AnalyticsSettings.parseFrom(row.getBuffer("settings").getBytes()).toBuilder()
-                    .setVersion(row.getLong("version")).build();
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("stored analytics settings are unreadable", e);
-        }
-    }
-
     public Uni<AnalyticsSettings> put(String projectId, AnalyticsSettings settings, long expectedVersion) {
-        AnalyticsSettings checked = validate(settings);
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("SELECT pg_advisory_xact_lock(hashtext('flywheel.analytics:' || $1))")
-                .execute(Tuple.of(projectId))
-                .chain(() -> connection.preparedQuery(
-                        "SELECT time_zone, version FROM analytics_settings WHERE project_id = $1 FOR UPDATE")
-                        .execute(Tuple.of(projectId)))
-                .chain(rows -> {
-                    Row current = rows.size() == 0 ? null : rows.iterator().next();
-                    long version = current == null ? 0 : current.getLong("version");
-                    if (expectedVersion != 0 && expectedVersion != version) {
-                        return Uni.createFrom().failure(new AnalyticsException(AnalyticsFailure.CONFLICT,
-                                "the settings are at version " + version + ", not " + expectedVersion));
-                    }
-                    String oldZone = current == null ? "UTC" : current.getString("time_zone");
-                    AnalyticsSettings stored = checked.toBuilder().setVersion(version + 1).build();
-                    return connection.preparedQuery("""
-                            INSERT INTO analytics_settings (project_id, time_zone, settings, version, updated_at)
-                            VALUES ($1, $2, $3, $4, $5)
-                            ON CONFLICT (project_id) DO UPDATE SET time_zone = excluded.time_zone,
-                                settings = excluded.settings, version = excluded.version,
-                                updated_at = excluded.updated_at""")
-                            .execute(Tuple.of(projectId, stored.getTimeZone(),
-                                    Buffer.buffer(stored.toBuilder().clearVersion().build()
-                                            .toByteArray()),
-                                    stored.getVersion(), OffsetDateTime.now(ZoneOffset.UTC)))
-                            .chain(() -> oldZone.equals(stored.getTimeZone())
-                                    ? Uni.createFrom().voidItem()
-                                    : RollupWriter.rebuild(connection, projectId, stored.getTimeZone()))
-                            .replaceWith(stored);
-                }));
+        return store.replace(projectId, validate(settings), expectedVersion);
     }
 
     private static AnalyticsSettings validate(AnalyticsSettings settings) {
