@@ -65,6 +65,14 @@ public class ProjectAdminAccess {
     }
 
     /** The version an If-Match header names (0 when absent or "*"): optimistic concurrency for every resource. */
+    /**
+     * The version a conditional write expects: -1 (create only) for If-None-Match: *, else the If-Match version
+     * (0: unconditional).
+     */
+    public static long expectedVersion(String ifMatch, String ifNoneMatch) {
+        return ifNoneMatch != null && ifNoneMatch.trim().equals("*") ? -1 : ifMatchVersion(ifMatch);
+    }
+
     public static long ifMatchVersion(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
             return 0;

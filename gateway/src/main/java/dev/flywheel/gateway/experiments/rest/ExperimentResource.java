@@ -126,7 +126,7 @@ public class ExperimentResource {
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ExperimentDefinition"))) byte[] body) {
-        long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
+        long expected = ProjectAdminAccess.expectedVersion(ifMatch, ifNoneMatch);
         return checked(projectId, environment).flatMap(token -> experiments.put(token,
                 PutExperimentRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setDefinitionJson(bodies.text(body)).setExpectedVersion(expected)

@@ -131,7 +131,7 @@ public class ExperimentResultsResource {
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ExperimentMetric"))) JsonNode body) {
-        long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
+        long expected = ProjectAdminAccess.expectedVersion(ifMatch, ifNoneMatch);
         ExperimentMetric metric = ProtoJson.read(body, ExperimentMetric.newBuilder(), "").clearVersion().build();
         if (!metric.getKey().isEmpty() && !metric.getKey().equals(key)) {
             throw ApiException.invalid("key", "differs from the key in the path");

@@ -109,7 +109,7 @@ public class SurveyResource {
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SurveyDefinition"))) byte[] body) {
-        long expected = "*".equals(ifNoneMatch) ? -1 : ProjectAdminAccess.ifMatchVersion(ifMatch);
+        long expected = ProjectAdminAccess.expectedVersion(ifMatch, ifNoneMatch);
         return access.keyFor(projectId, environment, "Surveys")
                 .chain(token -> feedback.put(token, PutSurveyRequest.newBuilder().setEnvironment(environment)
                         .setKey(key).setDefinitionJson(bodies.text(body))

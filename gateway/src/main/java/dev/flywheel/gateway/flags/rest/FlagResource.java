@@ -117,7 +117,7 @@ public class FlagResource {
             @PathParam("key") String key, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @QueryParam("comment") String comment,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FlagdFlag"))) byte[] body) {
-        long expected = "*".equals(ifNoneMatch) ? -1 : version(ifMatch);
+        long expected = ProjectAdminAccess.expectedVersion(ifMatch, ifNoneMatch);
         return checked(projectId, environment).flatMap(token -> flags.put(token,
                 PutFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setDefinitionJson(bodies.text(body)).setExpectedVersion(expected)
