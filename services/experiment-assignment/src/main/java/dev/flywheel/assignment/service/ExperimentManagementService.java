@@ -22,9 +22,9 @@ import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
-import dev.flywheel.service.catalogue.DefinitionException;
-import dev.flywheel.service.catalogue.DefinitionFailure;
 import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -84,7 +84,7 @@ public class ExperimentManagementService {
                     checkVersion(key, existing, expectedVersion);
                     if (existing != null && existing.releasedVariation != null
                             && definition.variationIndex(existing.releasedVariation) < 0) {
-                        throw new DefinitionException(DefinitionFailure.INVALID, "the released variation '"
+                        throw new RefusedRequest(Refusal.INVALID, "the released variation '"
                                 + existing.releasedVariation + "' must stay in the definition");
                     }
                     if (existing != null && existing.definition.equals(stored)) {
@@ -121,11 +121,11 @@ public class ExperimentManagementService {
             ExperimentStatus target, String releasedVariation, long expectedVersion, String actor, String comment) {
         EnvironmentKey where = key(projectId, environment);
         if (target == null) {
-            throw new DefinitionException(DefinitionFailure.INVALID, "status must be RUNNING or STOPPED");
+            throw new RefusedRequest(Refusal.INVALID, "status must be RUNNING or STOPPED");
         }
         String release = releasedVariation == null || releasedVariation.isEmpty() ? null : releasedVariation;
         if (release != null && target != ExperimentStatus.STOPPED) {
-            throw new DefinitionException(DefinitionFailure.INVALID,
+            throw new RefusedRequest(Refusal.INVALID,
                     "a variation is released only when stopping the experiment");
         }
         return CATALOGUE.change(where, env -> experiments.findByKey(env.id, key)
@@ -137,12 +137,12 @@ public class ExperimentManagementService {
                     ExperimentStatus current = ExperimentStatus.valueOf(existing.status);
                     boolean rerelease = current == ExperimentStatus.STOPPED && target == ExperimentStatus.STOPPED;
                     if (!rerelease && !current.canBecome(target)) {
-                        throw new DefinitionException(DefinitionFailure.FAILED_PRECONDITION, "experiment '" + key
+                        throw new RefusedRequest(Refusal.FAILED_PRECONDITION, "experiment '" + key
                                 + "' is " + current.name().toLowerCase() + " and cannot become "
                                 + target.name().toLowerCase() + " (draft -> running -> stopped)");
                     }
                     if (release != null && parse(key, existing.definition).variationIndex(release) < 0) {
-                        throw new DefinitionException(DefinitionFailure.INVALID,
+                        throw new RefusedRequest(Refusal.INVALID,
                                 "'" + release + "' is not a variation of " + key);
                     }
                     String before = lifecycle(existing);
@@ -175,7 +175,7 @@ public class ExperimentManagementService {
                     }
                     checkVersion(key, existing, expectedVersion);
                     if (!ExperimentStatus.DRAFT.name().equals(existing.status)) {
-                        throw new DefinitionException(DefinitionFailure.FAILED_PRECONDITION, "experiment '" + key
+                        throw new RefusedRequest(Refusal.FAILED_PRECONDITION, "experiment '" + key
                                 + "' has run; stop it instead of deleting it");
                     }
                     Instant now = Instant.now();
@@ -196,7 +196,7 @@ public class ExperimentManagementService {
     public Uni<ProjectSettingsEntity> putSettings(String projectId, double holdoutShare, String actor,
             String comment) {
         if (!(holdoutShare >= 0 && holdoutShare <= MAX_HOLDOUT)) {
-            throw new DefinitionException(DefinitionFailure.INVALID,
+            throw new RefusedRequest(Refusal.INVALID,
                     "holdout_share must be between 0 and " + MAX_HOLDOUT);
         }
         return settings.findById(projectId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).flatMap(found -> {
@@ -285,7 +285,7 @@ public class ExperimentManagementService {
         try {
             return ExperimentDefinition.parse(key, json);
         } catch (ExperimentDefinitionException e) {
-            throw new DefinitionException(DefinitionFailure.INVALID, "the experiment definition was rejected",
+            throw new RefusedRequest(Refusal.INVALID, "the experiment definition was rejected",
                     e.problems());
         }
     }

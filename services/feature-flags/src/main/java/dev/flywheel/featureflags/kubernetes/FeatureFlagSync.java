@@ -16,8 +16,8 @@ import dev.flywheel.featureflags.config.FlagsConfig;
 import dev.flywheel.featureflags.service.FlagManagementService;
 import dev.flywheel.featureflags.service.FlagSnapshots;
 import dev.flywheel.flags.FlagDocument;
-import dev.flywheel.service.catalogue.DefinitionException;
-import dev.flywheel.service.catalogue.DefinitionFailure;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -94,7 +94,7 @@ public class FeatureFlagSync {
         Target target = target(resource);
         try {
             if (target == null) {
-                throw DefinitionException.invalid(
+                throw RefusedRequest.invalid(
                         "spec.projectId, spec.environment and spec.flagSpec are required");
             }
             var result = VertxContextSupport.subscribeAndAwait(() -> flags.importDocument(target.projectId(),
@@ -111,7 +111,7 @@ public class FeatureFlagSync {
                     + result.environmentVersion() + (result.warnings().isEmpty()
                             ? ""
                             : "; warnings: " + String.join("; ", result.warnings())));
-        } catch (DefinitionException e) {
+        } catch (RefusedRequest e) {
             String problems = e.problems().isEmpty()
                     ? e.getMessage()
                     : e.getMessage() + ": " + String.join("; ", e.problems());
@@ -140,8 +140,8 @@ public class FeatureFlagSync {
                 VertxContextSupport.subscribeAndAwait(() -> flags.delete(target.projectId(), target.environment(),
                         key, 0, actor, "removed from the resource")
                         .call(ignored -> snapshots.refresh(target.projectId(), target.environment())));
-            } catch (DefinitionException e) {
-                if (e.failure() != DefinitionFailure.NOT_FOUND) {
+            } catch (RefusedRequest e) {
+                if (e.refusal() != Refusal.NOT_FOUND) {
                     throw e;
                 }
             }

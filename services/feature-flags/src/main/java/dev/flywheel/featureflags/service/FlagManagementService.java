@@ -20,9 +20,9 @@ import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
 import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
-import dev.flywheel.service.catalogue.DefinitionException;
-import dev.flywheel.service.catalogue.DefinitionFailure;
 import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -131,7 +131,7 @@ public class FlagManagementService {
         try {
             document = FlagDocument.parse(documentJson);
         } catch (FlagDocumentException e) {
-            throw new DefinitionException(DefinitionFailure.INVALID, "the flag document was rejected as a whole",
+            throw new RefusedRequest(Refusal.INVALID, "the flag document was rejected as a whole",
                     e.problems());
         }
         List<String> warnings = FlagSet.compile(document).warnings();
@@ -267,7 +267,7 @@ public class FlagManagementService {
         try {
             return FlagDocument.parseFlag(key, json);
         } catch (FlagDocumentException e) {
-            throw new DefinitionException(DefinitionFailure.INVALID, "the flag definition was rejected",
+            throw new RefusedRequest(Refusal.INVALID, "the flag definition was rejected",
                     e.problems());
         }
     }

@@ -5,10 +5,10 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.service.auth.KeyAuthenticator;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.service.grpc.StoreFailures;
 import dev.flywheel.service.tenancy.Environments;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +37,7 @@ public class FeedbackCallers {
     Uni<Admin> admin(String environment) {
         return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
             if (!Environments.isName(environment)) {
-                throw FeedbackException.invalid(Environments.NAME_RULE);
+                throw RefusedRequest.invalid(Environments.NAME_RULE);
             }
             return new Admin(Scope.newBuilder().setProjectId(key.getScope().getProjectId())
                     .setEnvironment(environment).build(), KeyAuthenticator.actor(key));

@@ -1,6 +1,5 @@
 package dev.flywheel.feedback.grpc;
 
-import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.SurveyCatalog;
 import dev.flywheel.feedback.service.SurveySnapshots;
 import dev.flywheel.proto.common.v1.AuditEntry;
@@ -16,6 +15,7 @@ import dev.flywheel.proto.feedback.v1.SetSurveyStatusRequest;
 import dev.flywheel.proto.feedback.v1.Survey;
 import dev.flywheel.proto.feedback.v1.SurveyAdminService;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.surveys.SurveyDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -98,7 +98,7 @@ public class SurveyAdminGrpcService implements SurveyAdminService {
 
     static String key(String key) {
         if (!SurveyDefinition.KEY.matcher(key).matches()) {
-            throw FeedbackException.invalid("key must match " + SurveyDefinition.KEY.pattern());
+            throw RefusedRequest.invalid("key must match " + SurveyDefinition.KEY.pattern());
         }
         return key;
     }

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.flywheel.feedback.service.FeedbackException;
-import dev.flywheel.feedback.service.FeedbackFailure;
 import dev.flywheel.feedback.service.FeedbackWall;
 import dev.flywheel.feedback.service.SurveyResultsReport;
 import dev.flywheel.proto.analytics.v1.ListUnitVariationsRequest;
@@ -23,6 +21,8 @@ import dev.flywheel.proto.feedback.v1.SurveyResultsService;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
 import dev.flywheel.service.grpc.PromptReconnect;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -67,7 +67,7 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
     @Override
     public Uni<ListFeedbackResponse> listFeedback(ListFeedbackRequest request) {
         if (request.getLimit() < 0 || request.getLimit() > 200) {
-            return Uni.createFrom().failure(FeedbackCallers.toStatus(FeedbackException.invalid("limit: 1 to 200")));
+            return Uni.createFrom().failure(FeedbackCallers.toStatus(RefusedRequest.invalid("limit: 1 to 200")));
         }
         return callers.reader(request.getEnvironment())
                 .chain(scope -> wall.list(scope, request.getLimit() == 0 ? 50 : request.getLimit(),
@@ -84,20 +84,20 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
 
     private static SurveyResultsReport.Options options(GetSurveyResultsRequest request) {
         if (request.getBreakdown() == BreakdownKind.UNRECOGNIZED || request.getPeriod() == Period.UNRECOGNIZED) {
-            throw FeedbackException.invalid("breakdown or period is not one of the listed values");
+            throw RefusedRequest.invalid("breakdown or period is not one of the listed values");
         }
         if (request.getBreakdown() != BreakdownKind.BREAKDOWN_KIND_UNSPECIFIED
                 && (request.getBreakdownKey().isEmpty() || request.getBreakdownKey().length() > 200)) {
-            throw FeedbackException.invalid("breakdownKey: the property, flag or experiment, 1 to 200 characters");
+            throw RefusedRequest.invalid("breakdownKey: the property, flag or experiment, 1 to 200 characters");
         }
         double alpha = request.getAlpha() == 0 ? 0.05 : request.getAlpha();
         if (!(alpha > 0 && alpha <= 0.5)) {
-            throw FeedbackException.invalid("alpha is above 0 and at most 0.5");
+            throw RefusedRequest.invalid("alpha is above 0 and at most 0.5");
         }
         Instant from = request.hasFrom() ? instant(request.getFrom()) : null;
         Instant to = request.hasTo() ? instant(request.getTo()) : null;
         if (from != null && to != null && !to.isAfter(from)) {
-            throw FeedbackException.invalid("to must be after from");
+            throw RefusedRequest.invalid("to must be after from");
         }
         return new SurveyResultsReport.Options(request.getBreakdown(), request.getBreakdownKey(), from, to,
                 request.getPeriod(), alpha);
@@ -121,11 +121,11 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
                     .onFailure(StatusRuntimeException.class).transform(failure -> {
                         Status status = ((StatusRuntimeException) failure).getStatus();
                         if (status.getCode() == Status.Code.NOT_FOUND) {
-                            return new FeedbackException(FeedbackFailure.NOT_FOUND, "experiment '" + experiment
+                            return new RefusedRequest(Refusal.NOT_FOUND, "experiment '" + experiment
                                     + "' has no exposures in " + environment);
                         }
                         if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
-                            return FeedbackException.invalid(status.getDescription());
+                            return RefusedRequest.invalid(status.getDescription());
                         }
                         return Status.UNAVAILABLE.withDescription("experiment exposures are unavailable ("
                                 + status.getCode() + "); retry").asRuntimeException();
@@ -137,7 +137,7 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
         try {
             return ProtoValues.instant(t);
         } catch (IllegalArgumentException e) {
-            throw FeedbackException.invalid(e.getMessage());
+            throw RefusedRequest.invalid(e.getMessage());
         }
     }
 

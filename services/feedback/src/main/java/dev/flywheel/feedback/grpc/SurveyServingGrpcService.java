@@ -10,7 +10,6 @@ import java.util.UUID;
 import com.google.protobuf.ByteString;
 
 import dev.flywheel.feedback.events.FeedbackEvents.Person;
-import dev.flywheel.feedback.service.FeedbackException;
 import dev.flywheel.feedback.service.SurveyServing;
 import dev.flywheel.proto.feedback.v1.AnswerInput;
 import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
@@ -23,6 +22,7 @@ import dev.flywheel.proto.feedback.v1.SubmitFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.SubmitFeedbackResponse;
 import dev.flywheel.proto.feedback.v1.SurveyServingService;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.surveys.SurveyDefinition;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -70,13 +70,13 @@ public class SurveyServingGrpcService implements SurveyServingService {
             SurveyAdminGrpcService.key(request.getSurveyKey());
             submission(request.getSubmissionId());
             if (request.getAnswersCount() == 0 || request.getAnswersCount() > MAX_ANSWERS) {
-                throw FeedbackException.invalid("answers: 1 to " + MAX_ANSWERS);
+                throw RefusedRequest.invalid("answers: 1 to " + MAX_ANSWERS);
             }
             Set<String> questions = new HashSet<>();
             List<Map.Entry<String, Object[]>> answers = new ArrayList<>();
             for (AnswerInput answer : request.getAnswersList()) {
                 if (!questions.add(answer.getQuestionId())) {
-                    throw FeedbackException.invalid("answers: question '" + shorten(answer.getQuestionId())
+                    throw RefusedRequest.invalid("answers: question '" + shorten(answer.getQuestionId())
                             + "' is answered twice");
                 }
                 Object value = answer.hasValue() ? ProtoValues.toJava(answer.getValue()) : null;
@@ -117,12 +117,12 @@ public class SurveyServingGrpcService implements SurveyServingService {
     private SurveyServing.Feedback feedback(SubmitFeedbackRequest request) {
         Person person = person(request.getPerson());
         if (request.getRating() < 1 || request.getRating() > 5) {
-            throw FeedbackException.invalid("rating: 1 to 5");
+            throw RefusedRequest.invalid("rating: 1 to 5");
         }
         String comment = optional(request.getComment(), "comment", MAX_COMMENT);
         String email = optional(request.getEmail(), "email", 254);
         if (email != null && !Emails.valid(email)) {
-            throw FeedbackException.invalid("email: not an email address");
+            throw RefusedRequest.invalid("email: not an email address");
         }
         String page = optional(request.getPageUrl(), "pageUrl", MAX_URL);
         String selector = optional(request.getSelector(), "selector", MAX_SELECTOR);
@@ -130,10 +130,10 @@ public class SurveyServingGrpcService implements SurveyServingService {
         ByteString png = request.getScreenshotPng();
         if (!png.isEmpty()) {
             if (png.size() > serving.maxScreenshotBytes()) {
-                throw FeedbackException.invalid("screenshotPng: at most " + serving.maxScreenshotBytes() + " bytes");
+                throw RefusedRequest.invalid("screenshotPng: at most " + serving.maxScreenshotBytes() + " bytes");
             }
             if (png.size() < 24 || !png.substring(0, 8).equals(ByteString.copyFrom(PNG))) {
-                throw FeedbackException.invalid("screenshotPng: not a PNG image");
+                throw RefusedRequest.invalid("screenshotPng: not a PNG image");
             }
             screenshot = png.toByteArray();
         }
@@ -144,21 +144,21 @@ public class SurveyServingGrpcService implements SurveyServingService {
         Person person = person(request.getPerson());
         String url = optional(request.getUrl(), "url", MAX_URL);
         if (!DEVICES.contains(request.getDevice())) {
-            throw FeedbackException.invalid("device: desktop, mobile or tablet");
+            throw RefusedRequest.invalid("device: desktop, mobile or tablet");
         }
         String event = optional(request.getEvent(), "event", MAX_NAME);
         if (request.getProperties().getFieldsCount() > MAX_ENTRIES || request.getFlagsCount() > MAX_ENTRIES
                 || request.getExperimentsCount() > MAX_ENTRIES) {
-            throw FeedbackException.invalid("properties, flags and experiments: at most " + MAX_ENTRIES
+            throw RefusedRequest.invalid("properties, flags and experiments: at most " + MAX_ENTRIES
                     + " entries each");
         }
         if (request.getProperties().getSerializedSize() > 64 * 1024) {
-            throw FeedbackException.invalid("properties: at most 64 KiB");
+            throw RefusedRequest.invalid("properties: at most 64 KiB");
         }
         for (Map<String, String> map : List.of(request.getFlagsMap(), request.getExperimentsMap())) {
             map.forEach((k, v) -> {
                 if (k.length() > MAX_NAME || v.length() > MAX_NAME) {
-                    throw FeedbackException.invalid("flags and experiments: keys and values of at most " + MAX_NAME
+                    throw RefusedRequest.invalid("flags and experiments: keys and values of at most " + MAX_NAME
                             + " characters");
                 }
             });
@@ -172,11 +172,11 @@ public class SurveyServingGrpcService implements SurveyServingService {
         String user = person.getUserId();
         String anonymous = person.getAnonymousId();
         if (user.isEmpty() && anonymous.isEmpty()) {
-            throw FeedbackException.invalid("person: a userId or an anonymousId is required");
+            throw RefusedRequest.invalid("person: a userId or an anonymousId is required");
         }
         if (user.length() > MAX_ID || anonymous.length() > MAX_ID || user.indexOf('\0') >= 0
                 || anonymous.indexOf('\0') >= 0) {
-            throw FeedbackException.invalid("person: ids of at most " + MAX_ID + " characters");
+            throw RefusedRequest.invalid("person: ids of at most " + MAX_ID + " characters");
         }
         return new Person(user, anonymous);
     }
@@ -185,7 +185,7 @@ public class SurveyServingGrpcService implements SurveyServingService {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw FeedbackException.invalid("submissionId: the id NextSurvey returned");
+            throw RefusedRequest.invalid("submissionId: the id NextSurvey returned");
         }
     }
 
@@ -194,7 +194,7 @@ public class SurveyServingGrpcService implements SurveyServingService {
             return null;
         }
         if (value.length() > max || value.indexOf('\0') >= 0) {
-            throw FeedbackException.invalid(field + ": at most " + max + " characters");
+            throw RefusedRequest.invalid(field + ": at most " + max + " characters");
         }
         return value;
     }

@@ -15,6 +15,8 @@ import dev.flywheel.proto.feedback.v1.FeedbackScreenshot;
 import dev.flywheel.proto.feedback.v1.ListFeedbackResponse;
 import dev.flywheel.proto.feedback.v1.ValueCount;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.smallrye.mutiny.Uni;
 
 /** The feedback widget's submissions as a team reads them: latest first, screenshots one at a time. */
@@ -53,11 +55,11 @@ public class FeedbackWall {
         try {
             feedback = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw FeedbackException.invalid("feedbackId: not a feedback id");
+            throw RefusedRequest.invalid("feedbackId: not a feedback id");
         }
         return items.screenshot(scope, feedback).map(png -> {
             if (png == null) {
-                throw new FeedbackException(FeedbackFailure.NOT_FOUND, "no screenshot for feedback " + id);
+                throw new RefusedRequest(Refusal.NOT_FOUND, "no screenshot for feedback " + id);
             }
             return FeedbackScreenshot.newBuilder().setPng(ByteString.copyFrom(png)).build();
         });

@@ -17,8 +17,8 @@ import dev.flywheel.feedback.repository.SurveyRepository;
 import dev.flywheel.proto.feedback.v1.SurveyStatus;
 import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
-import dev.flywheel.service.catalogue.DefinitionException;
 import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.surveys.SurveyDefinition;
 import dev.flywheel.surveys.SurveyDefinitionException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -75,7 +75,7 @@ public class SurveyCatalog {
         try {
             SurveyDefinition.parse(key, definition);
         } catch (SurveyDefinitionException e) {
-            throw DefinitionException.invalid("the definition has problems: " + String.join("; ", e.problems()));
+            throw RefusedRequest.invalid("the definition has problems: " + String.join("; ", e.problems()));
         }
         return CATALOGUE.change(new EnvironmentKey(project, environment), env -> surveys
                 .findByKey(project, environment, key).flatMap(existing -> {
@@ -85,7 +85,7 @@ public class SurveyCatalog {
                             : Uni.createFrom().item(0L);
                     return count.flatMap(surveysNow -> {
                         if (surveysNow >= MAX_SURVEYS) {
-                            throw DefinitionException.invalid("an environment has at most " + MAX_SURVEYS
+                            throw RefusedRequest.invalid("an environment has at most " + MAX_SURVEYS
                                     + " surveys");
                         }
                         Instant now = Instant.now();
@@ -115,7 +115,7 @@ public class SurveyCatalog {
     public Uni<Stored> setStatus(String project, String environment, String key, SurveyStatus status,
             long expectedVersion, String actor) {
         if (status != SurveyStatus.SURVEY_STATUS_RUNNING && status != SurveyStatus.SURVEY_STATUS_STOPPED) {
-            throw DefinitionException.invalid("status is running or stopped");
+            throw RefusedRequest.invalid("status is running or stopped");
         }
         return CATALOGUE.changeExisting(new EnvironmentKey(project, environment), key, env -> surveys
                 .findByKey(project, environment, key).flatMap(existing -> {

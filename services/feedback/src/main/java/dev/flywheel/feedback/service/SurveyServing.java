@@ -21,6 +21,8 @@ import dev.flywheel.proto.events.v1.FeedbackSubmittedProperties;
 import dev.flywheel.proto.events.v1.SurveyDismissedProperties;
 import dev.flywheel.proto.events.v1.SurveySentProperties;
 import dev.flywheel.proto.events.v1.SurveyShownProperties;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.surveys.Answer;
 import dev.flywheel.surveys.Answers;
 import dev.flywheel.surveys.Question;
@@ -124,18 +126,18 @@ public class SurveyServing {
                             : SurveySnapshots.live(surveyKey, stored.definition(), stored.version());
                 })).chain(live -> {
                     if (live == null) {
-                        throw new FeedbackException(FeedbackFailure.PRECONDITION,
+                        throw new RefusedRequest(Refusal.FAILED_PRECONDITION,
                                 "survey '" + surveyKey + "' can no longer "
                                         + "be answered");
                     }
                     List<Answer> checked = new ArrayList<>();
                     for (Map.Entry<String, Object[]> given : answers) {
-                        Question question = live.survey().question(given.getKey()).orElseThrow(() -> FeedbackException
+                        Question question = live.survey().question(given.getKey()).orElseThrow(() -> RefusedRequest
                                 .invalid("survey '" + surveyKey + "' has no question '" + given.getKey() + "'"));
                         try {
                             checked.add(Answers.check(question, given.getValue()[0], (String) given.getValue()[1]));
                         } catch (Answers.InvalidAnswerException e) {
-                            throw FeedbackException.invalid(e.getMessage());
+                            throw RefusedRequest.invalid(e.getMessage());
                         }
                     }
                     String next = checked.isEmpty()
@@ -190,15 +192,15 @@ public class SurveyServing {
             UUID submission) {
         return responses.submission(scope, surveyKey, submission).map(found -> {
             if (found == null) {
-                throw new FeedbackException(FeedbackFailure.NOT_FOUND, "no submission " + submission
+                throw new RefusedRequest(Refusal.NOT_FOUND, "no submission " + submission
                         + " of survey '" + surveyKey + "'");
             }
             if (!found.personKey().equals(person.key())) {
-                throw new FeedbackException(FeedbackFailure.PRECONDITION, "submission " + submission
+                throw new RefusedRequest(Refusal.FAILED_PRECONDITION, "submission " + submission
                         + " was shown to someone else");
             }
             if (found.definition() == null) {
-                throw new FeedbackException(FeedbackFailure.PRECONDITION, "survey '" + surveyKey + "' was deleted");
+                throw new RefusedRequest(Refusal.FAILED_PRECONDITION, "survey '" + surveyKey + "' was deleted");
             }
             return found;
         });

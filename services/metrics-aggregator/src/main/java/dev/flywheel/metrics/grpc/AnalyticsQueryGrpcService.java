@@ -10,7 +10,6 @@ import dev.flywheel.analytics.FunnelOrder;
 import dev.flywheel.analytics.FunnelResult;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.analytics.RetentionCalculator;
-import dev.flywheel.metrics.model.AnalyticsException;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
@@ -44,6 +43,7 @@ import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.analytics.v1.TrendsResponse;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -74,7 +74,7 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
         return run(request.getEnvironment(), scope -> {
             LocalDate[] days = QueryMapper.days(request.getRange(), "range");
             if (!request.hasMetric()) {
-                throw AnalyticsException.invalid("metric is required");
+                throw RefusedRequest.invalid("metric is required");
             }
             return queries.trends(scope, QueryMapper.metric(request.getMetric(), "metric"), days[0], days[1],
                     QueryMapper.interval(request.getInterval(), Interval.DAY),
@@ -126,13 +126,13 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                     ? DEFAULT_WINDOW
                     : Duration.ofSeconds(request.getWindowSeconds());
             if (window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
-                throw AnalyticsException.invalid("windowSeconds: 1 second to 365 days");
+                throw RefusedRequest.invalid("windowSeconds: 1 second to 365 days");
             }
             FunnelOrder order = switch (request.getOrder()) {
                 case FUNNEL_ORDER_UNSPECIFIED, FUNNEL_ORDER_ORDERED -> FunnelOrder.ORDERED;
                 case FUNNEL_ORDER_STRICT -> FunnelOrder.STRICT;
                 case FUNNEL_ORDER_UNORDERED -> FunnelOrder.UNORDERED;
-                case UNRECOGNIZED -> throw AnalyticsException.invalid("order is unknown");
+                case UNRECOGNIZED -> throw RefusedRequest.invalid("order is unknown");
             };
             return queries.funnel(scope, steps, order, window, exclusions, days[0], days[1],
                     QueryMapper.property(request.getBreakdown(), "breakdown"))
@@ -170,12 +170,12 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
             RetentionCalculator.Type type = switch (request.getType()) {
                 case RETENTION_TYPE_UNSPECIFIED, RETENTION_TYPE_FIRST_TIME -> RetentionCalculator.Type.FIRST_TIME;
                 case RETENTION_TYPE_RECURRING -> RetentionCalculator.Type.RECURRING;
-                case UNRECOGNIZED -> throw AnalyticsException.invalid("type is unknown");
+                case UNRECOGNIZED -> throw RefusedRequest.invalid("type is unknown");
             };
             RetentionCalculator.Mode mode = switch (request.getMode()) {
                 case RETENTION_MODE_UNSPECIFIED, RETENTION_MODE_ON -> RetentionCalculator.Mode.ON;
                 case RETENTION_MODE_ON_OR_AFTER -> RetentionCalculator.Mode.ON_OR_AFTER;
-                case UNRECOGNIZED -> throw AnalyticsException.invalid("mode is unknown");
+                case UNRECOGNIZED -> throw RefusedRequest.invalid("mode is unknown");
             };
             int periods = request.getPeriods() == 0 ? DEFAULT_RETENTION_PERIODS : request.getPeriods();
             return queries.retention(scope, start, back, days[0], days[1],

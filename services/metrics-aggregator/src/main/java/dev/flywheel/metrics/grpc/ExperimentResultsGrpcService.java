@@ -1,6 +1,5 @@
 package dev.flywheel.metrics.grpc;
 
-import dev.flywheel.metrics.model.AnalyticsException;
 import dev.flywheel.metrics.service.ExperimentHealthService;
 import dev.flywheel.metrics.service.ExperimentResultsReport;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;
@@ -12,6 +11,7 @@ import dev.flywheel.proto.analytics.v1.ListUnitVariationsRequest;
 import dev.flywheel.proto.analytics.v1.ListUnitVariationsResponse;
 import dev.flywheel.proto.analytics.v1.UnitVariation;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -59,7 +59,7 @@ public class ExperimentResultsGrpcService implements ExperimentResultsService {
         return caller.reader(request.getEnvironment()).chain(scope -> {
             checkKey(key);
             if (request.getUnitIdsCount() > MAX_UNITS) {
-                throw AnalyticsException.invalid("unitIds: at most " + MAX_UNITS);
+                throw RefusedRequest.invalid("unitIds: at most " + MAX_UNITS);
             }
             return health.unitVariations(scope, key, request.getUnitIdsList());
         }).map(units -> {
@@ -73,7 +73,7 @@ public class ExperimentResultsGrpcService implements ExperimentResultsService {
 
     private static void checkKey(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY) {
-            throw AnalyticsException.invalid("experimentKey is required, at most " + MAX_KEY + " characters");
+            throw RefusedRequest.invalid("experimentKey is required, at most " + MAX_KEY + " characters");
         }
     }
 

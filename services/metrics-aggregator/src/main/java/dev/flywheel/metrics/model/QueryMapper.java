@@ -11,10 +11,11 @@ import dev.flywheel.proto.analytics.v1.DateRange;
 import dev.flywheel.proto.analytics.v1.EventMatcher;
 import dev.flywheel.proto.analytics.v1.MetricDefinition;
 import dev.flywheel.proto.analytics.v1.PropertyFilter;
+import dev.flywheel.service.grpc.RefusedRequest;
 
 /**
  * Turns the contract's query parts into the store's vocabulary, checking each against the limits; a problem is an
- * {@link AnalyticsException} naming the field.
+ * {@link RefusedRequest} naming the field.
  */
 public final class QueryMapper {
 
@@ -30,10 +31,10 @@ public final class QueryMapper {
         LocalDate from = date(range.getFrom(), field + ".from");
         LocalDate to = date(range.getTo(), field + ".to");
         if (to.isBefore(from)) {
-            throw AnalyticsException.invalid(field + ": 'to' (" + to + ") is before 'from' (" + from + ")");
+            throw RefusedRequest.invalid(field + ": 'to' (" + to + ") is before 'from' (" + from + ")");
         }
         if (from.plusDays(dev.flywheel.analytics.DateRange.MAX_DAYS).isBefore(to)) {
-            throw AnalyticsException.invalid(field + ": at most " + dev.flywheel.analytics.DateRange.MAX_DAYS
+            throw RefusedRequest.invalid(field + ": at most " + dev.flywheel.analytics.DateRange.MAX_DAYS
                     + " days");
         }
         return new LocalDate[]{from, to};
@@ -41,12 +42,12 @@ public final class QueryMapper {
 
     private static LocalDate date(String text, String field) {
         if (text.isEmpty()) {
-            throw AnalyticsException.invalid(field + " is required (YYYY-MM-DD)");
+            throw RefusedRequest.invalid(field + " is required (YYYY-MM-DD)");
         }
         try {
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw AnalyticsException.invalid(field + " is not a date (YYYY-MM-DD): '" + shorten(text) + "'");
+            throw RefusedRequest.invalid(field + " is not a date (YYYY-MM-DD): '" + shorten(text) + "'");
         }
     }
 
@@ -56,7 +57,7 @@ public final class QueryMapper {
             case INTERVAL_DAY -> Interval.DAY;
             case INTERVAL_WEEK -> Interval.WEEK;
             case INTERVAL_MONTH -> Interval.MONTH;
-            case UNRECOGNIZED -> throw AnalyticsException.invalid("interval is not one of DAY, WEEK, MONTH");
+            case UNRECOGNIZED -> throw RefusedRequest.invalid("interval is not one of DAY, WEEK, MONTH");
         };
     }
 
@@ -64,11 +65,11 @@ public final class QueryMapper {
     public static EventMatch match(EventMatcher matcher, String field, boolean required) {
         String event = matcher.getEvent();
         if (event.isEmpty() && required) {
-            throw AnalyticsException.invalid(field + ".event is required");
+            throw RefusedRequest.invalid(field + ".event is required");
         }
         name(event, field + ".event");
         if (matcher.getFiltersCount() > MAX_FILTERS) {
-            throw AnalyticsException.invalid(field + ": at most " + MAX_FILTERS + " filters");
+            throw RefusedRequest.invalid(field + ": at most " + MAX_FILTERS + " filters");
         }
         List<PropertyCondition> conditions = new ArrayList<>();
         for (int i = 0; i < matcher.getFiltersCount(); i++) {
@@ -80,15 +81,15 @@ public final class QueryMapper {
     private static PropertyCondition condition(PropertyFilter filter, String field) {
         String property = property(filter.getProperty(), field + ".property");
         if (property == null) {
-            throw AnalyticsException.invalid(field + ".property is required");
+            throw RefusedRequest.invalid(field + ".property is required");
         }
         List<String> values = filter.getValuesList();
         if (values.size() > MAX_VALUES) {
-            throw AnalyticsException.invalid(field + ": at most " + MAX_VALUES + " values");
+            throw RefusedRequest.invalid(field + ": at most " + MAX_VALUES + " values");
         }
         for (String value : values) {
             if (value.length() > MAX_VALUE) {
-                throw AnalyticsException.invalid(field + ": values are at most " + MAX_VALUE + " characters");
+                throw RefusedRequest.invalid(field + ": values are at most " + MAX_VALUE + " characters");
             }
         }
         PropertyCondition.Operator operator = switch (filter.getOperator()) {
@@ -99,12 +100,12 @@ public final class QueryMapper {
             case PROPERTY_OPERATOR_LESS_THAN -> PropertyCondition.Operator.LESS_THAN;
             case PROPERTY_OPERATOR_IS_SET -> PropertyCondition.Operator.IS_SET;
             case PROPERTY_OPERATOR_IS_NOT_SET -> PropertyCondition.Operator.IS_NOT_SET;
-            case UNRECOGNIZED -> throw AnalyticsException.invalid(field + ".operator is unknown");
+            case UNRECOGNIZED -> throw RefusedRequest.invalid(field + ".operator is unknown");
         };
         switch (operator) {
             case EQUALS, NOT_EQUALS -> {
                 if (values.isEmpty()) {
-                    throw AnalyticsException.invalid(field + ": give at least one value");
+                    throw RefusedRequest.invalid(field + ": give at least one value");
                 }
             }
             case CONTAINS -> one(values, field);
@@ -113,12 +114,12 @@ public final class QueryMapper {
                 try {
                     new BigDecimal(values.get(0).trim());
                 } catch (NumberFormatException e) {
-                    throw AnalyticsException.invalid(field + ": '" + shorten(values.get(0)) + "' is not a number");
+                    throw RefusedRequest.invalid(field + ": '" + shorten(values.get(0)) + "' is not a number");
                 }
             }
             case IS_SET, IS_NOT_SET -> {
                 if (!values.isEmpty()) {
-                    throw AnalyticsException.invalid(field + ": IS_SET and IS_NOT_SET take no values");
+                    throw RefusedRequest.invalid(field + ": IS_SET and IS_NOT_SET take no values");
                 }
             }
         }
@@ -127,7 +128,7 @@ public final class QueryMapper {
 
     private static void one(List<String> values, String field) {
         if (values.size() != 1) {
-            throw AnalyticsException.invalid(field + ": give exactly one value");
+            throw RefusedRequest.invalid(field + ": give exactly one value");
         }
     }
 
@@ -138,18 +139,18 @@ public final class QueryMapper {
         }
         name(property, field);
         if (property.startsWith(".") || property.endsWith(".") || property.contains("..")) {
-            throw AnalyticsException.invalid(field + ": '" + shorten(property) + "' has an empty path segment");
+            throw RefusedRequest.invalid(field + ": '" + shorten(property) + "' has an empty path segment");
         }
         return property;
     }
 
     private static void name(String name, String field) {
         if (name.length() > MAX_NAME) {
-            throw AnalyticsException.invalid(field + " is longer than " + MAX_NAME + " characters");
+            throw RefusedRequest.invalid(field + " is longer than " + MAX_NAME + " characters");
         }
         for (int i = 0; i < name.length(); i++) {
             if (Character.isISOControl(name.charAt(i))) {
-                throw AnalyticsException.invalid(field + " contains a control character");
+                throw RefusedRequest.invalid(field + " contains a control character");
             }
         }
     }
@@ -159,11 +160,11 @@ public final class QueryMapper {
             case AGGREGATION_UNSPECIFIED, AGGREGATION_TOTAL -> Metric.Aggregation.TOTAL;
             case AGGREGATION_UNIQUE_USERS -> Metric.Aggregation.UNIQUE_USERS;
             case AGGREGATION_SUM -> Metric.Aggregation.SUM;
-            case UNRECOGNIZED -> throw AnalyticsException.invalid(field + ".aggregation is unknown");
+            case UNRECOGNIZED -> throw RefusedRequest.invalid(field + ".aggregation is unknown");
         };
         String property = property(definition.getProperty(), field + ".property");
         if (aggregation == Metric.Aggregation.SUM && property == null) {
-            throw AnalyticsException.invalid(field + ".property is required to SUM");
+            throw RefusedRequest.invalid(field + ".property is required to SUM");
         }
         name(definition.getName(), field + ".name");
         return new Metric(definition.getName(), match(definition.getEvents(), field + ".events", false), aggregation,

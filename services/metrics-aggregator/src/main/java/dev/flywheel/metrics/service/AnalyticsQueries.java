@@ -23,14 +23,14 @@ import dev.flywheel.analytics.LifecycleCalculator;
 import dev.flywheel.analytics.Percentiles;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.config.AggregatorConfig;
-import dev.flywheel.metrics.model.AnalyticsException;
-import dev.flywheel.metrics.model.AnalyticsFailure;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -129,7 +129,7 @@ public class AnalyticsQueries {
                         .map(e -> new FunnelSpec.Exclusion(e.fromStep(), e.toStep())).toList(),
                         range.startInstant(), range.endInstant(), Instant.now());
             } catch (IllegalArgumentException e) {
-                throw AnalyticsException.invalid(e.getMessage());
+                throw RefusedRequest.invalid(e.getMessage());
             }
             EventStore.FunnelQuery query = new EventStore.FunnelQuery(steps,
                     exclusions.stream().map(Exclusion::events).toList(), range.startInstant(), range.endInstant(),
@@ -148,7 +148,7 @@ public class AnalyticsQueries {
             try {
                 calculator = new RetentionCalculator(interval, range, periods, type, mode, LocalDate.now(zone));
             } catch (IllegalArgumentException e) {
-                throw AnalyticsException.invalid(e.getMessage());
+                throw RefusedRequest.invalid(e.getMessage());
             }
             LocalDate cohortsFrom = interval.start(from);
             LocalDate cohortsTo = periodEnd(interval, to);
@@ -222,7 +222,7 @@ public class AnalyticsQueries {
         return settings.get(scope.projectId()).chain(project -> {
             EventMatch match = activation != null ? activation : activationMatch(project);
             if (match == null) {
-                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                throw new RefusedRequest(Refusal.FAILED_PRECONDITION,
                         "give an activation event, or configure the project's AARRR activation stage");
             }
             DateRange range = range(from, to, ZoneId.of(project.getTimeZone()));
@@ -249,7 +249,7 @@ public class AnalyticsQueries {
     public Uni<List<AarrrPeriod>> aarrr(Scope scope, LocalDate from, LocalDate to, Interval interval) {
         return settings.get(scope.projectId()).chain(project -> {
             if (!project.hasAarrr()) {
-                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                throw new RefusedRequest(Refusal.FAILED_PRECONDITION,
                         "configure the project's AARRR stages in its analytics settings first");
             }
             return new AarrrReport(store, scope, project, interval, range(interval.start(from), periodEnd(interval,
@@ -260,7 +260,7 @@ public class AnalyticsQueries {
     public Uni<NorthStar> northStar(Scope scope, LocalDate from, LocalDate to, Interval interval) {
         return settings.get(scope.projectId()).chain(project -> {
             if (!project.hasNorthStar()) {
-                throw new AnalyticsException(AnalyticsFailure.NOT_CONFIGURED,
+                throw new RefusedRequest(Refusal.FAILED_PRECONDITION,
                         "configure the project's North Star metric in its analytics settings first");
             }
             DateRange range = range(from, to, ZoneId.of(project.getTimeZone()));
@@ -304,7 +304,7 @@ public class AnalyticsQueries {
         try {
             return new DateRange(from, to, zone);
         } catch (IllegalArgumentException e) {
-            throw AnalyticsException.invalid(e.getMessage());
+            throw RefusedRequest.invalid(e.getMessage());
         }
     }
 }

@@ -5,11 +5,11 @@ import java.time.ZoneId;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.flywheel.metrics.model.AnalyticsException;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.store.AnalyticsSettingsStore;
 import dev.flywheel.proto.analytics.v1.AarrrStages;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,18 +49,18 @@ public class AnalyticsSettingsService {
         try {
             out.setTimeZone(ZoneId.of(zone).getId());
         } catch (DateTimeException e) {
-            throw AnalyticsException.invalid("timeZone: '" + zone + "' is not a time zone (IANA, e.g. Europe/Berlin)");
+            throw RefusedRequest.invalid("timeZone: '" + zone + "' is not a time zone (IANA, e.g. Europe/Berlin)");
         }
         if (settings.hasAarrr()) {
             AarrrStages stages = settings.getAarrr();
             QueryMapper.property(stages.getAcquisitionProperty(), "aarrr.acquisitionProperty");
             if (stages.getAcquisitionProperty().startsWith("person.")) {
-                throw AnalyticsException.invalid("aarrr.acquisitionProperty: a property of the first event, "
+                throw RefusedRequest.invalid("aarrr.acquisitionProperty: a property of the first event, "
                         + "not of the person");
             }
             QueryMapper.match(stages.getActivation(), "aarrr.activation", true);
             if (stages.getActivationDays() < 0 || stages.getActivationDays() > 365) {
-                throw AnalyticsException.invalid("aarrr.activationDays: 0 to 365 (0: the default, 7)");
+                throw RefusedRequest.invalid("aarrr.activationDays: 0 to 365 (0: the default, 7)");
             }
             if (stages.hasReferral()) {
                 QueryMapper.match(stages.getReferral(), "aarrr.referral", true);
@@ -73,10 +73,10 @@ public class AnalyticsSettingsService {
         if (settings.hasNorthStar()) {
             QueryMapper.metric(settings.getNorthStar(), "northStar");
         } else if (settings.getNorthStarInputsCount() > 0) {
-            throw AnalyticsException.invalid("northStarInputs need a northStar");
+            throw RefusedRequest.invalid("northStarInputs need a northStar");
         }
         if (settings.getNorthStarInputsCount() > MAX_NORTH_STAR_INPUTS) {
-            throw AnalyticsException.invalid("northStarInputs: at most " + MAX_NORTH_STAR_INPUTS);
+            throw RefusedRequest.invalid("northStarInputs: at most " + MAX_NORTH_STAR_INPUTS);
         }
         for (int i = 0; i < settings.getNorthStarInputsCount(); i++) {
             QueryMapper.metric(settings.getNorthStarInputs(i), "northStarInputs[" + i + "]");

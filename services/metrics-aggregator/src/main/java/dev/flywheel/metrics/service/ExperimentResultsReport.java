@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.flywheel.metrics.analysis.ExperimentAnalysis;
 import dev.flywheel.metrics.analysis.ExperimentSums;
 import dev.flywheel.metrics.analysis.ResultOptions;
-import dev.flywheel.metrics.model.AnalyticsException;
-import dev.flywheel.metrics.model.AnalyticsFailure;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.ExperimentStatsStore;
 import dev.flywheel.proto.analytics.v1.BayesianPrior;
@@ -20,6 +18,8 @@ import dev.flywheel.proto.analytics.v1.Correction;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.ExperimentResults;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.stats.BayesianInference;
 import dev.flywheel.stats.Difference;
 import dev.flywheel.stats.FrequentistInference;
@@ -48,11 +48,11 @@ public class ExperimentResultsReport {
         ResultOptions options = options(request);
         Set<String> wanted = new LinkedHashSet<>(request.getMetricKeysList());
         if (wanted.size() > MAX_METRICS) {
-            throw AnalyticsException.invalid("metricKeys: at most " + MAX_METRICS);
+            throw RefusedRequest.invalid("metricKeys: at most " + MAX_METRICS);
         }
         for (String key : wanted) {
             if (!KEY.matcher(key).matches()) {
-                throw AnalyticsException.invalid("metricKeys: '" + shorten(key) + "' is not a metric key");
+                throw RefusedRequest.invalid("metricKeys: '" + shorten(key) + "' is not a metric key");
             }
         }
         String experiment = request.getExperimentKey();
@@ -74,7 +74,7 @@ public class ExperimentResultsReport {
         Set<String> missing = new LinkedHashSet<>(wanted);
         missing.removeAll(byKey.keySet());
         if (!missing.isEmpty()) {
-            throw new AnalyticsException(AnalyticsFailure.NOT_FOUND, "no experiment metric " + String.join(", ",
+            throw new RefusedRequest(Refusal.NOT_FOUND, "no experiment metric " + String.join(", ",
                     missing.stream().map(key -> "'" + key + "'").toList())
                     + " in this project: define it at /api/v1/projects/{project}/experiment-metrics/{key}");
         }
@@ -85,7 +85,7 @@ public class ExperimentResultsReport {
             List<ExperimentMetric> chosen, ResultOptions options) {
         int variations = found.variations().size();
         if (options.control() >= variations) {
-            throw AnalyticsException.invalid("controlIndex " + options.control() + " is not a variation (the "
+            throw RefusedRequest.invalid("controlIndex " + options.control() + " is not a variation (the "
                     + "experiment has " + variations + ")");
         }
         ExperimentAnalysis.Arms arms = new ExperimentAnalysis.Arms(
@@ -97,36 +97,36 @@ public class ExperimentResultsReport {
 
     static ResultOptions options(GetExperimentResultsRequest request) {
         if (request.getControlIndex() < 0) {
-            throw AnalyticsException.invalid("controlIndex must not be negative");
+            throw RefusedRequest.invalid("controlIndex must not be negative");
         }
         double alpha = request.getAlpha() == 0 ? FrequentistInference.DEFAULT_ALPHA : request.getAlpha();
         if (!(alpha > 0 && alpha <= 0.5)) {
-            throw AnalyticsException.invalid("alpha is above 0 and at most 0.5");
+            throw RefusedRequest.invalid("alpha is above 0 and at most 0.5");
         }
         if (!(request.getSequentialTuning() >= 0 && request.getSequentialTuning() <= 1e9)) {
-            throw AnalyticsException.invalid("sequentialTuning is 0 (default 5000) to 1e9");
+            throw RefusedRequest.invalid("sequentialTuning is 0 (default 5000) to 1e9");
         }
         if (!(request.getTargetEffect() >= 0 && request.getTargetEffect() <= 100)) {
-            throw AnalyticsException.invalid("targetEffect is a relative effect from 0 (the observed one) to 100");
+            throw RefusedRequest.invalid("targetEffect is a relative effect from 0 (the observed one) to 100");
         }
         BayesianInference.Prior prior = BayesianInference.Prior.FLAT;
         if (request.hasPrior()) {
             BayesianPrior given = request.getPrior();
             if (!(given.getVariance() > 0 && given.getVariance() < 1e6) || !Double.isFinite(given.getMean())) {
-                throw AnalyticsException.invalid("prior.variance must be positive (and the mean finite)");
+                throw RefusedRequest.invalid("prior.variance must be positive (and the mean finite)");
             }
             prior = new BayesianInference.Prior(given.getMean(), given.getVariance(), true);
         }
         Difference difference = switch (request.getDifference()) {
             case DIFFERENCE_UNSPECIFIED, DIFFERENCE_RELATIVE -> Difference.RELATIVE;
             case DIFFERENCE_ABSOLUTE -> Difference.ABSOLUTE;
-            case UNRECOGNIZED -> throw AnalyticsException.invalid("difference is relative or absolute");
+            case UNRECOGNIZED -> throw RefusedRequest.invalid("difference is relative or absolute");
         };
         MultipleTesting.Correction correction = switch (request.getCorrection()) {
             case CORRECTION_UNSPECIFIED, CORRECTION_HOLM -> MultipleTesting.Correction.HOLM;
             case CORRECTION_NONE -> MultipleTesting.Correction.NONE;
             case CORRECTION_BENJAMINI_HOCHBERG -> MultipleTesting.Correction.BENJAMINI_HOCHBERG;
-            case UNRECOGNIZED -> throw AnalyticsException.invalid("correction is none, holm or benjamini_hochberg");
+            case UNRECOGNIZED -> throw RefusedRequest.invalid("correction is none, holm or benjamini_hochberg");
         };
         return new ResultOptions(request.getControlIndex(), difference, alpha, request.getSequential(),
                 request.getSequentialTuning() == 0

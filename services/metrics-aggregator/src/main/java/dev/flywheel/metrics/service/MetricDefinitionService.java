@@ -17,8 +17,8 @@ import dev.flywheel.metrics.repository.MetricCatalogueEntity;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.service.catalogue.AuditEntry;
 import dev.flywheel.service.catalogue.Catalogue;
-import dev.flywheel.service.catalogue.DefinitionException;
 import dev.flywheel.service.catalogue.EnvironmentKey;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -72,7 +72,7 @@ public class MetricDefinitionService {
                             : Uni.createFrom().item(0L);
                     return count.chain(defined -> {
                         if (defined >= MAX_METRICS) {
-                            throw DefinitionException.invalid("a project has at most " + MAX_METRICS + " metrics");
+                            throw RefusedRequest.invalid("a project has at most " + MAX_METRICS + " metrics");
                         }
                         return metrics.exposed(projectId);
                     }).chain(exposed -> {
@@ -164,7 +164,7 @@ public class MetricDefinitionService {
         }
     }
 
-    private static DefinitionException notFound(String key) {
-        return DefinitionException.notFound("metric", key, null);
+    private static RefusedRequest notFound(String key) {
+        return RefusedRequest.notFound("metric", key, null);
     }
 }

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import dev.flywheel.metrics.model.AnalyticsException;
-import dev.flywheel.metrics.model.AnalyticsFailure;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
+import dev.flywheel.service.grpc.Refusal;
+import dev.flywheel.service.grpc.RefusedRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -50,7 +50,7 @@ public class AnalyticsSettingsStore {
     /**
      * Replaces the settings when they are at {@code expectedVersion} (0: any); returns them at their new version.
      *
-     * @throws AnalyticsException
+     * @throws RefusedRequest
      *             CONFLICT when they moved on
      */
     public Uni<AnalyticsSettings> replace(String projectId, AnalyticsSettings settings, long expectedVersion) {
@@ -60,7 +60,7 @@ public class AnalyticsSettingsStore {
                     Row current = rows.size() == 0 ? null : rows.iterator().next();
                     long version = current == null ? 0 : current.getLong("version");
                     if (expectedVersion != 0 && expectedVersion != version) {
-                        return Uni.createFrom().failure(new AnalyticsException(AnalyticsFailure.CONFLICT,
+                        return Uni.createFrom().failure(new RefusedRequest(Refusal.CONFLICT,
                                 "the settings are at version " + version + ", not " + expectedVersion));
                     }
                     String oldZone = current == null ? "UTC" : current.getString("time_zone");

@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import jakarta.persistence.LockModeType;
 
+import dev.flywheel.service.grpc.RefusedRequest;
 import dev.flywheel.service.tenancy.Environments;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -83,25 +84,25 @@ public final class Catalogue<E extends CatalogueEnvironment> {
     }
 
     /**
-     * @throws DefinitionException
+     * @throws RefusedRequest
      *             INVALID unless the name is an environment's
      */
     public void checkEnvironment(String environment) {
         if (!Environments.isName(environment)) {
-            throw DefinitionException.invalid(Environments.NAME_RULE);
+            throw RefusedRequest.invalid(Environments.NAME_RULE);
         }
     }
 
     /**
-     * @throws DefinitionException
+     * @throws RefusedRequest
      *             CONFLICT unless the stored version is the one the writer expects
      */
     public void checkVersion(String key, Long current, long expected) {
         ExpectedVersion.check(what, key, current, expected);
     }
 
-    public DefinitionException notFound(String key, String environment) {
-        return DefinitionException.notFound(what, key, environment);
+    public RefusedRequest notFound(String key, String environment) {
+        return RefusedRequest.notFound(what, key, environment);
     }
 
     private Uni<E> lockOrCreate(EnvironmentKey key) {

@@ -12,7 +12,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
- * The gRPC status of a failure, once for every service: a {@link DomainFailure} has its own; a value the request
+ * The gRPC status of a failure, once for every service: a {@link RefusedRequest} has its own; a value the request
  * carried that PostgreSQL cannot hold or compare (SQLSTATE class 22: a NUL character, a number out of range) is the
  * caller's INVALID_ARGUMENT; PostgreSQL failing or unreachable is UNAVAILABLE, worth a retry; anything else is a bug
  * of ours: INTERNAL, logged here, and never described to the caller (an exception's message may quote SQL).
@@ -54,8 +54,8 @@ public final class StoreFailures {
         if (failure instanceof StatusRuntimeException status) {
             return status;
         }
-        if (failure instanceof DomainFailure domain) {
-            return domain.toStatus();
+        if (failure instanceof RefusedRequest refused) {
+            return refused.toStatus();
         }
         if (refusedInput(failure)) {
             return Status.INVALID_ARGUMENT.withDescription("a value in the request cannot be stored or compared: "
