@@ -2,7 +2,6 @@ package dev.flywheel.assignment.service;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.flywheel.assignment.config.AssignmentConfig;
 import dev.flywheel.assignment.repository.ExperimentEnvironmentEntity;
+import dev.flywheel.assignment.repository.ExperimentSetStore;
 import dev.flywheel.experiments.Experiment;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
@@ -22,10 +22,6 @@ import dev.flywheel.service.catalogue.CatalogueSnapshots;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
 import dev.flywheel.service.config.DataSourceAddress;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The in-memory assignment snapshot of each environment callers asked for: its experiments compiled once and the
@@ -37,22 +33,6 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
 
     private static final Logger LOG = Logger.getLogger(ExperimentSnapshots.class);
 
-    // one statement, so the environment, the project's settings and the experiments are read consistently
-    private static final String LOAD = """
-            SELECT e.version, s.holdout_share, s.version AS settings_version,
-                   x.experiment_key, x.definition, x.status, x.released_variation
-            FROM (SELECT $1::text AS project_id, $2::text AS environment) q
-            LEFT JOIN experiment_assignment.experiment_environment e
-                   ON e.project_id = q.project_id AND e.environment = q.environment
-            LEFT JOIN experiment_assignment.project_settings s ON s.project_id = q.project_id
-            LEFT JOIN experiment_assignment.experiment x ON x.environment_id = e.id
-            ORDER BY x.experiment_key""";
-
-    private static final String VERSIONS = """
-            SELECT (SELECT version FROM experiment_assignment.experiment_environment
-                    WHERE project_id = $1 AND environment = $2),
-                   (SELECT version FROM experiment_assignment.project_settings WHERE project_id = $1)""";
-
     /**
      * An environment's experiments at one version. {@code active} are those AssignAll answers for: running, or
      * stopped with a released winner.
@@ -61,41 +41,25 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
             Map<String, Experiment> experiments, List<Experiment> active, Holdout holdout) {
     }
 
-    public ExperimentSnapshots(Pool pool, Vertx vertx, DataSourceAddress database, AssignmentConfig config) {
+    public ExperimentSnapshots(ExperimentSetStore store, Vertx vertx, DataSourceAddress database,
+            AssignmentConfig config) {
         super(new SnapshotRegistry<>("experiments", SnapshotRegistry.Source.of(
-                key -> pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
-                        .map(rows -> compile(key.projectId(), key.environment(), rows)),
-                key -> pool.preparedQuery(VERSIONS).execute(Tuple.of(key.projectId(), key.environment()))
-                        .map(rows -> {
-                            Iterator<Row> it = rows.iterator();
-                            Row row = it.hasNext() ? it.next() : null;
-                            long version = row == null || row.getLong(0) == null ? 0 : row.getLong(0);
-                            long settings = row == null || row.getLong(1) == null ? 0 : row.getLong(1);
-                            return new SnapshotRegistry.Version(version, settings);
-                        }),
+                key -> store.load(key).map(stored -> compile(key.projectId(), key.environment(), stored)),
+                store::version,
                 snapshot -> new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion())),
                 (previous, current) -> {
                 }), ExperimentEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
     }
 
-    private static Snapshot compile(String projectId, String environment, RowSet<Row> rows) {
-        long version = 0;
-        long settingsVersion = 0;
-        double holdout = 0;
+    private static Snapshot compile(String projectId, String environment,
+            ExperimentSetStore.StoredExperimentSet stored) {
         Map<String, Experiment> experiments = new LinkedHashMap<>();
         List<Experiment> active = new ArrayList<>();
-        for (Row row : rows) {
-            version = row.getLong("version") == null ? 0 : row.getLong("version");
-            settingsVersion = row.getLong("settings_version") == null ? 0 : row.getLong("settings_version");
-            holdout = row.getDouble("holdout_share") == null ? 0 : row.getDouble("holdout_share");
-            String key = row.getString("experiment_key");
-            if (key == null) {
-                continue;
-            }
+        for (ExperimentSetStore.StoredExperiment row : stored.experiments()) {
+            String key = row.key();
             try {
-                Experiment experiment = Experiment.of(
-                        ExperimentDefinition.parse(key, row.getString("definition")),
-                        ExperimentStatus.valueOf(row.getString("status")), row.getString("released_variation"));
+                Experiment experiment = Experiment.of(ExperimentDefinition.parse(key, row.definition()),
+                        ExperimentStatus.valueOf(row.status()), row.releasedVariation());
                 experiments.put(key, experiment);
                 if (experiment.status() == ExperimentStatus.RUNNING || experiment.releasedIndex() >= 0) {
                     active.add(experiment);
@@ -106,7 +70,8 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
                         e.getMessage());
             }
         }
-        return new Snapshot(projectId, environment, version, settingsVersion, Collections.unmodifiableMap(experiments),
-                List.copyOf(active), Holdout.of(projectId, holdout));
+        return new Snapshot(projectId, environment, stored.version(), stored.settingsVersion(),
+                Collections.unmodifiableMap(experiments), List.copyOf(active),
+                Holdout.of(projectId, stored.holdoutShare()));
     }
 }

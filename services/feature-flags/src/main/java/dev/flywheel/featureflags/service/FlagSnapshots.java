@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import dev.flywheel.featureflags.config.FlagsConfig;
 import dev.flywheel.featureflags.repository.FlagEnvironmentEntity;
+import dev.flywheel.featureflags.repository.FlagSetStore;
 import dev.flywheel.flags.FlagDocument;
 import dev.flywheel.flags.FlagDocumentException;
 import dev.flywheel.flags.FlagSet;
@@ -16,10 +17,6 @@ import dev.flywheel.service.catalogue.EnvironmentKey;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
 import dev.flywheel.service.config.DataSourceAddress;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The in-memory evaluation snapshot of each environment a caller asked for: its flags compiled once, kept by a
@@ -30,25 +27,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class FlagSnapshots extends CatalogueSnapshots<FlagSnapshots.Snapshot> {
 
-    // one statement, so the environment row and its flags are read consistently
-    private static final String LOAD = """
-            SELECT e.version, e.evaluators, e.metadata, e.schema_url, f.flag_key, f.definition
-            FROM feature_flags.flag_environment e
-            LEFT JOIN feature_flags.flag f ON f.environment_id = e.id
-            WHERE e.project_id = $1 AND e.environment = $2
-            ORDER BY f.position, f.flag_key""";
-
     /** An environment's compiled flags at one version. */
     public record Snapshot(String projectId, String environment, long version, FlagSet flags,
             Map<String, String> definitions, String evaluators, String metadata) {
     }
 
-    public FlagSnapshots(Pool pool, FlagChangeStreams streams, Vertx vertx, DataSourceAddress database,
+    public FlagSnapshots(FlagSetStore store, FlagChangeStreams streams, Vertx vertx, DataSourceAddress database,
             FlagsConfig config) {
         super(new SnapshotRegistry<>("flags", SnapshotRegistry.Source.of(
-                key -> pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment()))
-                        .map(rows -> compile(key.projectId(), key.environment(), rows)),
-                SnapshotRegistry.environmentVersion(pool, "feature_flags.flag_environment"),
+                key -> store.load(key).map(stored -> compile(key.projectId(), key.environment(), stored)),
+                store::version,
                 snapshot -> new SnapshotRegistry.Version(snapshot.version(), 0)),
                 (previous, current) -> {
                     Map<String, String> changed = changes(previous, current);
@@ -80,30 +68,16 @@ public class FlagSnapshots extends CatalogueSnapshots<FlagSnapshots.Snapshot> {
         return changed;
     }
 
-    private static Snapshot compile(String projectId, String environment, RowSet<Row> rows) {
-        long version = 0;
-        String evaluators = "{}";
-        String metadata = "{}";
-        String schema = null;
-        Map<String, String> definitions = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> flags = new LinkedHashMap<>();
+    private static Snapshot compile(String projectId, String environment, FlagSetStore.StoredFlagSet stored) {
         try {
-            for (Row row : rows) {
-                version = row.getLong("version");
-                evaluators = row.getString("evaluators");
-                metadata = row.getString("metadata");
-                schema = row.getString("schema_url");
-                String key = row.getString("flag_key");
-                if (key != null) {
-                    String definition = row.getString("definition");
-                    definitions.put(key, definition);
-                    flags.put(key, FlagDocument.readObject(definition));
-                }
+            Map<String, Map<String, Object>> flags = new LinkedHashMap<>();
+            for (Map.Entry<String, String> flag : stored.definitions().entrySet()) {
+                flags.put(flag.getKey(), FlagDocument.readObject(flag.getValue()));
             }
-            FlagDocument document = new FlagDocument(schema, flags, FlagDocument.readObject(evaluators),
-                    FlagDocument.readObject(metadata));
-            return new Snapshot(projectId, environment, version, FlagSet.compile(document), definitions, evaluators,
-                    metadata);
+            FlagDocument document = new FlagDocument(stored.schemaUrl(), flags,
+                    FlagDocument.readObject(stored.evaluators()), FlagDocument.readObject(stored.metadata()));
+            return new Snapshot(projectId, environment, stored.version(), FlagSet.compile(document),
+                    stored.definitions(), stored.evaluators(), stored.metadata());
         } catch (FlagDocumentException e) {
             throw new IllegalStateException("stored flags of " + projectId + "/" + environment + " are unreadable", e);
         }

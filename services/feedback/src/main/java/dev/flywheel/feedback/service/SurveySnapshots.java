@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.flywheel.feedback.config.FeedbackConfig;
 import dev.flywheel.feedback.repository.SurveyEnvironmentEntity;
-import dev.flywheel.proto.feedback.v1.SurveyStatus;
+import dev.flywheel.feedback.store.RunningSurveysStore;
 import dev.flywheel.service.catalogue.CatalogueSnapshots;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
 import dev.flywheel.service.config.DataSourceAddress;
@@ -22,10 +22,6 @@ import dev.flywheel.surveys.SurveyDefinition;
 import dev.flywheel.surveys.SurveyDefinitionException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Each environment's running surveys as this replica serves them, parsed once and kept by a
@@ -36,14 +32,6 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    // one statement, so the environment's version and its running surveys are read consistently
-    private static final String LOAD = """
-            SELECT e.version, s.survey_key, s.definition, s.version AS survey_version
-            FROM (SELECT $1::text AS project_id, $2::text AS environment) q
-            LEFT JOIN survey_environment e ON e.project_id = q.project_id AND e.environment = q.environment
-            LEFT JOIN survey s ON s.project_id = q.project_id AND s.environment = q.environment AND s.status = $3
-            ORDER BY s.survey_key""";
-
     /** A running survey, ready to select and render: {@code render} is its name and questions, as JSON. */
     public record Live(Survey survey, long version, String render) {
     }
@@ -52,11 +40,10 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
     public record Running(long version, Map<String, Live> surveys) {
     }
 
-    public SurveySnapshots(Pool pool, Vertx vertx, DataSourceAddress database, FeedbackConfig config) {
+    public SurveySnapshots(RunningSurveysStore store, Vertx vertx, DataSourceAddress database,
+            FeedbackConfig config) {
         super(new SnapshotRegistry<>("surveys", SnapshotRegistry.Source.of(
-                key -> pool.preparedQuery(LOAD).execute(Tuple.of(key.projectId(), key.environment(),
-                        (short) SurveyStatus.SURVEY_STATUS_RUNNING.getNumber())).map(SurveySnapshots::running),
-                SnapshotRegistry.environmentVersion(pool, "feedback.survey_environment"),
+                key -> store.load(key).map(SurveySnapshots::running), store::version,
                 snapshot -> new SnapshotRegistry.Version(snapshot.version(), 0)),
                 (previous, current) -> {
                 }), SurveyEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
@@ -82,19 +69,14 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
         }
     }
 
-    private static Running running(RowSet<Row> rows) {
-        long version = 0;
+    private static Running running(RunningSurveysStore.RunningSurveys stored) {
         Map<String, Live> surveys = new LinkedHashMap<>();
-        for (Row row : rows) {
-            version = row.getLong("version") == null ? 0 : row.getLong("version");
-            String key = row.getString("survey_key");
-            if (key != null) {
-                Live live = live(key, row.getString("definition"), row.getLong("survey_version"));
-                if (live != null) {
-                    surveys.put(key, live);
-                }
+        for (RunningSurveysStore.StoredSurvey survey : stored.surveys()) {
+            Live live = live(survey.key(), survey.definition(), survey.version());
+            if (live != null) {
+                surveys.put(survey.key(), live);
             }
         }
-        return new Running(version, Collections.unmodifiableMap(surveys));
+        return new Running(stored.version(), Collections.unmodifiableMap(surveys));
     }
 }

@@ -168,7 +168,7 @@ class SurveyResultsReportTest {
         }
         QuestionResult why = question(SurveyResultsReport.report("onboarding", LIVE, new Counts(30, 30, 0, 30),
                 rows, false, Map.of(), PLAIN), "why");
-        assertEquals(SurveyResultsReport.LATEST, why.getLatestCount());
+        assertEquals(dev.flywheel.feedback.analysis.SurveyAnalysis.LATEST, why.getLatestCount());
         assertEquals("the export is slow", why.getLatest(0).getText(), "newest first, as read");
         assertTrue(why.getThemesList().stream().anyMatch(t -> t.getPhrase().contains("export")),
                 why.getThemesList()::toString);
