@@ -1,0 +1,276 @@
+import { Consent, type ConsentMode, type ConsentState } from './consent';
+import { context, page } from './context';
+import { type ErrorHandler, Failures } from './errors';
+import { uuid } from './ids';
+import { EventQueue, type QueuedEvent } from './queue';
+import { Session } from './session';
+import { CookieStorage, LocalStorage, MemoryStorage, type Storage } from './storage';
+import { Delivery } from './transport';
+
+export type Properties = Record<string, unknown>;
+
+export interface FlywheelOptions {
+  /** A client key of the environment the events belong to. */
+  writeKey: string;
+  /** The gateway's base URL, e.g. https://flywheel.example.com */
+  host: string;
+  /** The cookie's domain, e.g. ".example.com" to share the visitor across subdomains. */
+  cookieDomain?: string;
+  /** No cookie: identifiers live in localStorage only. */
+  cookieless?: boolean;
+  /** "opt-out" (default): collect unless declined; "opt-in": nothing collected, stored or sent before consent. */
+  consent?: ConsentMode;
+  /** Treat Global Privacy Control as a refusal until the visitor grants consent. */
+  respectGlobalPrivacyControl?: boolean;
+  /** How long an event may wait for others to share its request (default 2 s). */
+  flushIntervalMs?: number;
+  /** Events per request (default 100). */
+  maxBatchEvents?: number;
+  /** Events kept while the gateway cannot be reached (default 1,000; the oldest go first, reported). */
+  maxQueuedEvents?: number;
+  /** Told of every failure; the SDK never throws into the page. */
+  onError?: ErrorHandler;
+  /** For tests: the fetch to send with. */
+  fetch?: typeof fetch;
+}
+
+const DEFAULTS = { flushIntervalMs: 2000, maxBatchEvents: 100, maxQueuedEvents: 1000 };
+
+/**
+ * Flywheel in a browser: Segment-compatible events (track, page, identify, group, alias), the visitor's identity and
+ * session, super-properties, consent, and delivery that survives bad networks, reloads and closing the page.
+ */
+export class Flywheel {
+  private readonly failures: Failures;
+  private readonly persistent: Storage;
+  private readonly consentState: Consent;
+  private storage: Storage;
+  private session: Session;
+  private queue: EventQueue;
+  private delivery: Delivery;
+  private readonly keys: Record<'anonymousId' | 'userId' | 'traits' | 'superProperties' | 'session' | 'queue' | 'consent', string>;
+
+  constructor(private readonly options: FlywheelOptions) {
+    if (!options || typeof options.writeKey !== 'string' || options.writeKey.length === 0
+        || typeof options.host !== 'string' || options.host.length === 0) {
+      throw new TypeError('flywheel needs a writeKey (a client key) and the gateway\'s host');
+    }
+    this.failures = new Failures(options.onError);
+    const suffix = options.writeKey.slice(-8);
+    this.keys = {
+      anonymousId: `fw_aid_${suffix}`,
+      userId: `fw_uid_${suffix}`,
+      traits: `fw_traits_${suffix}`,
+      superProperties: `fw_props_${suffix}`,
+      session: `fw_session_${suffix}`,
+      queue: `fw_queue_${suffix}`,
+      consent: `fw_consent_${suffix}`,
+    };
+    this.persistent = options.cookieless ? new LocalStorage() : new CookieStorage({ domain: options.cookieDomain });
+    const gpc = options.respectGlobalPrivacyControl === true
+      && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+    this.consentState = new Consent(options.consent ?? 'opt-out', this.persistent, this.keys.consent, gpc);
+    this.storage = this.consentState.allowed() ? this.persistent : new MemoryStorage();
+    this.session = new Session(this.storage, this.keys.session);
+    this.queue = this.newQueue();
+    this.delivery = this.newDelivery();
+    if (typeof window !== 'undefined') {
+      const leaving = () => this.failures.guard('unload', () => this.delivery.unload(), undefined);
+      window.addEventListener('pagehide', leaving);
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') {
+          leaving();
+        }
+      });
+      // what an earlier page could not deliver goes now
+      if (this.consentState.allowed() && this.queue.size() > 0) {
+        this.delivery.scheduled();
+      }
+    }
+  }
+
+  track(event: string, properties?: Properties): void {
+    this.failures.guard('track', () => {
+      if (typeof event !== 'string' || event.length === 0) {
+        throw new TypeError('track needs an event name');
+      }
+      this.enqueue('track', { event, properties: { ...this.superProperties(), ...properties } });
+    }, undefined);
+  }
+
+  page(name?: string, properties?: Properties): void {
+    this.failures.guard('page', () => this.enqueue('page', {
+      ...(name ? { name } : {}),
+      properties: { ...page(), ...this.superProperties(), ...properties },
+    }), undefined);
+  }
+
+  identify(userId?: string, traits?: Properties): void {
+    this.failures.guard('identify', () => {
+      if (userId) {
+        this.storage.set(this.keys.userId, userId);
+      }
+      const merged = { ...this.traits(), ...traits };
+      this.storage.set(this.keys.traits, JSON.stringify(merged));
+      this.enqueue('identify', { traits: merged });
+    }, undefined);
+  }
+
+  group(groupId: string, traits?: Properties): void {
+    this.failures.guard('group', () => this.enqueue('group', { groupId, traits: { ...traits } }), undefined);
+  }
+
+  /** Links a new user id to whom the visitor was until now (the current user id, else the anonymous id). */
+  alias(userId: string, previousId?: string): void {
+    this.failures.guard('alias', () => {
+      const previous = previousId ?? this.userId() ?? this.anonymousId();
+      this.enqueue('alias', { previousId: previous, userId });
+      this.storage.set(this.keys.userId, userId);
+    }, undefined);
+  }
+
+  /** Forgets the user (on sign-out): a new anonymous id and session, no traits or super-properties. */
+  reset(): void {
+    this.failures.guard('reset', () => {
+      for (const key of [this.keys.userId, this.keys.traits, this.keys.superProperties, this.keys.anonymousId]) {
+        this.storage.remove(key);
+      }
+      this.session.reset();
+    }, undefined);
+  }
+
+  /** Properties sent with every track and page from now on. */
+  register(properties: Properties): void {
+    this.failures.guard('register', () => this.storage.set(this.keys.superProperties,
+        JSON.stringify({ ...this.superProperties(), ...properties })), undefined);
+  }
+
+  unregister(name: string): void {
+    this.failures.guard('unregister', () => {
+      const properties = this.superProperties();
+      delete properties[name];
+      this.storage.set(this.keys.superProperties, JSON.stringify(properties));
+    }, undefined);
+  }
+
+  /** Sends what is queued now (resolves once the request is answered; never rejects). */
+  flush(): Promise<void> {
+    return this.delivery.flush().catch((error) => this.failures.report(error, 'flush'));
+  }
+
+  readonly consent = {
+    grant: (): void => this.failures.guard('consent', () => this.granted(), undefined),
+    deny: (): void => this.failures.guard('consent', () => this.denied(), undefined),
+    state: (): ConsentState => this.consentState.current(),
+  };
+
+  anonymousId(): string {
+    let id = this.storage.get(this.keys.anonymousId);
+    if (!id) {
+      id = uuid();
+      this.storage.set(this.keys.anonymousId, id);
+    }
+    return id;
+  }
+
+  userId(): string | null {
+    return this.storage.get(this.keys.userId);
+  }
+
+  /** How many events wait for delivery. */
+  queued(): number {
+    return this.queue.size();
+  }
+
+  private enqueue(type: string, fields: Properties): void {
+    if (!this.consentState.allowed()) {
+      return;
+    }
+    const now = Date.now();
+    const userId = this.userId();
+    const event: QueuedEvent = {
+      type,
+      messageId: uuid(),
+      timestamp: new Date(now).toISOString(),
+      anonymousId: this.anonymousId(),
+      ...(userId ? { userId } : {}),
+      context: context(__SDK_VERSION__, this.session.touch(now)),
+      ...fields,
+    };
+    this.queue.add(event);
+    this.delivery.scheduled();
+  }
+
+  private granted(): void {
+    const wasAllowed = this.consentState.allowed();
+    this.consentState.grant();
+    if (!wasAllowed) {
+      // what memory held (the ids of this page view) is kept from now on
+      for (const key of [this.keys.anonymousId, this.keys.userId, this.keys.traits, this.keys.superProperties,
+        this.keys.session]) {
+        const value = this.storage.get(key);
+        if (value !== null) {
+          this.persistent.set(key, value);
+        }
+      }
+      this.storage = this.persistent;
+      this.session = new Session(this.storage, this.keys.session);
+      this.delivery.stop();
+      this.queue = this.newQueue();
+      this.delivery = this.newDelivery();
+    }
+  }
+
+  private denied(): void {
+    this.consentState.deny();
+    this.delivery.stop();
+    this.queue.clear();
+    for (const key of [this.keys.anonymousId, this.keys.userId, this.keys.traits, this.keys.superProperties,
+      this.keys.session]) {
+      this.persistent.remove(key);
+    }
+    this.storage = new MemoryStorage();
+    this.session = new Session(this.storage, this.keys.session);
+    this.queue = this.newQueue();
+    this.delivery = this.newDelivery();
+  }
+
+  private newQueue(): EventQueue {
+    return new EventQueue(this.storage, this.keys.queue, this.options.maxQueuedEvents ?? DEFAULTS.maxQueuedEvents,
+        (dropped) => this.failures.report(new Error(`the queue was full: ${dropped.length} oldest events dropped`),
+            'queue'));
+  }
+
+  private newDelivery(): Delivery {
+    return new Delivery(this.queue, {
+      host: this.options.host.replace(/\/+$/, ''),
+      writeKey: this.options.writeKey,
+      maxBatchEvents: this.options.maxBatchEvents ?? DEFAULTS.maxBatchEvents,
+      maxBatchBytes: 450_000,
+      flushIntervalMs: this.options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+      retryDelayMs: 1000,
+      maxRetryDelayMs: 60_000,
+    }, this.failures, this.options.fetch ?? ((input, init) => fetch(input, init)));
+  }
+
+  private superProperties(): Properties {
+    return this.json(this.keys.superProperties);
+  }
+
+  private traits(): Properties {
+    return this.json(this.keys.traits);
+  }
+
+  private json(key: string): Properties {
+    const raw = this.storage.get(key);
+    if (!raw) {
+      return {};
+    }
+    try {
+      const value = JSON.parse(raw);
+      return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+    } catch {
+      return {};
+    }
+  }
+}

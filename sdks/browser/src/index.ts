@@ -1,0 +1,3 @@
+export { Flywheel, type FlywheelOptions, type Properties } from './client';
+export type { ConsentMode, ConsentState } from './consent';
+export type { ErrorHandler } from './errors';

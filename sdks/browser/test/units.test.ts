@@ -1,0 +1,130 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { campaign } from '../src/context';
+import { Failures } from '../src/errors';
+import { uuid } from '../src/ids';
+import { EventQueue, type QueuedEvent } from '../src/queue';
+import { SESSION_IDLE_MS, SESSION_MAX_MS, Session } from '../src/session';
+import { CookieStorage, MemoryStorage } from '../src/storage';
+
+const event = (id: string, size = 0): QueuedEvent => ({ messageId: id, type: 'track', padding: 'x'.repeat(size) });
+
+describe('campaign', () => {
+  it.each([
+    ['?utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=a',
+      { source: 'news', medium: 'email', name: 'spring', term: 'shoes', content: 'a' }],
+    ['?utm_source=ads&other=1', { source: 'ads' }],
+    ['?utm_source=', undefined],
+    ['', undefined],
+  ])('reads %s', (search, expected) => {
+    expect(campaign(search)).toEqual(expected);
+  });
+});
+
+describe('uuid', () => {
+  it('is a v4 UUID, different each time', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => uuid()));
+    expect(ids.size).toBe(100);
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  });
+});
+
+describe('session', () => {
+  it('lasts while active, ends after 30 idle minutes, and after 24 hours at most', () => {
+    const storage = new MemoryStorage();
+    const session = new Session(storage, 's');
+    const start = 1_000_000;
+    const first = session.touch(start);
+    expect(session.touch(start + SESSION_IDLE_MS - 1)).toBe(first);
+    // another tab (same storage) sees the same session
+    expect(new Session(storage, 's').touch(start + SESSION_IDLE_MS)).toBe(first);
+    const afterIdle = session.touch(start + 2 * SESSION_IDLE_MS + 1);
+    expect(afterIdle).not.toBe(first);
+    // active every 20 minutes for a day: a new session at 24 hours
+    let now = start + 2 * SESSION_IDLE_MS + 1;
+    let id = afterIdle;
+    while (now <= start + 2 * SESSION_IDLE_MS + 1 + SESSION_MAX_MS) {
+      now += 20 * 60 * 1000;
+      id = session.touch(now);
+    }
+    expect(id).not.toBe(afterIdle);
+  });
+});
+
+describe('queue', () => {
+  let dropped: QueuedEvent[];
+  let queue: EventQueue;
+  const storage = new MemoryStorage();
+
+  beforeEach(() => {
+    storage.remove('q');
+    dropped = [];
+    queue = new EventQueue(storage, 'q', 3, (events) => dropped.push(...events));
+  });
+
+  it('keeps each messageId once', () => {
+    queue.add(event('a'));
+    queue.add(event('a'));
+    expect(queue.size()).toBe(1);
+  });
+
+  it('drops the oldest when full, and says so', () => {
+    ['a', 'b', 'c', 'd'].forEach((id) => queue.add(event(id)));
+    expect(queue.peek(10, 1e6).map((e) => e.messageId)).toEqual(['b', 'c', 'd']);
+    expect(dropped.map((e) => e.messageId)).toEqual(['a']);
+  });
+
+  it('hands out batches by count and bytes, at least one event', () => {
+    ['a', 'b', 'c'].forEach((id) => queue.add(event(id, 100)));
+    expect(queue.peek(2, 1e6)).toHaveLength(2);
+    expect(queue.peek(10, 250)).toHaveLength(1);
+    expect(queue.peek(10, 10)).toHaveLength(1);
+  });
+
+  it('survives a reload: another queue on the same storage sees and removes the same events', () => {
+    queue.add(event('a'));
+    queue.add(event('b'));
+    const reloaded = new EventQueue(storage, 'q', 3, () => undefined);
+    expect(reloaded.size()).toBe(2);
+    reloaded.remove(['a']);
+    expect(queue.peek(10, 1e6).map((e) => e.messageId)).toEqual(['b']);
+  });
+
+  it('ignores storage it cannot read', () => {
+    storage.set('q', '{not json');
+    expect(queue.size()).toBe(0);
+    queue.add(event('a'));
+    expect(queue.size()).toBe(1);
+  });
+});
+
+describe('cookie storage', () => {
+  it('keeps a value in a first-party cookie and localStorage, each restoring the other', () => {
+    const cookies = new CookieStorage();
+    cookies.set('fw_test', 'v 1');
+    expect(document.cookie).toContain('fw_test=v%201');
+    expect(window.localStorage.getItem('fw_test')).toBe('v 1');
+    document.cookie = 'fw_test=; Max-Age=0; Path=/';
+    expect(cookies.get('fw_test')).toBe('v 1');
+    cookies.remove('fw_test');
+    expect(cookies.get('fw_test')).toBeNull();
+  });
+});
+
+describe('failures', () => {
+  it('are reported, never thrown, even when the handler throws', () => {
+    const seen: string[] = [];
+    const failures = new Failures((_error, during) => seen.push(during));
+    expect(failures.guard('work', () => {
+      throw new Error('boom');
+    }, 'fallback')).toBe('fallback');
+    expect(seen).toEqual(['work']);
+    const broken = new Failures(() => {
+      throw new Error('handler');
+    });
+    expect(() => broken.report(new Error('x'), 'y')).not.toThrow();
+    vi.restoreAllMocks();
+  });
+});
