@@ -1,6 +1,7 @@
 import { Consent, type ConsentMode, type ConsentState } from './consent';
 import { context, page } from './context';
 import { type ErrorHandler, Failures } from './errors';
+import { type EvaluationContext, Flags, type FlagsListener, type FlagValue } from './flags';
 import { uuid } from './ids';
 import { EventQueue, type QueuedEvent } from './queue';
 import { Session } from './session';
@@ -28,6 +29,11 @@ export interface FlywheelOptions {
   maxBatchEvents?: number;
   /** Events kept while the gateway cannot be reached (default 1,000; the oldest go first, reported). */
   maxQueuedEvents?: number;
+  /**
+   * Feature flags from the gateway (OFREP bulk evaluation) at start, revalidated every {@code refreshIntervalMs}
+   * (default 30 s) and when the visitor's identity changes; false to leave flags out.
+   */
+  flags?: boolean | { refreshIntervalMs?: number };
   /** Told of every failure; the SDK never throws into the page. */
   onError?: ErrorHandler;
   /** For tests: the fetch to send with. */
@@ -48,7 +54,9 @@ export class Flywheel {
   private session: Session;
   private queue: EventQueue;
   private delivery: Delivery;
-  private readonly keys: Record<'anonymousId' | 'userId' | 'traits' | 'superProperties' | 'session' | 'queue' | 'consent', string>;
+  private readonly keys: Record<'anonymousId' | 'userId' | 'traits' | 'superProperties' | 'session' | 'queue' | 'consent'
+      | 'flags', string>;
+  private flags: Flags | undefined;
 
   constructor(private readonly options: FlywheelOptions) {
     if (!options || typeof options.writeKey !== 'string' || options.writeKey.length === 0
@@ -65,6 +73,7 @@ export class Flywheel {
       session: `fw_session_${suffix}`,
       queue: `fw_queue_${suffix}`,
       consent: `fw_consent_${suffix}`,
+      flags: `fw_flags_${suffix}`,
     };
     this.persistent = options.cookieless ? new LocalStorage() : new CookieStorage({ domain: options.cookieDomain });
     const gpc = options.respectGlobalPrivacyControl === true
@@ -87,6 +96,29 @@ export class Flywheel {
         this.delivery.scheduled();
       }
     }
+    this.startFlags();
+  }
+
+  /** A flag's value for this visitor: the default until the gateway gave one of the default's type. */
+  getFlag<T>(key: string, defaultValue: T): T {
+    return this.failures.guard('getFlag', () => (this.flags ? this.flags.get(key, defaultValue) : defaultValue),
+        defaultValue);
+  }
+
+  /** The flag as evaluated (variant, reason, metadata), when there is one. */
+  flagDetails(key: string): FlagValue | undefined {
+    return this.failures.guard('flagDetails', () => this.flags?.details(key), undefined);
+  }
+
+  /** Called with the keys of the flags whose value changed; returns a function that stops it. */
+  onFlagsChange(listener: FlagsListener): () => void {
+    return this.failures.guard('onFlagsChange', () => this.flags?.onChange(listener) ?? (() => undefined),
+        () => undefined);
+  }
+
+  /** Resolves once the flags were asked for (at once when flags are off or not allowed yet); never rejects. */
+  reloadFlags(): Promise<void> {
+    return this.flags ? this.flags.refresh() : Promise.resolve();
   }
 
   track(event: string, properties?: Properties): void {
@@ -113,6 +145,7 @@ export class Flywheel {
       const merged = { ...this.traits(), ...traits };
       this.storage.set(this.keys.traits, JSON.stringify(merged));
       this.enqueue('identify', { traits: merged });
+      void this.flags?.refresh();
     }, undefined);
   }
 
@@ -136,6 +169,7 @@ export class Flywheel {
         this.storage.remove(key);
       }
       this.session.reset();
+      void this.flags?.refresh();
     }, undefined);
   }
 
@@ -218,6 +252,7 @@ export class Flywheel {
       this.delivery.stop();
       this.queue = this.newQueue();
       this.delivery = this.newDelivery();
+      this.startFlags();
     }
   }
 
@@ -229,10 +264,32 @@ export class Flywheel {
       this.keys.session]) {
       this.persistent.remove(key);
     }
+    this.persistent.remove(this.keys.flags);
+    this.flags?.stop();
+    this.flags = undefined;
     this.storage = new MemoryStorage();
     this.session = new Session(this.storage, this.keys.session);
     this.queue = this.newQueue();
     this.delivery = this.newDelivery();
+  }
+
+  /** Flags are asked for only once the visitor may be identified to the gateway (consent). */
+  private startFlags(): void {
+    if (this.options.flags === false || !this.consentState.allowed() || this.flags) {
+      return;
+    }
+    const interval = typeof this.options.flags === 'object' ? this.options.flags.refreshIntervalMs : undefined;
+    this.flags = new Flags(this.options.host.replace(/\/+$/, ''), this.options.writeKey, this.storage,
+        this.keys.flags, () => this.evaluationContext(), this.failures,
+        this.options.fetch ?? ((input, init) => fetch(input, init)));
+    void this.flags.start(interval ?? 30_000);
+  }
+
+  /** What flags are evaluated for: the user (or the anonymous visitor), with their traits. */
+  private evaluationContext(): EvaluationContext {
+    const userId = this.userId();
+    return { ...this.traits(), targetingKey: userId ?? this.anonymousId(), anonymousId: this.anonymousId(),
+      ...(userId ? { userId } : {}) };
   }
 
   private newQueue(): EventQueue {

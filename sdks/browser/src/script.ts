@@ -51,7 +51,7 @@ function start(): void {
   };
   const api: Api = {};
   for (const method of ['init', 'track', 'page', 'identify', 'group', 'alias', 'reset', 'register', 'unregister',
-    'flush', 'consent', 'anonymousId', 'userId', 'queued']) {
+    'flush', 'consent', 'anonymousId', 'userId', 'queued', 'getFlag', 'flagDetails', 'onFlagsChange', 'reloadFlags']) {
     api[method] = (...args: unknown[]) => call(method, args);
   }
   for (const [method, ...args] of calls) {

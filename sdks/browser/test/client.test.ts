@@ -28,7 +28,10 @@ function clearBrowserState() {
 function client(options: Partial<FlywheelOptions> = {}) {
   const sent: Event[] = [];
   const errors: Array<[unknown, string]> = [];
-  const fetcher = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+  const fetcher = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    if (String(url).endsWith('/ofrep/v1/evaluate/flags')) {
+      return new Response(JSON.stringify({ flags: [] }), { status: 200 });
+    }
     sent.push(...JSON.parse(String(init?.body)).batch);
     return new Response(null, { status: 200 });
   });
@@ -150,7 +153,7 @@ describe('client', () => {
   });
 
   it('delivers what an earlier page left in the queue', async () => {
-    const down = client({ fetch: (async () => new Response(null, { status: 503 })) as typeof fetch });
+    const down = client({ flags: false, fetch: (async () => new Response(null, { status: 503 })) as typeof fetch });
     down.flywheel.track('Queued while down');
     await down.flywheel.flush();
     expect(down.flywheel.queued()).toBe(1);

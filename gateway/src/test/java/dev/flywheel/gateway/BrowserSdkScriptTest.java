@@ -1,0 +1,50 @@
+package dev.flywheel.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The browser SDK's script as pages load it: any origin, cacheable for good, and exactly the bytes its SRI names. */
+@QuarkusTest
+class BrowserSdkScriptTest {
+
+    @Test
+    void theScriptIsServedUnderItsVersionWithItsIntegrity() throws Exception {
+        Path served = Path.of("target/classes/META-INF/resources/sdk/browser");
+        String version;
+        try (Stream<Path> versions = Files.list(served)) {
+            version = versions.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("v")).findFirst()
+                    .orElseThrow();
+        }
+        JsonNode manifest = new ObjectMapper().readTree(served.resolve(version).resolve("flywheel.min.js.json")
+                .toFile());
+        assertEquals(version, "v" + manifest.get("version").asText());
+        byte[] script = given().header("Origin", "https://shop.example").when()
+                .get("/sdk/browser/" + version + "/flywheel.min.js")
+                .then().statusCode(200).header("Access-Control-Allow-Origin", equalTo("*"))
+                .header("Cache-Control", containsString("immutable"))
+                .header("Content-Type", containsString("javascript"))
+                .extract().asByteArray();
+        String integrity = "sha384-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-384")
+                .digest(script));
+        assertEquals(manifest.get("integrity").asText(), integrity);
+        assertTrue(script.length < 20 * 1024 * 4, "a small script");
+        // no key is needed to load it, and an unknown version is simply not there
+        given().when().get("/sdk/browser/v0.0.0/flywheel.min.js").then().statusCode(404);
+    }
+}

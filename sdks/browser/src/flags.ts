@@ -1,0 +1,177 @@
+import type { Failures } from './errors';
+import type { Storage } from './storage';
+
+/** One flag as OFREP's bulk answer gives it. */
+export interface FlagValue {
+  key: string;
+  value?: unknown;
+  variant?: string;
+  reason?: string;
+  errorCode?: string;
+  errorDetails?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export type EvaluationContext = Record<string, unknown> & { targetingKey: string };
+
+export type FlagsListener = (changed: string[]) => void;
+
+interface Cached {
+  targetingKey: string;
+  etag: string | null;
+  flags: Record<string, FlagValue>;
+}
+
+/**
+ * The environment's flags for this visitor, from OFREP's bulk evaluation at the gateway (the same answers an
+ * OpenFeature OFREP provider gets): the last answer is cached for an instant start on the next page view, then
+ * revalidated with its ETag at start, on every interval and when the visitor's identity changes. Reading a flag never
+ * waits and never fails: it is the code's default until there is a value of the default's type.
+ */
+export class Flags {
+  private flags: Record<string, FlagValue> = {};
+  private etag: string | null = null;
+  private targetingKey: string | null = null;
+  private readonly listeners = new Set<FlagsListener>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(
+    private readonly host: string,
+    private readonly clientKey: string,
+    private readonly storage: Storage,
+    private readonly cacheKey: string,
+    private readonly context: () => EvaluationContext,
+    private readonly failures: Failures,
+    private readonly send: typeof fetch,
+  ) {}
+
+  /** Serves the cached answer for this visitor at once, then asks the gateway; repeats every {@code intervalMs}. */
+  start(intervalMs: number): Promise<void> {
+    const cached = this.cached();
+    const key = this.context().targetingKey;
+    if (cached && cached.targetingKey === key) {
+      this.flags = cached.flags;
+      this.etag = cached.etag;
+      this.targetingKey = key;
+    }
+    if (intervalMs > 0 && this.timer === undefined) {
+      this.timer = setInterval(() => void this.refresh(), intervalMs);
+    }
+    return this.refresh();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** The flag's value when the gateway gave one of the default's type, else the default. */
+  get<T>(key: string, defaultValue: T): T {
+    const flag = this.flags[key];
+    if (!flag || flag.errorCode || flag.value === undefined || !sameType(flag.value, defaultValue)) {
+      return defaultValue;
+    }
+    return flag.value as T;
+  }
+
+  /** The flag as evaluated (variant, reason, metadata), or undefined. */
+  details(key: string): FlagValue | undefined {
+    return this.flags[key];
+  }
+
+  onChange(listener: FlagsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Asks the gateway again (one request at a time); resolves when answered, never rejects. */
+  refresh(): Promise<void> {
+    if (!this.inFlight) {
+      this.inFlight = this.fetch().finally(() => {
+        this.inFlight = null;
+      });
+    }
+    return this.inFlight;
+  }
+
+  private async fetch(): Promise<void> {
+    const context = this.context();
+    const sameVisitor = context.targetingKey === this.targetingKey;
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${this.clientKey}`,
+    };
+    if (sameVisitor && this.etag) {
+      headers['If-None-Match'] = this.etag;
+    }
+    try {
+      const response = await this.send(`${this.host}/ofrep/v1/evaluate/flags`, {
+        method: 'POST', headers, body: JSON.stringify({ context }), credentials: 'omit',
+      });
+      if (response.status === 304) {
+        return;
+      }
+      if (!response.ok) {
+        this.failures.report(new Error(`flag evaluation answered HTTP ${response.status}`), 'flags');
+        return;
+      }
+      const body = await response.json() as { flags?: FlagValue[] };
+      const next: Record<string, FlagValue> = {};
+      for (const flag of body.flags ?? []) {
+        if (flag && typeof flag.key === 'string') {
+          next[flag.key] = flag;
+        }
+      }
+      const changed = changes(this.flags, next);
+      this.flags = next;
+      this.etag = response.headers.get('ETag');
+      this.targetingKey = context.targetingKey;
+      this.storage.set(this.cacheKey, JSON.stringify({ targetingKey: context.targetingKey, etag: this.etag,
+        flags: next } satisfies Cached));
+      if (changed.length > 0) {
+        for (const listener of this.listeners) {
+          this.failures.guard('flags listener', () => listener(changed), undefined);
+        }
+      }
+    } catch (error) {
+      this.failures.report(error, 'flags');
+    }
+  }
+
+  private cached(): Cached | null {
+    const raw = this.storage.get(this.cacheKey);
+    if (!raw) {
+      return null;
+    }
+    try {
+      const cached = JSON.parse(raw) as Cached;
+      return cached && typeof cached.targetingKey === 'string' && cached.flags ? cached : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Keys whose value, variant or error changed between two answers. */
+export function changes(before: Record<string, FlagValue>, after: Record<string, FlagValue>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => {
+    const a = before[key];
+    const b = after[key];
+    return !a || !b || a.variant !== b.variant || a.errorCode !== b.errorCode
+      || JSON.stringify(a.value) !== JSON.stringify(b.value);
+  });
+}
+
+function sameType(value: unknown, defaultValue: unknown): boolean {
+  if (defaultValue === null || defaultValue === undefined) {
+    return true;
+  }
+  if (Array.isArray(defaultValue)) {
+    return Array.isArray(value);
+  }
+  return typeof value === typeof defaultValue && Array.isArray(value) === Array.isArray(defaultValue);
+}
