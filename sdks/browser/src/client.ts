@@ -1,3 +1,4 @@
+import { type AutocaptureOptions, startAutocapture } from './autocapture';
 import { Consent, type ConsentMode, type ConsentState } from './consent';
 import { context, page } from './context';
 import { type ErrorHandler, Failures } from './errors';
@@ -34,6 +35,11 @@ export interface FlywheelOptions {
    * (default 30 s) and when the visitor's identity changes; false to leave flags out.
    */
   flags?: boolean | { refreshIntervalMs?: number };
+  /**
+   * Page views (single-page apps included), clicks, form submissions, rage and dead clicks, page leave and Web
+   * Vitals, captured without code: true for all, or an object switching parts off. Off by default.
+   */
+  autocapture?: boolean | AutocaptureOptions;
   /** Told of every failure; the SDK never throws into the page. */
   onError?: ErrorHandler;
   /** For tests: the fetch to send with. */
@@ -57,6 +63,7 @@ export class Flywheel {
   private readonly keys: Record<'anonymousId' | 'userId' | 'traits' | 'superProperties' | 'session' | 'queue' | 'consent'
       | 'flags', string>;
   private flags: Flags | undefined;
+  private autocapture: { leaving: () => void; stop: () => void } | undefined;
 
   constructor(private readonly options: FlywheelOptions) {
     if (!options || typeof options.writeKey !== 'string' || options.writeKey.length === 0
@@ -84,7 +91,10 @@ export class Flywheel {
     this.queue = this.newQueue();
     this.delivery = this.newDelivery();
     if (typeof window !== 'undefined') {
-      const leaving = () => this.failures.guard('unload', () => this.delivery.unload(), undefined);
+      const leaving = () => this.failures.guard('unload', () => {
+        this.autocapture?.leaving();
+        this.delivery.unload();
+      }, undefined);
       window.addEventListener('pagehide', leaving);
       document.addEventListener('visibilitychange', () => {
         if (document.visibilityState === 'hidden') {
@@ -97,6 +107,7 @@ export class Flywheel {
       }
     }
     this.startFlags();
+    this.startAutocapture();
   }
 
   /** A flag's value for this visitor: the default until the gateway gave one of the default's type. */
@@ -253,6 +264,7 @@ export class Flywheel {
       this.queue = this.newQueue();
       this.delivery = this.newDelivery();
       this.startFlags();
+      this.startAutocapture();
     }
   }
 
@@ -265,12 +277,26 @@ export class Flywheel {
       this.persistent.remove(key);
     }
     this.persistent.remove(this.keys.flags);
+    this.autocapture?.stop();
+    this.autocapture = undefined;
     this.flags?.stop();
     this.flags = undefined;
     this.storage = new MemoryStorage();
     this.session = new Session(this.storage, this.keys.session);
     this.queue = this.newQueue();
     this.delivery = this.newDelivery();
+  }
+
+  /** Autocapture runs only once events may be collected (consent), and once. */
+  private startAutocapture(): void {
+    const chosen = this.options.autocapture;
+    if (!chosen || !this.consentState.allowed() || this.autocapture || typeof window === 'undefined') {
+      return;
+    }
+    this.autocapture = startAutocapture(chosen === true ? {} : chosen, {
+      page: () => this.page(),
+      track: (event, properties) => this.track(event, properties),
+    }, this.failures);
   }
 
   /** Flags are asked for only once the visitor may be identified to the gateway (consent). */

@@ -2,3 +2,4 @@ export { Flywheel, type FlywheelOptions, type Properties } from './client';
 export type { ConsentMode, ConsentState } from './consent';
 export type { ErrorHandler } from './errors';
 export type { EvaluationContext, FlagsListener, FlagValue } from './flags';
+export type { AutocaptureOptions, ElementDescription } from './autocapture';

@@ -102,6 +102,9 @@ export class CookieStorage implements Storage {
 
   private write(key: string, value: string, maxAge: number): void {
     let cookie = `${encodeURIComponent(key)}=${value}; Max-Age=${maxAge}; Path=/; SameSite=Lax`;
+    if (maxAge <= 0) {
+      cookie += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
+    }
     if (this.options.domain) {
       cookie += `; Domain=${this.options.domain}`;
     }

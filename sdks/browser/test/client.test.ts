@@ -20,7 +20,7 @@ function clearBrowserState() {
   for (const cookie of document.cookie.split(';')) {
     const name = cookie.split('=')[0].trim();
     if (name) {
-      document.cookie = `${name}=; Max-Age=0; Path=/`;
+      document.cookie = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/`;
     }
   }
 }

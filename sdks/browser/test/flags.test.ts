@@ -42,7 +42,7 @@ describe('flags', () => {
   beforeEach(() => {
     window.localStorage.clear();
     document.cookie.split(';').forEach((c) => {
-      document.cookie = `${c.split('=')[0].trim()}=; Max-Age=0; Path=/`;
+      document.cookie = `${c.split('=')[0].trim()}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/`;
     });
   });
   afterEach(() => {

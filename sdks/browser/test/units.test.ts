@@ -106,7 +106,7 @@ describe('cookie storage', () => {
     cookies.set('fw_test', 'v 1');
     expect(document.cookie).toContain('fw_test=v%201');
     expect(window.localStorage.getItem('fw_test')).toBe('v 1');
-    document.cookie = 'fw_test=; Max-Age=0; Path=/';
+    document.cookie = 'fw_test=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/';
     expect(cookies.get('fw_test')).toBe('v 1');
     cookies.remove('fw_test');
     expect(cookies.get('fw_test')).toBeNull();
