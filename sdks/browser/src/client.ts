@@ -64,6 +64,8 @@ export class Flywheel {
       | 'flags', string>;
   private flags: Flags | undefined;
   private autocapture: { leaving: () => void; stop: () => void } | undefined;
+  private readonly host: string;
+  private readonly send: typeof fetch;
 
   constructor(private readonly options: FlywheelOptions) {
     if (!options || typeof options.writeKey !== 'string' || options.writeKey.length === 0
@@ -71,6 +73,8 @@ export class Flywheel {
       throw new TypeError('flywheel needs a writeKey (a client key) and the gateway\'s host');
     }
     this.failures = new Failures(options.onError);
+    this.host = options.host.replace(/\/+$/, '');
+    this.send = options.fetch ?? ((input, init) => fetch(input, init));
     const suffix = options.writeKey.slice(-8);
     this.keys = {
       anonymousId: `fw_aid_${suffix}`,
@@ -102,8 +106,9 @@ export class Flywheel {
         }
       });
       // what an earlier page could not deliver goes now
-      if (this.consentState.allowed() && this.queue.size() > 0) {
-        this.delivery.scheduled();
+      const waiting = this.queue.size();
+      if (this.consentState.allowed() && waiting > 0) {
+        this.delivery.scheduled(waiting);
       }
     }
     this.startFlags();
@@ -242,8 +247,7 @@ export class Flywheel {
       context: context(__SDK_VERSION__, this.session.touch(now)),
       ...fields,
     };
-    this.queue.add(event);
-    this.delivery.scheduled();
+    this.delivery.scheduled(this.queue.add(event));
   }
 
   private granted(): void {
@@ -305,9 +309,8 @@ export class Flywheel {
       return;
     }
     const interval = typeof this.options.flags === 'object' ? this.options.flags.refreshIntervalMs : undefined;
-    this.flags = new Flags(this.options.host.replace(/\/+$/, ''), this.options.writeKey, this.storage,
-        this.keys.flags, () => this.evaluationContext(), this.failures,
-        this.options.fetch ?? ((input, init) => fetch(input, init)));
+    this.flags = new Flags(this.host, this.options.writeKey, this.storage, this.keys.flags,
+        () => this.evaluationContext(), this.failures, this.send);
     void this.flags.start(interval ?? 30_000);
   }
 
@@ -326,14 +329,14 @@ export class Flywheel {
 
   private newDelivery(): Delivery {
     return new Delivery(this.queue, {
-      host: this.options.host.replace(/\/+$/, ''),
+      host: this.host,
       writeKey: this.options.writeKey,
       maxBatchEvents: this.options.maxBatchEvents ?? DEFAULTS.maxBatchEvents,
       maxBatchBytes: 450_000,
       flushIntervalMs: this.options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
       retryDelayMs: 1000,
       maxRetryDelayMs: 60_000,
-    }, this.failures, this.options.fetch ?? ((input, init) => fetch(input, init)));
+    }, this.failures, this.send);
   }
 
   private superProperties(): Properties {

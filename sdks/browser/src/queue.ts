@@ -20,16 +20,18 @@ export class EventQueue {
     private readonly dropped: (events: QueuedEvent[]) => void,
   ) {}
 
-  add(event: QueuedEvent): void {
+  /** Adds the event unless it is queued already; returns how many events are queued now. */
+  add(event: QueuedEvent): number {
     const events = this.read();
     if (events.some((queued) => queued.messageId === event.messageId)) {
-      return;
+      return events.length;
     }
     events.push(event);
     if (events.length > this.capacity) {
       this.dropped(events.splice(0, events.length - this.capacity));
     }
     this.write(events);
+    return events.length;
   }
 
   /** The oldest events whose JSON fits {@code maxBytes}, at most {@code maxEvents}; always at least one. */

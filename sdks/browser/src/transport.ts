@@ -53,9 +53,9 @@ export class Delivery {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** An event was queued: send once the batch is full, else when the interval is up. */
-  scheduled(): void {
-    if (this.queue.size() >= this.options.maxBatchEvents && this.now() >= this.retryAt) {
+  /** Events were queued ({@code queued} wait now): send once a batch is full, else when the interval is up. */
+  scheduled(queued: number): void {
+    if (queued >= this.options.maxBatchEvents && this.now() >= this.retryAt) {
       void this.flush();
     } else {
       this.arm(this.options.flushIntervalMs);

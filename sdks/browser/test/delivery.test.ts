@@ -32,8 +32,7 @@ function setup(answers: Array<number | Error | [number, string]>) {
   const delivery = new Delivery(queue, OPTIONS, new Failures((error) => errors.push(error)), fetcher as typeof fetch,
     () => 0.5);
   const add = (...ids: string[]) => ids.forEach((id) => {
-    queue.add({ messageId: id, type: 'track', event: 'e' });
-    delivery.scheduled();
+    delivery.scheduled(queue.add({ messageId: id, type: 'track', event: 'e' }));
   });
   return { sent, errors, queue, delivery, add };
 }

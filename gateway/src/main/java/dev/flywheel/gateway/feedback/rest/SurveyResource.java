@@ -251,12 +251,7 @@ public class SurveyResource {
     private static ObjectNode view(Survey survey) {
         ObjectNode out = ProtoJson.write(survey);
         out.remove("definitionJson");
-        try {
-            JsonNode definition = JSON.readTree(survey.getDefinitionJson());
-            out.set("definition", definition);
-        } catch (JsonProcessingException e) {
-            out.put("definition", survey.getDefinitionJson());
-        }
+        out.set("definition", tree(survey.getDefinitionJson()));
         return out;
     }
 

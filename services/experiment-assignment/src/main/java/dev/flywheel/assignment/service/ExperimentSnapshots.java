@@ -46,9 +46,8 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
         super(new SnapshotRegistry<>("experiments", SnapshotRegistry.Source.of(
                 key -> store.load(key).map(stored -> compile(key.projectId(), key.environment(), stored)),
                 store::version,
-                snapshot -> new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion())),
-                (previous, current) -> {
-                }), ExperimentEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
+                snapshot -> new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion()))),
+                ExperimentEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
     }
 
     private static Snapshot compile(String projectId, String environment,

@@ -44,9 +44,8 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
             FeedbackConfig config) {
         super(new SnapshotRegistry<>("surveys", SnapshotRegistry.Source.of(
                 key -> store.load(key).map(SurveySnapshots::running), store::version,
-                snapshot -> new SnapshotRegistry.Version(snapshot.version(), 0)),
-                (previous, current) -> {
-                }), SurveyEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
+                snapshot -> new SnapshotRegistry.Version(snapshot.version(), 0))), SurveyEnvironmentEntity.CATALOGUE,
+                vertx, database, config.resyncInterval());
     }
 
     /** The environment's running surveys, by key. */

@@ -74,34 +74,30 @@ public class MetricDefinitionService {
                         if (defined >= MAX_METRICS) {
                             throw RefusedRequest.invalid("a project has at most " + MAX_METRICS + " metrics");
                         }
-                        return metrics.exposed(projectId);
-                    }).chain(exposed -> {
                         ExperimentMetric before = existing == null ? null : read(existing);
                         // Renaming keeps the values; anything that changes what is computed starts them again.
                         boolean sameComputation = before != null && computed(before).equals(computed(checked));
-                        Uni<Void> reset = sameComputation
-                                ? Uni.createFrom().voidItem()
-                                : metrics.forgetValues(projectId, key);
-                        Instant now = Instant.now();
-                        project.bump(now);
-                        ExperimentMetricEntity stored = existing != null ? existing : new ExperimentMetricEntity();
-                        stored.projectId = projectId;
-                        stored.key = key;
-                        stored.definition = checked.toByteArray();
-                        stored.version = existing == null ? 1 : existing.version + 1;
-                        stored.updatedAt = now;
-                        if (!sameComputation) {
-                            // Without exposures in the project there is nothing to backfill.
-                            stored.rebuildCursor = exposed ? "" : null;
-                        }
-                        ExperimentMetric after = read(stored);
-                        return reset.chain(() -> existing == null
-                                ? metrics.persist(stored)
-                                : Uni.createFrom()
-                                        .item(stored))
-                                .call(saved -> record(projectId, key, existing == null ? "created" : "updated",
-                                        actor, before, after, now))
-                                .replaceWith(after);
+                        // Without exposures in the project there is nothing to backfill.
+                        Uni<String> cursor = sameComputation
+                                ? Uni.createFrom().item(existing.rebuildCursor)
+                                : metrics.forgetValues(projectId, key).chain(() -> metrics.exposed(projectId))
+                                        .map(exposed -> exposed ? "" : null);
+                        return cursor.chain(rebuildCursor -> {
+                            Instant now = Instant.now();
+                            project.bump(now);
+                            ExperimentMetricEntity stored = existing != null ? existing : new ExperimentMetricEntity();
+                            stored.projectId = projectId;
+                            stored.key = key;
+                            stored.definition = checked.toByteArray();
+                            stored.version = existing == null ? 1 : existing.version + 1;
+                            stored.updatedAt = now;
+                            stored.rebuildCursor = rebuildCursor;
+                            ExperimentMetric after = read(stored);
+                            return (existing == null ? metrics.persist(stored) : Uni.createFrom().item(stored))
+                                    .call(saved -> record(projectId, key, existing == null ? "created" : "updated",
+                                            actor, before, after, now))
+                                    .replaceWith(after);
+                        });
                     });
                 }));
     }

@@ -88,6 +88,12 @@ public final class SnapshotRegistry<S> {
     private final Map<EnvironmentKey, S> ready = new ConcurrentHashMap<>();
     private final SingleFlight<EnvironmentKey, S> loads = new SingleFlight<>();
 
+    /** A registry whose replaced snapshots need no one told. */
+    public SnapshotRegistry(String what, Source<S> source) {
+        this(what, source, (previous, current) -> {
+        });
+    }
+
     /**
      * @param what
      *            what the snapshots hold, for log lines ("flags")
