@@ -118,6 +118,27 @@ class SegmentApiTest {
                 .when().post("/v1/t").then().statusCode(403);
     }
 
+    /**
+     * A page must be able to read a refusal to retry it well: the collector is down in these tests, so the 503 and
+     * its Retry-After reach an allowed origin with CORS headers, as does an API error; a foreign origin gets none.
+     */
+    @Test
+    void browsersCanReadRefusalsFromTheirProjectsOrigins() {
+        given().header("Origin", "https://app.example.com").contentType("text/plain")
+                .body("{\"writeKey\":\"" + clientKey + "\",\"batch\":[" + EVENT + "]}")
+                .when().post("/v1/batch").then().statusCode(503)
+                .header("Access-Control-Allow-Origin", "https://app.example.com")
+                .header("Access-Control-Expose-Headers", containsString("Retry-After"))
+                .header("Retry-After", notNullValue());
+        String adminKey = AdminFixtures.adminKey(project);
+        given().auth().oauth2(adminKey).header("Origin", "https://app.example.com")
+                .when().get("/api/v1/projects/" + project + "/environments/production/flags").then().statusCode(503)
+                .header("Access-Control-Allow-Origin", "https://app.example.com");
+        given().auth().preemptive().basic(clientKey, "").header("Origin", "https://evil.example.net")
+                .contentType("text/plain").body(EVENT).when().post("/v1/t").then().statusCode(403)
+                .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+    }
+
     @Test
     void settingsBootstrapTheBrowserLibrary() {
         given().when().get("/v1/projects/" + clientKey + "/settings")

@@ -5,12 +5,16 @@ import jakarta.enterprise.context.RequestScoped;
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 
-/** The authenticated caller of the current request, set once by the authentication filter. */
+/**
+ * The authenticated caller of the current request, set once by the authentication filter, and the Origin its
+ * project allows.
+ */
 @RequestScoped
 public class CallerContext {
 
     private Caller caller;
     private String token;
+    private String allowedOrigin;
 
     public Caller caller() {
         if (caller == null) {
@@ -34,6 +38,16 @@ public class CallerContext {
             throw ApiException.forbidden(refusal);
         }
         return token;
+    }
+
+    /** Records that the request's Origin is one the caller's project allows: every answer to it says so (CORS). */
+    public void allowOrigin(String origin) {
+        this.allowedOrigin = origin;
+    }
+
+    /** The request's Origin when the caller's project allows it, else null. */
+    public String allowedOrigin() {
+        return allowedOrigin;
     }
 
     /** The key as the caller presented it, for calls that forward it to a service (ADR 0003). */

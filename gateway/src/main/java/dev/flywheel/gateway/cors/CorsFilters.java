@@ -9,21 +9,28 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import dev.flywheel.gateway.caller.CallerContext;
+
 /**
  * CORS with origins configured per project. A preflight carries no key, so it cannot name a project: it is answered
  * for any origin, and the real request is then refused unless its key's project allows the origin (see
- * AuthenticationFilter). Only allowed origins ever receive Access-Control-Allow-Origin.
+ * RequestAdmission). Only allowed origins ever receive Access-Control-Allow-Origin, on every answer to them.
  */
 public class CorsFilters {
 
     public static final String ORIGIN = "Origin";
-    public static final String ALLOWED_ORIGIN_PROPERTY = "flywheel.cors.allowed-origin";
 
     private static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
     private static final String ALLOW_HEADERS = "Authorization, Content-Type, Content-Encoding, X-API-Key, "
             + "X-Write-Key, If-None-Match";
     private static final String EXPOSE_HEADERS = "ETag, Retry-After, Location";
     private static final String MAX_AGE_SECONDS = "600";
+
+    private final CallerContext callerContext;
+
+    public CorsFilters(CallerContext callerContext) {
+        this.callerContext = callerContext;
+    }
 
     public static boolean isPreflight(ContainerRequestContext request) {
         return HttpMethod.OPTIONS.equals(request.getMethod())
@@ -56,8 +63,8 @@ public class CorsFilters {
     }
 
     @ServerResponseFilter
-    public void allowOrigin(ContainerRequestContext request, ContainerResponseContext response) {
-        Object origin = request.getProperty(ALLOWED_ORIGIN_PROPERTY);
+    public void allowOrigin(ContainerResponseContext response) {
+        String origin = callerContext.allowedOrigin();
         if (origin != null) {
             response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
             response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);

@@ -74,9 +74,6 @@ public class AuthenticationFilter {
             }
             String origin = request.getHeaderString(CorsFilters.ORIGIN);
             return admission.admit(key, origin).map(admitted -> {
-                if (origin != null) {
-                    request.setProperty(CorsFilters.ALLOWED_ORIGIN_PROPERTY, origin);
-                }
                 callerContext.authenticate(new Caller(key), token);
                 return (Response) null;
             }).onFailure(ApiException.class).recoverWithItem(refused -> Problem.response((ApiException) refused,

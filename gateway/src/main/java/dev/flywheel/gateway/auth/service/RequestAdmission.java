@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
@@ -20,8 +21,10 @@ public class RequestAdmission {
     private static final Logger LOG = Logger.getLogger(RequestAdmission.class);
 
     private final RateLimiter rateLimiter;
+    private final CallerContext callerContext;
 
-    public RequestAdmission(RateLimiter rateLimiter) {
+    public RequestAdmission(RateLimiter rateLimiter, CallerContext callerContext) {
+        this.callerContext = callerContext;
         this.rateLimiter = rateLimiter;
     }
 
@@ -29,6 +32,10 @@ public class RequestAdmission {
         if (origin != null && !key.allowsOrigin(origin)) {
             return Uni.createFrom().failure(new ApiException(ApiError.ORIGIN_NOT_ALLOWED,
                     "Origin " + origin + " is not in the project's allowed origins"));
+        }
+        if (origin != null) {
+            // from here on every answer, a 429 or a 503 too, is readable by the page (status, Retry-After)
+            callerContext.allowOrigin(origin);
         }
         return rateLimiter.acquire(key.keyId(), key.rateLimitPerSecond(), key.rateLimitBurst())
                 .onFailure().recoverWithItem(failure -> {

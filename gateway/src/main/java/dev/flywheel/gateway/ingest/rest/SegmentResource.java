@@ -92,8 +92,8 @@ public class SegmentResource {
                         () -> collector.forward(writeKey, fullCall, json, clientIp, userAgent, receivedAt),
                         () -> ApiException.retryLater(ApiError.RATE_LIMITED,
                                 "event collection is at capacity; retry shortly", 1)))
-                .map(result -> CorsFilters.allowOrigin(Response.ok(new Accepted(true, result.getAccepted(),
-                        result.getDuplicates(), result.getRejected())), origin).build());
+                .map(result -> Response.ok(new Accepted(true, result.getAccepted(), result.getDuplicates(),
+                        result.getRejected())).build());
     }
 
     @GET
