@@ -97,10 +97,11 @@ export function describe(element: Element, dataAttributes: string[]): ElementDes
   return chain;
 }
 
-/** Fields people type into: their text is their value, which is never recorded. */
+/** Fields people type into (their text is their value, which is never recorded), and forms, which hold them. */
 function isField(element: Element): boolean {
   const tag = element.tagName.toLowerCase();
-  return tag === 'input' || tag === 'textarea' || tag === 'select' || (element as HTMLElement).isContentEditable;
+  return tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'form'
+    || (element as HTMLElement).isContentEditable;
 }
 
 /** How far down the page has been scrolled at most, in percent of its height. */

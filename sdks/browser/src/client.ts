@@ -6,7 +6,7 @@ import { type EvaluationContext, Flags, type FlagsListener, type FlagValue } fro
 import { uuid } from './ids';
 import { EventQueue, type QueuedEvent } from './queue';
 import { Session } from './session';
-import { CookieStorage, LocalStorage, MemoryStorage, type Storage } from './storage';
+import { CookieStorage, LocalStorage, MemoryStorage, SiteStorage, type Storage } from './storage';
 import { Delivery } from './transport';
 
 export type Properties = Record<string, unknown>;
@@ -86,7 +86,9 @@ export class Flywheel {
       consent: `fw_consent_${suffix}`,
       flags: `fw_flags_${suffix}`,
     };
-    this.persistent = options.cookieless ? new LocalStorage() : new CookieStorage({ domain: options.cookieDomain });
+    const identity = options.cookieless ? new LocalStorage() : new CookieStorage({ domain: options.cookieDomain });
+    this.persistent = new SiteStorage(new Set([this.keys.anonymousId, this.keys.userId, this.keys.session,
+      this.keys.consent]), identity, new LocalStorage());
     const gpc = options.respectGlobalPrivacyControl === true
       && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
     this.consentState = new Consent(options.consent ?? 'opt-out', this.persistent, this.keys.consent, gpc);

@@ -114,3 +114,32 @@ export class CookieStorage implements Storage {
     document.cookie = cookie;
   }
 }
+
+/**
+ * The site's storage for one client: the visitor's identifiers (named by {@code cookieKeys}) in {@code cookies},
+ * everything else (the queue, traits, super-properties, the flags cache) in {@code local} only. A cookie holds 4 KB
+ * at most, a browser drops a larger one silently, and every cookie travels with every request to the site.
+ */
+export class SiteStorage implements Storage {
+  constructor(
+    private readonly cookieKeys: Set<string>,
+    private readonly cookies: Storage,
+    private readonly local: Storage,
+  ) {}
+
+  get(key: string): string | null {
+    return this.pick(key).get(key);
+  }
+
+  set(key: string, value: string): void {
+    this.pick(key).set(key, value);
+  }
+
+  remove(key: string): void {
+    this.pick(key).remove(key);
+  }
+
+  private pick(key: string): Storage {
+    return this.cookieKeys.has(key) ? this.cookies : this.local;
+  }
+}

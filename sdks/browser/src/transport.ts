@@ -40,6 +40,7 @@ export function retryAfterMs(header: string | null, now: number): number | null 
  */
 export class Delivery {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private dueAt = 0;
   private sending = false;
   private attempt = 0;
   private retryAt = 0;
@@ -64,7 +65,11 @@ export class Delivery {
 
   /** Sends what is queued now, batch after batch, unless a retry is pending or a request is in flight. */
   async flush(): Promise<void> {
-    if (this.sending || this.now() < this.retryAt) {
+    if (this.sending) {
+      return; // the request in flight re-arms when it is answered
+    }
+    if (this.now() < this.retryAt) {
+      this.arm(this.retryAt - this.now());
       return;
     }
     const batch = this.queue.peek(this.options.maxBatchEvents, this.options.maxBatchBytes);
@@ -151,16 +156,20 @@ export class Delivery {
     return delay;
   }
 
+  /** Runs a flush after {@code delay}, unless one is due sooner already. */
   private arm(delay: number): void {
+    const due = this.now() + delay;
     if (this.timer !== undefined) {
-      if (delay > 0) {
+      if (this.dueAt <= due) {
         return;
       }
       clearTimeout(this.timer);
     }
+    this.dueAt = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
     }, delay);
   }
+
 }

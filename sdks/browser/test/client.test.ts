@@ -89,6 +89,19 @@ describe('client', () => {
     expect(second.anonymousId()).not.toBe(anonymousId);
   });
 
+  it('keeps only the identifiers in the cookie: the queue and the rest live in localStorage', async () => {
+    const down = client({ flags: false, fetch: (async () => new Response(null, { status: 503 })) as typeof fetch });
+    down.flywheel.identify('user-1', { bio: 'x'.repeat(2000) });
+    for (let i = 0; i < 5; i++) {
+      down.flywheel.track('Big', { blob: 'y'.repeat(2000) });
+    }
+    expect(down.flywheel.queued()).toBe(6);
+    const cookieNames = document.cookie.split(';').map((c) => c.split('=')[0].trim()).filter(Boolean);
+    expect(cookieNames.sort()).toEqual(['fw_aid_testkey1', 'fw_session_testkey1', 'fw_uid_testkey1']);
+    expect(window.localStorage.getItem('fw_queue_testkey1')).toContain('"Big"');
+    expect(client({ flags: false }).flywheel.queued()).toBe(6);
+  });
+
   it('aliases from whoever the visitor was', async () => {
     const { flywheel, sent } = client();
     const anonymousId = flywheel.anonymousId();

@@ -86,6 +86,25 @@ describe('delivery', () => {
     expect(sent.flatMap((s) => s.body.batch.map((e) => e.messageId))).toEqual(['a', 'a']);
   });
 
+  it('keeps retrying when events arrive while a failing request is in flight', async () => {
+    const sent: string[][] = [];
+    const answers = [[503, '2'], [200, null]] as Array<[number, string | null]>;
+    const queue = new EventQueue(new MemoryStorage(), 'q', 100, () => undefined);
+    const slow = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(JSON.parse(String(init?.body)).batch.map((e: { messageId: string }) => e.messageId));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [status, retryAfter] = answers.length > 1 ? answers.shift()! : answers[0];
+      return new Response(null, { status, headers: retryAfter ? { 'Retry-After': retryAfter } : {} });
+    }) as typeof fetch;
+    const delivery = new Delivery(queue, OPTIONS, new Failures(undefined), slow, () => 0.5);
+    delivery.scheduled(queue.add({ messageId: 'a', type: 'track' }));
+    await vi.advanceTimersByTimeAsync(2050);
+    delivery.scheduled(queue.add({ messageId: 'b', type: 'track' }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sent).toEqual([['a'], ['a', 'b']]);
+    expect(queue.size()).toBe(0);
+  });
+
   it('backs off exponentially while the gateway stays down, up to a minute', async () => {
     const { sent, add } = setup([503]);
     add('a');
