@@ -1,23 +1,43 @@
-// Bundles the SDK twice from the same sources: an ES module for npm (dist/esm) and a minified script that the
-// gateway serves and pages load with the loader snippet (dist/flywheel.min.js), with its SRI hash and sizes.
+// Bundles the SDK from the same sources: an ES module for npm (dist/esm, the surveys module split out for the
+// application's bundler), the minified script the gateway serves and pages load with the loader snippet
+// (dist/flywheel.min.js), its lazy surveys module (loaded by a script element with its SRI hash), and the standalone
+// feedback widget; with SRI hashes and sizes.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-const common = { bundle: true, target: ['es2020'], define: { __SDK_VERSION__: JSON.stringify(version) }, logLevel: 'warning' };
+const common = { bundle: true, target: ['es2020'], minify: true, logLevel: 'warning' };
+const defines = (surveysIntegrity) => ({ __SDK_VERSION__: JSON.stringify(version),
+  __SURVEYS_INTEGRITY__: JSON.stringify(surveysIntegrity) });
 
-await build({ ...common, entryPoints: ['src/index.ts'], format: 'esm', outfile: 'dist/esm/index.js', minify: true, sourcemap: true });
-await build({ ...common, entryPoints: ['src/script.ts'], format: 'iife', outfile: 'dist/flywheel.min.js', minify: true });
+function describe(file) {
+  const bytes = readFileSync(file);
+  return { version, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    integrity: 'sha384-' + createHash('sha384').update(bytes).digest('base64') };
+}
 
-const script = readFileSync('dist/flywheel.min.js');
-const integrity = 'sha384-' + createHash('sha384').update(script).digest('base64');
-const sizes = { version, bytes: script.length, gzipBytes: gzipSync(script, { level: 9 }).length, integrity };
-writeFileSync('dist/flywheel.min.js.json', JSON.stringify(sizes, null, 2) + '\n');
+await build({ ...common, define: defines(''), entryPoints: ['src/surveys/bundle.ts'], format: 'iife',
+  outfile: 'dist/flywheel-surveys.min.js' });
+const surveys = describe('dist/flywheel-surveys.min.js');
+await build({ ...common, define: defines(surveys.integrity), entryPoints: ['src/script.ts'], format: 'iife',
+  outfile: 'dist/flywheel.min.js' });
+await build({ ...common, define: defines(''), entryPoints: ['src/index.ts'], format: 'esm', splitting: true,
+  outdir: 'dist/esm', sourcemap: true });
+await build({ ...common, define: defines(''), entryPoints: ['src/surveys/legacy.ts'], format: 'iife',
+  outfile: 'dist/flywheel-feedback.js' });
+
 // what the gateway serves, under a path that names the version (so it is cached for good): /sdk/browser/v<version>/
 const served = `dist/served/v${version}`;
 mkdirSync(served, { recursive: true });
-copyFileSync('dist/flywheel.min.js', `${served}/flywheel.min.js`);
-copyFileSync('dist/flywheel.min.js.json', `${served}/flywheel.min.js.json`);
-console.log(`flywheel.min.js ${version}: ${sizes.bytes} bytes, ${sizes.gzipBytes} gzipped, ${integrity}`);
+for (const name of ['flywheel.min.js', 'flywheel-surveys.min.js']) {
+  const sizes = describe(`dist/${name}`);
+  writeFileSync(`dist/${name}.json`, JSON.stringify(sizes, null, 2) + '\n');
+  copyFileSync(`dist/${name}`, `${served}/${name}`);
+  copyFileSync(`dist/${name}.json`, `${served}/${name}.json`);
+  console.log(`${name} ${version}: ${sizes.bytes} bytes, ${sizes.gzipBytes} gzipped, ${sizes.integrity}`);
+}
+// the standalone widget keeps its first address, /widget/flywheel-feedback.js
+mkdirSync('dist/widget', { recursive: true });
+copyFileSync('dist/flywheel-feedback.js', 'dist/widget/flywheel-feedback.js');

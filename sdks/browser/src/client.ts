@@ -2,11 +2,14 @@ import { type AutocaptureOptions, startAutocapture } from './autocapture';
 import { Consent, type ConsentMode, type ConsentState } from './consent';
 import { context, page } from './context';
 import { type ErrorHandler, Failures } from './errors';
+import { Experiments, type ExperimentsListener, type Variation } from './experiments';
 import { type EvaluationContext, Flags, type FlagsListener, type FlagValue } from './flags';
 import { uuid } from './ids';
+import { loadSurveys } from './modules';
 import { EventQueue, type QueuedEvent } from './queue';
 import { Session } from './session';
 import { CookieStorage, LocalStorage, MemoryStorage, SiteStorage, type Storage } from './storage';
+import type { SurveysOptions, SurveysWidget } from './surveys/index';
 import { Delivery } from './transport';
 
 export type Properties = Record<string, unknown>;
@@ -36,6 +39,17 @@ export interface FlywheelOptions {
    */
   flags?: boolean | { refreshIntervalMs?: number };
   /**
+   * The visitor's experiment variations, assigned at start and when the identity changes; an exposure is recorded
+   * when the page reads a variation. {@code attributes} add to what targeting reads (traits are sent too); false to
+   * leave experiments out.
+   */
+  experiments?: boolean | { attributes?: Properties };
+  /**
+   * Surveys and the feedback tab, loaded as a separate module when asked for (off by default): the survey due is
+   * asked for at start, on every page view and right after an event that triggers one.
+   */
+  surveys?: boolean | SurveysOptions;
+  /**
    * Page views (single-page apps included), clicks, form submissions, rage and dead clicks, page leave and Web
    * Vitals, captured without code: true for all, or an object switching parts off. Off by default.
    */
@@ -61,8 +75,10 @@ export class Flywheel {
   private queue: EventQueue;
   private delivery: Delivery;
   private readonly keys: Record<'anonymousId' | 'userId' | 'traits' | 'superProperties' | 'session' | 'queue' | 'consent'
-      | 'flags', string>;
+      | 'flags' | 'experiments', string>;
   private flags: Flags | undefined;
+  private experiments: Experiments | undefined;
+  private surveys: Promise<SurveysWidget | undefined> | undefined;
   private autocapture: { leaving: () => void; stop: () => void } | undefined;
   private readonly host: string;
   private readonly send: typeof fetch;
@@ -85,6 +101,7 @@ export class Flywheel {
       queue: `fw_queue_${suffix}`,
       consent: `fw_consent_${suffix}`,
       flags: `fw_flags_${suffix}`,
+      experiments: `fw_exp_${suffix}`,
     };
     const identity = options.cookieless ? new LocalStorage() : new CookieStorage({ domain: options.cookieDomain });
     this.persistent = new SiteStorage(new Set([this.keys.anonymousId, this.keys.userId, this.keys.session,
@@ -100,6 +117,7 @@ export class Flywheel {
       const leaving = () => this.failures.guard('unload', () => {
         this.autocapture?.leaving();
         this.delivery.unload();
+        void this.experiments?.flush(true);
       }, undefined);
       window.addEventListener('pagehide', leaving);
       document.addEventListener('visibilitychange', () => {
@@ -114,7 +132,42 @@ export class Flywheel {
       }
     }
     this.startFlags();
+    this.startExperiments();
     this.startAutocapture();
+    this.startSurveys();
+  }
+
+  /** Shows the survey due now (after an event, optionally); resolves to whether one is shown, never rejects. */
+  checkSurvey(event?: string): Promise<boolean> {
+    return this.surveys ? this.surveys.then((widget) => widget?.check(event) ?? false)
+      .catch((error) => {
+        this.failures.report(error, 'surveys');
+        return false;
+      }) : Promise.resolve(false);
+  }
+
+  /** Opens the feedback panel, as the feedback tab does (once the surveys module is there). */
+  openFeedback(): void {
+    void this.surveys?.then((widget) => this.failures.guard('openFeedback', () => widget?.openFeedback(), undefined));
+  }
+
+  /**
+   * The visitor's variation of an experiment (undefined until assigned, or when the experiment is not running);
+   * the first read of a variation records the visitor's exposure to it.
+   */
+  getVariation(experimentKey: string): Variation | undefined {
+    return this.failures.guard('getVariation', () => this.experiments?.get(experimentKey), undefined);
+  }
+
+  /** Called with the keys of the experiments whose variation changed; returns a function that stops it. */
+  onExperimentsChange(listener: ExperimentsListener): () => void {
+    return this.failures.guard('onExperimentsChange',
+        () => this.experiments?.onChange(listener) ?? (() => undefined), () => undefined);
+  }
+
+  /** Resolves once the visitor was assigned again (at once when experiments are off); never rejects. */
+  reloadExperiments(): Promise<void> {
+    return this.experiments ? this.experiments.refresh() : Promise.resolve();
   }
 
   /** A flag's value for this visitor: the default until the gateway gave one of the default's type. */
@@ -145,14 +198,20 @@ export class Flywheel {
         throw new TypeError('track needs an event name');
       }
       this.enqueue('track', { event, properties: { ...this.superProperties(), ...properties } });
+      void this.surveys?.then((widget) => widget?.triggeredBy(event) && widget.check(event))
+        .catch((error) => this.failures.report(error, 'surveys'));
     }, undefined);
   }
 
   page(name?: string, properties?: Properties): void {
-    this.failures.guard('page', () => this.enqueue('page', {
-      ...(name ? { name } : {}),
-      properties: { ...page(), ...this.superProperties(), ...properties },
-    }), undefined);
+    this.failures.guard('page', () => {
+      this.enqueue('page', {
+        ...(name ? { name } : {}),
+        properties: { ...page(), ...this.superProperties(), ...properties },
+      });
+      void this.surveys?.then((widget) => widget?.pageViewed())
+        .catch((error) => this.failures.report(error, 'surveys'));
+    }, undefined);
   }
 
   identify(userId?: string, traits?: Properties): void {
@@ -164,6 +223,7 @@ export class Flywheel {
       this.storage.set(this.keys.traits, JSON.stringify(merged));
       this.enqueue('identify', { traits: merged });
       void this.flags?.refresh();
+      void this.experiments?.refresh();
     }, undefined);
   }
 
@@ -188,6 +248,7 @@ export class Flywheel {
       }
       this.session.reset();
       void this.flags?.refresh();
+      void this.experiments?.refresh();
     }, undefined);
   }
 
@@ -270,7 +331,9 @@ export class Flywheel {
       this.queue = this.newQueue();
       this.delivery = this.newDelivery();
       this.startFlags();
+      this.startExperiments();
       this.startAutocapture();
+      this.startSurveys();
     }
   }
 
@@ -283,6 +346,11 @@ export class Flywheel {
       this.persistent.remove(key);
     }
     this.persistent.remove(this.keys.flags);
+    this.persistent.remove(this.keys.experiments);
+    this.experiments?.stop();
+    this.experiments = undefined;
+    void this.surveys?.then((widget) => widget?.destroy());
+    this.surveys = undefined;
     this.autocapture?.stop();
     this.autocapture = undefined;
     this.flags?.stop();
@@ -314,6 +382,51 @@ export class Flywheel {
     this.flags = new Flags(this.host, this.options.writeKey, this.storage, this.keys.flags,
         () => this.evaluationContext(), this.failures, this.send);
     void this.flags.start(interval ?? 30_000);
+  }
+
+  /** The surveys module is fetched only when asked for, and runs only with consent (it identifies the visitor). */
+  private startSurveys(): void {
+    const chosen = this.options.surveys;
+    if (!chosen || !this.consentState.allowed() || this.surveys || typeof window === 'undefined') {
+      return;
+    }
+    const ready = document.body ? Promise.resolve() : new Promise<void>((resolve) =>
+      document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+    this.surveys = Promise.all([loadSurveys(), ready]).then(([module]) => {
+      const widget = new module.SurveysWidget({
+        host: this.host,
+        clientKey: this.options.writeKey,
+        person: () => {
+          const userId = this.userId();
+          return { anonymousId: this.anonymousId(), ...(userId ? { userId } : {}) };
+        },
+        properties: () => this.traits(),
+        flags: () => this.flags?.values() ?? {},
+        experiments: () => this.experiments?.variations() ?? {},
+        failures: this.failures,
+        send: this.send,
+      }, chosen === true ? {} : chosen);
+      widget.check().catch((error) => this.failures.report(error, 'surveys'));
+      return widget;
+    }).catch((error) => {
+      this.failures.report(error, 'surveys');
+      return undefined;
+    });
+  }
+
+  /** Experiments too, only with consent: assigning identifies the visitor to the gateway. */
+  private startExperiments(): void {
+    if (this.options.experiments === false || !this.consentState.allowed() || this.experiments) {
+      return;
+    }
+    const extra = typeof this.options.experiments === 'object' ? this.options.experiments.attributes : undefined;
+    this.experiments = new Experiments(this.host, this.options.writeKey, this.storage, this.keys.experiments,
+        () => {
+          const userId = this.userId();
+          return { ...this.traits(), ...extra, id: userId ?? this.anonymousId(), anonymousId: this.anonymousId(),
+            deviceId: this.anonymousId(), ...(userId ? { userId } : {}) };
+        }, this.failures, this.send);
+    void this.experiments.start();
   }
 
   /** What flags are evaluated for: the user (or the anonymous visitor), with their traits. */

@@ -82,6 +82,17 @@ export class Flags {
     return this.flags[key];
   }
 
+  /** Every flag's value as text (for survey targeting). */
+  values(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, flag] of Object.entries(this.flags)) {
+      if (!flag.errorCode && flag.value !== undefined) {
+        out[key] = typeof flag.value === 'string' ? flag.value : JSON.stringify(flag.value);
+      }
+    }
+    return out;
+  }
+
   onChange(listener: FlagsListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

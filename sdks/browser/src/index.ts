@@ -1,5 +1,11 @@
+import { setSurveysLoader } from './modules';
+
+setSurveysLoader(() => import('./surveys/index'));
+
 export { Flywheel, type FlywheelOptions, type Properties } from './client';
 export type { ConsentMode, ConsentState } from './consent';
 export type { ErrorHandler } from './errors';
 export type { EvaluationContext, FlagsListener, FlagValue } from './flags';
 export type { AutocaptureOptions, ElementDescription } from './autocapture';
+export type { ExperimentsListener, Variation } from './experiments';
+export type { SurveysOptions } from './surveys/index';

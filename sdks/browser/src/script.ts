@@ -1,4 +1,5 @@
 import { Flywheel, type FlywheelOptions } from './client';
+import { setSurveysLoader, type SurveysModule } from './modules';
 
 /** The calls the loader snippet queued before this script arrived: [method, ...args]. */
 type Stub = Array<[string, ...unknown[]]> & { initialized?: boolean };
@@ -34,6 +35,11 @@ function start(): void {
   };
   const dispatch = (method: string, args: unknown[]): unknown => {
     if (method === 'init') {
+      if (!client) {
+        const host = String((args[0] as FlywheelOptions | undefined)?.host ?? '').replace(/\/+$/, '');
+        setSurveysLoader(() => loadScript(`${host}/sdk/browser/v${__SDK_VERSION__}/flywheel-surveys.min.js`,
+            __SURVEYS_INTEGRITY__));
+      }
       client = client ?? new Flywheel(args[0] as FlywheelOptions);
       pending.splice(0).forEach(([m, a]) => call(m, a));
       return undefined;
@@ -51,13 +57,35 @@ function start(): void {
   };
   const api: Api = {};
   for (const method of ['init', 'track', 'page', 'identify', 'group', 'alias', 'reset', 'register', 'unregister',
-    'flush', 'consent', 'anonymousId', 'userId', 'queued', 'getFlag', 'flagDetails', 'onFlagsChange', 'reloadFlags']) {
+    'flush', 'consent', 'anonymousId', 'userId', 'queued', 'getFlag', 'flagDetails', 'onFlagsChange', 'reloadFlags',
+    'getVariation', 'onExperimentsChange', 'reloadExperiments', 'checkSurvey', 'openFeedback']) {
     api[method] = (...args: unknown[]) => call(method, args);
   }
   for (const [method, ...args] of calls) {
     call(method, args);
   }
   global.flywheel = api;
+}
+
+/** The served surveys module, by a script element carrying its SRI hash (no eval: fine under a strict CSP). */
+function loadScript(src: string, integrity: string): Promise<SurveysModule> {
+  const global = window as unknown as { __flywheelSurveys?: SurveysModule };
+  if (global.__flywheelSurveys) {
+    return Promise.resolve(global.__flywheelSurveys);
+  }
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.async = true;
+    script.crossOrigin = 'anonymous';
+    if (integrity) {
+      script.integrity = integrity;
+    }
+    script.onload = () => (global.__flywheelSurveys ? resolve(global.__flywheelSurveys)
+      : reject(new Error(`${src} did not provide the surveys module`)));
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.appendChild(script);
+  });
 }
 
 start();

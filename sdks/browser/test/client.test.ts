@@ -32,6 +32,9 @@ function client(options: Partial<FlywheelOptions> = {}) {
     if (String(url).endsWith('/ofrep/v1/evaluate/flags')) {
       return new Response(JSON.stringify({ flags: [] }), { status: 200 });
     }
+    if (String(url).endsWith('/api/v1/assign')) {
+      return new Response(JSON.stringify({ assignments: [] }), { status: 200 });
+    }
     sent.push(...JSON.parse(String(init?.body)).batch);
     return new Response(null, { status: 200 });
   });

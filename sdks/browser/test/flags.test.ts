@@ -13,6 +13,9 @@ function gateway(flags: (context: Record<string, unknown>) => Array<Record<strin
   const asked: Asked[] = [];
   let status: number | null = null;
   const fetcher = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    if (String(url).endsWith('/api/v1/assign')) {
+      return new Response(JSON.stringify({ assignments: [] }), { status: 200 });
+    }
     if (!String(url).endsWith('/ofrep/v1/evaluate/flags')) {
       return new Response(null, { status: 200 });
     }

@@ -9,7 +9,7 @@ describe('the loaded script', () => {
     });
     // what the snippet leaves behind: calls in an array, init possibly not first
     const stub: unknown[] = [['track', 'Before init'], ['init', { writeKey: 'fw_client_stubkey1',
-      host: 'https://gw.example', fetch: fetcher, flags: false }], ['page']];
+      host: 'https://gw.example', fetch: fetcher, flags: false, experiments: false }], ['page']];
     (window as unknown as { flywheel: unknown }).flywheel = stub;
     await import('../src/script');
     const api = (window as unknown as { flywheel: Record<string, (...args: unknown[]) => unknown> }).flywheel;

@@ -111,11 +111,16 @@ class FeedbackWidgetE2ETest {
                 <script src="%1$s/widget/flywheel-feedback.js"></script>
                 <script>
                 var result = document.getElementById('result');
+                // the widget draws in its own shadow root
+                function widget() {
+                  var host = document.querySelector('flywheel-widget');
+                  return host ? host.shadowRoot : document.createDocumentFragment();
+                }
                 function waitFor(selector) {
                   return new Promise(function (resolve, reject) {
                     var tries = 0;
                     (function poll() {
-                      var node = document.querySelector(selector);
+                      var node = widget().querySelector(selector);
                       if (node) { return resolve(node); }
                       if (++tries > 400) { return reject(new Error('no ' + selector)); }
                       setTimeout(poll, 50);
@@ -129,21 +134,26 @@ class FeedbackWidgetE2ETest {
                     if (!shown.show) { throw new Error('no survey shown'); }
                     return waitFor('#fw-survey [data-fw-score="3"]');
                   }).then(function (button) {
+                    var question = widget().querySelector('#fw-survey .fw-question');
+                    if (!question || question.textContent.indexOf('<b>recommend</b>') < 0
+                        || question.querySelector('b')) {
+                      throw new Error('the question was not shown as text');
+                    }
                     button.click();
                     return waitFor('#fw-survey[data-fw-question="why"] .fw-text');
                   }).then(function (text) {
                     text.value = 'Too <b>expensive</b>';
-                    document.querySelector('#fw-survey .fw-next').click();
+                    widget().querySelector('#fw-survey .fw-next').click();
                     return waitFor('#fw-survey[data-fw-done="true"]');
                   }).then(function () {
-                    document.getElementById('fw-tab').click();
+                    widget().querySelector('#fw-tab').click();
                     return waitFor('#fw-feedback [data-fw-rating="2"]');
                   }).then(function (rating) {
                     rating.click();
-                    document.querySelector('#fw-feedback .fw-comment').value = 'Where is the invoice?';
-                    document.querySelector('#fw-feedback .fw-pick').click();
+                    widget().querySelector('#fw-feedback .fw-comment').value = 'Where is the invoice?';
+                    widget().querySelector('#fw-feedback .fw-pick').click();
                     document.getElementById('buy').click();
-                    document.querySelector('#fw-feedback .fw-send').click();
+                    widget().querySelector('#fw-feedback .fw-send').click();
                     return waitFor('#fw-feedback [data-fw-feedback-id]');
                   }).then(function (status) {
                     result.textContent = 'done ' + status.getAttribute('data-fw-feedback-id');

@@ -31,19 +31,29 @@ class BrowserSdkScriptTest {
             version = versions.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("v")).findFirst()
                     .orElseThrow();
         }
-        JsonNode manifest = new ObjectMapper().readTree(served.resolve(version).resolve("flywheel.min.js.json")
-                .toFile());
-        assertEquals(version, "v" + manifest.get("version").asText());
-        byte[] script = given().header("Origin", "https://shop.example").when()
-                .get("/sdk/browser/" + version + "/flywheel.min.js")
-                .then().statusCode(200).header("Access-Control-Allow-Origin", equalTo("*"))
-                .header("Cache-Control", containsString("immutable"))
-                .header("Content-Type", containsString("javascript"))
-                .extract().asByteArray();
-        String integrity = "sha384-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-384")
-                .digest(script));
-        assertEquals(manifest.get("integrity").asText(), integrity);
-        assertTrue(script.length < 20 * 1024 * 4, "a small script");
+        for (String name : new String[]{"flywheel.min.js", "flywheel-surveys.min.js"}) {
+            JsonNode manifest = new ObjectMapper().readTree(served.resolve(version).resolve(name + ".json")
+                    .toFile());
+            assertEquals(version, "v" + manifest.get("version").asText());
+            byte[] script = given().header("Origin", "https://shop.example").when()
+                    .get("/sdk/browser/" + version + "/" + name)
+                    .then().statusCode(200).header("Access-Control-Allow-Origin", equalTo("*"))
+                    .header("Cache-Control", containsString("immutable"))
+                    .header("Content-Type", containsString("javascript"))
+                    .extract().asByteArray();
+            String integrity = "sha384-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-384")
+                    .digest(script));
+            assertEquals(manifest.get("integrity").asText(), integrity, name);
+            assertTrue(script.length < 20 * 1024 * 4, "a small script");
+        }
+        // the core loads the surveys module by the hash it was built with
+        String core = Files.readString(served.resolve(version).resolve("flywheel.min.js"));
+        String surveys = new ObjectMapper().readTree(served.resolve(version).resolve("flywheel-surveys.min.js.json")
+                .toFile()).get("integrity").asText();
+        assertTrue(core.contains(surveys), "the core names the surveys module's SRI hash");
+        // the standalone feedback widget is the same module, at its first address
+        given().when().get("/widget/flywheel-feedback.js").then().statusCode(200)
+                .body(containsString("Flywheel.feedback.init needs"));
         // no key is needed to load it, and an unknown version is simply not there
         given().when().get("/sdk/browser/v0.0.0/flywheel.min.js").then().statusCode(404);
     }

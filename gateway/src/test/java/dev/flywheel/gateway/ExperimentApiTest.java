@@ -45,6 +45,24 @@ class ExperimentApiTest {
         given().auth().oauth2(clientKey).body("{\"attributes\": [1]}").when().post("/api/v1/assign/x")
                 .then().statusCode(400);
         given().auth().oauth2(clientKey).body("{\"url\": 5}").when().post("/api/v1/assign").then().statusCode(400);
+        given().auth().oauth2(clientKey).body("{\"deferExposures\": \"yes\"}").when().post("/api/v1/assign")
+                .then().statusCode(400).body("errors[0].field", equalTo("deferExposures"));
+        given().auth().oauth2(clientKey).body("{\"deferExposures\": true}").when().post("/api/v1/assign")
+                .then().statusCode(503);
+    }
+
+    @Test
+    void exposuresTakeAClientOrServerKeyAndTokens() {
+        given().auth().oauth2(clientKey).body("{\"exposureTokens\": [\"a.b\"]}").when().post("/api/v1/exposures")
+                .then().statusCode(503).header("Retry-After", notNullValue());
+        given().body("{\"exposureTokens\": [\"a.b\"]}").when().post("/api/v1/exposures").then().statusCode(401);
+        given().auth().oauth2(adminKey).body("{\"exposureTokens\": [\"a.b\"]}").when().post("/api/v1/exposures")
+                .then().statusCode(403);
+        for (String bad : new String[]{"", "{}", "[]", "{\"exposureTokens\": \"a.b\"}",
+                "{\"exposureTokens\": [1]}"}) {
+            given().auth().oauth2(clientKey).body(bad).when().post("/api/v1/exposures").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
     }
 
     @Test

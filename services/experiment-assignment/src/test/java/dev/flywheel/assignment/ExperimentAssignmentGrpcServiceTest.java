@@ -36,6 +36,7 @@ import dev.flywheel.proto.experiments.v1.ExperimentStatus;
 import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
+import dev.flywheel.proto.experiments.v1.RecordExposuresRequest;
 import dev.flywheel.testsupport.TestKeys;
 import dev.flywheel.testsupport.TopicReader;
 import io.grpc.Status;
@@ -229,6 +230,53 @@ class ExperimentAssignmentGrpcServiceTest {
             grpc.admin(TestKeys.ADMIN_A).putSettings(PutSettingsRequest.newBuilder()
                     .setSettings(ProjectSettings.newBuilder().setHoldoutShare(0)).build());
         }
+    }
+
+    @Test
+    void deferredExposuresAreRecordedOnceWhenTheUserSeesTheVariationAndTokensCannotBeForged() {
+        grpc.running(TestKeys.ADMIN_A, "production", "deferred-test", EVEN.formatted(""));
+        grpc.running(TestKeys.ADMIN_A, "staging", "deferred-test", EVEN.formatted(""));
+        AssignRequest deferred = AssignRequest.newBuilder().setExperimentKey("deferred-test").setDeferExposures(true)
+                .setAttributes(AssignmentGrpc.attributes(Map.of("id", "deferred-user"))).build();
+        Assignment fetched = grpc.assigner(TestKeys.CLIENT_A).assign(deferred).getAssignment();
+        assertTrue(fetched.getInExperiment());
+        assertFalse(fetched.getExposureToken().isEmpty());
+        // fetched, not seen: nothing recorded yet
+        assertTrue(exposures("deferred-test", Integer.MAX_VALUE, Duration.ofSeconds(2)).isEmpty());
+
+        String token = fetched.getExposureToken();
+        var recorder = grpc.assigner(TestKeys.CLIENT_A);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(2, recorder.recordExposures(RecordExposuresRequest.newBuilder().addExposureTokens(token)
+                    .addExposureTokens(token).build()).getAccepted());
+        }
+        List<Event> sent = exposures("deferred-test", Integer.MAX_VALUE, Duration.ofSeconds(4));
+        assertEquals(1, sent.size(), sent::toString);
+        assertEquals(fetched.getVariationKey(), sent.get(0).getProperties().getFieldsOrThrow("variation_key")
+                .getStringValue());
+        assertEquals("deferred-user", sent.get(0).getDistinctId());
+
+        // a token of another environment, a changed token, garbage and none are refused, naming the token
+        String staging = grpc.assigner(TestKeys.SERVER_A_STAGING).assign(deferred).getAssignment()
+                .getExposureToken();
+        String[] parts = token.split("\\.");
+        byte[] ticket = java.util.Base64.getUrlDecoder().decode(parts[0]);
+        ticket[ticket.length - 20] ^= 1;
+        String altered = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ticket) + "." + parts[1];
+        for (String bad : List.of(staging, altered, "garbage", token + ".x")) {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> recorder
+                    .recordExposures(RecordExposuresRequest.newBuilder().addExposureTokens(token)
+                            .addExposureTokens(bad).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), bad);
+            assertTrue(refused.getStatus().getDescription().startsWith("exposure_tokens[1] "),
+                    refused.getStatus().getDescription());
+        }
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> recorder.recordExposures(
+                RecordExposuresRequest.getDefaultInstance())));
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> grpc.anonymousAssigner().recordExposures(
+                RecordExposuresRequest.newBuilder().addExposureTokens(token).build())));
+        // assignments made the usual way carry no token
+        assertTrue(assign(TestKeys.SERVER_A, "deferred-test", Map.of("id", "u2")).getExposureToken().isEmpty());
     }
 
     @Test

@@ -211,6 +211,26 @@ class SurveyServingTest {
             assertEquals(Status.Code.NOT_FOUND, code(() -> otherProject.submitAnswers(good.toBuilder().build())));
             serving.submitAnswers(good);
 
+            // A survey triggered by an event: every answer names the trigger events, so clients ask only after them.
+            String paid = "Invoice Paid " + run;
+            String triggered = "after-payment-" + run;
+            admin.putSurvey(PutSurveyRequest.newBuilder().setEnvironment(production).setKey(triggered)
+                    .setDefinitionJson("""
+                            {"questions": [{"id": "ease", "type": "ces", "text": "How easy was paying?"}],
+                             "targeting": {"events": ["%s"], "url": {"match": "contains", "value": "/pay-%s"}}}"""
+                            .formatted(paid, run))
+                    .build());
+            admin.setSurveyStatus(SetSurveyStatusRequest.newBuilder().setEnvironment(production).setKey(triggered)
+                    .setStatus(SurveyStatus.SURVEY_STATUS_RUNNING).build());
+            NextSurveyRequest onPayPage = ask(user("dee-" + run, "laptop")).toBuilder()
+                    .setUrl("https://app.example.com/pay-" + run).build();
+            NextSurveyResponse before = serving.nextSurvey(onPayPage);
+            assertFalse(before.getShow());
+            assertTrue(before.getTriggerEventsList().contains(paid), before::toString);
+            NextSurveyResponse after = serving.nextSurvey(onPayPage.toBuilder().setEvent(paid).build());
+            assertEquals(triggered, after.getSurveyKey());
+            assertTrue(after.getTriggerEventsList().contains(paid));
+
             // The widget.
             byte[] png = new byte[64];
             System.arraycopy(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, png, 0, 8);
@@ -231,8 +251,8 @@ class SurveyServingTest {
                     .setScreenshotPng(ByteString.copyFrom(new byte[3 * 1024 * 1024])).build())));
 
             // Every step reached the event pipeline, and nothing is left in the outbox.
-            List<Event> events = events(run, 9);
-            assertEquals(Map.of("survey shown", 4L, "survey sent", 3L, "survey dismissed", 1L,
+            List<Event> events = events(run, 10);
+            assertEquals(Map.of("survey shown", 5L, "survey sent", 3L, "survey dismissed", 1L,
                     "feedback submitted", 1L),
                     events.stream().collect(java.util.stream.Collectors.groupingBy(
                             Event::getName, java.util.stream.Collectors.counting())));

@@ -25,6 +25,8 @@ import dev.flywheel.proto.experiments.v1.ProjectSettings;
 import dev.flywheel.proto.experiments.v1.PutExperimentRequest;
 import dev.flywheel.proto.experiments.v1.PutExperimentResponse;
 import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
+import dev.flywheel.proto.experiments.v1.RecordExposuresRequest;
+import dev.flywheel.proto.experiments.v1.RecordExposuresResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
@@ -83,6 +85,10 @@ public class ExperimentsClient {
 
     public Uni<AssignAllResponse> assignAll(String key, AssignAllRequest request) {
         return as(assignment, key).assignAll(request).onFailure().transform(ExperimentsClient::problem);
+    }
+
+    public Uni<RecordExposuresResponse> recordExposures(String key, RecordExposuresRequest request) {
+        return as(assignment, key).recordExposures(request).onFailure().transform(ExperimentsClient::problem);
     }
 
     private static Throwable problem(Throwable failure) {

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Struct;
 
@@ -32,7 +33,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Experiment assignment for web frontends, with a client (or server) key of one environment: the same answers,
- * sticky buckets and exposures as the gRPC API. Body: {@code {"attributes": {...}, "url": "..."}}.
+ * sticky buckets and exposures as the gRPC API. Body: {@code {"attributes": {...}, "url": "...",
+ * "deferExposures": false}}; with deferred exposures each answer that is one carries an {@code exposureToken} to post
+ * to {@code /api/v1/exposures} when the user sees the variation.
  */
 @Path("/api/v1/assign")
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,13 +60,14 @@ public class AssignResource {
     /** One answer; when not in the experiment, the variation is the control. */
     public record AssignmentView(String experimentKey, boolean inExperiment, boolean hashUsed, int variationIndex,
             String variationKey, JsonNode value, String hashAttribute, String hashValue, double bucket,
-            boolean stickyBucketUsed, String reason) {
+            boolean stickyBucketUsed, String reason,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) String exposureToken) {
     }
 
     public record AssignAllView(List<AssignmentView> assignments) {
     }
 
-    private record UserInput(Struct attributes, String url) {
+    private record UserInput(Struct attributes, String url, boolean deferExposures) {
     }
 
     @POST
@@ -72,7 +76,7 @@ public class AssignResource {
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
         UserInput input = read(body);
         return experiments.assignAll(key(), AssignAllRequest.newBuilder().setAttributes(input.attributes())
-                .setUrl(input.url()).build())
+                .setUrl(input.url()).setDeferExposures(input.deferExposures()).build())
                 .map(response -> new AssignAllView(response.getAssignmentsList().stream()
                         .map(AssignResource::view).toList()));
     }
@@ -84,7 +88,8 @@ public class AssignResource {
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
         UserInput input = read(body);
         return experiments.assign(key(), AssignRequest.newBuilder().setExperimentKey(experimentKey)
-                .setAttributes(input.attributes()).setUrl(input.url()).build())
+                .setAttributes(input.attributes()).setUrl(input.url()).setDeferExposures(input.deferExposures())
+                .build())
                 .map(response -> view(response.getAssignment()));
     }
 
@@ -95,7 +100,7 @@ public class AssignResource {
     private UserInput read(byte[] body) {
         JsonNode request = bodies.tree(body);
         if (request == null) {
-            return new UserInput(Struct.getDefaultInstance(), "");
+            return new UserInput(Struct.getDefaultInstance(), "", false);
         }
         if (!request.isObject()) {
             throw ApiException.invalid("body", "must be a JSON object: {\"attributes\": {...}, \"url\": \"...\"}");
@@ -108,14 +113,19 @@ public class AssignResource {
         if (!url.isMissingNode() && !url.isNull() && (!url.isTextual() || url.asText().length() > MAX_URL)) {
             throw ApiException.invalid("url", "must be a string of at most " + MAX_URL + " characters");
         }
+        JsonNode defer = request.path("deferExposures");
+        if (!defer.isMissingNode() && !defer.isNull() && !defer.isBoolean()) {
+            throw ApiException.invalid("deferExposures", "must be true or false");
+        }
         return new UserInput(attributes.isObject() ? JsonProto.toStruct(attributes) : Struct.getDefaultInstance(),
-                url.isTextual() ? url.asText() : "");
+                url.isTextual() ? url.asText() : "", defer.asBoolean(false));
     }
 
     private static AssignmentView view(Assignment a) {
         return new AssignmentView(a.getExperimentKey(), a.getInExperiment(), a.getHashUsed(), a.getVariationIndex(),
                 a.getVariationKey(), JsonProto.toJson(a.getValue()), a.getHashAttribute(), a.getHashValue(),
                 a.getBucket(), a.getStickyBucketUsed(),
-                a.getReason().name().replace("ASSIGNMENT_REASON_", "").toLowerCase(java.util.Locale.ROOT));
+                a.getReason().name().replace("ASSIGNMENT_REASON_", "").toLowerCase(java.util.Locale.ROOT),
+                a.getExposureToken());
     }
 }

@@ -65,6 +65,7 @@ public class SurveyServingResource {
         return feedback.next(key(), request).map(shown -> {
             ObjectNode out = JSON.createObjectNode();
             out.put("show", shown.getShow());
+            shown.getTriggerEventsList().forEach(out.putArray("triggerEvents")::add);
             if (shown.getShow()) {
                 out.put("surveyKey", shown.getSurveyKey());
                 out.put("surveyVersion", shown.getSurveyVersion());

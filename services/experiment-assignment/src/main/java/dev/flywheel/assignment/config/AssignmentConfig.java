@@ -31,6 +31,13 @@ public interface AssignmentConfig {
     @WithDefault("16384")
     int maxAttributesBytes();
 
+    /**
+     * How long an exposure token (an assignment made with deferred exposures) can be recorded after it was issued.
+     * Clients assign again at least this often (the browser SDK does at every start).
+     */
+    @WithDefault("24H")
+    Duration exposureTokenLifetime();
+
     /** The exposure producer's tuning. */
     Producer producer();
 

@@ -26,7 +26,7 @@ public final class Exposures {
     }
 
     /** A short, stable identity of one user's exposure to one bucket version of an experiment. */
-    public static String identity(String projectId, String environment, String experimentKey, int bucketVersion,
+    private static String identity(String projectId, String environment, String experimentKey, int bucketVersion,
             String hashAttribute, String hashValue) {
         MessageDigest sha256;
         try {
@@ -43,12 +43,13 @@ public final class Exposures {
     }
 
     /**
+     * What an assignment exposes.
+     *
      * @param weights
      *            the experiment's split when the user was exposed (one weight per variation): the sample-ratio
      *            check compares the units per variation with it
      */
-    public static Event event(Scope scope, Assignment assignment, int bucketVersion, double[] weights,
-            String identity, Instant at) {
+    public static ExposureProperties properties(Assignment assignment, int bucketVersion, double[] weights) {
         ExposureProperties.Builder properties = ExposureProperties.newBuilder()
                 .setExperimentKey(orEmpty(assignment.experimentKey()))
                 .setVariationKey(orEmpty(assignment.variationKey()))
@@ -61,7 +62,14 @@ public final class Exposures {
         for (double weight : weights) {
             properties.addVariationWeights(weight);
         }
-        return PlatformEvents.track(scope, properties.build(), assignment.hashValue(), "exposure-" + identity, at,
+        return properties.build();
+    }
+
+    /** The exposure's event, identified by the user's exposure to the experiment's bucket version. */
+    public static Event event(Scope scope, ExposureProperties exposure, Instant at) {
+        String identity = identity(scope.getProjectId(), scope.getEnvironment(), exposure.getExperimentKey(),
+                exposure.getBucketVersion(), exposure.getHashAttribute(), exposure.getHashValue());
+        return PlatformEvents.track(scope, exposure, exposure.getHashValue(), "exposure-" + identity, at,
                 "flywheel-experiment-assignment").build();
     }
 

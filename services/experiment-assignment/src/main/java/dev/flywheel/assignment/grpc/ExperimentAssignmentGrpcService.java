@@ -1,15 +1,20 @@
 package dev.flywheel.assignment.grpc;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import javax.crypto.spec.SecretKeySpec;
 
 import org.jboss.logging.Logger;
 
 import com.google.protobuf.Struct;
 
 import dev.flywheel.assignment.config.AssignmentConfig;
+import dev.flywheel.assignment.exposure.ExposureTokens;
+import dev.flywheel.assignment.exposure.Exposures;
 import dev.flywheel.assignment.service.AssignmentService;
 import dev.flywheel.assignment.service.ExperimentSnapshots;
 import dev.flywheel.experiments.Assignment;
@@ -17,12 +22,15 @@ import dev.flywheel.experiments.Experiment;
 import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.proto.events.v1.ExposureProperties;
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.AssignAllResponse;
 import dev.flywheel.proto.experiments.v1.AssignRequest;
 import dev.flywheel.proto.experiments.v1.AssignResponse;
 import dev.flywheel.proto.experiments.v1.AssignmentReason;
 import dev.flywheel.proto.experiments.v1.ExperimentAssignmentService;
+import dev.flywheel.proto.experiments.v1.RecordExposuresRequest;
+import dev.flywheel.proto.experiments.v1.RecordExposuresResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.service.limits.InFlightLimiter;
@@ -38,16 +46,19 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
     private static final Logger LOG = Logger.getLogger(ExperimentAssignmentGrpcService.class);
     private static final Set<KeyKind> ASSIGNING_KEYS = EnumSet.of(KeyKind.KEY_KIND_SERVER, KeyKind.KEY_KIND_CLIENT);
     private static final int MAX_URL = 8192;
+    private static final int MAX_EXPOSURE_TOKENS = 100;
 
     private final KeyAuthenticator authenticator;
     private final ExperimentSnapshots snapshots;
     private final AssignmentService assignments;
     private final AssignmentConfig config;
     private final InFlightLimiter inFlight;
+    private final ExposureTokens tokens;
 
     public ExperimentAssignmentGrpcService(KeyAuthenticator authenticator, ExperimentSnapshots snapshots,
-            AssignmentService assignments, AssignmentConfig config) {
+            AssignmentService assignments, AssignmentConfig config, ExposureTokens tokens) {
         this.authenticator = authenticator;
+        this.tokens = tokens;
         this.snapshots = snapshots;
         this.assignments = assignments;
         this.config = config;
@@ -67,23 +78,51 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
                         + request.getExperimentKey() + "' does not exist in "
                         + key.getScope().getEnvironment()).asRuntimeException());
             }
-            return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl());
+            return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl(),
+                    request.getDeferExposures());
         })), ExperimentAssignmentGrpcService::overloaded)
-                .map(answers -> AssignResponse.newBuilder().setAssignment(toProto(answers.get(0))).build());
+                .map(answers -> AssignResponse.newBuilder().setAssignment(answers.get(0)).build());
     }
 
     @Override
     public Uni<AssignAllResponse> assignAll(AssignAllRequest request) {
         Uni<ResolveKeyResponse> caller = authenticated(checkInput(request.getAttributes(), request.getUrl()));
         return inFlight.admit(1, () -> caller.flatMap(
-                key -> snapshot(key).flatMap(snapshot -> assign(key,
-                        snapshot.active(), snapshot, request.getAttributes(), request.getUrl()))),
+                key -> snapshot(key).flatMap(snapshot -> assign(key, snapshot.active(), snapshot,
+                        request.getAttributes(), request.getUrl(), request.getDeferExposures()))),
                 ExperimentAssignmentGrpcService::overloaded)
-                .map(answers -> {
-                    AssignAllResponse.Builder response = AssignAllResponse.newBuilder();
-                    answers.forEach(a -> response.addAssignments(toProto(a)));
-                    return response.build();
-                });
+                .map(answers -> AssignAllResponse.newBuilder().addAllAssignments(answers).build());
+    }
+
+    @Override
+    public Uni<RecordExposuresResponse> recordExposures(RecordExposuresRequest request) {
+        int count = request.getExposureTokensCount();
+        Uni<ResolveKeyResponse> caller = authenticated(count == 0
+                ? "exposure_tokens is empty"
+                : count > MAX_EXPOSURE_TOKENS
+                        ? "at most " + MAX_EXPOSURE_TOKENS + " exposure_tokens per request"
+                        : null);
+        return inFlight.admit(1, () -> caller.flatMap(key -> signingKey().flatMap(signing -> {
+            long now = System.currentTimeMillis();
+            List<ExposureProperties> shown = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                try {
+                    shown.add(tokens.verify(signing, request.getExposureTokens(i), key.getScope(), now));
+                } catch (IllegalArgumentException invalid) {
+                    return invalid("exposure_tokens[" + i + "] " + invalid.getMessage());
+                }
+            }
+            return assignments.recordExposures(key.getScope(), shown);
+        })), ExperimentAssignmentGrpcService::overloaded)
+                .map(done -> RecordExposuresResponse.newBuilder().setAccepted(count).build());
+    }
+
+    private Uni<SecretKeySpec> signingKey() {
+        return tokens.key().onFailure().transform(failure -> {
+            LOG.warnf("The exposure token key could not be loaded: %s", failure.toString());
+            return Status.UNAVAILABLE.withDescription("exposure tokens cannot be checked right now; retry")
+                    .asRuntimeException();
+        });
     }
 
     /**
@@ -105,15 +144,35 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
                 });
     }
 
-    private Uni<List<Assignment>> assign(ResolveKeyResponse key, List<Experiment> experiments,
-            ExperimentSnapshots.Snapshot snapshot, Struct attributes, String url) {
+    private Uni<List<dev.flywheel.proto.experiments.v1.Assignment>> assign(ResolveKeyResponse key,
+            List<Experiment> experiments, ExperimentSnapshots.Snapshot snapshot, Struct attributes, String url,
+            boolean deferExposures) {
         Map<String, Object> user = ProtoValues.toMap(attributes);
-        return assignments.assign(key.getScope(), experiments, snapshot.holdout(), user, url.isEmpty() ? null : url)
+        Uni<List<Assignment>> answers = assignments.assign(key.getScope(), experiments, snapshot.holdout(), user,
+                url.isEmpty() ? null : url, !deferExposures)
                 .onFailure(failure -> !(failure instanceof StatusRuntimeException)).transform(failure -> {
                     LOG.warnf("Assignment state unavailable: %s", failure.toString());
                     return Status.UNAVAILABLE.withDescription("sticky bucket storage is unavailable; retry")
                             .asRuntimeException();
                 });
+        if (!deferExposures) {
+            return answers.map(list -> list.stream().map(a -> toProto(a).build()).toList());
+        }
+        return answers.flatMap(list -> signingKey().map(signing -> {
+            long now = System.currentTimeMillis();
+            List<dev.flywheel.proto.experiments.v1.Assignment> signed = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                Assignment answer = list.get(i);
+                var proto = toProto(answer);
+                if (answer.exposure()) {
+                    ExperimentDefinition def = experiments.get(i).definition();
+                    proto.setExposureToken(tokens.issue(signing, key.getScope(),
+                            Exposures.properties(answer, def.bucketVersion(), def.weights()), now));
+                }
+                signed.add(proto.build());
+            }
+            return signed;
+        }));
     }
 
     private String checkInput(Struct attributes, String url) {
@@ -136,7 +195,7 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
         return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException());
     }
 
-    static dev.flywheel.proto.experiments.v1.Assignment toProto(Assignment a) {
+    static dev.flywheel.proto.experiments.v1.Assignment.Builder toProto(Assignment a) {
         dev.flywheel.proto.experiments.v1.Assignment.Builder proto = dev.flywheel.proto.experiments.v1.Assignment
                 .newBuilder()
                 .setExperimentKey(a.experimentKey())
@@ -152,6 +211,6 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
         if (a.variationKey() != null) {
             proto.setVariationKey(a.variationKey());
         }
-        return proto.build();
+        return proto;
     }
 }

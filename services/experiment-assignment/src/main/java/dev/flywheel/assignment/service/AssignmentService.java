@@ -27,6 +27,7 @@ import dev.flywheel.experiments.StickyBuckets;
 import dev.flywheel.experiments.UserContext;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.proto.events.v1.Event;
+import dev.flywheel.proto.events.v1.ExposureProperties;
 import dev.flywheel.service.health.Dependencies;
 import dev.flywheel.service.health.HealthConfig.Dependency;
 import io.smallrye.mutiny.Uni;
@@ -60,8 +61,13 @@ public class AssignmentService {
         this.dependencies = dependencies;
     }
 
+    /**
+     * @param recordExposures
+     *            false when the caller records them later, when the user sees the variation
+     *            ({@link #recordExposures})
+     */
     public Uni<List<Assignment>> assign(Scope scope, List<Experiment> experiments, Holdout holdout,
-            Map<String, Object> attributes, String url) {
+            Map<String, Object> attributes, String url, boolean recordExposures) {
         UserContext user = new UserContext(attributes, url, Instant.now());
         long now = user.now().toEpochMilli();
         Set<Document> documents = new LinkedHashSet<>();
@@ -82,7 +88,6 @@ public class AssignmentService {
             places.add(new Exposure(identity, StickyBuckets.field(def.key(), def.bucketVersion())));
         }
         return load(scope, List.copyOf(documents)).flatMap(stored -> {
-            boolean degraded = stored.isEmpty();
             UserState loaded = stored.orElse(NOTHING_STORED);
             StickyBuckets sticky = (attribute, value) -> loaded.fields(new Document(attribute, value));
             List<Assignment> answers = new ArrayList<>(experiments.size());
@@ -97,30 +102,60 @@ public class AssignmentService {
                     writes.add(answer.stickyWrite());
                 }
                 Exposure place = places.get(i);
-                if (answer.exposure() && !loaded.exposed(place, now)) {
+                if (recordExposures && answer.exposure() && !loaded.exposed(place, now)) {
                     exposures.add(place);
-                    int bucketVersion = experiment.definition().bucketVersion();
-                    events.add(Exposures.event(scope, answer, bucketVersion, experiment.definition().weights(),
-                            Exposures.identity(scope.getProjectId(),
-                                    scope.getEnvironment(), experiment.key(), bucketVersion, answer.hashAttribute(),
-                                    answer.hashValue()),
+                    events.add(Exposures.event(scope, Exposures.properties(answer,
+                            experiment.definition().bucketVersion(), experiment.definition().weights()),
                             user.now()));
                 }
             }
-            if (degraded) {
-                sendUnclaimed(events);
-                return Uni.createFrom().item(answers);
-            }
-            return state.write(scope.getProjectId(), scope.getEnvironment(), writes, exposures, now)
-                    .ifNoItem().after(STATE_TIMEOUT).fail()
-                    .invoke(claimed -> send(scope, events, exposures, claimed))
-                    .replaceWith(answers)
-                    .onFailure().recoverWithItem(failure -> {
-                        LOG.debugf("Sticky buckets not stored (Redis unavailable): %s", failure.toString());
-                        sendUnclaimed(events);
-                        return answers;
-                    });
+            return store(scope, stored.isPresent(), writes, exposures, events, now).replaceWith(answers);
         });
+    }
+
+    /**
+     * Records exposures the user was shown (from exposure tokens), each once: the first time it is recorded, or
+     * sent on assignment, wins.
+     */
+    public Uni<Void> recordExposures(Scope scope, List<ExposureProperties> shown) {
+        Instant at = Instant.now();
+        long now = at.toEpochMilli();
+        List<Exposure> places = shown.stream().map(e -> new Exposure(new Document(e.getHashAttribute(),
+                e.getHashValue()), StickyBuckets.field(e.getExperimentKey(), e.getBucketVersion()))).toList();
+        List<Document> documents = places.stream().map(Exposure::document).distinct().toList();
+        return load(scope, documents).flatMap(stored -> {
+            UserState loaded = stored.orElse(NOTHING_STORED);
+            List<Exposure> exposures = new ArrayList<>();
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < shown.size(); i++) {
+                if (!loaded.exposed(places.get(i), now) && !exposures.contains(places.get(i))) {
+                    exposures.add(places.get(i));
+                    events.add(Exposures.event(scope, shown.get(i), at));
+                }
+            }
+            return store(scope, stored.isPresent(), List.of(), exposures, events, now);
+        });
+    }
+
+    /**
+     * Stores new sticky assignments and claims and sends first exposures; with Redis unavailable, sends the
+     * exposures unclaimed (the event store keeps each once by its message id).
+     */
+    private Uni<Void> store(Scope scope, boolean stateAvailable, List<Assignment.StickyWrite> writes,
+            List<Exposure> exposures, List<Event> events, long now) {
+        if (!stateAvailable) {
+            sendUnclaimed(events);
+            return Uni.createFrom().voidItem();
+        }
+        return state.write(scope.getProjectId(), scope.getEnvironment(), writes, exposures, now)
+                .ifNoItem().after(STATE_TIMEOUT).fail()
+                .invoke(claimed -> send(scope, events, exposures, claimed))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.debugf("Sticky buckets not stored (Redis unavailable): %s", failure.toString());
+                    sendUnclaimed(events);
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private static final UserState NOTHING_STORED = new UserState(Map.of());

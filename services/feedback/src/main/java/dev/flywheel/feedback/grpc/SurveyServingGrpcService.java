@@ -55,11 +55,17 @@ public class SurveyServingGrpcService implements SurveyServingService {
         return callers.respondent()
                 .chain(scope -> Uni.createFrom().item(() -> request(request))
                         .chain(checked -> serving.next(scope, checked)))
-                .map(shown -> shown == null
-                        ? NextSurveyResponse.newBuilder().setShow(false).build()
-                        : NextSurveyResponse.newBuilder().setShow(true).setSurveyKey(shown.surveyKey())
-                                .setSurveyVersion(shown.version()).setSubmissionId(shown.submissionId().toString())
-                                .setSurveyJson(shown.render()).build())
+                .map(next -> {
+                    NextSurveyResponse.Builder response = NextSurveyResponse.newBuilder()
+                            .addAllTriggerEvents(next.triggerEvents());
+                    SurveyServing.Shown shown = next.shown();
+                    return shown == null
+                            ? response.setShow(false).build()
+                            : response.setShow(true).setSurveyKey(shown.surveyKey())
+                                    .setSurveyVersion(shown.version())
+                                    .setSubmissionId(shown.submissionId().toString())
+                                    .setSurveyJson(shown.render()).build();
+                })
                 .onFailure().transform(FeedbackCallers::toStatus);
     }
 

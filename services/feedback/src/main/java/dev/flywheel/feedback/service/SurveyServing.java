@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,6 +52,13 @@ public class SurveyServing {
     public record Shown(String surveyKey, long version, UUID submissionId, String render) {
     }
 
+    /**
+     * What to show now (null: nothing), and the events that trigger a running survey: clients ask again only after
+     * those.
+     */
+    public record Next(Shown shown, Set<String> triggerEvents) {
+    }
+
     public record Submitted(String nextQuestionId, boolean completed) {
     }
 
@@ -75,22 +84,29 @@ public class SurveyServing {
         this.config = config;
     }
 
-    public Uni<Shown> next(Scope scope, Request request) {
+    public Uni<Next> next(Scope scope, Request request) {
         String project = scope.getProjectId();
         String environment = scope.getEnvironment();
         return snapshots.running(project, environment).chain(running -> {
             if (running.isEmpty()) {
-                return Uni.createFrom().nullItem();
+                return Uni.createFrom().item(new Next(null, Set.of()));
             }
+            List<Survey> surveys = running.values().stream().map(SurveySnapshots.Live::survey).toList();
+            Set<String> triggers = new TreeSet<>();
+            surveys.forEach(survey -> {
+                if (survey.targeting() != null && survey.targeting().events() != null) {
+                    triggers.addAll(survey.targeting().events());
+                }
+            });
             return responses.seen(scope, request.person().key()).chain(seen -> {
                 Instant now = Instant.now();
-                List<Survey> surveys = running.values().stream().map(SurveySnapshots.Live::survey).toList();
                 SurveySelector.Selection selection = SurveySelector.select(surveys, context(request), seen,
                         now);
                 if (selection.survey() == null) {
-                    return Uni.createFrom().nullItem();
+                    return Uni.createFrom().item(new Next(null, triggers));
                 }
-                return show(scope, request, running.get(selection.survey().key()), now);
+                return show(scope, request, running.get(selection.survey().key()), now)
+                        .map(shown -> new Next(shown, triggers));
             });
         });
     }

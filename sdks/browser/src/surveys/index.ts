@@ -1,0 +1,1 @@
+export { SurveysWidget, type SurveysContext, type SurveysOptions } from './widget';
