@@ -41,3 +41,7 @@ for (const name of ['flywheel.min.js', 'flywheel-surveys.min.js']) {
 // the standalone widget keeps its first address, /widget/flywheel-feedback.js
 mkdirSync('dist/widget', { recursive: true });
 copyFileSync('dist/flywheel-feedback.js', 'dist/widget/flywheel-feedback.js');
+
+// the e2e suite's OpenFeature page script (target/, never published)
+await build({ ...common, define: defines(''), entryPoints: ['e2e/openfeature-side-by-side.ts'], format: 'iife',
+  outfile: 'target/e2e/openfeature.js' });

@@ -153,6 +153,11 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
   }
 
   const recent: Array<{ at: number; x: number; y: number }> = [];
+  const deadClicks = on('deadClicks') && typeof MutationObserver !== 'undefined'
+    ? deadClickWatcher(sink, dataAttributes, failures) : null;
+  if (deadClicks) {
+    stops.push(deadClicks.stop);
+  }
   if (on('clicks') || on('rageClicks') || on('deadClicks')) {
     listen(document, 'click', (event) => {
       const click = event as MouseEvent;
@@ -173,8 +178,8 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
             elements: target ? describe(element ?? target, dataAttributes) : [] });
         }
       }
-      if (element && on('deadClicks') && typeof MutationObserver !== 'undefined') {
-        watchForDeadClick(element, sink, dataAttributes, failures);
+      if (element && deadClicks) {
+        deadClicks.watch(element);
       }
     });
   }
@@ -223,21 +228,40 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
   return { leaving, stop: () => stops.forEach((stop) => stop()) };
 }
 
-/** A click after which the page did not change (no DOM change, no navigation) within a second is dead. */
-function watchForDeadClick(element: Element, sink: AutocaptureSink, dataAttributes: string[],
-    failures: Failures): void {
-  const url = location.href;
-  let changed = false;
-  const observer = new MutationObserver(() => {
-    changed = true;
-  });
-  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  setTimeout(() => failures.guard('autocapture dead click', () => {
-    observer.disconnect();
-    if (!changed && location.href === url && element.isConnected) {
-      sink.track('$dead_click', { elements: describe(element, dataAttributes) });
-    }
-  }, undefined), DEAD_CLICK_MS);
+/**
+ * Dead clicks: a click after which the page did not change (no DOM change, no navigation) within a second. One
+ * observer serves every click being watched, and watches only while one is: an observer per click made each click
+ * cost as much again as it has clicks pending.
+ */
+function deadClickWatcher(sink: AutocaptureSink, dataAttributes: string[], failures: Failures) {
+  const pending: Array<{ element: Element; url: string; changed: boolean }> = [];
+  let observer: MutationObserver | null = null;
+  return {
+    watch(element: Element): void {
+      const click = { element, url: location.href, changed: false };
+      pending.push(click);
+      if (!observer) {
+        observer = new MutationObserver(() => pending.forEach((p) => {
+          p.changed = true;
+        }));
+        observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+      }
+      setTimeout(() => failures.guard('autocapture dead click', () => {
+        pending.splice(pending.indexOf(click), 1);
+        if (pending.length === 0) {
+          observer?.disconnect();
+          observer = null;
+        }
+        if (!click.changed && location.href === click.url && element.isConnected) {
+          sink.track('$dead_click', { elements: describe(element, dataAttributes) });
+        }
+      }, undefined), DEAD_CLICK_MS);
+    },
+    stop(): void {
+      observer?.disconnect();
+      observer = null;
+    },
+  };
 }
 
 interface Vitals {

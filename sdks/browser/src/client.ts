@@ -116,6 +116,7 @@ export class Flywheel {
     if (typeof window !== 'undefined') {
       const leaving = () => this.failures.guard('unload', () => {
         this.autocapture?.leaving();
+        this.queue.persist();
         this.delivery.unload();
         void this.experiments?.flush(true);
       }, undefined);

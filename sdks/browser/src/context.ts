@@ -37,20 +37,30 @@ export function page(): EventContext['page'] {
   };
 }
 
+/** What stays the same for the whole page view, read once: Intl's time zone alone costs ~250 µs a call. */
+let stable: Pick<EventContext, 'locale' | 'userAgent' | 'timezone'> | undefined;
+
+function stableParts(): Pick<EventContext, 'locale' | 'userAgent' | 'timezone'> {
+  if (!stable) {
+    stable = {};
+    if (typeof navigator !== 'undefined') {
+      stable.locale = navigator.language;
+      stable.userAgent = navigator.userAgent;
+    }
+    try {
+      stable.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch {
+      // no Intl time zone support: left out
+    }
+  }
+  return stable;
+}
+
 export function context(version: string, sessionId: string | undefined): EventContext {
-  const out: EventContext = { library: { name: LIBRARY, version }, page: page() };
+  const out: EventContext = { library: { name: LIBRARY, version }, page: page(), ...stableParts() };
   const utm = campaign(location.search);
   if (utm) {
     out.campaign = utm;
-  }
-  if (typeof navigator !== 'undefined') {
-    out.locale = navigator.language;
-    out.userAgent = navigator.userAgent;
-  }
-  try {
-    out.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  } catch {
-    // no Intl time zone support: left out
   }
   if (typeof screen !== 'undefined') {
     out.screen = { width: screen.width, height: screen.height, density: window.devicePixelRatio || 1 };

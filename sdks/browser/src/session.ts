@@ -4,6 +4,8 @@ import type { Storage } from './storage';
 /** A session ends after 30 minutes without activity, and lasts 24 hours at most. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_MAX_MS = 24 * 60 * 60 * 1000;
+/** Activity is written back at most this often: a cookie write per event is the costliest part of a track() call. */
+const ACTIVITY_PRECISION_MS = 1000;
 
 interface SessionState {
   id: string;
@@ -23,8 +25,10 @@ export class Session {
     let state = this.read();
     if (!state || now - state.lastActivityAt > SESSION_IDLE_MS || now - state.startedAt > SESSION_MAX_MS) {
       state = { id: uuid(), startedAt: now, lastActivityAt: now };
+    } else if (now - state.lastActivityAt < ACTIVITY_PRECISION_MS) {
+      return state.id;
     } else {
-      state.lastActivityAt = Math.max(state.lastActivityAt, now);
+      state.lastActivityAt = now;
     }
     this.storage.set(this.key, JSON.stringify(state));
     return state.id;

@@ -25,6 +25,11 @@ function clearBrowserState() {
   }
 }
 
+/** What a page's leaving (pagehide) does to one client's queue: written to storage at once. */
+function leave(flywheel: Flywheel) {
+  (flywheel as unknown as { queue: { persist(): void } }).queue.persist();
+}
+
 function client(options: Partial<FlywheelOptions> = {}) {
   const sent: Event[] = [];
   const errors: Array<[unknown, string]> = [];
@@ -99,9 +104,12 @@ describe('client', () => {
       down.flywheel.track('Big', { blob: 'y'.repeat(2000) });
     }
     expect(down.flywheel.queued()).toBe(6);
+    leave(down.flywheel);
     const cookieNames = document.cookie.split(';').map((c) => c.split('=')[0].trim()).filter(Boolean);
     expect(cookieNames.sort()).toEqual(['fw_aid_testkey1', 'fw_session_testkey1', 'fw_uid_testkey1']);
-    expect(window.localStorage.getItem('fw_queue_testkey1')).toContain('"Big"');
+    const queued = Object.keys(window.localStorage).filter((k) => k.startsWith('fw_queue_testkey1.'));
+    expect(queued).toHaveLength(1);
+    expect(JSON.parse(window.localStorage.getItem(queued[0])!)).toHaveLength(6);
     expect(client({ flags: false }).flywheel.queued()).toBe(6);
   });
 
@@ -173,6 +181,7 @@ describe('client', () => {
     down.flywheel.track('Queued while down');
     await down.flywheel.flush();
     expect(down.flywheel.queued()).toBe(1);
+    leave(down.flywheel);
     vi.useFakeTimers();
     try {
       const reloaded = client();

@@ -59,7 +59,8 @@ describe('queue', () => {
   const storage = new MemoryStorage();
 
   beforeEach(() => {
-    storage.remove('q');
+    storage.keys('q.').forEach((key) => storage.remove(key));
+    vi.useRealTimers();
     dropped = [];
     queue = new EventQueue(storage, 'q', 3, (events) => dropped.push(...events));
   });
@@ -83,33 +84,76 @@ describe('queue', () => {
     expect(queue.peek(10, 10)).toHaveLength(1);
   });
 
-  it('survives a reload: another queue on the same storage sees and removes the same events', () => {
+  it('survives a reload: the next page takes over what this one wrote, and only it keeps it', () => {
     queue.add(event('a'));
     queue.add(event('b'));
+    queue.persist();
     const reloaded = new EventQueue(storage, 'q', 3, () => undefined);
-    expect(reloaded.size()).toBe(2);
+    expect(reloaded.peek(10, 1e6).map((e) => e.messageId)).toEqual(['a', 'b']);
+    expect(storage.keys('q.')).toHaveLength(1);
     reloaded.remove(['a']);
-    expect(queue.peek(10, 1e6).map((e) => e.messageId)).toEqual(['b']);
+    reloaded.persist();
+    expect(new EventQueue(storage, 'q', 3, () => undefined).peek(10, 1e6).map((e) => e.messageId)).toEqual(['b']);
   });
 
-  it('ignores storage it cannot read', () => {
-    storage.set('q', '{not json');
-    expect(queue.size()).toBe(0);
+  it('ignores entries it cannot read', () => {
+    storage.set('q.broken', '{not json');
+    storage.set('q.other', '[{"no": "messageId"}, {"messageId": "x", "type": "track"}]');
+    const reloaded = new EventQueue(storage, 'q', 3, () => undefined);
+    expect(reloaded.peek(10, 1e6).map((e) => e.messageId)).toEqual(['x']);
+  });
+
+  it('writes each tab under its own name, so tabs adding at once keep each other\'s events', () => {
+    const otherTab = new EventQueue(storage, 'q', 3, () => undefined);
     queue.add(event('a'));
-    expect(queue.size()).toBe(1);
+    otherTab.add(event('b'));
+    queue.persist();
+    otherTab.persist();
+    expect(storage.keys('q.')).toHaveLength(2);
+    const next = new EventQueue(storage, 'q', 3, () => undefined);
+    expect(next.peek(10, 1e6).map((e) => e.messageId).sort()).toEqual(['a', 'b']);
+  });
+
+  it('writes to storage shortly after a change, not on every event', () => {
+    vi.useFakeTimers();
+    try {
+      const writes = vi.spyOn(storage, 'set');
+      for (let i = 0; i < 50; i++) {
+        queue.add(event(`e${i}`));
+      }
+      expect(writes).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(300);
+      expect(writes).toHaveBeenCalledTimes(1);
+      writes.mockRestore();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
 describe('cookie storage', () => {
   it('keeps a value in a first-party cookie and localStorage, each restoring the other', () => {
-    const cookies = new CookieStorage();
+    const cookies = new CookieStorage({ cacheMs: 0 });
     cookies.set('fw_test', 'v 1');
     expect(document.cookie).toContain('fw_test=v%201');
     expect(window.localStorage.getItem('fw_test')).toBe('v 1');
     document.cookie = 'fw_test=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/';
     expect(cookies.get('fw_test')).toBe('v 1');
+    expect(document.cookie).toContain('fw_test=v%201');
     cookies.remove('fw_test');
     expect(cookies.get('fw_test')).toBeNull();
+  });
+
+  it('trusts what it read for a while, and hears of another tab\'s change at once', () => {
+    const cookies = new CookieStorage();
+    cookies.set('fw_tab', 'mine');
+    // another tab of the site changes it: cookie and localStorage, then the storage event
+    document.cookie = 'fw_tab=theirs; Path=/';
+    window.localStorage.setItem('fw_tab', 'theirs');
+    expect(cookies.get('fw_tab')).toBe('mine');
+    window.dispatchEvent(new StorageEvent('storage', { key: 'fw_tab' }));
+    expect(cookies.get('fw_tab')).toBe('theirs');
+    cookies.remove('fw_tab');
   });
 });
 

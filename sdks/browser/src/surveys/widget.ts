@@ -117,6 +117,9 @@ export class SurveysWidget {
     let rating = 0;
     let selector = '';
     const box = this.panel('fw-feedback');
+    const close = el('button', { type: 'button', class: 'fw-close', 'aria-label': 'Close' }, '\u00D7');
+    close.addEventListener('click', () => box.remove());
+    box.appendChild(close);
     box.appendChild(el('div', { class: 'fw-title' }, this.options.feedbackTitle ?? 'How do you feel about this page?'));
     const ratings = el('div', { class: 'fw-ratings' });
     EMOJI5.forEach((emoji, i) => {

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class FeedbackWidgetE2ETest {
 
     @Test
     void aPageAnswersASurveyAndSendsFeedback() throws Exception {
-        String chromium = chromium();
+        String chromium = Chromium.binary();
         String project = Tenants.project("widget");
         String admin = Tenants.key(project, "admin", null);
         String client = Tenants.key(project, "client", "production");
@@ -166,20 +165,5 @@ class FeedbackWidgetE2ETest {
                 </script>
                 </body></html>
                 """.formatted(gateway, clientKey, person, PNG);
-    }
-
-    /** Chromium from Debian's package, installed here when missing (the browser test's own requirement). */
-    static String chromium() throws IOException, InterruptedException {
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        Process install = new ProcessBuilder("sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
-                + "chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)")
-                .inheritIO().start();
-        assertTrue(install.waitFor(10, TimeUnit.MINUTES) && install.exitValue() == 0,
-                "could not install chromium (apt-get install chromium)");
-        return "/usr/bin/chromium";
     }
 }
