@@ -1,4 +1,5 @@
 import type { Failures } from './errors';
+import { postJson, RemoteState } from './remote';
 import type { Storage } from './storage';
 
 /** One experiment's answer for this visitor, as the application reads it. */
@@ -40,21 +41,23 @@ export class Experiments {
   private flushing: Promise<void> | null = null;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private retryDelayMs = 1000;
-  private readonly listeners = new Set<ExperimentsListener>();
-  private inFlight: Promise<void> | null = null;
+  private readonly remote: RemoteState<Cached>;
 
   constructor(
     private readonly host: string,
     private readonly clientKey: string,
-    private readonly storage: Storage,
-    private readonly cacheKey: string,
+    storage: Storage,
+    cacheKey: string,
     private readonly attributes: () => Record<string, unknown> & { id: string },
     private readonly failures: Failures,
     private readonly send: typeof fetch,
-  ) {}
+  ) {
+    this.remote = new RemoteState<Cached>(storage, cacheKey, failures,
+        (cached) => typeof cached.unit === 'string' && !!cached.assignments && !!cached.exposed);
+  }
 
   start(): Promise<void> {
-    const cached = this.cached();
+    const cached = this.remote.cached();
     if (cached && cached.unit === this.attributes().id) {
       this.state = cached;
     }
@@ -89,18 +92,12 @@ export class Experiments {
   }
 
   onChange(listener: ExperimentsListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.remote.onChange(listener);
   }
 
   /** Assigns again (one request at a time); resolves when answered, never rejects. */
   refresh(): Promise<void> {
-    if (!this.inFlight) {
-      this.inFlight = this.assign().finally(() => {
-        this.inFlight = null;
-      });
-    }
-    return this.inFlight;
+    return this.remote.once(() => this.assign());
   }
 
   /** Sends the exposures read so far; with keepalive when the page is going away. */
@@ -126,11 +123,8 @@ export class Experiments {
 
   private async post(tokens: string[], leaving: boolean): Promise<void> {
     try {
-      const response = await this.send(`${this.host}/api/v1/exposures`, {
-        method: 'POST', keepalive: leaving, credentials: 'omit',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.clientKey}` },
-        body: JSON.stringify({ exposureTokens: tokens }),
-      });
+      const response = await this.send(`${this.host}/api/v1/exposures`,
+          postJson(this.clientKey, { exposureTokens: tokens }, { keepalive: leaving }));
       if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 429)) {
         tokens.forEach((token) => this.pending.delete(token));
         this.retryDelayMs = 1000;
@@ -159,12 +153,8 @@ export class Experiments {
   private async assign(): Promise<void> {
     const attributes = this.attributes();
     try {
-      const response = await this.send(`${this.host}/api/v1/assign`, {
-        method: 'POST', credentials: 'omit',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.clientKey}` },
-        body: JSON.stringify({ attributes, url: typeof location === 'undefined' ? undefined : location.href,
-          deferExposures: true }),
-      });
+      const response = await this.send(`${this.host}/api/v1/assign`, postJson(this.clientKey, { attributes,
+        url: typeof location === 'undefined' ? undefined : location.href, deferExposures: true }));
       if (!response.ok) {
         this.failures.report(new Error(`experiment assignment answered HTTP ${response.status}`), 'experiments');
         return;
@@ -185,11 +175,7 @@ export class Experiments {
       this.state = { unit: attributes.id, at: Date.now(), assignments: next,
         exposed: sameUnit ? (this.state as Cached).exposed : {} };
       this.save();
-      if (changed.length > 0) {
-        for (const listener of this.listeners) {
-          this.failures.guard('experiments listener', () => listener(changed), undefined);
-        }
-      }
+      this.remote.tell(changed, 'experiments listener');
     } catch (error) {
       this.failures.report(error, 'experiments');
     }
@@ -197,20 +183,7 @@ export class Experiments {
 
   private save(): void {
     if (this.state) {
-      this.storage.set(this.cacheKey, JSON.stringify(this.state));
-    }
-  }
-
-  private cached(): Cached | null {
-    const raw = this.storage.get(this.cacheKey);
-    if (!raw) {
-      return null;
-    }
-    try {
-      const cached = JSON.parse(raw) as Cached;
-      return cached && typeof cached.unit === 'string' && cached.assignments && cached.exposed ? cached : null;
-    } catch {
-      return null;
+      this.remote.save(this.state);
     }
   }
 }

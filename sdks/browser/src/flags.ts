@@ -1,4 +1,5 @@
 import type { Failures } from './errors';
+import { postJson, RemoteState } from './remote';
 import type { Storage } from './storage';
 
 /** One flag as OFREP's bulk answer gives it. */
@@ -32,23 +33,25 @@ export class Flags {
   private flags: Record<string, FlagValue> = {};
   private etag: string | null = null;
   private targetingKey: string | null = null;
-  private readonly listeners = new Set<FlagsListener>();
   private timer: ReturnType<typeof setInterval> | undefined;
-  private inFlight: Promise<void> | null = null;
+  private readonly remote: RemoteState<Cached>;
 
   constructor(
     private readonly host: string,
     private readonly clientKey: string,
-    private readonly storage: Storage,
-    private readonly cacheKey: string,
+    storage: Storage,
+    cacheKey: string,
     private readonly context: () => EvaluationContext,
     private readonly failures: Failures,
     private readonly send: typeof fetch,
-  ) {}
+  ) {
+    this.remote = new RemoteState<Cached>(storage, cacheKey, failures,
+        (cached) => typeof cached.targetingKey === 'string' && !!cached.flags);
+  }
 
   /** Serves the cached answer for this visitor at once, then asks the gateway; repeats every {@code intervalMs}. */
   start(intervalMs: number): Promise<void> {
-    const cached = this.cached();
+    const cached = this.remote.cached();
     const key = this.context().targetingKey;
     if (cached && cached.targetingKey === key) {
       this.flags = cached.flags;
@@ -94,34 +97,21 @@ export class Flags {
   }
 
   onChange(listener: FlagsListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.remote.onChange(listener);
   }
 
   /** Asks the gateway again (one request at a time); resolves when answered, never rejects. */
   refresh(): Promise<void> {
-    if (!this.inFlight) {
-      this.inFlight = this.fetch().finally(() => {
-        this.inFlight = null;
-      });
-    }
-    return this.inFlight;
+    return this.remote.once(() => this.fetch());
   }
 
   private async fetch(): Promise<void> {
     const context = this.context();
     const sameVisitor = context.targetingKey === this.targetingKey;
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${this.clientKey}`,
-    };
-    if (sameVisitor && this.etag) {
-      headers['If-None-Match'] = this.etag;
-    }
+    const headers: Record<string, string> = sameVisitor && this.etag ? { 'If-None-Match': this.etag } : {};
     try {
-      const response = await this.send(`${this.host}/ofrep/v1/evaluate/flags`, {
-        method: 'POST', headers, body: JSON.stringify({ context }), credentials: 'omit',
-      });
+      const response = await this.send(`${this.host}/ofrep/v1/evaluate/flags`,
+          postJson(this.clientKey, { context }, { headers }));
       if (response.status === 304) {
         return;
       }
@@ -140,28 +130,10 @@ export class Flags {
       this.flags = next;
       this.etag = response.headers.get('ETag');
       this.targetingKey = context.targetingKey;
-      this.storage.set(this.cacheKey, JSON.stringify({ targetingKey: context.targetingKey, etag: this.etag,
-        flags: next } satisfies Cached));
-      if (changed.length > 0) {
-        for (const listener of this.listeners) {
-          this.failures.guard('flags listener', () => listener(changed), undefined);
-        }
-      }
+      this.remote.save({ targetingKey: context.targetingKey, etag: this.etag, flags: next });
+      this.remote.tell(changed, 'flags listener');
     } catch (error) {
       this.failures.report(error, 'flags');
-    }
-  }
-
-  private cached(): Cached | null {
-    const raw = this.storage.get(this.cacheKey);
-    if (!raw) {
-      return null;
-    }
-    try {
-      const cached = JSON.parse(raw) as Cached;
-      return cached && typeof cached.targetingKey === 'string' && cached.flags ? cached : null;
-    } catch {
-      return null;
     }
   }
 }

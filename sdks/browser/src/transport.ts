@@ -54,10 +54,13 @@ export class Delivery {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Events were queued ({@code queued} wait now): send once a batch is full, else when the interval is up. */
+  /**
+   * Events were queued ({@code queued} wait now): send once a batch is full, else when the interval is up. A full
+   * batch goes in a task of its own: starting a request costs ~1.5 ms of main thread, not for the page's handler.
+   */
   scheduled(queued: number): void {
     if (queued >= this.options.maxBatchEvents && this.now() >= this.retryAt) {
-      void this.flush();
+      this.arm(0);
     } else {
       this.arm(this.options.flushIntervalMs);
     }

@@ -1,4 +1,5 @@
 import type { Failures } from '../errors';
+import { postJson } from '../remote';
 import { WIDGET_CSS } from './styles';
 
 /** How the widget looks and what it offers; every text is shown as text, never as HTML. */
@@ -302,11 +303,7 @@ export class SurveysWidget {
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    const response = await this.context.send(`${this.context.host}${path}`, {
-      method: 'POST', credentials: 'omit',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.context.clientKey}` },
-      body: JSON.stringify(body),
-    });
+    const response = await this.context.send(`${this.context.host}${path}`, postJson(this.context.clientKey, body));
     if (response.status === 204) {
       return {};
     }

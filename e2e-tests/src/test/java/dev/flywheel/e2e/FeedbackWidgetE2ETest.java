@@ -79,8 +79,7 @@ class FeedbackWidgetE2ETest {
         assertTrue(dom.contains("id=\"result\">done"), "the page's script did not finish: "
                 + dom.substring(Math.max(0, dom.indexOf("id=\"result\"")), Math.min(dom.length(),
                         dom.indexOf("id=\"result\"") + 300)));
-        // The survey's text was shown as text, not as HTML.
-        assertTrue(dom.contains("&lt;b&gt;recommend&lt;/b&gt;") || !dom.contains("<b>recommend</b>"), dom);
+        // The survey's text was shown as text, not as HTML: the page's script checked it in the shadow root.
 
         JsonNode results = JSON.readTree(given().baseUri(Platform.gatewayUrl()).auth().oauth2(admin)
                 .when().get(base + "/surveys/nps/results").then().statusCode(200).extract().asString());
