@@ -1,5 +1,5 @@
 import type { Failures } from './errors';
-import { postJson, RemoteState } from './remote';
+import { byKey, postJson, RemoteState } from './remote';
 import type { Storage } from './storage';
 
 /** One experiment's answer for this visitor, as the application reads it. */
@@ -160,12 +160,7 @@ export class Experiments {
         return;
       }
       const body = await response.json() as { assignments?: Assigned[] };
-      const next: Record<string, Assigned> = {};
-      for (const a of body.assignments ?? []) {
-        if (a && typeof a.experimentKey === 'string') {
-          next[a.experimentKey] = a;
-        }
-      }
+      const next = byKey(body.assignments, (a) => a.experimentKey);
       // what the page had, whoever it was for: listeners hear of what they would now read differently
       const before = this.state?.assignments ?? {};
       const changed = Object.keys({ ...before, ...next }).filter((key) =>

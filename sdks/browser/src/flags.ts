@@ -1,5 +1,5 @@
 import type { Failures } from './errors';
-import { postJson, RemoteState } from './remote';
+import { byKey, postJson, RemoteState } from './remote';
 import type { Storage } from './storage';
 
 /** One flag as OFREP's bulk answer gives it. */
@@ -120,12 +120,7 @@ export class Flags {
         return;
       }
       const body = await response.json() as { flags?: FlagValue[] };
-      const next: Record<string, FlagValue> = {};
-      for (const flag of body.flags ?? []) {
-        if (flag && typeof flag.key === 'string') {
-          next[flag.key] = flag;
-        }
-      }
+      const next = byKey(body.flags, (flag) => flag.key);
       const changed = changes(this.flags, next);
       this.flags = next;
       this.etag = response.headers.get('ETag');

@@ -66,3 +66,15 @@ export function postJson(clientKey: string, body: unknown, extra: { keepalive?: 
     body: JSON.stringify(body),
   };
 }
+
+/** The well-formed items of an answer by their key (items without a string key are left out). */
+export function byKey<T>(items: T[] | undefined, key: (item: T) => unknown): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const item of items ?? []) {
+    const name = item ? key(item) : undefined;
+    if (typeof name === 'string') {
+      out[name] = item;
+    }
+  }
+  return out;
+}
