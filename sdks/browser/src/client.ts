@@ -397,10 +397,7 @@ export class Flywheel {
       const widget = new module.SurveysWidget({
         host: this.host,
         clientKey: this.options.writeKey,
-        person: () => {
-          const userId = this.userId();
-          return { anonymousId: this.anonymousId(), ...(userId ? { userId } : {}) };
-        },
+        person: () => this.visitor(),
         properties: () => this.traits(),
         flags: () => this.flags?.values() ?? {},
         experiments: () => this.experiments?.variations() ?? {},
@@ -423,18 +420,23 @@ export class Flywheel {
     const extra = typeof this.options.experiments === 'object' ? this.options.experiments.attributes : undefined;
     this.experiments = new Experiments(this.host, this.options.writeKey, this.storage, this.keys.experiments,
         () => {
-          const userId = this.userId();
-          return { ...this.traits(), ...extra, id: userId ?? this.anonymousId(), anonymousId: this.anonymousId(),
-            deviceId: this.anonymousId(), ...(userId ? { userId } : {}) };
+          const visitor = this.visitor();
+          return { ...this.traits(), ...extra, ...visitor, id: visitor.userId ?? visitor.anonymousId,
+            deviceId: visitor.anonymousId };
         }, this.failures, this.send);
     void this.experiments.start();
   }
 
   /** What flags are evaluated for: the user (or the anonymous visitor), with their traits. */
   private evaluationContext(): EvaluationContext {
+    const visitor = this.visitor();
+    return { ...this.traits(), ...visitor, targetingKey: visitor.userId ?? visitor.anonymousId };
+  }
+
+  /** Who the visitor is: the anonymous id always, the user id once known. */
+  private visitor(): { anonymousId: string; userId?: string } {
     const userId = this.userId();
-    return { ...this.traits(), targetingKey: userId ?? this.anonymousId(), anonymousId: this.anonymousId(),
-      ...(userId ? { userId } : {}) };
+    return { anonymousId: this.anonymousId(), ...(userId ? { userId } : {}) };
   }
 
   private newQueue(): EventQueue {

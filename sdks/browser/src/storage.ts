@@ -88,7 +88,6 @@ export interface CookieOptions {
 /** A first-party cookie (SameSite=Lax, Secure on https), mirrored in localStorage: either one restores the other. */
 export class CookieStorage implements Storage {
   private readonly local = new LocalStorage();
-  private cookies: Map<string, string> | null = null;
   private readonly known = new Map<string, { value: string | null; at: number }>();
 
   constructor(private readonly options: CookieOptions = {}) {
@@ -148,37 +147,18 @@ export class CookieStorage implements Storage {
   }
 
   private cookie(key: string): string | null {
-    const raw = this.jar().get(encodeURIComponent(key));
-    if (raw === undefined) {
-      return null;
-    }
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return null; // not one this class wrote
-    }
-  }
-
-  /**
-   * The page's cookies by name, read once per task: each read of document.cookie asks the browser's network process
-   * (~20 µs), and a track() call needs three of them. Another tab's change is seen from the next task on.
-   */
-  private jar(): Map<string, string> {
-    if (!this.cookies) {
-      const cookies = new Map<string, string>();
-      for (const part of document.cookie.split(';')) {
-        const cookie = part.trim();
-        const equals = cookie.indexOf('=');
-        if (equals > 0 && equals < cookie.length - 1 && !cookies.has(cookie.substring(0, equals))) {
-          cookies.set(cookie.substring(0, equals), cookie.substring(equals + 1));
+    const prefix = encodeURIComponent(key) + '=';
+    for (const part of document.cookie.split(';')) {
+      const cookie = part.trim();
+      if (cookie.startsWith(prefix) && cookie.length > prefix.length) {
+        try {
+          return decodeURIComponent(cookie.substring(prefix.length));
+        } catch {
+          return null; // not one this class wrote
         }
       }
-      this.cookies = cookies;
-      queueMicrotask(() => {
-        this.cookies = null;
-      });
     }
-    return this.cookies;
+    return null;
   }
 
   private write(key: string, value: string, maxAge: number): void {
@@ -193,7 +173,6 @@ export class CookieStorage implements Storage {
       cookie += '; Secure';
     }
     document.cookie = cookie;
-    this.cookies = null;
   }
 }
 

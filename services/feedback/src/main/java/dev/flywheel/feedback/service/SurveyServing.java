@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,17 +86,13 @@ public class SurveyServing {
     public Uni<Next> next(Scope scope, Request request) {
         String project = scope.getProjectId();
         String environment = scope.getEnvironment();
-        return snapshots.running(project, environment).chain(running -> {
+        return snapshots.environment(project, environment).chain(environmentSurveys -> {
+            Map<String, SurveySnapshots.Live> running = environmentSurveys.surveys();
+            Set<String> triggers = environmentSurveys.triggerEvents();
             if (running.isEmpty()) {
-                return Uni.createFrom().item(new Next(null, Set.of()));
+                return Uni.createFrom().item(new Next(null, triggers));
             }
             List<Survey> surveys = running.values().stream().map(SurveySnapshots.Live::survey).toList();
-            Set<String> triggers = new TreeSet<>();
-            surveys.forEach(survey -> {
-                if (survey.targeting() != null && survey.targeting().events() != null) {
-                    triggers.addAll(survey.targeting().events());
-                }
-            });
             return responses.seen(scope, request.person().key()).chain(seen -> {
                 Instant now = Instant.now();
                 SurveySelector.Selection selection = SurveySelector.select(surveys, context(request), seen,

@@ -3,6 +3,8 @@ package dev.flywheel.feedback.service;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.inject.Singleton;
 
@@ -36,8 +38,11 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
     public record Live(Survey survey, long version, String render) {
     }
 
-    /** An environment's running surveys, by key, at one version of the environment. */
-    public record Running(long version, Map<String, Live> surveys) {
+    /**
+     * An environment's running surveys, by key, at one version of the environment, and the events that trigger any
+     * of them (every next-survey answer names those).
+     */
+    public record Running(long version, Map<String, Live> surveys, Set<String> triggerEvents) {
     }
 
     public SurveySnapshots(RunningSurveysStore store, Vertx vertx, DataSourceAddress database,
@@ -51,6 +56,11 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
     /** The environment's running surveys, by key. */
     public Uni<Map<String, Live>> running(String project, String environment) {
         return get(project, environment).map(Running::surveys);
+    }
+
+    /** The environment's running surveys and their trigger events. */
+    public Uni<Running> environment(String project, String environment) {
+        return get(project, environment);
     }
 
     /** A stored definition, parsed; null if it no longer parses (it did when stored). */
@@ -70,12 +80,17 @@ public class SurveySnapshots extends CatalogueSnapshots<SurveySnapshots.Running>
 
     private static Running running(RunningSurveysStore.RunningSurveys stored) {
         Map<String, Live> surveys = new LinkedHashMap<>();
+        Set<String> triggers = new TreeSet<>();
         for (RunningSurveysStore.StoredSurvey survey : stored.surveys()) {
             Live live = live(survey.key(), survey.definition(), survey.version());
             if (live != null) {
                 surveys.put(survey.key(), live);
+                if (live.survey().targeting().events() != null) {
+                    triggers.addAll(live.survey().targeting().events());
+                }
             }
         }
-        return new Running(stored.version(), Collections.unmodifiableMap(surveys));
+        return new Running(stored.version(), Collections.unmodifiableMap(surveys),
+                Collections.unmodifiableSet(triggers));
     }
 }
