@@ -63,6 +63,8 @@ class ExperimentApiTest {
             given().auth().oauth2(clientKey).body(bad).when().post("/api/v1/exposures").then().statusCode(400)
                     .contentType("application/problem+json");
         }
+        given().auth().oauth2(clientKey).body("{\"exposureTokens\": [\"" + "x".repeat(70_000) + "\"]}")
+                .when().post("/api/v1/exposures").then().statusCode(413).contentType("application/problem+json");
     }
 
     @Test

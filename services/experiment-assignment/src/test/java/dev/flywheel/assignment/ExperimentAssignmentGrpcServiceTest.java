@@ -273,6 +273,16 @@ class ExperimentAssignmentGrpcServiceTest {
         }
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> recorder.recordExposures(
                 RecordExposuresRequest.getDefaultInstance())));
+        RecordExposuresRequest.Builder tooMany = RecordExposuresRequest.newBuilder();
+        for (int i = 0; i < 101; i++) {
+            tooMany.addExposureTokens(token);
+        }
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> recorder.recordExposures(tooMany.build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> recorder.recordExposures(RecordExposuresRequest
+                .newBuilder().addExposureTokens("a".repeat(5000) + "." + parts[1]).build())));
+        // an admin key may not record exposures
+        assertEquals(Status.Code.PERMISSION_DENIED, code(() -> grpc.assigner(TestKeys.ADMIN_A).recordExposures(
+                RecordExposuresRequest.newBuilder().addExposureTokens(token).build())));
         assertEquals(Status.Code.UNAUTHENTICATED, code(() -> grpc.anonymousAssigner().recordExposures(
                 RecordExposuresRequest.newBuilder().addExposureTokens(token).build())));
         // assignments made the usual way carry no token
