@@ -7,5 +7,5 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   build: { outDir: 'dist', assetsDir: 'assets', sourcemap: true },
-  test: { environment: 'happy-dom', include: ['test/**/*.test.tsx'] },
+  test: { environment: 'happy-dom', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'] },
 });

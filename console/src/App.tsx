@@ -1,59 +1,198 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 
-import { api, ApiError } from './api';
+import { api, ApiError, type Me, type ProjectRole, useCsrfToken } from './api';
+import { Experiment, Experiments } from './pages/Experiments';
+import { Flag, Flags } from './pages/Flags';
+import { Keys } from './pages/Keys';
+import { Members } from './pages/Members';
+import { Settings } from './pages/Settings';
+import { Join, Setup, SignIn } from './pages/Auth';
+import { Link, match, navigate, usePath } from './router';
+import { ErrorText, Page, useAction } from './ui';
 
-/** The console's frame: who is signed in, and the sign-in form until someone is. */
+export { SignIn } from './pages/Auth';
+
+type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'unreachable' } | { state: 'in'; me: Me };
+
+/** The console's frame: the signed-in person and their projects, or the way in (sign-in, setup, invitation). */
 export function App() {
+  const path = usePath();
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+
+  async function load() {
+    try {
+      const me = await api<Me>('/api/v1/me');
+      useCsrfToken(me.csrfToken);
+      setSession({ state: 'in', me });
+    } catch (failure) {
+      useCsrfToken(null);
+      setSession(failure instanceof ApiError && failure.problem.status === 401
+        ? { state: 'signed-out' } : { state: 'unreachable' });
+    }
+  }
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  let content;
+  if (path === '/setup') {
+    content = <Setup onSignedIn={load} />;
+  } else if (path === '/join') {
+    content = <Join onSignedIn={load} />;
+  } else if (session.state === 'loading') {
+    content = <p className="muted">Loading…</p>;
+  } else if (session.state === 'unreachable') {
+    content = <p role="alert" className="error">The gateway could not be reached. Reload to try again.</p>;
+  } else if (session.state === 'signed-out') {
+    content = <SignIn onSignedIn={load} />;
+  } else {
+    return <Shell me={session.me} path={path} onSignedOut={() => setSession({ state: 'signed-out' })} />;
+  }
   return (
     <div className="app">
-      <header className="top">
-        <span className="brand">Flywheel</span>
-      </header>
-      <main className="content">
-        <SignIn />
-      </main>
+      <header className="top"><span className="brand">Flywheel</span></header>
+      <main className="content narrow">{content}</main>
     </div>
   );
 }
 
-/** Email and password against the gateway; every refusal shown as the server words it. */
-export function SignIn() {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+const SECTIONS = [
+  { key: 'flags', label: 'Flags', perEnvironment: true },
+  { key: 'experiments', label: 'Experiments', perEnvironment: true },
+  { key: 'keys', label: 'API keys', perEnvironment: false },
+  { key: 'members', label: 'Members', perEnvironment: false },
+  { key: 'settings', label: 'Settings', perEnvironment: false },
+] as const;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api('/api/v1/sessions', { method: 'POST', body: JSON.stringify({ email, password }) });
-      window.location.assign('/console/');
-    } catch (failure) {
-      setError(failure instanceof ApiError
-        ? (failure.problem.status === 404 ? 'Sign-in is not available on this server yet.' : failure.message)
-        : 'The server could not be reached.');
-    } finally {
-      setBusy(false);
+function defaultEnvironment(project: ProjectRole): string {
+  return project.environments.includes('production') ? 'production' : project.environments[0];
+}
+
+function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: () => void }) {
+  const section = /^\/p\/([^/]+)\/([^/]+)(?:\/([^/]+))?/.exec(path);
+  const project = me.projects.find((p) => p.id === section?.[1]) ?? me.projects[0];
+  const sectionKey = section?.[2] ?? 'flags';
+  const environment = section?.[3] && project?.environments.includes(section[3]) ? section[3]
+    : project && defaultEnvironment(project);
+
+  useEffect(() => {
+    if (project && (path === '/' || !section)) {
+      if (path !== '/account') {
+        navigate(`/p/${project.id}/flags/${defaultEnvironment(project)}`, true);
+      }
     }
+  }, [path, project, section]);
+
+  async function signOut() {
+    await api('/api/v1/sessions/current', { method: 'DELETE' }).catch(() => undefined);
+    useCsrfToken(null);
+    navigate('/', true);
+    onSignedOut();
   }
 
   return (
-    <form className="card sign-in" onSubmit={submit} aria-labelledby="sign-in-title">
-      <h1 id="sign-in-title">Sign in</h1>
-      <label>
-        Email
-        <input type="email" autoComplete="username" required value={email}
-          onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label>
-        Password
-        <input type="password" autoComplete="current-password" required value={password}
-          onChange={(e) => setPassword(e.target.value)} />
-      </label>
-      {error && <p role="alert" className="error">{error}</p>}
-      <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-    </form>
+    <div className="app">
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <span className="brand">Flywheel</span>
+        {project && (
+          <label className="switcher">
+            <span className="visually-hidden">Project</span>
+            <select value={project.id} onChange={(e) => {
+              const next = me.projects.find((p) => p.id === e.target.value)!;
+              navigate(`/p/${next.id}/flags/${defaultEnvironment(next)}`);
+            }}>
+              {me.projects.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </select>
+          </label>
+        )}
+        {project && <span className="role-badge" title="Your role in this project">{project.role}</span>}
+        <span className="spacer" />
+        <Link to="/account" className="top-link">{me.name || me.email}</Link>
+        <button type="button" className="ghost" onClick={signOut}>Sign out</button>
+      </header>
+      <div className="body">
+        {project && (
+          <nav className="side" aria-label="Project">
+            {SECTIONS.map((s) => {
+              const to = `/p/${project.id}/${s.key}${s.perEnvironment ? `/${environment}` : ''}`;
+              return <Link key={s.key} to={to} aria-current={sectionKey === s.key ? 'page' : undefined}>
+                {s.label}</Link>;
+            })}
+          </nav>
+        )}
+        <main id="main" className="content" tabIndex={-1}>
+          {path === '/account' ? <Account me={me} />
+            : !project ? <Page title="No projects yet"><p>Ask an owner of a project to invite you.</p></Page>
+              : <Section me={me} project={project} path={path} environment={environment!} />}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Section({ project, path, environment }: { me: Me; project: ProjectRole; path: string; environment: string }) {
+  const base = `/p/${project.id}`;
+  let params;
+  if ((params = match(`${base}/flags/:env/:key`, path))) {
+    return <Flag project={project} environment={params.env} flagKey={params.key} />;
+  }
+  if (match(`${base}/flags/:env`, path)) {
+    return <Flags project={project} environment={environment} />;
+  }
+  if ((params = match(`${base}/experiments/:env/:key`, path))) {
+    return <Experiment project={project} environment={params.env} experimentKey={params.key} />;
+  }
+  if (match(`${base}/experiments/:env`, path)) {
+    return <Experiments project={project} environment={environment} />;
+  }
+  if (path === `${base}/keys`) {
+    return <Keys project={project} />;
+  }
+  if (path === `${base}/members`) {
+    return <Members project={project} />;
+  }
+  if (path === `${base}/settings`) {
+    return <Settings project={project} />;
+  }
+  return <Page title="Not found"><p>There is nothing here. <Link to="/">Go to your projects</Link></p></Page>;
+}
+
+/** The signed-in person's own settings: their password. */
+function Account({ me }: { me: Me }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [done, setDone] = useState(false);
+  const { busy, error, run } = useAction();
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void run(async () => {
+      await api('/api/v1/me/password', { method: 'PUT',
+        body: JSON.stringify({ currentPassword: current, newPassword: next }) });
+      const refreshed = await api<Me>('/api/v1/me');
+      useCsrfToken(refreshed.csrfToken);
+      setDone(true);
+      setCurrent('');
+      setNext('');
+    });
+  }
+
+  return (
+    <Page title="Your account">
+      <p>{me.name} · {me.email}</p>
+      <form className="card form" onSubmit={submit} aria-label="Change password">
+        <h2>Change password</h2>
+        <p className="muted">Every other session of yours ends.</p>
+        <label>Current password<input type="password" required autoComplete="current-password" value={current}
+          onChange={(e) => setCurrent(e.target.value)} /></label>
+        <label>New password<input type="password" required minLength={10} autoComplete="new-password" value={next}
+          onChange={(e) => setNext(e.target.value)} /></label>
+        <ErrorText error={error} />
+        {done && <p role="status" className="ok">Password changed.</p>}
+        <button type="submit" disabled={busy}>Change password</button>
+      </form>
+    </Page>
   );
 }

@@ -1,32 +1,68 @@
 package dev.flywheel.e2e;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 
 /**
- * The console as the gateway serves it, in headless Chromium: the app starts under its strict policy (its own
- * scripts only) on any path under /console, and its sign-in form is there. Screenshot: target/screenshots.
+ * The console in headless Chromium against the running platform, as a product team uses it: the first owner's setup
+ * link, an invitation, an API key, a flag rollout that OFREP then serves, a second tab's edit explained, a viewer
+ * refused by the API itself, a CSRF attempt, an experiment's plotted results equal to the API's, and an axe-core
+ * check of each page. Screenshots: target/screenshots/console-*.png.
  */
 @ExtendWith(Platform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleE2ETest {
 
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "a long console password";
+    static final Duration WAIT = Duration.ofSeconds(20);
+
     WebDriver browser;
+    String project;
+    String ownerEmail;
+    String clientKey;
+    String adminKey;
+    String flagPath;
 
     @BeforeAll
     void start() throws Exception {
         browser = Chromium.driver();
+        project = Tenants.project("console-" + UUID.randomUUID().toString().substring(0, 8));
+        adminKey = Tenants.key(project, "admin", null);
+        flagPath = "/api/v1/projects/" + project + "/environments/production/flags/checkout-redesign";
     }
 
     @AfterAll
@@ -37,19 +73,354 @@ class ConsoleE2ETest {
     }
 
     @Test
+    @Order(1)
     void theConsoleStartsUnderItsPolicyOnAnyOfItsPaths() throws Exception {
-        browser.get(Platform.gatewayUrl() + "/console/projects/demo/flags");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (browser.findElements(By.cssSelector("form.sign-in h1")).isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the console did not start: " + browser.getPageSource());
-            Thread.sleep(100);
-        }
-        assertEquals("Sign in", browser.findElement(By.cssSelector("form.sign-in h1")).getText());
-        assertTrue(browser.findElement(By.cssSelector("input[type=email]")).isDisplayed());
-        // the app's script ran, and nothing was refused by the page's policy
-        assertEquals(0L, ((JavascriptExecutor) browser).executeScript(
-                "return performance.getEntriesByType('resource').filter(function (r) {"
-                        + " return r.name.indexOf(location.origin) !== 0; }).length"));
+        browser.get(Platform.gatewayUrl() + "/console/p/none/flags/production");
+        WebElement title = await(By.cssSelector("form.sign-in h1"));
+        assertEquals("Sign in", title.getText());
+        // the app's script ran, and nothing came from anywhere but the gateway
+        assertEquals(0L, js("return performance.getEntriesByType('resource').filter(function (r) {"
+                + " return r.name.indexOf(location.origin) !== 0; }).length"));
         Chromium.screenshot(browser, "console-sign-in");
+    }
+
+    @Test
+    @Order(2)
+    void theFirstOwnerSignsUpThroughTheOneTimeLinkWhileNobodyHas() throws Exception {
+        Response issued = Tenants.asOperator().when().post("/api/v1/setup/tokens");
+        if (issued.statusCode() == 409) {
+            return; // this platform's first owner exists already (an earlier run on this database)
+        }
+        assertEquals(201, issued.statusCode(), issued.asString());
+        browser.get(Platform.gatewayUrl() + issued.jsonPath().getString("path"));
+        await(By.id("setup-title"));
+        type("Name", "First Owner");
+        type("Email", "first-owner@example.com");
+        type("Password", PASSWORD);
+        Chromium.screenshot(browser, "console-setup");
+        click("Create account");
+        await(By.cssSelector("nav.side"));
+        assertEquals(409, Tenants.asOperator().when().post("/api/v1/setup/tokens").statusCode());
+        signOut();
+    }
+
+    @Test
+    @Order(3)
+    void anInvitedOwnerIssuesAKeyAndRunsARolloutThatOfrepServes() throws Exception {
+        ownerEmail = "owner-" + UUID.randomUUID() + "@example.com";
+        String link = Tenants.asOperator().body(Map.of("email", ownerEmail, "role", "owner"))
+                .when().post("/api/v1/projects/" + project + "/invitations")
+                .then().statusCode(201).extract().path("path");
+        browser.get(Platform.gatewayUrl() + link);
+        await(By.id("join-title"));
+        type("Your name", "Olivia Owner");
+        type("Choose a password", PASSWORD);
+        click("Join");
+        await(By.cssSelector("nav.side"));
+        assertEquals("owner", browser.findElement(By.cssSelector(".role-badge")).getText());
+
+        // an API key, shown once with a copy button
+        browser.findElement(By.linkText("API keys")).click();
+        await(By.xpath("//h1[text()='API keys']"));
+        select("Environment", "production");
+        type("Name", "web shop");
+        click("Create key");
+        clientKey = await(By.cssSelector("code.key-secret")).getText();
+        assertTrue(clientKey.startsWith("fw_client_"), clientKey);
+        assertTrue(browser.findElement(By.xpath("//button[text()='Copy']")).isDisplayed());
+        Chromium.screenshot(browser, "console-keys");
+
+        // a new flag with a 30% rollout of "on"
+        browser.findElement(By.linkText("Flags")).click();
+        type("New flag key", "checkout-redesign");
+        click("Create flag");
+        await(By.xpath("//h1[text()='checkout-redesign']"));
+        await(By.xpath("//label[contains(., 'Percentage rollout')]/input")).click();
+        setNumber("Percent for on", "30");
+        setNumber("Percent for off", "70");
+        click("Review changes");
+        String diff = await(By.cssSelector("pre.diff")).getText();
+        assertTrue(diff.contains("+ ") && diff.contains("fractional"), diff);
+        Chromium.screenshot(browser, "console-flag-diff");
+        click("Save");
+        awaitText(By.cssSelector("table.table"), "person:" + ownerEmail);
+        Chromium.screenshot(browser, "console-flag-editor");
+
+        double share = ofrepShareOn(600);
+        assertTrue(share > 0.22 && share < 0.38, "30% rollout served to " + share);
+
+        // switched off: everyone gets the default variant
+        await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
+        click("Review changes");
+        click("Save");
+        awaitText(By.cssSelector(".page .muted"), "Version 2");
+        assertEquals(0.0, ofrepShareOn(50));
+
+        browser.findElement(By.linkText("Flags")).click();
+        awaitText(By.cssSelector("table.flags"), "checkout-redesign");
+        Chromium.screenshot(browser, "console-flags");
+        assertNoSeriousAccessibilityViolations("flags list");
+    }
+
+    @Test
+    @Order(4)
+    void anEditFromAnotherTabIsExplainedAndTheEditKept() throws Exception {
+        browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/flags/production/checkout-redesign");
+        await(By.xpath("//h1[text()='checkout-redesign']"));
+        // meanwhile someone else changes it
+        JsonNode current = JSON.readTree(given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey)
+                .when().get(flagPath).then().statusCode(200).extract().asString());
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).contentType(ContentType.JSON)
+                .body(JSON.writeValueAsString(((com.fasterxml.jackson.databind.node.ObjectNode) current.get(
+                        "definition")).put("defaultVariant", "on")))
+                .header("If-Match", "\"2\"")
+                .when().put(flagPath).then().statusCode(200);
+        await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
+        click("Review changes");
+        click("Save");
+        String stale = awaitText(By.cssSelector(".stale"), "while you were editing").getText();
+        assertTrue(stale.contains("version 2 → 3"), stale);
+        Chromium.screenshot(browser, "console-flag-stale");
+        click("Save over theirs");
+        awaitText(By.cssSelector(".page .muted"), "Version 4");
+        assertNoSeriousAccessibilityViolations("flag editor");
+    }
+
+    @Test
+    @Order(5)
+    void aViewerReadsButTheApiRefusesTheirWritesAndCrossSiteWritesFail() throws Exception {
+        browser.findElement(By.linkText("Members")).click();
+        type("Email", "viewer-" + UUID.randomUUID() + "@example.com");
+        select("Role", "viewer");
+        click("Invite");
+        String link = await(By.cssSelector("code.invitation-link")).getText();
+        Chromium.screenshot(browser, "console-members");
+        assertNoSeriousAccessibilityViolations("members");
+        signOut();
+
+        browser.get(link);
+        await(By.id("join-title"));
+        type("Your name", "Vic Viewer");
+        type("Choose a password", PASSWORD);
+        click("Join");
+        await(By.cssSelector("nav.side"));
+        browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/flags/production/checkout-redesign");
+        awaitText(By.cssSelector(".notice"), "editors change it");
+        Chromium.screenshot(browser, "console-viewer");
+
+        String session = browser.manage().getCookieNamed("fw_session").getValue();
+        Cookie cookie = browser.manage().getCookieNamed("fw_session");
+        assertTrue(cookie.isHttpOnly(), "the session cookie is HttpOnly");
+        String csrf = given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session)
+                .when().get("/api/v1/me").then().statusCode(200).extract().path("csrfToken");
+        Map<String, Object> disabled = Map.of("state", "DISABLED", "variants", Map.of("on", true, "off", false),
+                "defaultVariant", "off");
+        given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).header("X-CSRF-Token", csrf)
+                .contentType(ContentType.JSON).body(disabled).when().put(flagPath).then().statusCode(403)
+                .body("detail", org.hamcrest.Matchers.containsString("editor role"));
+        given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).header("X-CSRF-Token", csrf)
+                .contentType(ContentType.JSON).body(Map.of("kind", "admin"))
+                .when().post("/api/v1/projects/" + project + "/keys").then().statusCode(403);
+        // a page on another site cannot write with the cookie: no token, or a foreign Origin
+        given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).contentType(ContentType.JSON)
+                .body(Map.of("currentPassword", PASSWORD, "newPassword", "hijacked password"))
+                .when().put("/api/v1/me/password").then().statusCode(403);
+        given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).header("X-CSRF-Token", csrf)
+                .header("Origin", "https://evil.example").contentType(ContentType.JSON)
+                .body(Map.of("currentPassword", PASSWORD, "newPassword", "hijacked password"))
+                .when().put("/api/v1/me/password").then().statusCode(403);
+        signOut();
+        given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).when().get("/api/v1/me")
+                .then().statusCode(401);
+    }
+
+    @Test
+    @Order(6)
+    void anExperimentsPlottedResultsEqualTheApis() throws Exception {
+        String server = Tenants.key(project, "server", "production");
+        String experiments = "/api/v1/projects/" + project + "/environments/production/experiments";
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).contentType(ContentType.JSON)
+                .body(Map.of("name", "Purchased", "type", "conversion", "events", Map.of("event", "Order Completed"),
+                        "windowSeconds", 86_400))
+                .when().put("/api/v1/projects/" + project + "/experiment-metrics/purchased").then().statusCode(200);
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).contentType(ContentType.JSON)
+                .body(Map.of("name", "One-page checkout", "variations", List.of(Map.of("key", "control", "value",
+                        false), Map.of("key", "one-page", "value", true)), "metrics", Map.of("primary",
+                                List.of("purchased"))))
+                .when().put(experiments + "/one-page").then().statusCode(201);
+
+        signIn(ownerEmail);
+        browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/experiments/production/one-page");
+        click("Start");
+        awaitText(By.cssSelector(".page .muted"), "running");
+
+        int users = 400;
+        Random random = new Random(20261203L);
+        List<String> buyers = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            String user = "shopper-" + u;
+            int variation = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
+                    .contentType(ContentType.JSON).body(Map.of("attributes", Map.of("id", user)))
+                    .when().post("/api/v1/assign/one-page").then().statusCode(200).extract().path("variationIndex");
+            if (random.nextDouble() < (variation == 1 ? 0.45 : 0.30)) {
+                buyers.add(user);
+            }
+        }
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        Instant now = Instant.now();
+        for (int i = 0; i < buyers.size(); i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\": \"track\", \"event\": \"Order Completed\", ")
+                    .append("\"userId\": \"").append(buyers.get(i)).append("\", \"timestamp\": \"").append(now)
+                    .append("\"}");
+        }
+        given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(clientKey, "")
+                .contentType("application/json").body(batch.append("]}").toString())
+                .when().post("/v1/batch").then().statusCode(200);
+        JsonNode results = awaitResults(experiments + "/one-page/results", server, users, buyers.size());
+        JsonNode comparison = results.get("metrics").get(0).get("variations").get(1).get("comparison");
+
+        browser.navigate().refresh();
+        WebElement plot = await(By.cssSelector("[data-metric=purchased] .forest svg"));
+        assertTrue(plot.isDisplayed());
+        String plotted = browser.findElement(By.cssSelector("[data-metric=purchased] .forest"))
+                .getDomAttribute("data-estimates");
+        assertEquals(comparison.get("estimate").asDouble(), Double.parseDouble(plotted), 1e-12);
+        String shown = browser.findElement(By.cssSelector("[data-metric=purchased] tr[data-variation=one-page] "
+                + "td[data-estimate]")).getText();
+        assertEquals(comparison.get("estimate").asDouble() * 100, Double.parseDouble(shown.replace("%", "")), 0.051,
+                shown);
+        Chromium.screenshot(browser, "console-experiment-results");
+        assertNoSeriousAccessibilityViolations("experiment results");
+    }
+
+    // --- helpers ---
+
+    private JsonNode awaitResults(String path, String key, int units, int purchases) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            Response response = given().baseUri(Platform.gatewayUrl()).auth().oauth2(key).when().get(path);
+            last = response.asString();
+            if (response.statusCode() == 200) {
+                JsonNode results = JSON.readTree(last);
+                JsonNode metric = results.get("metrics").get(0);
+                double converted = 0;
+                for (JsonNode variation : metric.get("variations")) {
+                    converted += variation.path("numeratorSum").asDouble();
+                }
+                if (results.get("health").get("totalUnits").asInt() == units && converted == purchases
+                        && metric.path("complete").asBoolean()) {
+                    return results;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("results did not count " + units + " units and " + purchases + " purchases: "
+                + last);
+    }
+
+    /** The share of users the flag serves true, evaluated through OFREP with the console-issued client key. */
+    private double ofrepShareOn(int users) {
+        int on = 0;
+        for (int u = 0; u < users; u++) {
+            Boolean value = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
+                    .contentType(ContentType.JSON).body(Map.of("context", Map.of("targetingKey", "user-" + u)))
+                    .when().post("/ofrep/v1/evaluate/flags/checkout-redesign").then().statusCode(200)
+                    .extract().path("value");
+            on += Boolean.TRUE.equals(value) ? 1 : 0;
+        }
+        return on / (double) users;
+    }
+
+    private void signIn(String email) {
+        browser.get(Platform.gatewayUrl() + "/console/");
+        await(By.id("sign-in-title"));
+        type("Email", email);
+        type("Password", PASSWORD);
+        click("Sign in");
+        await(By.cssSelector("nav.side"));
+    }
+
+    private void signOut() {
+        click("Sign out");
+        await(By.id("sign-in-title"));
+    }
+
+    private void assertNoSeriousAccessibilityViolations(String page) throws Exception {
+        if (js("return typeof axe").equals("undefined")) {
+            js(Files.readString(Platform.root().resolve("console/node_modules/axe-core/axe.min.js")));
+        }
+        Object found = ((JavascriptExecutor) browser).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+                        + " done(JSON.stringify(r.violations.filter(function (v) {"
+                        + "  return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) {"
+                        + "  return v.id + ': ' + v.help + ' ' + v.nodes.map(function (n) { return n.target; })"
+                        + "   .join(' | '); }))); });");
+        assertEquals("[]", found, "serious accessibility violations on the " + page + " page");
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private WebElement field(String label) {
+        return await(By.xpath("//label[starts-with(normalize-space(.), '" + label + "')]//*[self::input or "
+                + "self::select or self::textarea]"));
+    }
+
+    private void type(String label, String text) {
+        WebElement input = field(label);
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), text);
+    }
+
+    private void setNumber(String ariaLabel, String value) {
+        WebElement input = await(By.cssSelector("input[aria-label='" + ariaLabel + "']"));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), value);
+    }
+
+    private void select(String label, String option) {
+        WebElement select = field(label);
+        select.findElement(By.xpath(".//option[normalize-space(.)='" + option + "' or starts-with(normalize-space(.), '"
+                + option + " ')]")).click();
+    }
+
+    private void click(String button) {
+        await(By.xpath("//button[normalize-space(.)='" + button + "' and not(@disabled)]")).click();
+    }
+
+    private WebElement await(By locator) {
+        return waitFor(() -> browser.findElements(locator).stream().filter(WebElement::isDisplayed).findFirst()
+                .orElse(null), locator.toString());
+    }
+
+    private WebElement awaitText(By locator, String text) {
+        return waitFor(() -> browser.findElements(locator).stream().filter(e -> e.getText().contains(text))
+                .findFirst().orElse(null), locator + " containing '" + text + "'");
+    }
+
+    private <T> T waitFor(Supplier<T> probe, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            T found;
+            try {
+                found = probe.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException changing) {
+                found = null;
+            }
+            if (found != null) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + " on "
+                        + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 }

@@ -4,16 +4,21 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.flywheel.gateway.caller.Caller;
 import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.caller.KeyKind;
+import dev.flywheel.gateway.caller.Person;
 import dev.flywheel.gateway.caller.ResolvedKey;
+import dev.flywheel.gateway.caller.Role;
+import dev.flywheel.gateway.people.service.DelegatedCredentials;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.service.TenancyService;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The checks every endpoint backed by a service makes. Management: the caller holds an admin key of this project (not
- * the operator's bootstrap credential, which the services do not know), and the environment exists.
+ * The checks every endpoint backed by a service makes, and the credential it forwards. Management: the caller holds
+ * an admin key of this project or is a member (the operator's bootstrap credential the services do not know), and
+ * the environment exists; a person's calls go with a delegated credential naming them (ADR 0011).
  */
 @ApplicationScoped
 public class ProjectAdminAccess {
@@ -21,9 +26,12 @@ public class ProjectAdminAccess {
     private final CallerContext callerContext;
     private final TenancyService tenancy;
 
-    public ProjectAdminAccess(CallerContext callerContext, TenancyService tenancy) {
+    private final DelegatedCredentials delegated;
+
+    public ProjectAdminAccess(CallerContext callerContext, TenancyService tenancy, DelegatedCredentials delegated) {
         this.callerContext = callerContext;
         this.tenancy = tenancy;
+        this.delegated = delegated;
     }
 
     /**
@@ -35,19 +43,24 @@ public class ProjectAdminAccess {
      *            what is managed, for the error: "Flags", "Experiments"
      */
     public Uni<String> keyFor(UUID projectId, String environment, String what) {
-        callerContext.caller().requireAdminOf(projectId);
-        if (callerContext.caller().isPlatformAdmin()) {
+        Caller caller = callerContext.caller();
+        // the level the endpoint needs was checked by AccessFilter; here only that the caller belongs to the project
+        caller.requireRole(projectId, Role.VIEWER);
+        if (caller.isPlatformAdmin()) {
             throw ApiException.forbidden(what + " are managed with an admin key of the project");
         }
-        String token = callerContext.token();
-        return tenancy.findProject(projectId).map(project -> {
+        return tenancy.findProject(projectId).flatMap(project -> {
             if (project == null) {
                 throw ApiException.notFound("Project");
             }
             if (environment != null && project.environments().stream().noneMatch(e -> e.name.equals(environment))) {
                 throw ApiException.notFound("Environment");
             }
-            return token;
+            if (!caller.isPerson()) {
+                return Uni.createFrom().item(callerContext.token());
+            }
+            Person person = caller.person();
+            return delegated.mint(person.id(), person.email(), project.project().organisationId, projectId);
         });
     }
 
@@ -64,7 +77,6 @@ public class ProjectAdminAccess {
         return Uni.createFrom().item(callerContext.token());
     }
 
-    /** The version an If-Match header names (0 when absent or "*"): optimistic concurrency for every resource. */
     /**
      * The version a conditional write expects: -1 (create only) for If-None-Match: *, else the If-Match version
      * (0: unconditional).

@@ -5,19 +5,32 @@ import java.util.UUID;
 import dev.flywheel.gateway.problem.ApiException;
 
 /**
- * Who is calling: the operator with the bootstrap credential (no key, every project) or the holder of one project's
- * key. Access rules live here so every endpoint applies the same ones.
+ * Who is calling: the operator with the bootstrap credential (no key, every project), the holder of one project's
+ * key, or a person signed in to the console with a role per project. Access rules live here so every endpoint
+ * applies the same ones.
  */
-public record Caller(ResolvedKey key) {
+public record Caller(ResolvedKey key, Person person) {
 
-    private static final Caller PLATFORM_ADMIN = new Caller(null);
+    private static final Caller PLATFORM_ADMIN = new Caller(null, null);
+
+    public Caller(ResolvedKey key) {
+        this(key, null);
+    }
 
     public static Caller platformAdmin() {
         return PLATFORM_ADMIN;
     }
 
+    public static Caller of(Person person) {
+        return new Caller(null, person);
+    }
+
     public boolean isPlatformAdmin() {
-        return key == null;
+        return key == null && person == null;
+    }
+
+    public boolean isPerson() {
+        return person != null;
     }
 
     public void requirePlatformAdmin() {
@@ -31,12 +44,26 @@ public record Caller(ResolvedKey key) {
      * evaluation, surveys), since they act in exactly one environment.
      */
     public boolean holdsEnvironmentKey() {
-        return !isPlatformAdmin() && key.kind() != KeyKind.ADMIN;
+        return key != null && key.kind() != KeyKind.ADMIN;
     }
 
-    /** Admin of the given project: the bootstrap credential, or an admin key of exactly that project. */
-    public void requireAdminOf(UUID projectId) {
+    /**
+     * May act in the project with at least the given role: the bootstrap credential, an admin key of exactly that
+     * project (which keeps every right it always had), or a person whose role there includes it.
+     */
+    public void requireRole(UUID projectId, Role needed) {
         if (isPlatformAdmin()) {
+            return;
+        }
+        if (person != null) {
+            Role role = person.roleIn(projectId);
+            if (role == null) {
+                throw ApiException.forbidden("You are not a member of this project");
+            }
+            if (!role.includes(needed)) {
+                throw ApiException.forbidden("This needs the " + needed.wireName() + " role in the project; yours is "
+                        + role.wireName());
+            }
             return;
         }
         if (key.kind() != KeyKind.ADMIN) {
@@ -47,11 +74,20 @@ public record Caller(ResolvedKey key) {
         }
     }
 
+    /** Admin of the given project: the bootstrap credential, an admin key of exactly that project, or an admin. */
+    public void requireAdminOf(UUID projectId) {
+        requireRole(projectId, Role.ADMIN);
+    }
+
     /**
-     * Reader of one environment's data: admin of the project (or the bootstrap credential), or a server key of that
-     * project and environment.
+     * Reader of one environment's data: any member of the project, an admin key of it (or the bootstrap
+     * credential), or a server key of that project and environment.
      */
     public void requireReaderOf(UUID projectId, String environment) {
+        if (person != null) {
+            requireRole(projectId, Role.VIEWER);
+            return;
+        }
         if (isPlatformAdmin() || key.kind() != KeyKind.SERVER) {
             requireAdminOf(projectId);
             return;
@@ -63,5 +99,13 @@ public record Caller(ResolvedKey key) {
             throw ApiException.forbidden("A server key of '" + key.environment() + "' cannot read '" + environment
                     + "'");
         }
+    }
+
+    /** Who audit entries name for what this caller changes. */
+    public String actor() {
+        if (person != null) {
+            return "person:" + person.email();
+        }
+        return key == null ? "bootstrap" : "key:" + key.keyId();
     }
 }

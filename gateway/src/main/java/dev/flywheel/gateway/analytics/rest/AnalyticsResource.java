@@ -165,7 +165,7 @@ public class AnalyticsResource {
                 (key, request) -> analytics.northStar(key, request.build()));
     }
 
-    @Access(Access.Level.PROJECT_ADMIN)
+    @Access(Access.Level.PROJECT_SETTINGS)
     @GET
     @Path("/analytics-settings")
     @Operation(summary = "The project's analytics settings: time zone, AARRR stages, North Star; its version is the ETag")
@@ -175,7 +175,7 @@ public class AnalyticsResource {
                         .build());
     }
 
-    @Access(Access.Level.PROJECT_ADMIN)
+    @Access(Access.Level.PROJECT_SETTINGS)
     @PUT
     @Path("/analytics-settings")
     @Operation(summary = "Replace the project's analytics settings; a new time zone re-buckets the daily rollups. If-Match: \"<version>\" makes it conditional")

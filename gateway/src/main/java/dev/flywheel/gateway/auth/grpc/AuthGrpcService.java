@@ -1,9 +1,11 @@
 package dev.flywheel.gateway.auth.grpc;
 
 import dev.flywheel.gateway.auth.service.KeyResolver;
+import dev.flywheel.gateway.people.service.DelegatedCredentials;
 import dev.flywheel.proto.auth.v1.AuthService;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
+import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.proto.common.v1.Scope;
 import dev.flywheel.service.grpc.ProtoValues;
 import io.grpc.Status;
@@ -15,9 +17,11 @@ import io.smallrye.mutiny.Uni;
 public class AuthGrpcService implements AuthService {
 
     private final KeyResolver resolver;
+    private final DelegatedCredentials delegated;
 
-    public AuthGrpcService(KeyResolver resolver) {
+    public AuthGrpcService(KeyResolver resolver, DelegatedCredentials delegated) {
         this.resolver = resolver;
+        this.delegated = delegated;
     }
 
     @Override
@@ -26,9 +30,12 @@ public class AuthGrpcService implements AuthService {
             return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("key is required")
                     .asRuntimeException());
         }
+        if (DelegatedCredentials.isDelegated(request.getKey())) {
+            return delegated.verify(request.getKey()).onItem().ifNull().failWith(AuthGrpcService::unknown)
+                    .map(AuthGrpcService::onBehalfOf);
+        }
         return resolver.resolve(request.getKey())
-                .onItem().ifNull().failWith(() -> Status.UNAUTHENTICATED
-                        .withDescription("The API key is unknown, revoked or expired").asRuntimeException())
+                .onItem().ifNull().failWith(AuthGrpcService::unknown)
                 .map(key -> {
                     Scope.Builder scope = Scope.newBuilder()
                             .setOrganisationId(key.organisationId().toString())
@@ -45,5 +52,22 @@ public class AuthGrpcService implements AuthService {
                     }
                     return response.build();
                 });
+    }
+
+    /** A signed-in person's credential for one project: an admin key of it, whose changes name the person. */
+    private static ResolveKeyResponse onBehalfOf(DelegatedCredentials.Delegation delegation) {
+        return ResolveKeyResponse.newBuilder()
+                .setKeyId("person-" + delegation.personId())
+                .setKind(KeyKind.KEY_KIND_ADMIN)
+                .setScope(Scope.newBuilder().setOrganisationId(delegation.organisationId().toString())
+                        .setProjectId(delegation.projectId().toString()))
+                .setExpiresAt(ProtoValues.timestamp(delegation.expiresAt()))
+                .setActor("person:" + delegation.email())
+                .build();
+    }
+
+    private static RuntimeException unknown() {
+        return Status.UNAUTHENTICATED.withDescription("The API key is unknown, revoked or expired")
+                .asRuntimeException();
     }
 }

@@ -1,6 +1,7 @@
 package dev.flywheel.gateway.auth.rest;
 
 import java.lang.reflect.Method;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.ws.rs.Priorities;
@@ -13,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.caller.Caller;
 import dev.flywheel.gateway.caller.CallerContext;
+import dev.flywheel.gateway.caller.Role;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.problem.Problem;
 
@@ -22,6 +24,8 @@ import dev.flywheel.gateway.problem.Problem;
  * checks (the project must exist, the bootstrap credential manages no service-backed resources).
  */
 public class AccessFilter {
+
+    private static final Set<String> READS = Set.of("GET", "HEAD");
 
     private final CallerContext callerContext;
 
@@ -48,15 +52,18 @@ public class AccessFilter {
                         throw ApiException.forbidden("This endpoint takes a client or server key of one environment");
                     }
                 }
-                case PROJECT_ADMIN, ENVIRONMENT_READER -> {
+                default -> {
                     UUID project = projectOf(request);
                     if (project == null) {
                         return null; // not a project id: the endpoint answers 404
                     }
-                    if (access.value() == Access.Level.PROJECT_ADMIN) {
-                        caller.requireAdminOf(project);
-                    } else {
-                        caller.requireReaderOf(project, request.getUriInfo().getPathParameters()
+                    boolean reading = READS.contains(request.getMethod());
+                    switch (access.value()) {
+                        case PROJECT_ADMIN -> caller.requireRole(project, Role.ADMIN);
+                        case PROJECT_SETTINGS -> caller.requireRole(project, reading ? Role.VIEWER : Role.ADMIN);
+                        case PROJECT_DEFINITIONS -> caller.requireRole(project, reading ? Role.VIEWER : Role.EDITOR);
+                        case PROJECT_MEMBER -> caller.requireRole(project, Role.VIEWER);
+                        default -> caller.requireReaderOf(project, request.getUriInfo().getPathParameters()
                                 .getFirst("environment"));
                     }
                 }

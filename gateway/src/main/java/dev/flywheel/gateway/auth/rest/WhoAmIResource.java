@@ -39,6 +39,9 @@ public class WhoAmIResource {
         if (caller.isPlatformAdmin()) {
             return new WhoAmIView("bootstrap", null, null, null, null);
         }
+        if (caller.isPerson()) {
+            return new WhoAmIView("person", null, null, null, null);
+        }
         var key = caller.key();
         return new WhoAmIView(key.kind().wireName(), key.keyId(), key.organisationId(), key.projectId(),
                 key.environment());

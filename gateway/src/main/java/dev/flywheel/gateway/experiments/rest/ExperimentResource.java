@@ -58,7 +58,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Experiments")
 @SecurityRequirement(name = "apiKey")
-@Access(Access.Level.PROJECT_ADMIN)
+@Access(Access.Level.PROJECT_DEFINITIONS)
 public class ExperimentResource {
 
     private final JsonBodies bodies;
@@ -190,6 +190,7 @@ public class ExperimentResource {
     }
 
     @PUT
+    @Access(Access.Level.PROJECT_SETTINGS)
     @Path("/experiment-settings")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Set the project's holdout: a share (0 to 0.5) of users kept out of every experiment")

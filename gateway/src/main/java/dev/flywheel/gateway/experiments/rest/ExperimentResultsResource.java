@@ -52,7 +52,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Experiment analysis")
 @SecurityRequirement(name = "apiKey")
-@Access(Access.Level.PROJECT_ADMIN)
+@Access(Access.Level.PROJECT_DEFINITIONS)
 public class ExperimentResultsResource {
 
     private final AnalyticsClient analytics;

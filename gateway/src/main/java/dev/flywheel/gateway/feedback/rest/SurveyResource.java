@@ -60,7 +60,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Feedback")
 @SecurityRequirement(name = "apiKey")
-@Access(Access.Level.PROJECT_ADMIN)
+@Access(Access.Level.PROJECT_DEFINITIONS)
 public class SurveyResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -55,7 +55,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Feature flags")
 @SecurityRequirement(name = "apiKey")
-@Access(Access.Level.PROJECT_ADMIN)
+@Access(Access.Level.PROJECT_DEFINITIONS)
 public class FlagResource {
 
     private final JsonBodies bodies;

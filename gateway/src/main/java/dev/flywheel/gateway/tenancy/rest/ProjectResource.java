@@ -67,6 +67,11 @@ public class ProjectResource {
         if (caller.isPlatformAdmin()) {
             return tenancy.listProjects(organisationId).map(all -> all.stream().map(ProjectView::of).toList());
         }
+        if (caller.isPerson()) {
+            return tenancy.listProjects(organisationId).map(all -> all.stream()
+                    .filter(project -> caller.person().roleIn(project.project().id) != null)
+                    .map(ProjectView::of).toList());
+        }
         caller.requireAdminOf(caller.key().projectId());
         if (organisationId != null && !organisationId.equals(caller.key().organisationId())) {
             return Uni.createFrom().item(List.of());
@@ -87,18 +92,17 @@ public class ProjectResource {
         }
     }
 
-    @Access(Access.Level.PROJECT_ADMIN)
+    @Access(Access.Level.PROJECT_SETTINGS)
     @GET
     @Path("/{projectId}")
     @Operation(summary = "Get a project")
     public Uni<ProjectView> get(@PathParam("projectId") UUID projectId) {
-        callerContext.caller().requireAdminOf(projectId);
         return tenancy.findProject(projectId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Project"))
                 .map(ProjectView::of);
     }
 
-    @Access(Access.Level.PROJECT_ADMIN)
+    @Access(Access.Level.PROJECT_SETTINGS)
     @PATCH
     @Path("/{projectId}")
     @Operation(summary = "Change a project's name, allowed origins or rate limit")
@@ -111,12 +115,11 @@ public class ProjectResource {
         return tenancy.updateProject(projectId, changes).map(ProjectView::of);
     }
 
-    @Access(Access.Level.PROJECT_ADMIN)
+    @Access(Access.Level.PROJECT_SETTINGS)
     @GET
     @Path("/{projectId}/environments")
     @Operation(summary = "List a project's environments")
     public Uni<List<EnvironmentView>> environments(@PathParam("projectId") UUID projectId) {
-        callerContext.caller().requireAdminOf(projectId);
         return tenancy.findProject(projectId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Project"))
                 .map(found -> found.environments().stream().map(EnvironmentView::of).toList());

@@ -58,7 +58,7 @@ public class KeyAuthenticator {
 
     /** Who an audit entry names for a change made with this key. */
     public static String actor(ResolveKeyResponse key) {
-        return "key:" + key.getKeyId();
+        return key.getActor().isEmpty() ? "key:" + key.getKeyId() : key.getActor();
     }
 
     /** Authenticates the key the current call presented (see {@link CallerKeyInterceptor}). */

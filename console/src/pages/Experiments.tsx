@@ -1,0 +1,309 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+
+import { api, ApiError, call, describe, includes, type ProjectRole } from '../api';
+import { lineDiff } from '../flagRules';
+import { Link, navigate } from '../router';
+import { ErrorText, Loading, Page, percent, useAction, useLoad, when } from '../ui';
+import { EnvironmentPicker } from './Flags';
+
+const ForestPlot = lazy(() => import('../charts/ForestPlot').then((m) => ({ default: m.ForestPlot })));
+
+interface ExperimentView {
+  key: string;
+  definition: { name?: string; hypothesis?: string; variations: { key: string; name?: string; weight?: number }[];
+    coverage?: number; hashVersion?: number; metrics?: { primary?: string[]; secondary?: string[];
+      guardrails?: string[] } };
+  status: string;
+  releasedVariation?: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+  startedAt?: string;
+  stoppedAt?: string;
+}
+
+interface Comparison {
+  noResult?: string;
+  noResultMessage?: string;
+  estimate?: number;
+  lower?: number;
+  upper?: number;
+  pValue?: number;
+  adjustedPValue?: number;
+  significant?: boolean;
+  chanceToWin?: number;
+  riskControl?: number;
+  riskTreatment?: number;
+  varianceReduction?: number;
+  power?: number;
+  daysToSignificance?: string | number;
+}
+
+interface VariationResult {
+  index: number;
+  key: string;
+  units?: string | number;
+  mean?: number;
+  control?: boolean;
+  comparison?: Comparison;
+}
+
+interface MetricResult {
+  metricKey: string;
+  name?: string;
+  guardrail?: boolean;
+  inverse?: boolean;
+  variations: VariationResult[];
+}
+
+interface Results {
+  difference?: string;
+  correction?: string;
+  warnings?: string[];
+  metrics?: MetricResult[];
+  health?: { sampleRatioMismatch?: boolean; srmPValue?: number; totalUnits?: string | number;
+    variations?: { key: string; units?: string | number; expectedShare?: number; observedShare?: number }[] };
+}
+
+function base(project: ProjectRole, environment: string) {
+  return `/api/v1/projects/${project.id}/environments/${encodeURIComponent(environment)}`;
+}
+
+/** An environment's experiments with their status; a new one starts from its key. */
+export function Experiments({ project, environment }: { project: ProjectRole; environment: string }) {
+  const list = useLoad(() => api<{ experiments: ExperimentView[] }>(`${base(project, environment)}/experiments`),
+    [project.id, environment]);
+  const [newKey, setNewKey] = useState('');
+  return (
+    <Page title="Experiments" actions={<EnvironmentPicker project={project} environment={environment}
+      section="experiments" />}>
+      {includes(project.role, 'editor') && (
+        <form className="toolbar inline-form" aria-label="New experiment" onSubmit={(e) => {
+          e.preventDefault();
+          navigate(`/p/${project.id}/experiments/${environment}/${encodeURIComponent(newKey.trim())}`);
+        }}>
+          <label>New experiment key<input required pattern="[A-Za-z0-9_.\-]+" value={newKey}
+            onChange={(e) => setNewKey(e.target.value)} /></label>
+          <button type="submit">Create experiment</button>
+        </form>
+      )}
+      {!list.data ? <Loading error={list.error} /> : (
+        <table className="table">
+          <thead><tr><th>Experiment</th><th>Status</th><th>Variations</th><th>Started</th><th>Updated</th></tr></thead>
+          <tbody>
+            {list.data.experiments.map((x) => (
+              <tr key={x.key}>
+                <td><Link to={`/p/${project.id}/experiments/${environment}/${encodeURIComponent(x.key)}`}>
+                  {x.definition.name || x.key}</Link></td>
+                <td><span className={`status ${x.status}`}>{x.status}</span></td>
+                <td>{x.definition.variations.map((v) => v.key).join(' / ')}</td>
+                <td>{when(x.startedAt)}</td><td>{when(x.updatedAt)} · {x.updatedBy}</td>
+              </tr>
+            ))}
+            {list.data.experiments.length === 0 && <tr><td colSpan={5} className="muted">No experiments yet.</td></tr>}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}
+
+const TEMPLATE = {
+  name: '',
+  hypothesis: '',
+  variations: [{ key: 'control', weight: 0.5, value: false }, { key: 'treatment', weight: 0.5, value: true }],
+  coverage: 1,
+  hashVersion: 2,
+  metrics: { primary: [], secondary: [], guardrails: [] },
+};
+
+/** One experiment: its definition (JSON, validated by the server), lifecycle, health and results. */
+export function Experiment({ project, environment, experimentKey }: { project: ProjectRole; environment: string;
+  experimentKey: string }) {
+  const path = `${base(project, environment)}/experiments/${encodeURIComponent(experimentKey)}`;
+  const [round, setRound] = useState(0);
+  const [stored, setStored] = useState<ExperimentView | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [text, setText] = useState(JSON.stringify(TEMPLATE, null, 2));
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const action = useAction();
+  const mayEdit = includes(project.role, 'editor');
+
+  useEffect(() => {
+    let current = true;
+    call<ExperimentView>(path).then(({ body }) => {
+      if (current) {
+        setStored(body);
+        setMissing(false);
+        setText(JSON.stringify(body.definition, null, 2));
+      }
+    }, (failure) => {
+      if (current) {
+        if (failure instanceof ApiError && failure.problem.status === 404) {
+          setMissing(true);
+        } else {
+          setLoadError(describe(failure));
+        }
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [path, round]);
+
+  function save() {
+    void action.run(async () => {
+      let definition;
+      try {
+        definition = JSON.parse(text);
+      } catch (e) {
+        throw new ApiError({ status: 400, title: 'invalid', detail: `Not valid JSON: ${(e as Error).message}` });
+      }
+      await call(path, { method: 'PUT', body: JSON.stringify(definition),
+        headers: stored ? { 'If-Match': `"${stored.version}"` } : { 'If-None-Match': '*' } });
+      setRound((r) => r + 1);
+    });
+  }
+
+  function status(body: Record<string, unknown>) {
+    void action.run(async () => {
+      await call(`${path}/status`, { method: 'POST', body: JSON.stringify(body),
+        headers: stored ? { 'If-Match': `"${stored.version}"` } : {} });
+      setRound((r) => r + 1);
+    });
+  }
+
+  if (loadError) {
+    return <Page title={experimentKey}><ErrorText error={loadError} /></Page>;
+  }
+  if (!stored && !missing) {
+    return <Page title={experimentKey}><Loading error={null} /></Page>;
+  }
+  const changed = lineDiff(stored ? JSON.stringify(stored.definition, null, 2) : '', text)
+    .some((line) => line.kind !== ' ');
+  return (
+    <Page title={stored?.definition.name || experimentKey} actions={
+      <Link to={`/p/${project.id}/experiments/${environment}`}>All experiments in {environment}</Link>}>
+      <p className="muted">{missing ? `New experiment in ${environment} (saved as a draft).`
+        : <>Status <span className={`status ${stored!.status}`}>{stored!.status}</span>
+          {stored!.releasedVariation ? ` · released ${stored!.releasedVariation}` : ''} · version {stored!.version},
+          updated {when(stored!.updatedAt)} by {stored!.updatedBy}</>}</p>
+      {stored && mayEdit && (
+        <div className="toolbar">
+          {stored.status !== 'running' && stored.status !== 'stopped' && <button type="button" disabled={action.busy}
+            onClick={() => status({ status: 'running' })}>Start</button>}
+          {stored.status === 'running' && <>
+            <button type="button" className="danger" disabled={action.busy}
+              onClick={() => status({ status: 'stopped' })}>Stop</button>
+            {stored.definition.variations.map((v) => (
+              <button key={v.key} type="button" className="ghost-dark" disabled={action.busy}
+                onClick={() => window.confirm(`Stop the experiment and serve "${v.key}" to everyone?`)
+                  && status({ status: 'stopped', releasedVariation: v.key })}>Release {v.key}</button>
+            ))}
+          </>}
+        </div>
+      )}
+      <ErrorText error={action.error} />
+      {stored && stored.status !== 'draft' && <ResultsPanel project={project} environment={environment}
+        experimentKey={experimentKey} />}
+      <details className="card definition" open={missing}>
+        <summary>Definition</summary>
+        <p className="muted">Variations and weights, coverage, targeting (JsonLogic), namespace, hash version and
+          metrics; see docs/experiments.md. The server checks it and points at any problem.</p>
+        <textarea aria-label="Experiment definition (JSON)" spellCheck={false} rows={18} value={text}
+          readOnly={!mayEdit} onChange={(e) => setText(e.target.value)} />
+        {mayEdit && <button type="button" disabled={action.busy || !changed} onClick={save}>
+          {missing ? 'Create draft' : 'Save definition'}</button>}
+      </details>
+    </Page>
+  );
+}
+
+function fmt(value: number | undefined, relative: boolean): string {
+  if (value === undefined || !Number.isFinite(value)) {
+    return '—';
+  }
+  return relative ? percent(value) : value.toFixed(4);
+}
+
+function ResultsPanel({ project, environment, experimentKey }: { project: ProjectRole; environment: string;
+  experimentKey: string }) {
+  const results = useLoad(() => api<Results>(`${base(project, environment)}/experiments/${encodeURIComponent(
+    experimentKey)}/results`), [project.id, environment, experimentKey]);
+  if (!results.data) {
+    return <Loading error={results.error} />;
+  }
+  const data = results.data;
+  const relative = data.difference !== 'DIFFERENCE_ABSOLUTE';
+  const health = data.health;
+  return (
+    <section className="results" aria-label="Results">
+      {health?.sampleRatioMismatch && (
+        <div role="alert" className="banner srm">
+          <strong>Sample ratio mismatch</strong> (p = {health.srmPValue?.toExponential(2)}): the variations did not
+          get the traffic their weights promise. Assignment or tracking is broken; do not trust these results.
+        </div>
+      )}
+      <div className="health card">
+        <h2>Exposure health</h2>
+        <p>{String(health?.totalUnits ?? 0)} units exposed.</p>
+        <table className="table compact">
+          <thead><tr><th>Variation</th><th>Units</th><th>Expected share</th><th>Observed share</th></tr></thead>
+          <tbody>{(health?.variations ?? []).map((v) => (
+            <tr key={v.key}><td>{v.key}</td><td>{String(v.units ?? 0)}</td><td>{percent(v.expectedShare ?? 0)}</td>
+              <td>{percent(v.observedShare ?? 0)}</td></tr>))}</tbody>
+        </table>
+      </div>
+      {(data.warnings ?? []).map((w) => <p key={w} className="notice" role="note">{w}</p>)}
+      {(data.metrics ?? []).map((metric) => {
+        const treatments = metric.variations.filter((v) => !v.control);
+        const intervals = treatments.filter((v) => v.comparison && !v.comparison.noResult).map((v) => ({
+          label: v.key, estimate: v.comparison!.estimate ?? 0, lower: v.comparison!.lower ?? 0,
+          upper: v.comparison!.upper ?? 0, significant: !!v.comparison!.significant,
+        }));
+        return (
+          <div key={metric.metricKey} className="card metric" data-metric={metric.metricKey}>
+            <h2>{metric.name || metric.metricKey}{metric.guardrail ? ' (guardrail)' : ''}
+              {metric.inverse ? ' · lower is better' : ''}</h2>
+            {intervals.length > 0 && (
+              <Suspense fallback={<p className="muted">Drawing…</p>}>
+                <ForestPlot intervals={intervals} relative={relative}
+                  label={`Lift of ${metric.metricKey} per variation against the control, with intervals`} />
+              </Suspense>
+            )}
+            <table className="table compact results-table">
+              <thead><tr><th>Variation</th><th>Units</th><th>Mean</th><th>Lift</th><th>Interval</th>
+                <th>Chance to win</th><th>Risk</th><th>p (corrected)</th><th>CUPED</th><th>Power</th>
+                <th>Days to significance</th></tr></thead>
+              <tbody>
+                {metric.variations.map((v) => {
+                  const c = v.comparison;
+                  return (
+                    <tr key={v.key} data-variation={v.key}>
+                      <td>{v.key}{v.control ? ' (control)' : ''}</td><td>{String(v.units ?? 0)}</td>
+                      <td>{(v.mean ?? 0).toFixed(4)}</td>
+                      {v.control || !c ? <td colSpan={8} className="muted">baseline</td>
+                        : c.noResult ? <td colSpan={8} className="muted">{c.noResultMessage || c.noResult}</td> : <>
+                          <td className={c.significant ? 'significant' : ''} data-estimate={c.estimate}>
+                            {fmt(c.estimate, relative)}</td>
+                          <td>[{fmt(c.lower, relative)}, {fmt(c.upper, relative)}]</td>
+                          <td>{percent(c.chanceToWin ?? 0)}</td>
+                          <td>{fmt(c.riskTreatment, relative)}</td>
+                          <td>{(c.adjustedPValue ?? c.pValue ?? 1).toPrecision(3)}</td>
+                          <td>{c.varianceReduction ? percent(c.varianceReduction) : '—'}</td>
+                          <td>{percent(c.power ?? 0, 0)}</td>
+                          <td>{Number(c.daysToSignificance ?? -1) < 0 ? 'unknown' : String(c.daysToSignificance)}</td>
+                        </>}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        );
+      })}
+      {(data.metrics ?? []).length === 0 && <p className="muted">No metrics: name some in the definition's
+        "metrics" to see results.</p>}
+    </section>
+  );
+}
