@@ -282,6 +282,7 @@ export function Flag({ project, environment, flagKey }: { project: ProjectRole; 
           <button type="button" className="ghost-dark" onClick={() => setReviewing(false)}>Keep editing</button>
         </div>
       )}
+      {stored && <TryIt project={project} environment={environment} flagKey={flagKey} />}
       {stored && mayEdit && <CopyFlag project={project} environment={environment} flag={stored} />}
       <h2>History</h2>
       {!audit.data ? <Loading error={audit.error} /> : (
@@ -443,6 +444,51 @@ function CopyFlag({ project, environment, flag }: { project: ProjectRole; enviro
       <button type="button" disabled={action.busy} onClick={copy}>Copy</button>
       <ErrorText error={action.error} />
       {done && <p role="status" className="ok">{done}</p>}
+    </div>
+  );
+}
+
+interface Evaluation {
+  value?: Json;
+  variant?: string;
+  reason?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** What a client of this environment gets for a context, from the saved flag (not the draft). */
+function TryIt({ project, environment, flagKey }: { project: ProjectRole; environment: string; flagKey: string }) {
+  const [context, setContext] = useState('{\n  "targetingKey": "user-1",\n  "email": "ana@example.com"\n}');
+  const [answer, setAnswer] = useState<Evaluation | null>(null);
+  const action = useAction();
+  function evaluate() {
+    setAnswer(null);
+    void action.run(async () => {
+      let parsed;
+      try {
+        parsed = JSON.parse(context);
+      } catch (e) {
+        throw new ApiError({ status: 400, title: 'invalid', detail: `The context is not valid JSON: ${(e as Error).message}` });
+      }
+      setAnswer(await api<Evaluation>(`${flagsPath(project, environment)}/flags/${encodeURIComponent(flagKey)}/evaluate`,
+        { method: 'POST', body: JSON.stringify({ context: parsed }) }));
+    });
+  }
+  return (
+    <div className="card form try-it" role="group" aria-label="Try it">
+      <h2>Try it</h2>
+      <label>Evaluation context (JSON)
+        <textarea rows={4} spellCheck={false} value={context} onChange={(e) => setContext(e.target.value)} />
+      </label>
+      <button type="button" className="small" disabled={action.busy} onClick={evaluate}>Evaluate</button>
+      <ErrorText error={action.error} />
+      {answer && (
+        <p role="status" className="try-answer">
+          {answer.errorCode ? <>Error <strong>{answer.errorCode}</strong>: {answer.errorMessage}</>
+            : <>Value <code>{JSON.stringify(answer.value ?? null)}</code>, variant <strong>{answer.variant ?? '—'}</strong>,
+              reason {answer.reason}</>}
+        </p>
+      )}
     </div>
   );
 }

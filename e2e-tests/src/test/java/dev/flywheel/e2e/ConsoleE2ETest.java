@@ -149,6 +149,18 @@ class ConsoleE2ETest {
         double share = ofrepShareOn(600);
         assertTrue(share > 0.22 && share < 0.38, "30% rollout served to " + share);
 
+        // "try it" answers what OFREP serves the same context
+        for (String user : List.of("user-7", "user-8", "user-9")) {
+            type("Evaluation context", "{\"targetingKey\": \"" + user + "\"}");
+            click("Evaluate");
+            String tried = awaitText(By.cssSelector(".try-answer"), "reason").getText();
+            String served = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
+                    .contentType(ContentType.JSON).body(Map.of("context", Map.of("targetingKey", user)))
+                    .when().post("/ofrep/v1/evaluate/flags/checkout-redesign").then().statusCode(200)
+                    .extract().path("variant");
+            assertTrue(tried.contains("variant " + served + ","), tried + " vs OFREP's " + served);
+        }
+
         // switched off: everyone gets the default variant
         await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
         click("Review changes");

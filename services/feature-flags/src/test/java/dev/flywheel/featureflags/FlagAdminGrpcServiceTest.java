@@ -14,10 +14,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 
 import dev.flywheel.proto.flags.v1.AuditEntry;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
+import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
+import dev.flywheel.proto.flags.v1.FlagEvaluationServiceGrpc;
 import dev.flywheel.proto.flags.v1.FlagRecord;
 import dev.flywheel.proto.flags.v1.GetFlagRequest;
 import dev.flywheel.proto.flags.v1.ImportFlagsRequest;
@@ -51,6 +55,35 @@ class FlagAdminGrpcServiceTest {
     @AfterEach
     void disconnect() {
         grpc.close();
+    }
+
+    @Test
+    void anAdminKeyTriesAFlagInAnyEnvironmentOfItsProjectAndOthersCannot() {
+        grpc.admin(TestKeys.ADMIN_A).importFlags(ImportFlagsRequest.newBuilder().setEnvironment("try-test")
+                .setDocumentJson("{\"flags\":{\"beta\":{\"state\":\"ENABLED\",\"variants\":{\"on\":true,"
+                        + "\"off\":false},\"defaultVariant\":\"off\",\"targeting\":{\"if\":[{\"ends_with\":"
+                        + "[{\"var\":\"email\"},\"@example.com\"]},\"on\"]}}}}")
+                .build());
+        var tried = FlagsGrpc.withHeader(FlagEvaluationServiceGrpc.newBlockingStub(grpc.channel), "authorization",
+                "Bearer " + TestKeys.ADMIN_A.key).evaluateFlags(
+                        EvaluateFlagsRequest.newBuilder()
+                                .setEnvironment("try-test").setKey("beta")
+                                .setContext(Struct.newBuilder().putFields("email",
+                                        Value.newBuilder().setStringValue("ana@example.com").build()))
+                                .build());
+        assertEquals("on", tried.getFlags(0).getVariant());
+        assertEquals("TARGETING_MATCH", tried.getFlags(0).getReason());
+        // a client key evaluates in its own environment only; an admin key without an environment has none
+        for (TestKeys key : List.of(TestKeys.CLIENT_A, TestKeys.ADMIN_A)) {
+            EvaluateFlagsRequest.Builder request = EvaluateFlagsRequest.newBuilder().setKey("beta");
+            if (key == TestKeys.CLIENT_A) {
+                request.setEnvironment("try-test");
+            }
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> FlagsGrpc.withHeader(
+                    FlagEvaluationServiceGrpc.newBlockingStub(grpc.channel), "authorization", "Bearer " + key.key)
+                    .evaluateFlags(request.build()));
+            assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
+        }
     }
 
     @Test

@@ -28,13 +28,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.flags.client.FeatureFlagsClient;
 import dev.flywheel.gateway.json.JsonBodies;
+import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.proto.flags.v1.AuditEntry;
 import dev.flywheel.proto.flags.v1.DeleteFlagRequest;
+import dev.flywheel.proto.flags.v1.EvaluateFlagsRequest;
 import dev.flywheel.proto.flags.v1.ExportFlagsRequest;
 import dev.flywheel.proto.flags.v1.FlagRecord;
 import dev.flywheel.proto.flags.v1.GetFlagRequest;
@@ -138,6 +141,21 @@ public class FlagResource {
                 DeleteFlagRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setExpectedVersion(version(ifMatch)).setComment(comment == null ? "" : comment).build()))
                 .map(deleted -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/flags/{key}/evaluate")
+    @Access(Access.Level.PROJECT_MEMBER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Try a flag: what a client of this environment gets for a context ({\"context\": {...}})")
+    public Uni<ObjectNode> tryFlag(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("key") String key, JsonNode body) {
+        EvaluateFlagsRequest.Builder request = body == null || body.isNull()
+                ? EvaluateFlagsRequest.newBuilder()
+                : ProtoJson.read(body, EvaluateFlagsRequest.newBuilder(), "");
+        request.setKey(key).setEnvironment(environment);
+        return checked(projectId, environment).flatMap(token -> flags.evaluate(token, request.build()))
+                .map(answer -> ProtoJson.write(answer.getFlags(0)));
     }
 
     @GET

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.flywheel.featureflags.service.FlagSnapshots.Snapshot;
 import dev.flywheel.flags.FlagType;
 import dev.flywheel.flags.Resolution;
 import dev.flywheel.proto.common.v1.KeyKind;
@@ -33,7 +34,10 @@ public class FlagEvaluationGrpcService implements FlagEvaluationService {
 
     @Override
     public Uni<EvaluateFlagsResponse> evaluateFlags(EvaluateFlagsRequest request) {
-        return resolver.callerSnapshot(EVALUATION_KEYS, "evaluate flags").map(snapshot -> {
+        Uni<Snapshot> environment = request.getEnvironment().isEmpty()
+                ? resolver.callerSnapshot(EVALUATION_KEYS, "evaluate flags")
+                : resolver.adminSnapshot(request.getEnvironment());
+        return environment.map(snapshot -> {
             Map<String, Object> context = ProtoValues.toMap(request.getContext());
             List<Resolution> resolutions = request.getKey().isEmpty()
                     ? snapshot.flags().resolveAll(context, resolver.nowSeconds())
