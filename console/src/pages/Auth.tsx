@@ -10,6 +10,7 @@ export function SignIn({ onSignedIn }: { onSignedIn?: () => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const options = useLoad(() => api<{ sso: boolean; ssoLabel: string }>('/api/v1/setup'), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -44,6 +45,7 @@ export function SignIn({ onSignedIn }: { onSignedIn?: () => void }) {
       </label>
       {error && <p role="alert" className="error">{error}</p>}
       <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      {options.data?.sso && <a className="button-link" href="/sso/login">{options.data.ssoLabel}</a>}
     </form>
   );
 }

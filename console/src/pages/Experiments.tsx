@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 
 import { api, ApiError, call, describe, includes, type ProjectRole } from '../api';
 import { lineDiff } from '../flagRules';
@@ -6,7 +6,8 @@ import { Link, navigate } from '../router';
 import { ErrorText, Loading, Page, percent, useAction, useLoad, when } from '../ui';
 import { EnvironmentPicker } from './Flags';
 
-const ForestPlot = lazy(() => import('../charts/ForestPlot').then((m) => ({ default: m.ForestPlot })));
+const loadForestPlot = () => import('../charts/ForestPlot');
+const ForestPlot = lazy(() => loadForestPlot().then((m) => ({ default: m.ForestPlot })));
 
 interface ExperimentView {
   key: string;
@@ -128,6 +129,12 @@ export function Experiment({ project, environment, experimentKey }: { project: P
   const [loadError, setLoadError] = useState<string | null>(null);
   const action = useAction();
   const mayEdit = includes(project.role, 'editor');
+  // the results, and the chart code that draws them, are fetched alongside the experiment, not after it
+  const results = useMemo(() => api<Results>(`${path}/results`), [path, round]);
+  useEffect(() => {
+    results.catch(() => undefined);
+    void loadForestPlot();
+  }, [results]);
 
   useEffect(() => {
     let current = true;
@@ -204,8 +211,7 @@ export function Experiment({ project, environment, experimentKey }: { project: P
         </div>
       )}
       <ErrorText error={action.error} />
-      {stored && stored.status !== 'draft' && <ResultsPanel project={project} environment={environment}
-        experimentKey={experimentKey} />}
+      {stored && stored.status !== 'draft' && <ResultsPanel results={results} />}
       <details className="card definition" open={missing}>
         <summary>Definition</summary>
         <p className="muted">Variations and weights, coverage, targeting (JsonLogic), namespace, hash version and
@@ -226,10 +232,8 @@ function fmt(value: number | undefined, relative: boolean): string {
   return relative ? percent(value) : value.toFixed(4);
 }
 
-function ResultsPanel({ project, environment, experimentKey }: { project: ProjectRole; environment: string;
-  experimentKey: string }) {
-  const results = useLoad(() => api<Results>(`${base(project, environment)}/experiments/${encodeURIComponent(
-    experimentKey)}/results`), [project.id, environment, experimentKey]);
+function ResultsPanel({ results: pending }: { results: Promise<Results> }) {
+  const results = useLoad(() => pending, [pending]);
   if (!results.data) {
     return <Loading error={results.error} />;
   }

@@ -144,6 +144,7 @@ class ConsoleE2ETest {
         Chromium.screenshot(browser, "console-flag-diff");
         click("Save");
         awaitText(By.cssSelector("table.table"), "person:" + ownerEmail);
+        js("window.scrollTo(0, 0)");
         Chromium.screenshot(browser, "console-flag-editor");
 
         double share = ofrepShareOn(600);

@@ -33,7 +33,31 @@ public interface ConsoleConfig {
     @WithDefault("20")
     int signInsPerAddressPerMinute();
 
+    /** Password hashes waiting for a hashing worker before further sign-ins are refused with 503. */
+    @WithDefault("256")
+    int passwordHashQueue();
+
     /** Shortest password accepted. */
     @WithDefault("10")
     int minimumPasswordLength();
+
+    /** Single sign-on (OpenID Connect); the provider itself is quarkus.oidc.* (FLYWHEEL_SSO_* in the launcher). */
+    Sso sso();
+
+    interface Sso {
+        /** Whether the sign-in page offers single sign-on (FLYWHEEL_CONSOLE_SSO_ENABLED). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** What the sign-in button says, e.g. "Sign in with Keycloak". */
+        @WithDefault("Sign in with single sign-on")
+        String label();
+
+        /**
+         * The ID token claim that carries roles, each "<project id or name>:<role>" (e.g. "checkout:editor"); the
+         * person's roles in those projects follow it at every single sign-on.
+         */
+        @WithDefault("flywheel_roles")
+        String roleClaim();
+    }
 }

@@ -149,7 +149,8 @@ public class FlagResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Try a flag: what a client of this environment gets for a context ({\"context\": {...}})")
     public Uni<ObjectNode> tryFlag(@PathParam("projectId") UUID projectId,
-            @PathParam("environment") String environment, @PathParam("key") String key, JsonNode body) {
+            @PathParam("environment") String environment, @PathParam("key") String key,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OfrepEvaluationRequest"))) JsonNode body) {
         EvaluateFlagsRequest.Builder request = body == null || body.isNull()
                 ? EvaluateFlagsRequest.newBuilder()
                 : ProtoJson.read(body, EvaluateFlagsRequest.newBuilder(), "");

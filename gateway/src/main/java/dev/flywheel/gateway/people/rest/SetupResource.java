@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.config.ConsoleConfig;
 import dev.flywheel.gateway.people.service.PeopleService;
 import io.smallrye.mutiny.Uni;
 
@@ -36,12 +37,15 @@ import io.smallrye.mutiny.Uni;
 public class SetupResource {
 
     private final PeopleService people;
+    private final ConsoleConfig config;
 
-    public SetupResource(PeopleService people) {
+    public SetupResource(PeopleService people, ConsoleConfig config) {
         this.people = people;
+        this.config = config;
     }
 
-    public record SetupStatus(boolean needed) {
+    /** What the sign-in page offers: the first owner's setup while it is needed, and single sign-on. */
+    public record SignInOptions(boolean needed, boolean sso, String ssoLabel) {
     }
 
     public record SetupLink(String token, String path, Instant expiresAt) {
@@ -52,9 +56,10 @@ public class SetupResource {
     }
 
     @GET
-    @Operation(summary = "Whether the first owner still has to be set up")
-    public Uni<SetupStatus> status() {
-        return people.setupNeeded().map(SetupStatus::new);
+    @Operation(summary = "Whether the first owner still has to be set up, and whether single sign-on is offered")
+    public Uni<SignInOptions> status() {
+        return people.setupNeeded().map(needed -> new SignInOptions(needed, config.sso().enabled(),
+                config.sso().label()));
     }
 
     @POST

@@ -1,10 +1,18 @@
 package dev.flywheel.gateway.people.service;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.caller.Caller;
@@ -18,7 +26,6 @@ import dev.flywheel.gateway.people.store.PeopleStore.MemberRow;
 import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * People and their sessions (ADR 0011): sign-in and sign-out, the first owner's setup, invitations, members and
@@ -44,12 +51,20 @@ public class PeopleService {
     private final SessionStore sessions;
     private final SignInThrottle throttle;
     private final ConsoleConfig config;
+    private final ExecutorService hashing;
 
     public PeopleService(PeopleStore store, SessionStore sessions, SignInThrottle throttle, ConsoleConfig config) {
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
         this.config = config;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.hashing = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.passwordHashQueue()), runnable -> {
+                    Thread thread = new Thread(runnable, "password-hashing");
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The signed-in person behind a session cookie, or null when the session has ended or they are disabled. */
@@ -101,6 +116,30 @@ public class PeopleService {
                 })
                 .flatMap(changed -> sessions.closeAll(person.id()))
                 .flatMap(closed -> sessions.open(person.id()));
+    }
+
+    /**
+     * Signs in a person the identity provider vouched for: found by email or created without a password, their roles
+     * set from the provider's claim ("<project id or name>:<role>"; others ignored).
+     */
+    public Uni<SessionStore.Opened> ssoSignIn(String email, String name, List<String> roleClaims) {
+        Map<String, Role> roles = new LinkedHashMap<>();
+        for (String claim : roleClaims) {
+            int colon = claim.lastIndexOf(':');
+            Role role = colon < 1 ? null : Role.fromWireName(claim.substring(colon + 1).trim());
+            if (role != null) {
+                roles.put(claim.substring(0, colon).trim(), role);
+            }
+        }
+        return store.findByEmail(email).flatMap(found -> {
+            if (found != null && found.disabledAt() != null) {
+                throw ApiException.forbidden("This account is disabled");
+            }
+            return found != null
+                    ? Uni.createFrom().item(found.id())
+                    : store.createPerson(email, name, null).onFailure(PeopleStore.EmailTaken.class)
+                            .recoverWithUni(() -> store.findByEmail(email).map(PeopleStore.PersonRow::id));
+        }).call(id -> store.applyRoles(id, roles)).flatMap(sessions::open);
     }
 
     // --- the first owner ---
@@ -245,7 +284,19 @@ public class PeopleService {
         }
     }
 
-    private static <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    /**
+     * Runs a password hash on the hashing workers: one per core, since each Argon2id hash holds 19 MiB and a core
+     * for ~30 ms; a burst of sign-ins waits in a bounded queue, and past it is refused (503 + Retry-After) rather than
+     * exhausting the heap.
+     */
+    private <T> Uni<T> blocking(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(hashing)
+                .onFailure(RejectedExecutionException.class).transform(busy -> ApiException.retryLater(
+                        ApiError.UNAVAILABLE, "Too many sign-ins at once; retry shortly", 1));
+    }
+
+    @PreDestroy
+    void stopHashing() {
+        hashing.shutdownNow();
     }
 }

@@ -257,6 +257,39 @@ public class PeopleStore {
                 });
     }
 
+    /**
+     * Gives the person these roles (project id or name → role) as single sign-on's claim says; a membership an admin
+     * disabled stays disabled. Names matching several projects are skipped. Returns how many roles were applied.
+     */
+    public Uni<Integer> applyRoles(UUID personId, Map<String, Role> roles) {
+        if (roles.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        String[] names = roles.keySet().toArray(String[]::new);
+        return pool.preparedQuery("SELECT id::text AS id, name FROM gateway.project WHERE id::text = ANY($1)"
+                + " OR name = ANY($1)").execute(Tuple.of(names)).flatMap(rows -> {
+                    Map<String, List<UUID>> byReference = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        UUID id = UUID.fromString(row.getString("id"));
+                        byReference.computeIfAbsent(row.getString("id"), k -> new ArrayList<>()).add(id);
+                        byReference.computeIfAbsent(row.getString("name"), k -> new ArrayList<>()).add(id);
+                    }
+                    List<Tuple> grants = new ArrayList<>();
+                    roles.forEach((reference, role) -> {
+                        List<UUID> matches = byReference.getOrDefault(reference, List.of());
+                        if (matches.size() == 1) {
+                            grants.add(Tuple.of(personId, matches.get(0), role.wireName()));
+                        }
+                    });
+                    if (grants.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return pool.preparedQuery("INSERT INTO gateway.membership (person_id, project_id, role, created_at)"
+                            + " VALUES ($1, $2, $3, now()) ON CONFLICT (person_id, project_id)"
+                            + " DO UPDATE SET role = EXCLUDED.role").executeBatch(grants).replaceWith(grants.size());
+                });
+    }
+
     // --- signing keys ---
 
     /** The named secret, created from {@code candidate} by whichever replica asks first. */
