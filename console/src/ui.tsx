@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 
-import { describe } from './api';
+import { ApiError, call, describe } from './api';
 
 /** Runs a server action with a busy flag and the server's refusal kept for display. */
 export function useAction() {
@@ -63,4 +63,40 @@ export function percent(value: number, digits = 1): string {
 
 export function when(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/**
+ * A versioned definition (a flag, an experiment) at {@code path}: loaded, missing (404: about to be created) or
+ * failed; {@code onLoaded} seeds the editor. Loads again when {@code round} changes (after a save).
+ */
+export function useDefinition<T>(path: string, round: number, onLoaded: (loaded: T) => void) {
+  const [stored, setStored] = useState<T | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    call<T>(path).then(({ body }) => {
+      if (current) {
+        setStored(body);
+        setMissing(false);
+        onLoaded(body);
+      }
+    }, (failure) => {
+      if (!current) {
+        return;
+      }
+      if (failure instanceof ApiError && failure.problem.status === 404) {
+        setMissing(true);
+        setStored(null);
+      } else {
+        setError(describe(failure));
+      }
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, round]);
+  return { stored, setStored, missing, error };
 }

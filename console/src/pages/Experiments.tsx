@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 
-import { api, ApiError, call, describe, includes, type ProjectRole } from '../api';
+import { api, ApiError, call, includes, type ProjectRole } from '../api';
 import { lineDiff } from '../flagRules';
 import { Link, navigate } from '../router';
-import { ErrorText, Loading, Page, percent, useAction, useLoad, when } from '../ui';
+import { ErrorText, Loading, Page, percent, useAction, useDefinition, useLoad, when } from '../ui';
 import { EnvironmentPicker } from './Flags';
 
 const loadForestPlot = () => import('../charts/ForestPlot');
@@ -123,10 +123,7 @@ export function Experiment({ project, environment, experimentKey }: { project: P
   experimentKey: string }) {
   const path = `${base(project, environment)}/experiments/${encodeURIComponent(experimentKey)}`;
   const [round, setRound] = useState(0);
-  const [stored, setStored] = useState<ExperimentView | null>(null);
-  const [missing, setMissing] = useState(false);
   const [text, setText] = useState(JSON.stringify(TEMPLATE, null, 2));
-  const [loadError, setLoadError] = useState<string | null>(null);
   const action = useAction();
   const mayEdit = includes(project.role, 'editor');
   // the results, and the chart code that draws them, are fetched alongside the experiment, not after it
@@ -136,27 +133,8 @@ export function Experiment({ project, environment, experimentKey }: { project: P
     void loadForestPlot();
   }, [results]);
 
-  useEffect(() => {
-    let current = true;
-    call<ExperimentView>(path).then(({ body }) => {
-      if (current) {
-        setStored(body);
-        setMissing(false);
-        setText(JSON.stringify(body.definition, null, 2));
-      }
-    }, (failure) => {
-      if (current) {
-        if (failure instanceof ApiError && failure.problem.status === 404) {
-          setMissing(true);
-        } else {
-          setLoadError(describe(failure));
-        }
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [path, round]);
+  const { stored, missing, error: loadError } = useDefinition<ExperimentView>(path, round,
+    (loaded) => setText(JSON.stringify(loaded.definition, null, 2)));
 
   function save() {
     void action.run(async () => {
@@ -211,11 +189,13 @@ export function Experiment({ project, environment, experimentKey }: { project: P
         </div>
       )}
       <ErrorText error={action.error} />
+      {stored && stored.status === 'running' && <AssignmentPreview path={path} />}
       {stored && stored.status !== 'draft' && <ResultsPanel results={results} />}
       <details className="card definition" open={missing}>
         <summary>Definition</summary>
         <p className="muted">Variations and weights, coverage, targeting (JsonLogic), namespace, hash version and
           metrics; see docs/experiments.md. The server checks it and points at any problem.</p>
+        {mayEdit && <ExperimentForm text={text} onChange={setText} />}
         <textarea aria-label="Experiment definition (JSON)" spellCheck={false} rows={18} value={text}
           readOnly={!mayEdit} onChange={(e) => setText(e.target.value)} />
         {mayEdit && <button type="button" disabled={action.busy || !changed} onClick={save}>
@@ -309,5 +289,107 @@ function ResultsPanel({ results: pending }: { results: Promise<Results> }) {
       {(data.metrics ?? []).length === 0 && <p className="muted">No metrics: name some in the definition's
         "metrics" to see results.</p>}
     </section>
+  );
+}
+
+type Definition = ExperimentView['definition'] & Record<string, unknown>;
+
+/**
+ * The common settings as a form over the JSON definition: variations and their split, coverage (ramp it up without
+ * moving anyone already in), hash version. Everything else stays in the JSON below.
+ */
+export function ExperimentForm({ text, onChange }: { text: string; onChange: (text: string) => void }) {
+  let definition: Definition;
+  try {
+    definition = JSON.parse(text) as Definition;
+  } catch {
+    return <p className="notice">Fix the JSON below to use the form.</p>;
+  }
+  const variations = definition.variations ?? [];
+  const weighted = variations.every((v) => typeof v.weight === 'number');
+  const total = weighted ? variations.reduce((sum, v) => sum + (v.weight ?? 0), 0) : 1;
+  const update = (next: Partial<Definition>) => onChange(JSON.stringify({ ...definition, ...next }, null, 2));
+  const setVariations = (next: Definition['variations']) => update({ variations: next });
+  return (
+    <div className="experiment-form" role="group" aria-label="Experiment settings">
+      <table className="table compact">
+        <thead><tr><th>Variation key</th><th>Name</th><th>Traffic %</th><th><span className="visually-hidden">
+          Actions</span></th></tr></thead>
+        <tbody>
+          {variations.map((v, i) => (
+            <tr key={i}>
+              <td><input aria-label={`Key of variation ${i + 1}`} value={v.key} onChange={(e) => setVariations(
+                variations.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} /></td>
+              <td><input aria-label={`Name of variation ${i + 1}`} value={v.name ?? ''} onChange={(e) => setVariations(
+                variations.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} /></td>
+              <td><input type="number" min={0} max={100} step={1} className="percent"
+                aria-label={`Traffic percent of variation ${i + 1}`}
+                value={Math.round(((weighted ? v.weight ?? 0 : 1 / variations.length)) * 1000) / 10}
+                onChange={(e) => setVariations(variations.map((x, j) => ({ ...x, weight: j === i
+                  ? Number(e.target.value) / 100 : weighted ? x.weight : 1 / variations.length })))} /></td>
+              <td>{variations.length > 2 && <button type="button" className="link" onClick={() => setVariations(
+                variations.filter((_, j) => j !== i))}>remove</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {Math.abs(total - 1) > 1e-9 && <p className="error" role="alert">The split adds up to
+        {` ${Math.round(total * 1000) / 10}%`}, not 100%.</p>}
+      <div className="row">
+        <button type="button" className="small" disabled={variations.length >= 20} onClick={() => setVariations([
+          ...variations, { key: `variation-${variations.length}`, weight: weighted ? 0 : undefined }])}>
+          Add variation</button>
+        <label>Coverage (% of users included)
+          <input type="number" min={0} max={100} className="percent" value={Math.round((definition.coverage ?? 1) * 1000) / 10}
+            onChange={(e) => update({ coverage: Number(e.target.value) / 100 })} /></label>
+        <label>Hash version
+          <select value={definition.hashVersion ?? 2} onChange={(e) => update({ hashVersion: Number(e.target.value) })}>
+            <option value={2}>2 (default)</option><option value={1}>1 (GrowthBook SDKs' default)</option>
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}
+
+interface PreviewedAssignment {
+  inExperiment: boolean;
+  variationKey: string;
+  reason: string;
+  bucket: number;
+  hashAttribute: string;
+  hashValue: string;
+  stickyBucketUsed: boolean;
+}
+
+/** Which variation a user gets now, without assigning them: no sticky bucket written, no exposure recorded. */
+function AssignmentPreview({ path }: { path: string }) {
+  const [attributes, setAttributes] = useState('{"id": "user-1"}');
+  const [answer, setAnswer] = useState<PreviewedAssignment | null>(null);
+  const action = useAction();
+  function preview() {
+    setAnswer(null);
+    void action.run(async () => {
+      let parsed;
+      try {
+        parsed = JSON.parse(attributes);
+      } catch (e) {
+        throw new ApiError({ status: 400, title: 'invalid', detail: `The attributes are not valid JSON: ${(e as Error).message}` });
+      }
+      setAnswer(await api<PreviewedAssignment>(`${path}/preview`, { method: 'POST',
+        body: JSON.stringify({ attributes: parsed }) }));
+    });
+  }
+  return (
+    <div className="card form inline-form preview" role="group" aria-label="Assignment preview">
+      <label>Preview a user (attributes as JSON)
+        <input className="wide" value={attributes} onChange={(e) => setAttributes(e.target.value)} /></label>
+      <button type="button" className="small" disabled={action.busy} onClick={preview}>Preview</button>
+      <ErrorText error={action.error} />
+      {answer && <p role="status" className="preview-answer">
+        {answer.inExperiment ? <>Gets <strong>{answer.variationKey}</strong></> : <>Not in the experiment</>} ({answer.reason};
+        bucket {answer.bucket.toFixed(4)} of {answer.hashAttribute} "{answer.hashValue}"
+        {answer.stickyBucketUsed ? ', from their sticky bucket' : ''}). Nothing was recorded.</p>}
+    </div>
   );
 }

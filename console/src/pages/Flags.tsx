@@ -1,9 +1,9 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 
-import { api, ApiError, call, describe, includes, type ProjectRole } from '../api';
+import { api, ApiError, call, includes, type ProjectRole } from '../api';
 import { fromTargeting, lineDiff, OPERATORS, type Operator, type Targeting, toTargeting } from '../flagRules';
 import { Link, navigate } from '../router';
-import { ErrorText, Loading, Page, useAction, useLoad, when } from '../ui';
+import { ErrorText, Loading, Page, useAction, useDefinition, useLoad, when } from '../ui';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -130,9 +130,6 @@ function pretty(definition: FlagDefinition | null): string {
 export function Flag({ project, environment, flagKey }: { project: ProjectRole; environment: string;
   flagKey: string }) {
   const path = `${flagsPath(project, environment)}/flags/${encodeURIComponent(flagKey)}`;
-  const [stored, setStored] = useState<FlagView | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<FlagDefinition>(TEMPLATE);
   const [jsonText, setJsonText] = useState(pretty(TEMPLATE));
   const [jsonError, setJsonError] = useState<string | null>(null);
@@ -144,31 +141,10 @@ export function Flag({ project, environment, flagKey }: { project: ProjectRole; 
   const audit = useLoad(() => api<AuditEntry[]>(`${flagsPath(project, environment)}/flag-audit?key=${encodeURIComponent(
     flagKey)}`), [path, round]);
 
-  useEffect(() => {
-    let current = true;
-    setLoadError(null);
-    call<FlagView>(path).then(({ body }) => {
-      if (current) {
-        setStored(body);
-        setMissing(false);
-        setDraft(body.definition);
-        setJsonText(pretty(body.definition));
-      }
-    }, (failure) => {
-      if (!current) {
-        return;
-      }
-      if (failure instanceof ApiError && failure.problem.status === 404) {
-        setMissing(true);
-        setStored(null);
-      } else {
-        setLoadError(describe(failure));
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [path, round]);
+  const { stored, setStored, missing, error: loadError } = useDefinition<FlagView>(path, round, (loaded) => {
+    setDraft(loaded.definition);
+    setJsonText(pretty(loaded.definition));
+  });
 
   function edit(next: FlagDefinition) {
     setDraft(next);

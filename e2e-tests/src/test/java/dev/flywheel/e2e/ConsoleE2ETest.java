@@ -266,15 +266,26 @@ class ConsoleE2ETest {
         browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/experiments/production/one-page");
         click("Start");
         awaitText(By.cssSelector(".page .muted"), "running");
+        // a preview answers what a user will get, and assigns no one
+        type("Preview a user", "{\"id\": \"shopper-0\"}");
+        click("Preview");
+        String previewed = awaitText(By.cssSelector(".preview-answer"), "Nothing was recorded").getText();
+        Chromium.screenshot(browser, "console-experiment-preview");
 
         int users = 400;
         Random random = new Random(20261203L);
         List<String> buyers = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String user = "shopper-" + u;
-            int variation = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
+            Response assigned = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
                     .contentType(ContentType.JSON).body(Map.of("attributes", Map.of("id", user)))
-                    .when().post("/api/v1/assign/one-page").then().statusCode(200).extract().path("variationIndex");
+                    .when().post("/api/v1/assign/one-page");
+            assigned.then().statusCode(200);
+            int variation = assigned.jsonPath().getInt("variationIndex");
+            if (u == 0) {
+                assertTrue(previewed.startsWith("Gets " + assigned.jsonPath().getString("variationKey") + " "),
+                        previewed + " vs " + assigned.asString());
+            }
             if (random.nextDouble() < (variation == 1 ? 0.45 : 0.30)) {
                 buyers.add(user);
             }
@@ -289,7 +300,8 @@ class ConsoleE2ETest {
         given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(clientKey, "")
                 .contentType("application/json").body(batch.append("]}").toString())
                 .when().post("/v1/batch").then().statusCode(200);
-        JsonNode results = awaitResults(experiments + "/one-page/results", server, users, buyers.size());
+        JsonNode results = ExperimentResults.awaitCounted(experiments + "/one-page/results", server, users,
+                buyers.size(), Duration.ofSeconds(120));
         JsonNode comparison = results.get("metrics").get(0).get("variations").get(1).get("comparison");
 
         browser.navigate().refresh();
@@ -307,30 +319,6 @@ class ConsoleE2ETest {
     }
 
     // --- helpers ---
-
-    private JsonNode awaitResults(String path, String key, int units, int purchases) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            Response response = given().baseUri(Platform.gatewayUrl()).auth().oauth2(key).when().get(path);
-            last = response.asString();
-            if (response.statusCode() == 200) {
-                JsonNode results = JSON.readTree(last);
-                JsonNode metric = results.get("metrics").get(0);
-                double converted = 0;
-                for (JsonNode variation : metric.get("variations")) {
-                    converted += variation.path("numeratorSum").asDouble();
-                }
-                if (results.get("health").get("totalUnits").asInt() == units && converted == purchases
-                        && metric.path("complete").asBoolean()) {
-                    return results;
-                }
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("results did not count " + units + " units and " + purchases + " purchases: "
-                + last);
-    }
 
     /** The share of users the flag serves true, evaluated through OFREP with the console-issued client key. */
     private double ofrepShareOn(int users) {

@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -105,7 +104,8 @@ class ExperimentResultsE2ETest {
                     .when().post("/v1/batch").then().statusCode(200);
         }
 
-        JsonNode ab = awaitResults(experiments + "/checkout-flow/results", server, buyers.size());
+        JsonNode ab = ExperimentResults.awaitCounted(experiments + "/checkout-flow/results", server, USERS,
+                buyers.size(), Duration.ofSeconds(240));
         JsonNode comparison = ab.get("metrics").get(0).get("variations").get(1).get("comparison");
         assertFalse(ab.get("health").get("sampleRatioMismatch").asBoolean(), ab::toString);
         assertTrue(comparison.get("estimate").asDouble() > 0, ab::toString);
@@ -115,7 +115,8 @@ class ExperimentResultsE2ETest {
         assertTrue(comparison.get("lower").asDouble() < LIFT && comparison.get("upper").asDouble() > LIFT,
                 ab::toString);
 
-        JsonNode aa = awaitResults(experiments + "/aa-check/results", server, buyers.size());
+        JsonNode aa = ExperimentResults.awaitCounted(experiments + "/aa-check/results", server, USERS,
+                buyers.size(), Duration.ofSeconds(240));
         JsonNode aaComparison = aa.get("metrics").get(0).get("variations").get(1).get("comparison");
         assertFalse(aa.get("health").get("sampleRatioMismatch").asBoolean(), aa::toString);
         assertTrue(aa.get("warnings").isEmpty(), aa::toString);
@@ -183,30 +184,5 @@ class ExperimentResultsE2ETest {
             pool.shutdownNow();
             channel.shutdownNow();
         }
-    }
-
-    /** Results once every exposure and every purchase has been counted. */
-    private static JsonNode awaitResults(String path, String serverKey, int purchases) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            var response = given().baseUri(Platform.gatewayUrl()).auth().oauth2(serverKey).when().get(path);
-            if (response.statusCode() == 200) {
-                last = JSON.readTree(response.asString());
-                JsonNode metric = last.get("metrics").get(0);
-                double converted = 0;
-                for (JsonNode variation : metric.get("variations")) {
-                    converted += variation.path("numeratorSum").asDouble();
-                }
-                if (last.get("health").get("totalUnits").asInt() == USERS && converted == purchases
-                        && metric.path("complete").asBoolean()) {
-                    return last;
-                }
-            }
-            Thread.sleep(1000);
-        }
-        assertNotNull(last, "no results for " + path);
-        throw new AssertionError("results did not reach " + USERS + " units and " + purchases + " purchases: "
-                + last);
     }
 }

@@ -110,6 +110,28 @@ class ExperimentAssignmentGrpcServiceTest {
     }
 
     @Test
+    void anAdminKeyPreviewsAssignmentsWithoutWritingOrExposing() {
+        grpc.running(TestKeys.ADMIN_A, "production", "preview-test", EVEN.formatted(""));
+        for (int user = 0; user < 6; user++) {
+            Map<String, Object> attributes = Map.of("id", "previewed-" + user);
+            Assignment previewed = grpc.assigner(TestKeys.ADMIN_A).assign(AssignRequest.newBuilder()
+                    .setExperimentKey("preview-test").setEnvironment("production")
+                    .setAttributes(AssignmentGrpc.attributes(attributes)).build()).getAssignment();
+            assertTrue(previewed.getInExperiment());
+            assertFalse(previewed.getStickyBucketUsed(), "a preview writes no sticky bucket");
+            assertEquals(previewed.getVariationKey(), assign(TestKeys.SERVER_A, "preview-test", attributes)
+                    .getVariationKey(), "the preview is what the user then gets");
+        }
+        // the six real assignments were exposures; the six previews were not
+        assertEquals(6, exposures("preview-test", Integer.MAX_VALUE, Duration.ofSeconds(3)).size());
+        // only admin keys preview, and they only preview
+        assertEquals(Status.Code.PERMISSION_DENIED, code(() -> grpc.assigner(TestKeys.SERVER_A).assign(AssignRequest
+                .newBuilder().setExperimentKey("preview-test").setEnvironment("production").build())));
+        assertEquals(Status.Code.PERMISSION_DENIED, code(() -> grpc.assigner(TestKeys.ADMIN_A).assign(AssignRequest
+                .newBuilder().setExperimentKey("preview-test").build())));
+    }
+
+    @Test
     void concurrentFirstAssignmentsOfOneUserSendOneExposure() throws Exception {
         grpc.running(TestKeys.ADMIN_A, "production", "race-test", EVEN.formatted(""));
         var stub = TestKeys.SERVER_A.on(ExperimentAssignmentServiceGrpc.newFutureStub(grpc.channel));

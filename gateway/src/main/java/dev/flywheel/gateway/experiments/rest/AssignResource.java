@@ -67,14 +67,14 @@ public class AssignResource {
     public record AssignAllView(List<AssignmentView> assignments) {
     }
 
-    private record UserInput(Struct attributes, String url, boolean deferExposures) {
+    record UserInput(Struct attributes, String url, boolean deferExposures) {
     }
 
     @POST
     @Operation(summary = "Assign the user to every running experiment of the key's environment")
     public Uni<AssignAllView> assignAll(
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
-        UserInput input = read(body);
+        UserInput input = read(bodies, body);
         return experiments.assignAll(key(), AssignAllRequest.newBuilder().setAttributes(input.attributes())
                 .setUrl(input.url()).setDeferExposures(input.deferExposures()).build())
                 .map(response -> new AssignAllView(response.getAssignmentsList().stream()
@@ -86,7 +86,7 @@ public class AssignResource {
     @Operation(summary = "Assign the user to one experiment")
     public Uni<AssignmentView> assign(@PathParam("experimentKey") String experimentKey,
             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
-        UserInput input = read(body);
+        UserInput input = read(bodies, body);
         return experiments.assign(key(), AssignRequest.newBuilder().setExperimentKey(experimentKey)
                 .setAttributes(input.attributes()).setUrl(input.url()).setDeferExposures(input.deferExposures())
                 .build())
@@ -97,7 +97,8 @@ public class AssignResource {
         return callerContext.environmentToken("users are assigned with a client or server key of one environment");
     }
 
-    private UserInput read(byte[] body) {
+    /** The user an assignment is for, from {"attributes": {...}, "url": ..., "deferExposures": ...}. */
+    static UserInput read(JsonBodies bodies, byte[] body) {
         JsonNode request = bodies.tree(body);
         if (request == null) {
             return new UserInput(Struct.getDefaultInstance(), "", false);
@@ -121,7 +122,7 @@ public class AssignResource {
                 url.isTextual() ? url.asText() : "", defer.asBoolean(false));
     }
 
-    private static AssignmentView view(Assignment a) {
+    static AssignmentView view(Assignment a) {
         return new AssignmentView(a.getExperimentKey(), a.getInExperiment(), a.getHashUsed(), a.getVariationIndex(),
                 a.getVariationKey(), JsonProto.toJson(a.getValue()), a.getHashAttribute(), a.getHashValue(),
                 a.getBucket(), a.getStickyBucketUsed(),

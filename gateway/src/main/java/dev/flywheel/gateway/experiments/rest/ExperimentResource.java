@@ -36,6 +36,7 @@ import dev.flywheel.gateway.experiments.client.ExperimentsClient;
 import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.proto.experiments.v1.AssignRequest;
 import dev.flywheel.proto.experiments.v1.ChangeStatusRequest;
 import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
 import dev.flywheel.proto.experiments.v1.ExperimentRecord;
@@ -156,6 +157,21 @@ public class ExperimentResource {
                         .setExpectedVersion(version(ifMatch))
                         .setComment(change.comment() == null ? "" : change.comment()).build()))
                 .map(e -> Response.ok(view(e)).tag(Long.toString(e.getVersion())).build());
+    }
+
+    @POST
+    @Path("/environments/{environment}/experiments/{key}/preview")
+    @Access(Access.Level.PROJECT_MEMBER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Preview a user's assignment ({\"attributes\": {...}, \"url\": ...}): what they get now; writes nothing and records no exposure")
+    public Uni<AssignResource.AssignmentView> preview(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("key") String key,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AssignmentInput"))) byte[] body) {
+        AssignResource.UserInput input = AssignResource.read(bodies, body);
+        return checked(projectId, environment).flatMap(token -> experiments.assign(token, AssignRequest.newBuilder()
+                .setExperimentKey(key).setEnvironment(environment).setAttributes(input.attributes())
+                .setUrl(input.url()).build()))
+                .map(answer -> AssignResource.view(answer.getAssignment()));
     }
 
     @DELETE

@@ -67,10 +67,13 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
 
     @Override
     public Uni<AssignResponse> assign(AssignRequest request) {
-        Uni<ResolveKeyResponse> caller = authenticated(
-                !ExperimentDefinition.KEY.matcher(request.getExperimentKey()).matches()
-                        ? "experiment_key must be 1 to 128 letters, digits, '.', '_', ':' or '-'"
-                        : checkInput(request.getAttributes(), request.getUrl()));
+        String problem = !ExperimentDefinition.KEY.matcher(request.getExperimentKey()).matches()
+                ? "experiment_key must be 1 to 128 letters, digits, '.', '_', ':' or '-'"
+                : checkInput(request.getAttributes(), request.getUrl());
+        boolean preview = !request.getEnvironment().isEmpty();
+        Uni<ResolveKeyResponse> caller = preview
+                ? previewer(request.getEnvironment(), problem)
+                : authenticated(problem);
         return inFlight.admit(1, () -> caller.flatMap(key -> snapshot(key).flatMap(snapshot -> {
             Experiment experiment = snapshot.experiments().get(request.getExperimentKey());
             if (experiment == null) {
@@ -78,10 +81,27 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
                         + request.getExperimentKey() + "' does not exist in "
                         + key.getScope().getEnvironment()).asRuntimeException());
             }
+            if (preview) {
+                return assignments.preview(key.getScope(), List.of(experiment), snapshot.holdout(),
+                        ProtoValues.toMap(request.getAttributes()), request.getUrl().isEmpty()
+                                ? null
+                                : request
+                                        .getUrl())
+                        .map(list -> list.stream().map(a -> toProto(a).build()).toList());
+            }
             return assign(key, List.of(experiment), snapshot, request.getAttributes(), request.getUrl(),
                     request.getDeferExposures());
         })), ExperimentAssignmentGrpcService::overloaded)
                 .map(answers -> AssignResponse.newBuilder().setAssignment(answers.get(0)).build());
+    }
+
+    /** An admin key previewing in one environment of its project: the key's scope narrowed to it. */
+    private Uni<ResolveKeyResponse> previewer(String environment, String problem) {
+        return authenticator.authenticateCaller(EnumSet.of(KeyKind.KEY_KIND_ADMIN), "preview assignments")
+                .flatMap(key -> problem == null
+                        ? Uni.createFrom().item(key.toBuilder().setScope(key.getScope().toBuilder()
+                                .setEnvironment(environment)).build())
+                        : invalid(problem));
     }
 
     @Override

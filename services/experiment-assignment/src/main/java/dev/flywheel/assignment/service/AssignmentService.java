@@ -68,6 +68,17 @@ public class AssignmentService {
      */
     public Uni<List<Assignment>> assign(Scope scope, List<Experiment> experiments, Holdout holdout,
             Map<String, Object> attributes, String url, boolean recordExposures) {
+        return assign(scope, experiments, holdout, attributes, url, recordExposures, true);
+    }
+
+    /** What {@link #assign} would answer now (sticky buckets read), writing nothing and recording no exposure. */
+    public Uni<List<Assignment>> preview(Scope scope, List<Experiment> experiments, Holdout holdout,
+            Map<String, Object> attributes, String url) {
+        return assign(scope, experiments, holdout, attributes, url, false, false);
+    }
+
+    private Uni<List<Assignment>> assign(Scope scope, List<Experiment> experiments, Holdout holdout,
+            Map<String, Object> attributes, String url, boolean recordExposures, boolean write) {
         UserContext user = new UserContext(attributes, url, Instant.now());
         long now = user.now().toEpochMilli();
         Set<Document> documents = new LinkedHashSet<>();
@@ -109,7 +120,9 @@ public class AssignmentService {
                             user.now()));
                 }
             }
-            return store(scope, stored.isPresent(), writes, exposures, events, now).replaceWith(answers);
+            return write
+                    ? store(scope, stored.isPresent(), writes, exposures, events, now).replaceWith(answers)
+                    : Uni.createFrom().item(answers);
         });
     }
 
