@@ -8,6 +8,7 @@ import { EnvironmentPicker } from './Flags';
 
 const loadForestPlot = () => import('../charts/ForestPlot');
 const ForestPlot = lazy(() => loadForestPlot().then((m) => ({ default: m.ForestPlot })));
+const OverTime = lazy(() => import('../charts/OverTime').then((m) => ({ default: m.OverTime })));
 
 interface ExperimentView {
   key: string;
@@ -58,6 +59,7 @@ interface MetricResult {
 }
 
 interface Results {
+  overTime?: { day: string; metrics: MetricResult[] }[];
   difference?: string;
   correction?: string;
   warnings?: string[];
@@ -190,7 +192,7 @@ export function Experiment({ project, environment, experimentKey }: { project: P
       )}
       <ErrorText error={action.error} />
       {stored && stored.status === 'running' && <AssignmentPreview path={path} />}
-      {stored && stored.status !== 'draft' && <ResultsPanel results={results} />}
+      {stored && stored.status !== 'draft' && <ResultsPanel results={results} path={path} />}
       <details className="card definition" open={missing}>
         <summary>Definition</summary>
         <p className="muted">Variations and weights, coverage, targeting (JsonLogic), namespace, hash version and
@@ -212,7 +214,7 @@ function fmt(value: number | undefined, relative: boolean): string {
   return relative ? percent(value) : value.toFixed(4);
 }
 
-function ResultsPanel({ results: pending }: { results: Promise<Results> }) {
+function ResultsPanel({ results: pending, path }: { results: Promise<Results>; path: string }) {
   const results = useLoad(() => pending, [pending]);
   if (!results.data) {
     return <Loading error={results.error} />;
@@ -255,6 +257,7 @@ function ResultsPanel({ results: pending }: { results: Promise<Results> }) {
                   label={`Lift of ${metric.metricKey} per variation against the control, with intervals`} />
               </Suspense>
             )}
+            <MetricOverTime path={path} metric={metric} relative={relative} />
             <table className="table compact results-table">
               <thead><tr><th>Variation</th><th>Units</th><th>Mean</th><th>Lift</th><th>Interval</th>
                 <th>Chance to win</th><th>Risk</th><th>p (corrected)</th><th>CUPED</th><th>Power</th>
@@ -391,5 +394,48 @@ function AssignmentPreview({ path }: { path: string }) {
         bucket {answer.bucket.toFixed(4)} of {answer.hashAttribute} "{answer.hashValue}"
         {answer.stickyBucketUsed ? ', from their sticky bucket' : ''}). Nothing was recorded.</p>}
     </div>
+  );
+}
+
+/** A metric's results day by day, fetched and drawn when opened (each day from that day's closing sums). */
+function MetricOverTime({ path, metric, relative }: { path: string; metric: MetricResult; relative: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [days, setDays] = useState<{ day: string; metrics: MetricResult[] }[] | null>(null);
+  const { error, run } = useAction();
+  useEffect(() => {
+    if (open) {
+      void run(async () => {
+        const answer = await api<Results>(`${path}/results`, { method: 'POST', body: JSON.stringify({
+          overTime: true, metricKeys: [metric.metricKey] }) });
+        setDays(answer.overTime ?? []);
+      });
+    }
+  }, [open, path, metric.metricKey, run]);
+  const points = (days ?? []).map(({ day, metrics }) => {
+    const found = metrics.find((m) => m.metricKey === metric.metricKey);
+    const means: Record<string, number> = {};
+    const lifts: Record<string, { estimate: number; lower: number; upper: number }> = {};
+    for (const v of found?.variations ?? []) {
+      means[v.key] = v.mean ?? 0;
+      if (!v.control && v.comparison && !v.comparison.noResult) {
+        lifts[v.key] = { estimate: v.comparison.estimate ?? 0, lower: v.comparison.lower ?? 0,
+          upper: v.comparison.upper ?? 0 };
+      }
+    }
+    return { day, means, lifts };
+  });
+  return (
+    <details className="over-time-details" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Over time</summary>
+      <ErrorText error={error} />
+      {days && days.length === 0 && <p className="muted">No daily snapshots yet: the first appears within a minute
+        of the first exposure.</p>}
+      {days && days.length > 0 && (
+        <Suspense fallback={<p className="muted">Drawing…</p>}>
+          <OverTime points={points} variations={metric.variations.map((v) => v.key)} relative={relative}
+            label={metric.name || metric.metricKey} />
+        </Suspense>
+      )}
+    </details>
   );
 }

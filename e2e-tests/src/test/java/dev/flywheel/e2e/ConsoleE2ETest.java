@@ -315,6 +315,26 @@ class ConsoleE2ETest {
         assertEquals(comparison.get("estimate").asDouble() * 100, Double.parseDouble(shown.replace("%", "")), 0.051,
                 shown);
         Chromium.screenshot(browser, "console-experiment-results");
+
+        // over time: once the day's snapshot holds the counted sums, the page draws it
+        double estimate = comparison.get("estimate").asDouble();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode days = null;
+        while (System.nanoTime() < deadline) {
+            days = JSON.readTree(given().baseUri(Platform.gatewayUrl()).auth().oauth2(server)
+                    .contentType(ContentType.JSON).body(Map.of("overTime", true, "metricKeys", List.of("purchased")))
+                    .when().post(experiments + "/one-page/results").then().statusCode(200).extract().asString())
+                    .path("overTime");
+            if (days.size() == 1 && days.get(0).get("metrics").get(0).get("variations").get(1).get("comparison")
+                    .path("estimate").asDouble() == estimate) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        assertEquals(1, days.size(), days::toString);
+        browser.findElement(By.cssSelector("[data-metric=purchased] .over-time-details summary")).click();
+        await(By.cssSelector("[data-metric=purchased] .over-time-chart[data-days='1'] svg"));
+        Chromium.screenshot(browser, "console-experiment-over-time");
         assertNoSeriousAccessibilityViolations("experiment results");
     }
 

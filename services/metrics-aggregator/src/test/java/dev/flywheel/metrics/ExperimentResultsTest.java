@@ -174,6 +174,26 @@ class ExperimentResultsTest {
                 }
                 assertTrue(find(all, "rt-revenue").getVariations(1).getComparison().getVarianceReduction() > 0);
 
+                // Over time: today's snapshot gives today's results; winsorised metrics are left out of it.
+                maintenance.snapshotDaily().await().atMost(Duration.ofSeconds(30));
+                maintenance.snapshotDaily().await().atMost(Duration.ofSeconds(30));
+                ExperimentResults daily = results.getExperimentResults(GetExperimentResultsRequest.newBuilder()
+                        .setEnvironment(environment).setExperimentKey("pricing").setOverTime(true).build());
+                assertEquals(1, daily.getOverTimeCount(), daily.getOverTimeList()::toString);
+                // today in the project's time zone: within a day of today in UTC
+                long offDays = java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.now(
+                        java.time.ZoneOffset.UTC), java.time.LocalDate.parse(daily.getOverTime(0).getDay()));
+                assertTrue(Math.abs(offDays) <= 1, daily.getOverTime(0).getDay());
+                MetricResult today = daily.getOverTime(0).getMetricsList().stream()
+                        .filter(m -> m.getMetricKey().equals("rt-purchase")).findFirst().orElseThrow();
+                assertEquals(find(all, "rt-purchase").getVariations(1).getComparison().getEstimate(),
+                        today.getVariations(1).getComparison().getEstimate(), 1e-12);
+                assertEquals(find(all, "rt-purchase").getVariations(0).getMean(), today.getVariations(0).getMean(),
+                        1e-12);
+                assertTrue(daily.getOverTime(0).getMetricsList().stream()
+                        .noneMatch(m -> m.getMetricKey().equals("rt-capped")));
+                assertEquals(daily.getMetricsCount(), all.getMetricsCount());
+
                 // Winsorised: the cap is the 90th percentile of the positive unit values.
                 maintenance.refreshCaps().await().atMost(Duration.ofSeconds(30));
                 ExperimentResults capped = results.getExperimentResults(GetExperimentResultsRequest.newBuilder()

@@ -1,5 +1,6 @@
 package dev.flywheel.metrics.service;
 
+import java.time.LocalDate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.flywheel.metrics.analysis.ExperimentAnalysis;
 import dev.flywheel.metrics.analysis.ExperimentSums;
 import dev.flywheel.metrics.analysis.ResultOptions;
+import dev.flywheel.metrics.analysis.Sums;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.ExperimentStatsStore;
 import dev.flywheel.proto.analytics.v1.BayesianPrior;
 import dev.flywheel.proto.analytics.v1.Correction;
+import dev.flywheel.proto.analytics.v1.DayResults;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.ExperimentResults;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
@@ -57,9 +60,35 @@ public class ExperimentResultsReport {
         }
         String experiment = request.getExperimentKey();
         // the metrics named are checked first: a missing one is the answer even before the first exposure
-        return store.sums(scope, experiment).map(sums -> chosen(sums, wanted))
+        Uni<Report> current = store.sums(scope, experiment).map(sums -> chosen(sums, wanted))
                 .chain(chosen -> health.health(scope, experiment)
-                        .map(found -> found == null ? null : report(found, chosen.sums(), chosen.metrics(), options)));
+                        .map(found -> found == null ? null : report(found, chosen, options)));
+        if (!request.getOverTime()) {
+            return current.map(report -> report == null ? null : report.results());
+        }
+        return current.chain(report -> report == null
+                ? Uni.createFrom().<ExperimentResults>nullItem()
+                : store.daily(scope, experiment).map(days -> overTime(report, days, options)));
+    }
+
+    /** The current results, and what they were computed from (to compute each day's the same way). */
+    private record Report(ExperimentResults results, ExperimentHealthService.Health health, Chosen chosen) {
+    }
+
+    private static ExperimentResults overTime(Report report, Map<LocalDate, Map<String, Map<Integer, Sums>>> days,
+            ResultOptions options) {
+        ExperimentResults.Builder results = report.results().toBuilder();
+        ExperimentSums now = report.chosen().sums();
+        List<ExperimentMetric> plain = report.chosen().metrics().stream()
+                .filter(metric -> metric.getWinsorizePercentile() == 0).toList();
+        days.forEach((day, sums) -> {
+            ExperimentSums closing = new ExperimentSums(now.metrics(), now.complete(), sums, Map.of(),
+                    now.firstExposure(), now.lastExposure());
+            ExperimentResults onDay = report(report.health(), new Chosen(closing, plain), options).results();
+            results.addOverTime(DayResults.newBuilder().setDay(day.toString()).addAllMetrics(onDay
+                    .getMetricsList()));
+        });
+        return results.build();
     }
 
     private record Chosen(ExperimentSums sums, List<ExperimentMetric> metrics) {
@@ -81,8 +110,8 @@ public class ExperimentResultsReport {
         return new Chosen(sums, wanted.stream().map(byKey::get).toList());
     }
 
-    private static ExperimentResults report(ExperimentHealthService.Health found, ExperimentSums sums,
-            List<ExperimentMetric> chosen, ResultOptions options) {
+    private static Report report(ExperimentHealthService.Health found, Chosen chosen, ResultOptions options) {
+        ExperimentSums sums = chosen.sums();
         int variations = found.variations().size();
         if (options.control() >= variations) {
             throw RefusedRequest.invalid("controlIndex " + options.control() + " is not a variation (the "
@@ -91,8 +120,8 @@ public class ExperimentResultsReport {
         ExperimentAnalysis.Arms arms = new ExperimentAnalysis.Arms(
                 found.variations().stream().map(ExperimentHealthService.Variation::key).toList(),
                 found.totalUnits(), found.srm().mismatch(), found.srm().pValue());
-        return ExperimentResultsMapper.toProto(found, options,
-                ExperimentAnalysis.analyse(arms, sums, chosen, options));
+        return new Report(ExperimentResultsMapper.toProto(found, options,
+                ExperimentAnalysis.analyse(arms, sums, chosen.metrics(), options)), found, chosen);
     }
 
     static ResultOptions options(GetExperimentResultsRequest request) {

@@ -51,7 +51,7 @@ public class ExperimentStatsMaintenance {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        backfill().chain(this::refreshCaps)
+        backfill().chain(this::refreshCaps).chain(this::snapshotDaily)
                 .eventually(() -> running.set(false))
                 .subscribe().with(done -> {
                 }, failure -> LOG.warnf(failure, "experiment statistics maintenance failed; retried next time"));
@@ -60,6 +60,11 @@ public class ExperimentStatsMaintenance {
     /** Brings every metric with a backfill in progress to the end of it. */
     public Uni<Void> backfill() {
         return store.backfill();
+    }
+
+    /** Brings today's snapshot of every experiment metric's sums up to date (results over time). */
+    public Uni<Void> snapshotDaily() {
+        return store.snapshotDaily();
     }
 
     /** Recomputes the capped sums of every winsorised metric (their cap moves as values arrive). */

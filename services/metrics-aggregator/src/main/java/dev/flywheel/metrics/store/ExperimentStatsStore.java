@@ -1,10 +1,13 @@
 package dev.flywheel.metrics.store;
 
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,6 +33,9 @@ public class ExperimentStatsStore {
             + " AND environment = $2 AND experiment_key = $3";
     private static final String SPAN = "SELECT min(first_exposed_at), max(last_exposed_at) FROM experiment_variation"
             + " WHERE project_id = $1 AND environment = $2 AND experiment_key = $3";
+
+    private static final String DAILY = "SELECT * FROM experiment_metric_daily WHERE project_id = $1"
+            + " AND environment = $2 AND experiment_key = $3 ORDER BY day";
 
     private final Pool pool;
 
@@ -58,7 +64,21 @@ public class ExperimentStatsStore {
         });
     }
 
-    private static Map<String, Map<Integer, Sums>> sums(RowSet<Row> rows, boolean capped) {
+    /** The daily snapshots of the experiment's sums, oldest day first: by day, metric, then variation. */
+    public Uni<Map<LocalDate, Map<String, Map<Integer, Sums>>>> daily(Scope scope, String experiment) {
+        return pool.preparedQuery(DAILY).execute(Tuple.of(scope.projectId(), scope.environment(), experiment))
+                .map(rows -> {
+                    Map<LocalDate, List<Row>> byDay = new TreeMap<>();
+                    for (Row row : rows) {
+                        byDay.computeIfAbsent(row.getLocalDate("day"), d -> new ArrayList<>()).add(row);
+                    }
+                    Map<LocalDate, Map<String, Map<Integer, Sums>>> out = new LinkedHashMap<>();
+                    byDay.forEach((day, dayRows) -> out.put(day, sums(dayRows, false)));
+                    return out;
+                });
+    }
+
+    private static Map<String, Map<Integer, Sums>> sums(Iterable<Row> rows, boolean capped) {
         Map<String, Map<Integer, Sums>> out = new HashMap<>();
         for (Row row : rows) {
             out.computeIfAbsent(row.getString("metric_key"), k -> new HashMap<>())

@@ -96,6 +96,31 @@ public class MetricMaintenanceStore {
     }
 
     /**
+     * Keeps today's row of every experiment metric's daily snapshot equal to its current sums (today in the project's
+     * time zone): at the end of a day its row stays as the day left it.
+     */
+    public Uni<Void> snapshotDaily() {
+        return pool
+                .query("""
+                        INSERT INTO experiment_metric_daily (project_id, environment, experiment_key, metric_key,
+                            variation_index, day, units, sum_x, sum_xx, sum_y, sum_yy, sum_xy, sum_p, sum_pp, sum_xp,
+                            snapshot_at)
+                        SELECT s.project_id, s.environment, s.experiment_key, s.metric_key, s.variation_index,
+                            (now() AT TIME ZONE coalesce(a.time_zone, 'UTC'))::date, s.units, s.sum_x, s.sum_xx, s.sum_y,
+                            s.sum_yy, s.sum_xy, s.sum_p, s.sum_pp, s.sum_xp, now()
+                        FROM experiment_metric_stats s LEFT JOIN analytics_settings a ON a.project_id = s.project_id
+                        ON CONFLICT (project_id, environment, experiment_key, metric_key, day, variation_index) DO UPDATE
+                        SET units = EXCLUDED.units, sum_x = EXCLUDED.sum_x, sum_xx = EXCLUDED.sum_xx,
+                            sum_y = EXCLUDED.sum_y, sum_yy = EXCLUDED.sum_yy, sum_xy = EXCLUDED.sum_xy,
+                            sum_p = EXCLUDED.sum_p, sum_pp = EXCLUDED.sum_pp, sum_xp = EXCLUDED.sum_xp,
+                            snapshot_at = EXCLUDED.snapshot_at
+                        WHERE experiment_metric_daily.units <> EXCLUDED.units OR experiment_metric_daily.sum_x <> EXCLUDED.sum_x
+                            OR experiment_metric_daily.sum_y <> EXCLUDED.sum_y OR experiment_metric_daily.sum_p <> EXCLUDED.sum_p
+                        """)
+                .execute().replaceWithVoid();
+    }
+
+    /**
      * Recomputes the capped sums of every winsorised metric: the cap is the metric's percentile over the units with
      * a positive value, per experiment; each unit's value and pre-exposure value are capped at it.
      */
