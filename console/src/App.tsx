@@ -5,6 +5,7 @@ import { Experiment, Experiments } from './pages/Experiments';
 import { Flag, Flags } from './pages/Flags';
 import { Keys } from './pages/Keys';
 import { Members } from './pages/Members';
+import { Metrics } from './pages/Metrics';
 import { Settings } from './pages/Settings';
 import { Join, Setup, SignIn } from './pages/Auth';
 import { Link, match, navigate, usePath } from './router';
@@ -60,6 +61,7 @@ export function App() {
 const SECTIONS = [
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
+  { key: 'metrics', label: 'Metrics', perEnvironment: false },
   { key: 'keys', label: 'API keys', perEnvironment: false },
   { key: 'members', label: 'Members', perEnvironment: false },
   { key: 'settings', label: 'Settings', perEnvironment: false },
@@ -146,6 +148,9 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   }
   if (match(`${base}/experiments/:env`, path)) {
     return <Experiments project={project} environment={environment} />;
+  }
+  if (path === `${base}/metrics`) {
+    return <Metrics project={project} />;
   }
   if (path === `${base}/keys`) {
     return <Keys project={project} />;

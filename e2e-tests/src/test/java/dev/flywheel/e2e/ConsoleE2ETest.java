@@ -252,17 +252,26 @@ class ConsoleE2ETest {
     void anExperimentsPlottedResultsEqualTheApis() throws Exception {
         String server = Tenants.key(project, "server", "production");
         String experiments = "/api/v1/projects/" + project + "/environments/production/experiments";
-        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).contentType(ContentType.JSON)
-                .body(Map.of("name", "Purchased", "type", "conversion", "events", Map.of("event", "Order Completed"),
-                        "windowSeconds", 86_400))
-                .when().put("/api/v1/projects/" + project + "/experiment-metrics/purchased").then().statusCode(200);
+        // the metric, defined in the console
+        signIn(ownerEmail);
+        browser.findElement(By.linkText("Metrics")).click();
+        type("Key", "purchased");
+        type("Name", "Purchased");
+        type("Event", "Order Completed");
+        type("Window after exposure", "24");
+        click("Create metric");
+        awaitText(By.cssSelector("table.table"), "Order Completed");
+        Chromium.screenshot(browser, "console-metrics");
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).when()
+                .get("/api/v1/projects/" + project + "/experiment-metrics/purchased").then().statusCode(200)
+                .body("windowSeconds", org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.equalTo(86_400),
+                        org.hamcrest.Matchers.equalTo("86400")));
         given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).contentType(ContentType.JSON)
                 .body(Map.of("name", "One-page checkout", "variations", List.of(Map.of("key", "control", "value",
                         false), Map.of("key", "one-page", "value", true)), "metrics", Map.of("primary",
                                 List.of("purchased"))))
                 .when().put(experiments + "/one-page").then().statusCode(201);
 
-        signIn(ownerEmail);
         browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/experiments/production/one-page");
         click("Start");
         awaitText(By.cssSelector(".page .muted"), "running");
@@ -333,7 +342,8 @@ class ConsoleE2ETest {
         }
         assertEquals(1, days.size(), days::toString);
         browser.findElement(By.cssSelector("[data-metric=purchased] .over-time-details summary")).click();
-        await(By.cssSelector("[data-metric=purchased] .over-time-chart[data-days='1'] svg"));
+        WebElement overTime = await(By.cssSelector("[data-metric=purchased] .over-time-chart[data-days='1'] svg"));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", overTime);
         Chromium.screenshot(browser, "console-experiment-over-time");
         assertNoSeriousAccessibilityViolations("experiment results");
     }

@@ -22,13 +22,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.flywheel.gateway.keys.service.ApiKeyTokens;
 import dev.flywheel.gateway.people.service.DelegatedCredentials;
 import dev.flywheel.proto.auth.v1.AuthServiceGrpc;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
 import dev.flywheel.proto.auth.v1.ResolveKeyResponse;
 import dev.flywheel.proto.common.v1.KeyKind;
+import dev.flywheel.service.config.RedisKeyspace;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -68,6 +71,12 @@ class ConsoleAccountsTest {
 
     @Inject
     DelegatedCredentials delegated;
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
+    @Inject
+    RedisKeyspace keyspace;
 
     @Test
     @Order(1)
@@ -284,6 +293,63 @@ class ConsoleAccountsTest {
                 .body("detail", equalTo("The email or password is wrong"));
         given().contentType(ContentType.JSON).body(Map.of("email", "ed@example.com"))
                 .when().post("/api/v1/sessions").then().statusCode(400);
+    }
+
+    @Test
+    @Order(9)
+    void sessionsEndAfterTheIdleTimeoutAndAtTheAbsoluteOne() {
+        Session idle = signIn(OWNER, PASSWORD);
+        String key = keyspace.key("gateway", "session", ApiKeyTokens.hash(idle.cookie()));
+        // the idle timeout is the entry's expiry, restarted by each request
+        long ttl = redis.key(String.class).pttl(key).await().indefinitely();
+        assertTrue(ttl > 29 * 60_000 && ttl <= 30 * 60_000, "idle timeout " + ttl);
+        redis.key(String.class).pexpire(key, java.time.Duration.ofMillis(1)).await().indefinitely();
+        idle.read().when().get("/api/v1/me").then().statusCode(401)
+                .body("detail", containsString("session has ended"));
+
+        // a session older than the absolute timeout ends however active it is
+        Session old = signIn(OWNER, PASSWORD);
+        String oldKey = keyspace.key("gateway", "session", ApiKeyTokens.hash(old.cookie()));
+        String stored = redis.value(String.class).get(oldKey).await().indefinitely();
+        long thirteenHoursAgo = System.currentTimeMillis() - java.time.Duration.ofHours(13).toMillis();
+        redis.value(String.class).set(oldKey, stored.replaceAll("\"createdAtMillis\":\\d+",
+                "\"createdAtMillis\":" + thirteenHoursAgo)).await().indefinitely();
+        old.read().when().get("/api/v1/me").then().statusCode(401);
+        assertEquals(0L, redis.key(String.class).exists(oldKey).await().indefinitely() ? 1L : 0L);
+    }
+
+    @Test
+    @Order(10)
+    void everyFormRefusesOversizedAndMalformedInput() {
+        String longEmail = "a".repeat(320) + "@example.com";
+        given().contentType(ContentType.JSON).body(Map.of("email", longEmail, "password", PASSWORD))
+                .when().post("/api/v1/sessions").then().statusCode(400).body("errors[0].field", equalTo("email"));
+        given().contentType(ContentType.JSON).body(Map.of("email", OWNER, "password", "p".repeat(257)))
+                .when().post("/api/v1/sessions").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"email\": ").when().post("/api/v1/sessions").then()
+                .statusCode(400).body("type", equalTo("urn:flywheel:problem:malformed-request"));
+        given().contentType(ContentType.JSON).body(Map.of("email", OWNER, "password", PASSWORD, "remember", true))
+                .when().post("/api/v1/sessions").then().statusCode(400);
+        owner = signIn(OWNER, PASSWORD);
+        owner.write().body(Map.of("email", "x@example.com", "role", "superuser"))
+                .when().post("/api/v1/projects/" + project + "/invitations").then().statusCode(400)
+                .body("errors[0].field", equalTo("role"));
+        owner.write().body(Map.of("email", "not-an-email", "role", "viewer"))
+                .when().post("/api/v1/projects/" + project + "/invitations").then().statusCode(400);
+        owner.write().body(Map.of("token", "t", "email", OWNER, "name", "n".repeat(201), "password", PASSWORD))
+                .when().post("/api/v1/setup").then().statusCode(400);
+        owner.write().body("{\"email\": \"" + "x".repeat(70_000) + "\", \"role\": \"viewer\"}")
+                .when().post("/api/v1/projects/" + project + "/invitations").then().statusCode(413);
+        owner.write().body(Map.of("currentPassword", PASSWORD, "newPassword", "short"))
+                .when().put("/api/v1/me/password").then().statusCode(400)
+                .body("errors[0].field", equalTo("newPassword"));
+        given().contentType(ContentType.JSON).body(Map.of("token", "nonsense", "password", PASSWORD))
+                .when().post("/api/v1/invitations/accept").then().statusCode(404);
+        owner.write().body(Map.of()).when()
+                .patch("/api/v1/projects/" + project + "/members/" + owner.personId()).then().statusCode(400);
+        owner.write().body(Map.of("role", "viewer")).when()
+                .patch("/api/v1/projects/" + project + "/members/" + java.util.UUID.randomUUID()).then()
+                .statusCode(404);
     }
 
     private static Map<String, Object> firstOwner(String token, String password) {

@@ -129,6 +129,8 @@ class ExperimentAssignmentGrpcServiceTest {
                 .newBuilder().setExperimentKey("preview-test").setEnvironment("production").build())));
         assertEquals(Status.Code.PERMISSION_DENIED, code(() -> grpc.assigner(TestKeys.ADMIN_A).assign(AssignRequest
                 .newBuilder().setExperimentKey("preview-test").build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> grpc.assigner(TestKeys.ADMIN_A).assign(AssignRequest
+                .newBuilder().setExperimentKey("preview-test").setEnvironment("Prod\u0000").build())));
     }
 
     @Test

@@ -84,6 +84,12 @@ class FlagAdminGrpcServiceTest {
                     .evaluateFlags(request.build()));
             assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
         }
+        StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> FlagsGrpc.withHeader(
+                FlagEvaluationServiceGrpc.newBlockingStub(grpc.channel), "authorization", "Bearer "
+                        + TestKeys.ADMIN_A.key)
+                .evaluateFlags(EvaluateFlagsRequest.newBuilder()
+                        .setEnvironment("prod\u0000").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode());
     }
 
     @Test

@@ -16,13 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.flywheel.gateway.config.ConsoleConfig;
 import dev.flywheel.gateway.people.service.PeopleService;
+import dev.flywheel.gateway.problem.ApiError;
 import dev.flywheel.gateway.problem.ApiException;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Single sign-on (ADR 0011): quarkus-oidc runs the authorization code flow for /sso/*, and once the provider has
+ * Single sign-on (ADR 0011): quarkus-oidc runs the authorization code flow for /sso/* (when enabled), and once the
+ * provider has
  * signed the person in, this turns its ID token into a console session — the person found or created by their
  * verified email, their roles taken from the configured claim — and hands the browser to the console.
  */
@@ -45,11 +46,14 @@ public class SsoResource {
 
     @GET
     @Path("/login")
-    @Authenticated
     @Operation(summary = "Sign in through the configured OpenID Connect provider; ends in the console")
     public Uni<Response> login(@Context UriInfo uri) {
         if (!config.sso().enabled()) {
-            throw ApiException.notFound("Single sign-on");
+            throw new ApiException(ApiError.NOT_FOUND, "Single sign-on is not configured on this gateway");
+        }
+        if (identity.isAnonymous()) {
+            // only reachable if the path's protection (quarkus.http.auth.permission.sso) was switched off
+            throw new ApiException(ApiError.UNAUTHENTICATED, "Sign in through the identity provider first");
         }
         // in the code flow the principal is the provider's ID token
         JsonWebToken idToken = (JsonWebToken) identity.getPrincipal();

@@ -34,6 +34,7 @@ import dev.flywheel.proto.experiments.v1.RecordExposuresResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.service.limits.InFlightLimiter;
+import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
@@ -72,7 +73,9 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
                 : checkInput(request.getAttributes(), request.getUrl());
         boolean preview = !request.getEnvironment().isEmpty();
         Uni<ResolveKeyResponse> caller = preview
-                ? previewer(request.getEnvironment(), problem)
+                ? previewer(request.getEnvironment(), problem != null || Environments.isName(request.getEnvironment())
+                        ? problem
+                        : Environments.NAME_RULE)
                 : authenticated(problem);
         return inFlight.admit(1, () -> caller.flatMap(key -> snapshot(key).flatMap(snapshot -> {
             Experiment experiment = snapshot.experiments().get(request.getExperimentKey());

@@ -21,6 +21,7 @@ import dev.flywheel.proto.common.v1.KeyKind;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
 import dev.flywheel.service.auth.KeyAuthenticator;
 import dev.flywheel.service.grpc.ProtoValues;
+import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Multi;
@@ -62,7 +63,10 @@ public class FlagdResolver {
     /** The snapshot of one environment of the admin key's project: trying flags before clients see them. */
     public Uni<Snapshot> adminSnapshot(String environment) {
         return authenticator.authenticateCaller(EnumSet.of(KeyKind.KEY_KIND_ADMIN), "try flags in an environment")
-                .flatMap(key -> snapshots.get(key.getScope().getProjectId(), environment));
+                .flatMap(key -> Environments.isName(environment)
+                        ? snapshots.get(key.getScope().getProjectId(), environment)
+                        : Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(Environments.NAME_RULE)
+                                .asRuntimeException()));
     }
 
     private Uni<Snapshot> snapshotOf(ResolveKeyResponse key) {
