@@ -90,3 +90,12 @@ const RANK = { viewer: 0, editor: 1, admin: 2, owner: 3 } as const;
 export function includes(role: ProjectRole['role'], needed: ProjectRole['role']): boolean {
   return RANK[role] >= RANK[needed];
 }
+
+/** JSON a person typed, or an ApiError that says which input is not JSON and why (shown like a server refusal). */
+export function parseTyped<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw new ApiError({ status: 400, title: 'invalid', detail: `${what} is not valid JSON: ${(e as Error).message}` });
+  }
+}

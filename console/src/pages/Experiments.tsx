@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 
-import { api, ApiError, call, includes, type ProjectRole } from '../api';
+import { api, call, includes, parseTyped, type ProjectRole } from '../api';
 import { lineDiff } from '../flagRules';
 import { Link, navigate } from '../router';
 import { ErrorText, Loading, Page, percent, useAction, useDefinition, useLoad, when } from '../ui';
@@ -140,12 +140,7 @@ export function Experiment({ project, environment, experimentKey }: { project: P
 
   function save() {
     void action.run(async () => {
-      let definition;
-      try {
-        definition = JSON.parse(text);
-      } catch (e) {
-        throw new ApiError({ status: 400, title: 'invalid', detail: `Not valid JSON: ${(e as Error).message}` });
-      }
+      const definition = parseTyped<object>(text, 'The definition');
       await call(path, { method: 'PUT', body: JSON.stringify(definition),
         headers: stored ? { 'If-Match': `"${stored.version}"` } : { 'If-None-Match': '*' } });
       setRound((r) => r + 1);
@@ -373,12 +368,7 @@ function AssignmentPreview({ path }: { path: string }) {
   function preview() {
     setAnswer(null);
     void action.run(async () => {
-      let parsed;
-      try {
-        parsed = JSON.parse(attributes);
-      } catch (e) {
-        throw new ApiError({ status: 400, title: 'invalid', detail: `The attributes are not valid JSON: ${(e as Error).message}` });
-      }
+      const parsed = parseTyped<object>(attributes, 'The attributes');
       setAnswer(await api<PreviewedAssignment>(`${path}/preview`, { method: 'POST',
         body: JSON.stringify({ attributes: parsed }) }));
     });

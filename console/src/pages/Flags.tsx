@@ -1,6 +1,6 @@
 import { type FormEvent, useMemo, useState } from 'react';
 
-import { api, ApiError, call, includes, type ProjectRole } from '../api';
+import { api, ApiError, call, includes, parseTyped, type ProjectRole } from '../api';
 import { fromTargeting, lineDiff, OPERATORS, type Operator, type Targeting, toTargeting } from '../flagRules';
 import { Link, navigate } from '../router';
 import { ErrorText, Loading, Page, useAction, useDefinition, useLoad, when } from '../ui';
@@ -440,12 +440,7 @@ function TryIt({ project, environment, flagKey }: { project: ProjectRole; enviro
   function evaluate() {
     setAnswer(null);
     void action.run(async () => {
-      let parsed;
-      try {
-        parsed = JSON.parse(context);
-      } catch (e) {
-        throw new ApiError({ status: 400, title: 'invalid', detail: `The context is not valid JSON: ${(e as Error).message}` });
-      }
+      const parsed = parseTyped<object>(context, 'The context');
       setAnswer(await api<Evaluation>(`${flagsPath(project, environment)}/flags/${encodeURIComponent(flagKey)}/evaluate`,
         { method: 'POST', body: JSON.stringify({ context: parsed }) }));
     });
