@@ -221,9 +221,9 @@ class ConsoleE2ETest {
         awaitText(By.cssSelector(".notice"), "editors change it");
         Chromium.screenshot(browser, "console-viewer");
 
-        String session = browser.manage().getCookieNamed("fw_session").getValue();
         Cookie cookie = browser.manage().getCookieNamed("fw_session");
         assertTrue(cookie.isHttpOnly(), "the session cookie is HttpOnly");
+        String session = cookie.getValue();
         String csrf = given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session)
                 .when().get("/api/v1/me").then().statusCode(200).extract().path("csrfToken");
         Map<String, Object> disabled = Map.of("state", "DISABLED", "variants", Map.of("on", true, "off", false),

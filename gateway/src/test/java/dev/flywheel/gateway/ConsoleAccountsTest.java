@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -350,6 +351,30 @@ class ConsoleAccountsTest {
         owner.write().body(Map.of("role", "viewer")).when()
                 .patch("/api/v1/projects/" + project + "/members/" + java.util.UUID.randomUUID()).then()
                 .statusCode(404);
+    }
+
+    @Test
+    @Order(11)
+    void tryingAFlagAndPreviewingAnAssignmentRefuseStrangersKeysAndBrokenBodies() {
+        String flag = "/api/v1/projects/" + project + "/environments/production/flags/checkout/evaluate";
+        String preview = "/api/v1/projects/" + project + "/environments/production/experiments/x/preview";
+        for (String path : List.of(flag, preview)) {
+            given().contentType(ContentType.JSON).body("{}").when().post(path).then().statusCode(401);
+            given().auth().oauth2(AdminFixtures.key(project, "client", "production")).contentType(ContentType.JSON)
+                    .body("{}").when().post(path).then().statusCode(403);
+            given().auth().oauth2(AdminFixtures.adminKey(AdminFixtures.project())).contentType(ContentType.JSON)
+                    .body("{}").when().post(path).then().statusCode(403);
+            owner.write().body("{\"context\": ").when().post(path).then().statusCode(400);
+            owner.write().body("{\"x\": \"" + "y".repeat(70_000) + "\"}").when().post(path).then().statusCode(413);
+        }
+        owner.write().body(Map.of("context", "not an object")).when().post(flag).then().statusCode(400);
+        owner.write().body(Map.of("context", Map.of(), "surprise", 1)).when().post(flag).then().statusCode(400);
+        owner.write().body(Map.of("attributes", 5)).when().post(preview).then().statusCode(400)
+                .body("errors[0].field", equalTo("attributes"));
+        // a member of another project may not try this one's flags
+        owner.write().body(Map.of("context", Map.of())).when()
+                .post("/api/v1/projects/" + AdminFixtures.project() + "/environments/production/flags/x/evaluate")
+                .then().statusCode(403);
     }
 
     private static Map<String, Object> firstOwner(String token, String password) {

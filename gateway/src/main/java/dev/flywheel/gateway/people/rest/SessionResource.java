@@ -87,11 +87,11 @@ public class SessionResource {
     @Operation(summary = "The signed-in person, their CSRF token and their projects with their roles")
     public Uni<Me> me() {
         Person person = person();
-        return tenancy.listProjects(null).map(all -> new Me(person.id(), person.email(), person.name(),
-                person.csrfToken(), all.stream().filter(found -> person.roleIn(found.project().id) != null)
-                        .map(found -> new ProjectRole(found.project().id, found.project().organisationId,
-                                found.project().name, person.roleIn(found.project().id).wireName(),
-                                found.environments().stream().map(env -> env.name).toList()))
+        return tenancy.findProjects(person.roles().keySet()).map(mine -> new Me(person.id(), person.email(),
+                person.name(), person.csrfToken(), mine.stream().map(found -> new ProjectRole(found.project().id,
+                        found.project().organisationId, found.project().name, person.roleIn(found.project().id)
+                                .wireName(),
+                        found.environments().stream().map(env -> env.name).toList()))
                         .toList()));
     }
 

@@ -3,6 +3,8 @@ package dev.flywheel.gateway.people.rest;
 import java.net.URI;
 import java.util.List;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
@@ -70,13 +72,15 @@ public class SsoResource {
                         .build());
     }
 
+    /** The role claim's values: a JSON array of strings in an ID token, or one string. */
     private List<String> roleClaims(JsonWebToken idToken) {
         Object claim = idToken.getClaim(config.sso().roleClaim());
-        if (claim instanceof Iterable<?> values) {
-            List<String> roles = new java.util.ArrayList<>();
-            values.forEach(value -> roles.add(String.valueOf(value).replace("\"", "")));
-            return roles;
+        if (claim instanceof JsonArray values) {
+            return values.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
         }
-        return claim == null ? List.of() : List.of(String.valueOf(claim).replace("\"", ""));
+        if (claim instanceof JsonString value) {
+            return List.of(value.getString());
+        }
+        return claim instanceof String value ? List.of(value) : List.of();
     }
 }

@@ -1,5 +1,6 @@
 package dev.flywheel.gateway.tenancy.repository;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,6 +18,10 @@ public class ProjectRepository implements PanacheRepositoryBase<ProjectEntity, U
         return organisationId == null
                 ? list("order by name")
                 : list("organisationId = ?1 order by name", organisationId);
+    }
+
+    public Uni<List<ProjectEntity>> listByIds(Collection<UUID> ids) {
+        return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1 order by name", ids);
     }
 
     public Uni<ProjectEntity> findByName(UUID organisationId, String name) {

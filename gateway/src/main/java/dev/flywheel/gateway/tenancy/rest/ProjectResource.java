@@ -68,8 +68,8 @@ public class ProjectResource {
             return tenancy.listProjects(organisationId).map(all -> all.stream().map(ProjectView::of).toList());
         }
         if (caller.isPerson()) {
-            return tenancy.listProjects(organisationId).map(all -> all.stream()
-                    .filter(project -> caller.person().roleIn(project.project().id) != null)
+            return tenancy.findProjects(caller.person().roles().keySet()).map(mine -> mine.stream()
+                    .filter(found -> organisationId == null || organisationId.equals(found.project().organisationId))
                     .map(ProjectView::of).toList());
         }
         caller.requireAdminOf(caller.key().projectId());

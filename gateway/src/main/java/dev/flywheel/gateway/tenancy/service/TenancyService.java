@@ -1,6 +1,7 @@
 package dev.flywheel.gateway.tenancy.service;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -121,6 +122,12 @@ public class TenancyService {
     @WithSession
     public Uni<List<ProjectWithEnvironments>> listProjects(UUID organisationId) {
         return projects.listAll(organisationId).flatMap(this::withEnvironments);
+    }
+
+    /** These projects (those that exist) with their environments, by name: a person's, from their roles. */
+    @WithSession
+    public Uni<List<ProjectWithEnvironments>> findProjects(Collection<UUID> projectIds) {
+        return projects.listByIds(projectIds).flatMap(this::withEnvironments);
     }
 
     /** The project with its environments, or null when there is none with this id. */

@@ -114,8 +114,12 @@ public class MetricMaintenanceStore {
                             sum_y = EXCLUDED.sum_y, sum_yy = EXCLUDED.sum_yy, sum_xy = EXCLUDED.sum_xy,
                             sum_p = EXCLUDED.sum_p, sum_pp = EXCLUDED.sum_pp, sum_xp = EXCLUDED.sum_xp,
                             snapshot_at = EXCLUDED.snapshot_at
-                        WHERE experiment_metric_daily.units <> EXCLUDED.units OR experiment_metric_daily.sum_x <> EXCLUDED.sum_x
-                            OR experiment_metric_daily.sum_y <> EXCLUDED.sum_y OR experiment_metric_daily.sum_p <> EXCLUDED.sum_p
+                        WHERE (experiment_metric_daily.units, experiment_metric_daily.sum_x,
+                            experiment_metric_daily.sum_xx, experiment_metric_daily.sum_y, experiment_metric_daily.sum_yy,
+                            experiment_metric_daily.sum_xy, experiment_metric_daily.sum_p, experiment_metric_daily.sum_pp,
+                            experiment_metric_daily.sum_xp) IS DISTINCT FROM (EXCLUDED.units, EXCLUDED.sum_x,
+                            EXCLUDED.sum_xx, EXCLUDED.sum_y, EXCLUDED.sum_yy, EXCLUDED.sum_xy, EXCLUDED.sum_p,
+                            EXCLUDED.sum_pp, EXCLUDED.sum_xp)
                         """)
                 .execute().replaceWithVoid();
     }
