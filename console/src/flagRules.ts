@@ -187,6 +187,22 @@ export function fromTargeting(logic: Json | undefined): Targeting | null {
   return { rules, rollout: none, fallback: null };
 }
 
+/** A condition every listed test must pass (experiment targeting), or null for everyone. */
+export function toCondition(tests: Omit<Rule, 'variant'>[]): Json | null {
+  const parts = tests.filter((t) => t.attribute.trim() !== '').map((t) => condition({ ...t, variant: '' }));
+  return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { and: parts };
+}
+
+/** The tests of a condition the builder wrote (one test, or an "and" of tests); null when beyond it. */
+export function fromCondition(logic: Json | undefined): Omit<Rule, 'variant'>[] | null {
+  if (logic === undefined || logic === null) {
+    return [];
+  }
+  const parts = typeof logic === 'object' && !Array.isArray(logic) && Array.isArray(logic.and) ? logic.and : [logic];
+  const tests = parts.map(parseCondition);
+  return tests.every((t) => t !== null) ? tests as Omit<Rule, 'variant'>[] : null;
+}
+
 /** A line diff of two texts (longest common subsequence): what a save will change. */
 export function lineDiff(before: string, after: string): { kind: ' ' | '-' | '+'; text: string }[] {
   const a = before ? before.split('\n') : [];

@@ -34,4 +34,28 @@ describe('the experiment form', () => {
     expect(weights[0]).toBe(0.5);
     expect(weights[1]).toBeCloseTo(1 / 3);
   });
+
+  it('writes targeting tests as one JsonLogic condition, and a namespace range', () => {
+    render(<Harness initial={{ variations: [{ key: 'a' }, { key: 'b' }] }} />);
+    fireEvent.click(screen.getByText('Add test'));
+    fireEvent.change(screen.getByLabelText('Attribute'), { target: { value: 'country' } });
+    fireEvent.change(screen.getByLabelText('Operator'), { target: { value: 'in' } });
+    fireEvent.change(screen.getByLabelText('Value'), { target: { value: 'NL, BE' } });
+    fireEvent.click(screen.getByText('Add test'));
+    expect(screen.getAllByLabelText('Attribute')).toHaveLength(2);
+    fireEvent.change(screen.getAllByLabelText('Attribute')[1], { target: { value: 'app' } });
+    fireEvent.change(screen.getAllByLabelText('Operator')[1], { target: { value: 'sem_ver >=' } });
+    fireEvent.change(screen.getAllByLabelText('Value')[1], { target: { value: '2.1.0' } });
+    fireEvent.change(screen.getByLabelText('Namespace'), { target: { value: 'checkout' } });
+    fireEvent.change(screen.getByLabelText('to %'), { target: { value: '50' } });
+    const definition = JSON.parse(screen.getByTestId('json').textContent!);
+    expect(definition.condition).toEqual({ and: [{ in: [{ var: 'country' }, ['NL', 'BE']] },
+      { sem_ver: [{ var: 'app' }, '>=', '2.1.0'] }] });
+    expect(definition.namespace).toEqual({ id: 'checkout', start: 0, end: 0.5 });
+  });
+
+  it('leaves a condition it cannot show to the JSON', () => {
+    render(<Harness initial={{ variations: [{ key: 'a' }, { key: 'b' }], condition: { or: [true, false] } }} />);
+    expect(screen.getByText(/beyond the form/)).toBeTruthy();
+  });
 });

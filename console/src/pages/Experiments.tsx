@@ -1,13 +1,12 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 
 import { api, call, includes, parseTyped, type ProjectRole } from '../api';
-import { lineDiff } from '../flagRules';
+import { fromCondition, lineDiff, OPERATORS, type Operator, type Rule, toCondition } from '../flagRules';
 import { Link, navigate } from '../router';
+import { ForestPlot } from '../charts/ForestPlot';
 import { ErrorText, Loading, Page, percent, useAction, useDefinition, useLoad, when } from '../ui';
 import { EnvironmentPicker } from './Flags';
 
-const loadForestPlot = () => import('../charts/ForestPlot');
-const ForestPlot = lazy(() => loadForestPlot().then((m) => ({ default: m.ForestPlot })));
 const OverTime = lazy(() => import('../charts/OverTime').then((m) => ({ default: m.OverTime })));
 
 interface ExperimentView {
@@ -128,11 +127,10 @@ export function Experiment({ project, environment, experimentKey }: { project: P
   const [text, setText] = useState(JSON.stringify(TEMPLATE, null, 2));
   const action = useAction();
   const mayEdit = includes(project.role, 'editor');
-  // the results, and the chart code that draws them, are fetched alongside the experiment, not after it
+  // the results are fetched alongside the experiment, not after it
   const results = useMemo(() => api<Results>(`${path}/results`), [path, round]);
   useEffect(() => {
     results.catch(() => undefined);
-    void loadForestPlot();
   }, [results]);
 
   const { stored, missing, error: loadError } = useDefinition<ExperimentView>(path, round,
@@ -247,10 +245,8 @@ function ResultsPanel({ results: pending, path }: { results: Promise<Results>; p
             <h2>{metric.name || metric.metricKey}{metric.guardrail ? ' (guardrail)' : ''}
               {metric.inverse ? ' · lower is better' : ''}</h2>
             {intervals.length > 0 && (
-              <Suspense fallback={<p className="muted">Drawing…</p>}>
-                <ForestPlot intervals={intervals} relative={relative}
-                  label={`Lift of ${metric.metricKey} per variation against the control, with intervals`} />
-              </Suspense>
+              <ForestPlot intervals={intervals} relative={relative}
+                label={`Lift of ${metric.metricKey} per variation against the control, with intervals`} />
             )}
             <MetricOverTime path={path} metric={metric} relative={relative} />
             <table className="table compact results-table">
@@ -292,11 +288,16 @@ function ResultsPanel({ results: pending, path }: { results: Promise<Results>; p
 
 type Definition = ExperimentView['definition'] & Record<string, unknown>;
 
+type Test = Omit<Rule, 'variant'>;
+
 /**
  * The common settings as a form over the JSON definition: variations and their split, coverage (ramp it up without
- * moving anyone already in), hash version. Everything else stays in the JSON below.
+ * moving anyone already in), hash version and attribute, namespace, and targeting as tests that must all hold.
+ * Everything else stays in the JSON below.
  */
 export function ExperimentForm({ text, onChange }: { text: string; onChange: (text: string) => void }) {
+  // an unfinished test (no attribute yet) stays on screen but out of the condition until it names one
+  const [drafts, setDrafts] = useState<Test[] | null>(null);
   let definition: Definition;
   try {
     definition = JSON.parse(text) as Definition;
@@ -308,6 +309,13 @@ export function ExperimentForm({ text, onChange }: { text: string; onChange: (te
   const total = weighted ? variations.reduce((sum, v) => sum + (v.weight ?? 0), 0) : 1;
   const update = (next: Partial<Definition>) => onChange(JSON.stringify({ ...definition, ...next }, null, 2));
   const setVariations = (next: Definition['variations']) => update({ variations: next });
+  const namespace = definition.namespace as { id: string; start: number; end: number } | undefined;
+  const tests = fromCondition(definition.condition as Parameters<typeof fromCondition>[0]);
+  const shown = drafts && tests && drafts.filter((t) => t.attribute.trim()).length === tests.length ? drafts : tests;
+  const setTests = (next: Test[]) => {
+    setDrafts(next);
+    update({ condition: toCondition(next) ?? undefined });
+  };
   return (
     <div className="experiment-form" role="group" aria-label="Experiment settings">
       <table className="table compact">
@@ -346,6 +354,44 @@ export function ExperimentForm({ text, onChange }: { text: string; onChange: (te
           </select>
         </label>
       </div>
+      <div className="row">
+        <label>Hash attribute
+          <input value={String(definition.hashAttribute ?? 'id')} onChange={(e) => update({
+            hashAttribute: e.target.value || undefined })} /></label>
+        <label>Namespace
+          <input value={namespace?.id ?? ''} placeholder="none" onChange={(e) => update({ namespace: e.target.value
+            ? { id: e.target.value, start: namespace?.start ?? 0, end: namespace?.end ?? 1 } : undefined })} /></label>
+        {namespace && <>
+          <label>from %
+            <input type="number" min={0} max={100} className="percent" value={Math.round(namespace.start * 1000) / 10}
+              onChange={(e) => update({ namespace: { ...namespace, start: Number(e.target.value) / 100 } })} /></label>
+          <label>to %
+            <input type="number" min={0} max={100} className="percent" value={Math.round(namespace.end * 1000) / 10}
+              onChange={(e) => update({ namespace: { ...namespace, end: Number(e.target.value) / 100 } })} /></label>
+        </>}
+      </div>
+      {shown === null ? <p className="muted">Targeting is beyond the form: edit the condition in the JSON below.</p> : (
+        <div className="rules" role="group" aria-label="Targeting">
+          <span className="label">Who may enter (every test must hold; none: everyone)</span>
+          {shown.map((test, i) => (
+            <div className="rule row" key={i} role="group" aria-label={`Test ${i + 1}`}>
+              <input aria-label="Attribute" value={test.attribute} placeholder="attribute, e.g. country"
+                onChange={(e) => setTests(shown.map((t, j) => (j === i ? { ...t, attribute: e.target.value } : t)))} />
+              <select aria-label="Operator" value={test.operator} onChange={(e) => setTests(shown.map((t, j) => (
+                j === i ? { ...t, operator: e.target.value as Operator } : t)))}>
+                {OPERATORS.map((op) => <option key={op.value} value={op.value}>{op.label}</option>)}
+              </select>
+              <input aria-label="Value" value={test.value} placeholder={test.operator.endsWith('in') ? 'a, b, c'
+                : 'value'} onChange={(e) => setTests(shown.map((t, j) => (j === i ? { ...t, value: e.target.value }
+                : t)))} />
+              <button type="button" className="link" onClick={() => setTests(shown.filter((_, j) => j !== i))}>
+                remove</button>
+            </div>
+          ))}
+          <button type="button" className="small" onClick={() => setTests([...shown,
+            { attribute: '', operator: '==', value: '' }])}>Add test</button>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 
 import { api, call, includes, type ProjectRole } from '../api';
-import { ErrorText, Loading, Page, useAction, useLoad } from '../ui';
+import { ErrorText, Loading, Page, useAction, useLoad, when } from '../ui';
 
 interface Project {
   id: string;
@@ -81,6 +81,48 @@ export function Settings({ project }: { project: ProjectRole }) {
             : <p className="notice">Only admins and owners change settings.</p>}
         </fieldset>
       </form>
+      {mayChange && <ProjectActivity base={base} />}
     </Page>
+  );
+}
+
+interface AuditEntry {
+  id: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+/** Who changed the project's keys, settings, environments and members (flags and experiments keep their own). */
+function ProjectActivity({ base }: { base: string }) {
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [more, setMore] = useState(true);
+  const action = useAction();
+  const page = (before?: number) => void action.run(async () => {
+    const next = await api<AuditEntry[]>(`${base}/audit?limit=25${before ? `&before=${before}` : ''}`);
+    setEntries((shown) => (before ? [...shown, ...next] : next));
+    setMore(next.length === 25);
+  });
+  useEffect(() => page(), [base]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <section className="card" aria-label="Activity">
+      <h2>Activity</h2>
+      <ErrorText error={action.error} />
+      <table className="table compact">
+        <thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>Details</th></tr></thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}><td>{when(e.at)}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td>
+              <td>{Object.entries(e.detail).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+                .join(' · ')}</td></tr>
+          ))}
+          {entries.length === 0 && !action.busy && <tr><td colSpan={5} className="muted">No changes yet.</td></tr>}
+        </tbody>
+      </table>
+      {more && entries.length > 0 && <button type="button" className="small" disabled={action.busy}
+        onClick={() => page(entries[entries.length - 1].id)}>Older</button>}
+    </section>
   );
 }

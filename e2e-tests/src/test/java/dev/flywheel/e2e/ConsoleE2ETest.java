@@ -209,6 +209,13 @@ class ConsoleE2ETest {
         String link = await(By.cssSelector("code.invitation-link")).getText();
         Chromium.screenshot(browser, "console-members");
         assertNoSeriousAccessibilityViolations("members");
+        // the project's activity names the person behind the key and the invitation
+        browser.findElement(By.linkText("Settings")).click();
+        awaitText(By.cssSelector("section[aria-label=Activity] tbody"), "invitation.created");
+        String activity = browser.findElement(By.cssSelector("section[aria-label=Activity] tbody")).getText();
+        assertTrue(activity.contains("person:" + ownerEmail) && activity.contains("key.issued"), activity);
+        Chromium.screenshot(browser, "console-settings");
+        assertNoSeriousAccessibilityViolations("settings");
         signOut();
 
         browser.get(link);

@@ -2,9 +2,11 @@ package dev.flywheel.gateway;
 
 import static dev.flywheel.gateway.AdminFixtures.BOOTSTRAP;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -251,6 +253,26 @@ class ConsoleAccountsTest {
         admin.write().body(Map.of("disabled", false)).when()
                 .patch("/api/v1/projects/" + project + "/members/" + viewer.personId()).then().statusCode(204);
         viewer.read().when().get("/api/v1/projects/" + project).then().statusCode(200);
+
+        // the project's audit trail names the person behind each change, newest first
+        String audit = "/api/v1/projects/" + project + "/audit";
+        owner.read().when().get(audit + "?limit=3").then().statusCode(200)
+                .body("action", contains("member.updated", "member.updated", "invitation.accepted"))
+                .body("[0].actor", equalTo("person:adele@example.com"))
+                .body("[0].target", equalTo("person:" + viewer.personId()))
+                .body("[0].detail.disabled", equalTo(false))
+                .body("[2].actor", equalTo("person:adele@example.com"))
+                .body("[2].detail.role", equalTo("admin"));
+        owner.read().when().get(audit).then()
+                .body("find { it.action == 'invitation.created' && it.detail.email == 'adele@example.com' }.actor",
+                        equalTo("person:" + OWNER));
+        long newest = owner.read().when().get(audit + "?limit=1").then().extract().jsonPath().getLong("[0].id");
+        owner.read().when().get(audit + "?limit=1&before=" + newest).then().body("[0].id", lessThan((int) newest));
+        viewer.read().when().get(audit).then().statusCode(403);
+        owner.read().when().get(audit + "?limit=0").then().statusCode(400);
+        owner.read().when().get(audit + "?before=abc").then().statusCode(400);
+        owner.read().when().get(audit + "?limit=501").then().statusCode(400);
+        owner.read().when().get(audit + "?limit=x").then().statusCode(400);
     }
 
     @Test

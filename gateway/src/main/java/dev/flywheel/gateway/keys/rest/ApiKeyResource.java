@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.keys.rest;
 
+import static dev.flywheel.gateway.audit.ProjectAudit.details;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.audit.ProjectAudit;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.caller.KeyKind;
@@ -40,8 +43,10 @@ public class ApiKeyResource {
 
     private final ApiKeyService keys;
     private final CallerContext callerContext;
+    private final ProjectAudit audit;
 
-    public ApiKeyResource(ApiKeyService keys, CallerContext callerContext) {
+    public ApiKeyResource(ApiKeyService keys, CallerContext callerContext, ProjectAudit audit) {
+        this.audit = audit;
         this.keys = keys;
         this.callerContext = callerContext;
     }
@@ -71,8 +76,11 @@ public class ApiKeyResource {
     @Operation(summary = "Issue a key; its secret is in this response only")
     public Uni<Response> create(@PathParam("projectId") UUID projectId, @Valid @NotNull CreateKeyRequest request) {
         callerContext.caller().requireAdminOf(projectId);
-        return keys.issue(projectId, KeyKind.fromWireName(request.kind()), request.environment(), request.name(),
-                request.expiresAt())
+        return audit.after(keys.issue(projectId, KeyKind.fromWireName(request.kind()), request.environment(),
+                request.name(), request.expiresAt()), projectId, callerContext.caller(), "key.issued",
+                issued -> "key:" + issued.key().id, issued -> details("kind", issued.key().kind, "environment",
+                        issued.environment(), "name", issued.key().name, "displayPrefix", issued.key().displayPrefix,
+                        "expiresAt", issued.key().expiresAt))
                 .map(issued -> Response.status(Response.Status.CREATED)
                         .entity(new CreatedKeyView(issued.key().id, issued.key().kind, issued.environment(),
                                 issued.key().name, issued.key().displayPrefix, issued.key().createdAt,
@@ -93,8 +101,10 @@ public class ApiKeyResource {
     @Operation(summary = "Revoke a key; it stops working at once")
     public Uni<Response> revoke(@PathParam("projectId") UUID projectId, @PathParam("keyId") UUID keyId) {
         callerContext.caller().requireAdminOf(projectId);
-        return keys.revoke(projectId, keyId)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("Key"))
+        return audit.after(keys.revoke(projectId, keyId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("Key")), projectId, callerContext.caller(),
+                "key.revoked", revoked -> "key:" + keyId, revoked -> details("name", revoked.name,
+                        "displayPrefix", revoked.displayPrefix))
                 .map(revoked -> Response.noContent().build());
     }
 }

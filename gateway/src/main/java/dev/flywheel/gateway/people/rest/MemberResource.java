@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.people.rest;
 
+import static dev.flywheel.gateway.audit.ProjectAudit.details;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.audit.ProjectAudit;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.caller.Role;
@@ -46,8 +49,10 @@ public class MemberResource {
 
     private final PeopleService people;
     private final CallerContext callerContext;
+    private final ProjectAudit audit;
 
-    public MemberResource(PeopleService people, CallerContext callerContext) {
+    public MemberResource(PeopleService people, CallerContext callerContext, ProjectAudit audit) {
+        this.audit = audit;
         this.people = people;
         this.callerContext = callerContext;
     }
@@ -95,8 +100,10 @@ public class MemberResource {
         if (change.role() == null && change.disabled() == null) {
             throw ApiException.invalid("role", "give a role, disabled, or both");
         }
-        return people.updateMember(callerContext.caller(), projectId, personId, Role.fromWireName(change.role()),
-                change.disabled()).map(done -> Response.noContent().build());
+        return audit.after(people.updateMember(callerContext.caller(), projectId, personId, Role.fromWireName(change
+                .role()), change.disabled()), projectId, callerContext.caller(), "member.updated",
+                done -> "person:" + personId, done -> details("role", change.role(), "disabled", change.disabled()))
+                .map(done -> Response.noContent().build());
     }
 
     @POST
@@ -104,8 +111,11 @@ public class MemberResource {
     @Access(Access.Level.PROJECT_ADMIN)
     @Operation(summary = "Invite someone by email to a role; the link is in this response only")
     public Uni<Response> invite(@PathParam("projectId") UUID projectId, @Valid @NotNull InvitationRequest request) {
-        return people.invite(callerContext.caller(), projectId, request.email().strip(), Role.fromWireName(request
-                .role())).map(issued -> Response.status(Response.Status.CREATED)
+        return audit.after(people.invite(callerContext.caller(), projectId, request.email().strip(), Role
+                .fromWireName(request.role())), projectId, callerContext.caller(), "invitation.created",
+                issued -> "invitation:" + issued.invitation().id(), issued -> details("email", issued.invitation()
+                        .email(), "role", request.role(), "expiresAt", issued.invitation().expiresAt()))
+                .map(issued -> Response.status(Response.Status.CREATED)
                         .entity(new IssuedInvitationView(InvitationView.of(issued.invitation()), issued.token(),
                                 "/console/join#" + issued.token()))
                         .build());
@@ -125,11 +135,12 @@ public class MemberResource {
     @Operation(summary = "Revoke a pending invitation")
     public Uni<Response> revoke(@PathParam("projectId") UUID projectId,
             @PathParam("invitationId") UUID invitationId) {
-        return people.revokeInvitation(projectId, invitationId).map(revoked -> {
-            if (!revoked) {
+        Uni<Boolean> revoked = people.revokeInvitation(projectId, invitationId).invoke(found -> {
+            if (!found) {
                 throw ApiException.notFound("Invitation");
             }
-            return Response.noContent().build();
         });
+        return audit.after(revoked, projectId, callerContext.caller(), "invitation.revoked",
+                done -> "invitation:" + invitationId, done -> details()).map(done -> Response.noContent().build());
     }
 }

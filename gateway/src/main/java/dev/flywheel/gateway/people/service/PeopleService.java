@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.flywheel.gateway.audit.ProjectAudit;
 import dev.flywheel.gateway.caller.Caller;
 import dev.flywheel.gateway.caller.Person;
 import dev.flywheel.gateway.caller.Role;
@@ -52,8 +53,11 @@ public class PeopleService {
     private final SignInThrottle throttle;
     private final ConsoleConfig config;
     private final ExecutorService hashing;
+    private final ProjectAudit audit;
 
-    public PeopleService(PeopleStore store, SessionStore sessions, SignInThrottle throttle, ConsoleConfig config) {
+    public PeopleService(PeopleStore store, SessionStore sessions, SignInThrottle throttle, ConsoleConfig config,
+            ProjectAudit audit) {
+        this.audit = audit;
         this.store = store;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -200,7 +204,15 @@ public class PeopleService {
      */
     public Uni<SessionStore.Opened> accept(String token, String name, String password, String address) {
         String tokenHash = ApiKeyTokens.hash(token);
-        return pendingInvitation(token).flatMap(invitation -> store.findByEmail(invitation.email())
+        return pendingInvitation(token).flatMap(invitation -> audit.after(acceptPending(invitation, tokenHash, name,
+                password, address), invitation.projectId(), "person:" + invitation.email(), "invitation.accepted",
+                session -> "invitation:" + invitation.id(), session -> ProjectAudit.details("role", invitation.role()
+                        .wireName())));
+    }
+
+    private Uni<SessionStore.Opened> acceptPending(InvitationRow invitation, String tokenHash, String name,
+            String password, String address) {
+        return store.findByEmail(invitation.email())
                 .flatMap(existing -> {
                     if (existing != null) {
                         return signIn(invitation.email(), password, address)
@@ -220,7 +232,7 @@ public class PeopleService {
                                 }
                                 return sessions.open(id);
                             });
-                }));
+                });
     }
 
     public Uni<List<InvitationRow>> invitations(UUID projectId) {

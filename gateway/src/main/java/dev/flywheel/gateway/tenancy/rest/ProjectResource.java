@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.tenancy.rest;
 
+import static dev.flywheel.gateway.audit.ProjectAudit.details;
+
 import java.util.List;
 import java.util.UUID;
 
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.flywheel.gateway.audit.ProjectAudit;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.caller.Caller;
 import dev.flywheel.gateway.caller.CallerContext;
@@ -42,8 +45,10 @@ public class ProjectResource {
 
     private final TenancyService tenancy;
     private final CallerContext callerContext;
+    private final ProjectAudit audit;
 
-    public ProjectResource(TenancyService tenancy, CallerContext callerContext) {
+    public ProjectResource(TenancyService tenancy, CallerContext callerContext, ProjectAudit audit) {
+        this.audit = audit;
         this.tenancy = tenancy;
         this.callerContext = callerContext;
     }
@@ -112,7 +117,11 @@ public class ProjectResource {
         ProjectChanges changes = new ProjectChanges(request.name(), request.corsOrigins(),
                 request.rateLimit() == null ? null : request.rateLimit().perSecond(),
                 request.rateLimit() == null ? null : request.rateLimit().burst());
-        return tenancy.updateProject(projectId, changes).map(ProjectView::of);
+        return audit.after(tenancy.updateProject(projectId, changes), projectId, callerContext.caller(),
+                "project.updated", updated -> "project:" + projectId, updated -> details("name", request.name(),
+                        "corsOrigins", request.corsOrigins(), "rateLimitPerSecond", changes.rateLimitPerSecond(),
+                        "rateLimitBurst", changes.rateLimitBurst()))
+                .map(ProjectView::of);
     }
 
     @Access(Access.Level.PROJECT_SETTINGS)
@@ -132,7 +141,8 @@ public class ProjectResource {
     public Uni<Response> addEnvironment(@PathParam("projectId") UUID projectId,
             @Valid @NotNull CreateEnvironmentRequest request) {
         callerContext.caller().requireAdminOf(projectId);
-        return tenancy.addEnvironment(projectId, request.name())
+        return audit.after(tenancy.addEnvironment(projectId, request.name()), projectId, callerContext.caller(),
+                "environment.added", env -> "environment:" + request.name(), env -> details())
                 .map(env -> Response.status(Response.Status.CREATED).entity(EnvironmentView.of(env)).build());
     }
 }
