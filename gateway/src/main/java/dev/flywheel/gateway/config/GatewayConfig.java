@@ -29,6 +29,10 @@ public interface GatewayConfig {
     @WithDefault("2900000")
     long maxFeedbackBodyBytes();
 
+    /** The largest session-recording chunk, as sent (gzip); the feedback service bounds it decompressed. */
+    @WithDefault("1048576")
+    long maxRecordingChunkBytes();
+
     /** Largest flagd document an import accepts, in bytes (the HTTP server's own limit is 3 MiB). */
     @WithDefault("1000000")
     long maxFlagDocumentBytes();

@@ -32,7 +32,11 @@ public class RequestSizeFilter {
         // whole flagd documents may be far larger than other API bodies
         long limit = path.endsWith("/flagd")
                 ? config.maxFlagDocumentBytes()
-                : path.equals("/api/v1/feedback") ? config.maxFeedbackBodyBytes() : config.maxApiBodyBytes();
+                : path.equals("/api/v1/feedback")
+                        ? config.maxFeedbackBodyBytes()
+                        : path.equals("/api/v1/recordings")
+                                ? config.maxRecordingChunkBytes()
+                                : config.maxApiBodyBytes();
         if (length > limit) {
             return Problem.response(ApiError.PAYLOAD_TOO_LARGE,
                     "Body of " + length + " bytes exceeds the limit of " + limit, path);

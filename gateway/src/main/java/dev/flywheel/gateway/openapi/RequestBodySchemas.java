@@ -1,10 +1,12 @@
 package dev.flywheel.gateway.openapi;
 
+import java.util.List;
 import java.util.Set;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import dev.flywheel.gateway.json.ProtoJsonSchemas;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
@@ -58,5 +60,21 @@ public class RequestBodySchemas implements OASFilter {
             openApi.setComponents(OASFactory.createComponents());
         }
         bodies.schemas().forEach(openApi.getComponents()::addSchema);
+        openApi.getComponents().addSchema("RecordingChunk", recordingChunk());
+    }
+
+    /** The recorder's chunk envelope (docs/recordings.md): not a proto message, the browser's own format. */
+    private static Schema recordingChunk() {
+        Schema text = OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
+        return OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                .description("One chunk of a session recording: rrweb events with the ids that place them")
+                .required(List.of("sessionId", "windowId", "sequence", "distinctId", "events"))
+                .addProperty("sessionId", text).addProperty("windowId", text)
+                .addProperty("sequence", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("distinctId", text)
+                .addProperty("context", OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                        .description("flags: flag → variant; variations: experiment → variation"))
+                .addProperty("events", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
+                        .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))));
     }
 }

@@ -87,7 +87,7 @@ public final class ChunkReader {
         if (body.length > limits.maxCompressedBytes()) {
             throw new InvalidChunkException("", "the chunk is larger than " + limits.maxCompressedBytes() + " bytes");
         }
-        JsonNode envelope = parse(gzip ? gunzip(body) : bounded(body));
+        JsonNode envelope = parse(decompress(body, gzip));
         if (!envelope.isObject()) {
             throw new InvalidChunkException("", "must be a JSON object");
         }
@@ -111,6 +111,11 @@ public final class ChunkReader {
         }
         return summarise(sessionId, windowId, sequenceNode.intValue(), distinctId, events, envelope.path("context"),
                 nowMillis);
+    }
+
+    /** The body's JSON bytes: decompressed when gzip, within the same bounds as {@link #read}. */
+    public byte[] decompress(byte[] body, boolean gzip) {
+        return gzip ? gunzip(body) : bounded(body);
     }
 
     private RecordingChunk summarise(String sessionId, String windowId, int sequence, String distinctId,

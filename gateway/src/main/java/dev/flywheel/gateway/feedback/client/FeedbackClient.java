@@ -32,7 +32,19 @@ import dev.flywheel.proto.feedback.v1.SubmitFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.SubmitFeedbackResponse;
 import dev.flywheel.proto.feedback.v1.Survey;
 import dev.flywheel.proto.feedback.v1.SurveyResults;
+import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
+import dev.flywheel.proto.recordings.v1.DeleteRecordingsResponse;
+import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
+import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
+import dev.flywheel.proto.recordings.v1.ListRecordingsResponse;
+import dev.flywheel.proto.recordings.v1.MutinyRecordingIngestServiceGrpc.MutinyRecordingIngestServiceStub;
+import dev.flywheel.proto.recordings.v1.MutinyRecordingQueryServiceGrpc.MutinyRecordingQueryServiceStub;
+import dev.flywheel.proto.recordings.v1.PutChunkRequest;
+import dev.flywheel.proto.recordings.v1.PutChunkResponse;
+import dev.flywheel.proto.recordings.v1.Recording;
+import dev.flywheel.proto.recordings.v1.ReplayChunk;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -45,10 +57,16 @@ public class FeedbackClient {
     private final MutinySurveyAdminServiceStub admin;
     private final MutinySurveyServingServiceStub serving;
     private final MutinySurveyResultsServiceStub results;
+    private final MutinyRecordingIngestServiceStub recordingIngest;
+    private final MutinyRecordingQueryServiceStub recordingQuery;
 
     public FeedbackClient(@GrpcClient("feedback") MutinySurveyAdminServiceStub admin,
             @GrpcClient("feedback") MutinySurveyServingServiceStub serving,
-            @GrpcClient("feedback") MutinySurveyResultsServiceStub results) {
+            @GrpcClient("feedback") MutinySurveyResultsServiceStub results,
+            @GrpcClient("feedback") MutinyRecordingIngestServiceStub recordingIngest,
+            @GrpcClient("feedback") MutinyRecordingQueryServiceStub recordingQuery) {
+        this.recordingIngest = recordingIngest;
+        this.recordingQuery = recordingQuery;
         this.admin = admin;
         this.serving = serving;
         this.results = results;
@@ -104,6 +122,28 @@ public class FeedbackClient {
 
     public Uni<FeedbackScreenshot> screenshot(String key, GetFeedbackScreenshotRequest request) {
         return as(results, key).getFeedbackScreenshot(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    // --- session recordings (ADR 0012) ---
+
+    public Uni<PutChunkResponse> putChunk(String key, PutChunkRequest request) {
+        return as(recordingIngest, key).putChunk(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<ListRecordingsResponse> recordings(String key, ListRecordingsRequest request) {
+        return as(recordingQuery, key).listRecordings(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<Recording> recording(String key, GetRecordingRequest request) {
+        return as(recordingQuery, key).getRecording(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Multi<ReplayChunk> replay(String key, GetRecordingRequest request) {
+        return as(recordingQuery, key).streamReplay(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<DeleteRecordingsResponse> deleteRecordings(String key, DeleteRecordingsRequest request) {
+        return as(recordingQuery, key).deleteRecordings(request).onFailure().transform(FeedbackClient::problem);
     }
 
     private static Throwable problem(Throwable failure) {

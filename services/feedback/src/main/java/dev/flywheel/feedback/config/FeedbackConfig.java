@@ -1,5 +1,6 @@
 package dev.flywheel.feedback.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
@@ -23,4 +24,25 @@ public interface FeedbackConfig {
     /** The largest screenshot the feedback widget may attach. */
     @WithDefault("2097152")
     int maxScreenshotBytes();
+
+    /** Session recordings (ADR 0012). */
+    Recordings recordings();
+
+    interface Recordings {
+
+        /** Where the filesystem blob store keeps chunks (a volume in Kubernetes). */
+        @WithDefault("data/recordings")
+        Path directory();
+
+        /** The largest chunk as sent (compressed). */
+        @WithDefault("1048576")
+        int maxChunkBytes();
+
+        /** The largest chunk once decompressed: a bound on gzip bombs. */
+        @WithDefault("16777216")
+        int maxDecompressedBytes();
+
+        @WithDefault("50000")
+        int maxEventsPerChunk();
+    }
 }

@@ -57,6 +57,30 @@ public class FeedbackCallers {
                 .build());
     }
 
+    /** The environment a client or server key sends recording chunks to: its own. */
+    Uni<Scope> recorder() {
+        return authenticator.authenticateCaller(RESPONDENTS, "send recordings").map(key -> Scope.newBuilder()
+                .setProjectId(key.getScope().getProjectId()).setEnvironment(key.getScope().getEnvironment())
+                .build());
+    }
+
+    /** The scope recordings are watched in: an admin key names it, a server key has its own. */
+    Uni<Scope> recordingViewer(String environment) {
+        return authenticator.authenticateCaller(READERS, "watch recordings")
+                .map(key -> Environments.readerScope(key, environment));
+    }
+
+    /** The scope an admin key erases recordings in. */
+    Uni<Scope> recordingEraser(String environment) {
+        return authenticator.authenticateCaller(ADMINS, "erase recordings").map(key -> {
+            if (!Environments.isName(environment)) {
+                throw RefusedRequest.invalid(Environments.NAME_RULE);
+            }
+            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
+                    .build();
+        });
+    }
+
     static Throwable toStatus(Throwable failure) {
         return StoreFailures.toStatus(failure, "feedback storage");
     }

@@ -1,0 +1,226 @@
+package dev.flywheel.gateway.recordings;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.flywheel.gateway.access.ProjectAdminAccess;
+import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.feedback.client.FeedbackClient;
+import dev.flywheel.gateway.json.ProtoJson;
+import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
+import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
+import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A project environment's session recordings: the list with filters, one session's summary, its replay data (the
+ * rrweb events as one JSON array, gzip, streamed chunk by chunk) and erasure.
+ */
+@Path("/api/v1/projects/{projectId}/environments/{environment}/recordings")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Recordings")
+@SecurityRequirement(name = "apiKey")
+public class RecordingResource {
+
+    private final FeedbackClient feedback;
+    private final ProjectAdminAccess access;
+
+    public RecordingResource(FeedbackClient feedback, ProjectAdminAccess access) {
+        this.feedback = feedback;
+        this.access = access;
+    }
+
+    @GET
+    @Access(Access.Level.ENVIRONMENT_READER)
+    @Operation(summary = "Sessions newest first; filters distinctId, url (a visited page contains it), minDurationMs, from, to, variation (experiment:variation), rageClicks, errors; limit (1-200) and pageToken page")
+    public Uni<ObjectNode> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @QueryParam("distinctId") String distinctId, @QueryParam("url") String url,
+            @QueryParam("minDurationMs") String minDurationMs, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("variation") String variation,
+            @QueryParam("rageClicks") String rageClicks, @QueryParam("errors") String errors,
+            @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+        ListRecordingsRequest.Builder request = ListRecordingsRequest.newBuilder().setEnvironment(environment);
+        if (distinctId != null) {
+            request.setDistinctId(distinctId);
+        }
+        if (url != null) {
+            request.setUrlContains(url);
+        }
+        if (minDurationMs != null) {
+            request.setMinDurationMs(number(minDurationMs, "minDurationMs"));
+        }
+        if (from != null) {
+            request.setStartedFrom(ProtoJson.timestamp(from, "from"));
+        }
+        if (to != null) {
+            request.setStartedBefore(ProtoJson.timestamp(to, "to"));
+        }
+        if (variation != null) {
+            request.setVariation(variation);
+        }
+        request.setHasRageClicks(flag(rageClicks, "rageClicks")).setHasConsoleErrors(flag(errors, "errors"));
+        if (limit != null) {
+            request.setPageSize((int) Math.min(Integer.MAX_VALUE, number(limit, "limit")));
+        }
+        if (pageToken != null) {
+            request.setPageToken(pageToken);
+        }
+        return access.readerKeyFor(projectId, environment, "Recordings")
+                .chain(token -> feedback.recordings(token, request.build())).map(ProtoJson::write);
+    }
+
+    @GET
+    @Path("/{sessionId}")
+    @Access(Access.Level.ENVIRONMENT_READER)
+    @Operation(summary = "One session's summary: person, times, pages, clicks, rage clicks, errors, flags and variations seen")
+    public Uni<ObjectNode> get(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @PathParam("sessionId") String sessionId) {
+        return access.readerKeyFor(projectId, environment, "Recordings")
+                .chain(token -> feedback.recording(token, GetRecordingRequest.newBuilder().setEnvironment(environment)
+                        .setSessionId(sessionId).build()))
+                .map(ProtoJson::write);
+    }
+
+    @GET
+    @Path("/{sessionId}/replay")
+    // bytes already JSON-and-gzip; as application/json a Multi would be wrapped in a JSON array of its own
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Access(Access.Level.ENVIRONMENT_READER)
+    @Operation(summary = "The session's rrweb events in order as one JSON array (gzip), for @rrweb/replay; streamed chunk by chunk")
+    public Multi<Buffer> replay(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @PathParam("sessionId") String sessionId) {
+        GetRecordingRequest request = GetRecordingRequest.newBuilder().setEnvironment(environment)
+                .setSessionId(sessionId).build();
+        // the summary first, so that an unknown session is a 404 problem before any byte is sent
+        Uni<String> ready = access.readerKeyFor(projectId, environment, "Recordings")
+                .call(token -> feedback.recording(token, request));
+        return RestMulti.fromUniResponse(ready, token -> gzipArray(feedback.replay(token, request)
+                .map(part -> part.getEventsJson().toByteArray())),
+                token -> Map.of("Content-Type", List.of(MediaType.APPLICATION_JSON), "Content-Encoding",
+                        List.of("gzip"),
+                        "Cache-Control", List.of("private, no-store")),
+                token -> 200);
+    }
+
+    @DELETE
+    @Path("/{sessionId}")
+    @Access(Access.Level.PROJECT_ADMIN)
+    @Operation(summary = "Erase one session's recording")
+    public Uni<Response> delete(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
+            @PathParam("sessionId") String sessionId) {
+        return erase(projectId, environment, DeleteRecordingsRequest.newBuilder().setSessionId(sessionId));
+    }
+
+    @DELETE
+    @Access(Access.Level.PROJECT_ADMIN)
+    @Operation(summary = "Erase every recording of a person: distinctId= is required")
+    public Uni<Response> deleteOfPerson(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @QueryParam("distinctId") String distinctId) {
+        if (distinctId == null || distinctId.isBlank()) {
+            throw ApiException.invalid("distinctId", "names the person whose recordings to erase");
+        }
+        return erase(projectId, environment, DeleteRecordingsRequest.newBuilder().setDistinctId(distinctId));
+    }
+
+    private Uni<Response> erase(UUID projectId, String environment, DeleteRecordingsRequest.Builder request) {
+        return access.keyFor(projectId, environment, "Recordings")
+                .chain(token -> feedback.deleteRecordings(token, request.setEnvironment(environment).build()))
+                .map(deleted -> Response.ok(Map.of("sessionsDeleted", deleted.getSessionsDeleted())).build());
+    }
+
+    /** "[", the parts joined by ",", "]", gzip-compressed as they come: each part leaves as soon as it is read. */
+    static Multi<Buffer> gzipArray(Multi<byte[]> parts) {
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        GZIPOutputStream gzip;
+        try {
+            gzip = new GZIPOutputStream(pending, 8192, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean[] first = {true};
+        return parts.map(part -> {
+            write(gzip, first[0] ? "[" : ",");
+            first[0] = false;
+            write(gzip, part);
+            return drain(gzip, pending, false);
+        }).onCompletion().switchTo(() -> {
+            write(gzip, first[0] ? "[]" : "]");
+            return Multi.createFrom().item(drain(gzip, pending, true));
+        });
+    }
+
+    private static void write(GZIPOutputStream gzip, String text) {
+        write(gzip, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(GZIPOutputStream gzip, byte[] bytes) {
+        try {
+            gzip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Buffer drain(GZIPOutputStream gzip, ByteArrayOutputStream pending, boolean last) {
+        try {
+            if (last) {
+                gzip.finish();
+            } else {
+                gzip.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Buffer out = Buffer.buffer(pending.toByteArray());
+        pending.reset();
+        return out;
+    }
+
+    private static long number(String text, String field) {
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0) {
+                throw ApiException.invalid(field, "must not be negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(field, "must be a whole number");
+        }
+    }
+
+    private static boolean flag(String text, String field) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.invalid(field, "must be true or false");
+        };
+    }
+}
