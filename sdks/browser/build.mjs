@@ -9,8 +9,8 @@ import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = { bundle: true, target: ['es2020'], minify: true, logLevel: 'warning' };
-const defines = (surveysIntegrity) => ({ __SDK_VERSION__: JSON.stringify(version),
-  __SURVEYS_INTEGRITY__: JSON.stringify(surveysIntegrity) });
+const defines = (surveysIntegrity, recordingIntegrity = '') => ({ __SDK_VERSION__: JSON.stringify(version),
+  __SURVEYS_INTEGRITY__: JSON.stringify(surveysIntegrity), __RECORDING_INTEGRITY__: JSON.stringify(recordingIntegrity) });
 
 function describe(file) {
   const bytes = readFileSync(file);
@@ -21,7 +21,11 @@ function describe(file) {
 await build({ ...common, define: defines(''), entryPoints: ['src/surveys/bundle.ts'], format: 'iife',
   outfile: 'dist/flywheel-surveys.min.js' });
 const surveys = describe('dist/flywheel-surveys.min.js');
-await build({ ...common, define: defines(surveys.integrity), entryPoints: ['src/script.ts'], format: 'iife',
+await build({ ...common, define: defines(''), entryPoints: ['src/recording/bundle.ts'], format: 'iife',
+  outfile: 'dist/flywheel-recording.min.js' });
+const recording = describe('dist/flywheel-recording.min.js');
+await build({ ...common, define: defines(surveys.integrity, recording.integrity), entryPoints: ['src/script.ts'],
+  format: 'iife',
   outfile: 'dist/flywheel.min.js' });
 await build({ ...common, define: defines(''), entryPoints: ['src/index.ts'], format: 'esm', splitting: true,
   outdir: 'dist/esm', sourcemap: true });
@@ -31,7 +35,7 @@ await build({ ...common, define: defines(''), entryPoints: ['src/surveys/legacy.
 // what the gateway serves, under a path that names the version (so it is cached for good): /sdk/browser/v<version>/
 const served = `dist/served/v${version}`;
 mkdirSync(served, { recursive: true });
-for (const name of ['flywheel.min.js', 'flywheel-surveys.min.js']) {
+for (const name of ['flywheel.min.js', 'flywheel-surveys.min.js', 'flywheel-recording.min.js']) {
   const sizes = describe(`dist/${name}`);
   writeFileSync(`dist/${name}.json`, JSON.stringify(sizes, null, 2) + '\n');
   copyFileSync(`dist/${name}`, `${served}/${name}`);

@@ -2,13 +2,15 @@ import { type AutocaptureOptions, startAutocapture } from './autocapture';
 import { Consent, type ConsentMode, type ConsentState } from './consent';
 import { context, page } from './context';
 import { type ErrorHandler, Failures } from './errors';
+import { type HeatmapOptions, startHeatmaps } from './heatmaps';
 import { Experiments, type ExperimentsListener, type Variation } from './experiments';
 import { type EvaluationContext, Flags, type FlagsListener, type FlagValue } from './flags';
 import { uuid } from './ids';
-import { loadSurveys } from './modules';
+import { loadRecording, loadSurveys } from './modules';
 import { EventQueue, type QueuedEvent } from './queue';
 import { Session } from './session';
 import { CookieStorage, LocalStorage, MemoryStorage, SiteStorage, type Storage } from './storage';
+import type { Recorder, RecordingOptions } from './recording/index';
 import type { SurveysOptions, SurveysWidget } from './surveys/index';
 import { Delivery } from './transport';
 
@@ -54,6 +56,17 @@ export interface FlywheelOptions {
    * Vitals, captured without code: true for all, or an object switching parts off. Off by default.
    */
   autocapture?: boolean | AutocaptureOptions;
+  /**
+   * Session recording (rrweb), loaded as a separate module when asked for (off by default): inputs and text-like
+   * attributes masked, canvas and fonts off; sampling, a minimum duration and triggers in the options. Runs only
+   * with consent.
+   */
+  recording?: boolean | RecordingOptions;
+  /**
+   * Heatmap data as events: clicks (x as a share of the viewport's width, y in page pixels, the element, rage),
+   * sampled pointer movement and scroll depth. Off by default; runs only with consent.
+   */
+  heatmaps?: boolean | HeatmapOptions;
   /** Told of every failure; the SDK never throws into the page. */
   onError?: ErrorHandler;
   /** For tests: the fetch to send with. */
@@ -79,7 +92,9 @@ export class Flywheel {
   private flags: Flags | undefined;
   private experiments: Experiments | undefined;
   private surveys: Promise<SurveysWidget | undefined> | undefined;
+  private recorder: Promise<Recorder | undefined> | undefined;
   private autocapture: { leaving: () => void; stop: () => void } | undefined;
+  private heatmaps: { leaving: () => void; stop: () => void } | undefined;
   private readonly host: string;
   private readonly send: typeof fetch;
 
@@ -116,6 +131,8 @@ export class Flywheel {
     if (typeof window !== 'undefined') {
       const leaving = () => this.failures.guard('unload', () => {
         this.autocapture?.leaving();
+        this.heatmaps?.leaving();
+        void this.recorder?.then((recorder) => recorder?.leaving());
         this.queue.persist();
         this.delivery.unload();
         void this.experiments?.flush(true);
@@ -136,6 +153,8 @@ export class Flywheel {
     this.startExperiments();
     this.startAutocapture();
     this.startSurveys();
+    this.startRecording();
+    this.startHeatmaps();
   }
 
   /** Shows the survey due now (after an event, optionally); resolves to whether one is shown, never rejects. */
@@ -201,6 +220,7 @@ export class Flywheel {
       this.enqueue('track', { event, properties: { ...this.superProperties(), ...properties } });
       void this.surveys?.then((widget) => widget?.triggeredBy(event) && widget.check(event))
         .catch((error) => this.failures.report(error, 'surveys'));
+      void this.recorder?.then((recorder) => recorder?.observe(event));
     }, undefined);
   }
 
@@ -212,6 +232,7 @@ export class Flywheel {
       });
       void this.surveys?.then((widget) => widget?.pageViewed())
         .catch((error) => this.failures.report(error, 'surveys'));
+      void this.recorder?.then((recorder) => recorder?.observe());
     }, undefined);
   }
 
@@ -335,6 +356,8 @@ export class Flywheel {
       this.startExperiments();
       this.startAutocapture();
       this.startSurveys();
+      this.startRecording();
+      this.startHeatmaps();
     }
   }
 
@@ -352,8 +375,12 @@ export class Flywheel {
     this.experiments = undefined;
     void this.surveys?.then((widget) => widget?.destroy());
     this.surveys = undefined;
+    void this.recorder?.then((recorder) => recorder?.stop());
+    this.recorder = undefined;
     this.autocapture?.stop();
     this.autocapture = undefined;
+    this.heatmaps?.stop();
+    this.heatmaps = undefined;
     this.flags?.stop();
     this.flags = undefined;
     this.storage = new MemoryStorage();
@@ -370,6 +397,17 @@ export class Flywheel {
     }
     this.autocapture = startAutocapture(chosen === true ? {} : chosen, {
       page: () => this.page(),
+      track: (event, properties) => this.track(event, properties),
+    }, this.failures);
+  }
+
+  /** Heatmap data only once events may be collected (consent), and once. */
+  private startHeatmaps(): void {
+    const chosen = this.options.heatmaps;
+    if (!chosen || !this.consentState.allowed() || this.heatmaps || typeof window === 'undefined') {
+      return;
+    }
+    this.heatmaps = startHeatmaps(chosen === true ? {} : chosen, {
       track: (event, properties) => this.track(event, properties),
     }, this.failures);
   }
@@ -408,6 +446,30 @@ export class Flywheel {
       return widget;
     }).catch((error) => {
       this.failures.report(error, 'surveys');
+      return undefined;
+    });
+  }
+
+  /** The recording module is fetched only when asked for, and records only with consent. */
+  private startRecording(): void {
+    const chosen = this.options.recording;
+    if (!chosen || !this.consentState.allowed() || this.recorder || typeof window === 'undefined') {
+      return;
+    }
+    const ready = document.body ? Promise.resolve() : new Promise<void>((resolve) =>
+      document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+    this.recorder = Promise.all([loadRecording(), ready]).then(([module]) => new module.Recorder({
+      host: this.host,
+      clientKey: this.options.writeKey,
+      keySuffix: this.options.writeKey.slice(-8),
+      sessionId: () => this.session.touch(Date.now()),
+      distinctId: () => this.userId() ?? this.anonymousId(),
+      flags: () => this.flags?.values() ?? {},
+      variations: () => this.experiments?.variations() ?? {},
+      failures: this.failures,
+      send: this.send,
+    }, chosen === true ? {} : chosen)).catch((error) => {
+      this.failures.report(error, 'recording');
       return undefined;
     });
   }

@@ -1,6 +1,8 @@
+import type * as Recording from './recording/index';
 import type * as Surveys from './surveys/index';
 
 export type SurveysModule = typeof Surveys;
+export type RecordingModule = typeof Recording;
 
 /**
  * How the lazy modules arrive: the npm package imports them (the application's bundler splits them out); the served
@@ -14,4 +16,14 @@ export function setSurveysLoader(loader: () => Promise<SurveysModule>): void {
 
 export function loadSurveys(): Promise<SurveysModule> {
   return surveysLoader ? surveysLoader() : Promise.reject(new Error('no way to load the surveys module'));
+}
+
+let recordingLoader: (() => Promise<RecordingModule>) | undefined;
+
+export function setRecordingLoader(loader: () => Promise<RecordingModule>): void {
+  recordingLoader = loader;
+}
+
+export function loadRecording(): Promise<RecordingModule> {
+  return recordingLoader ? recordingLoader() : Promise.reject(new Error('no way to load the recording module'));
 }

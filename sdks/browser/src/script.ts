@@ -1,5 +1,5 @@
 import { Flywheel, type FlywheelOptions } from './client';
-import { setSurveysLoader, type SurveysModule } from './modules';
+import { type RecordingModule, setRecordingLoader, setSurveysLoader, type SurveysModule } from './modules';
 
 /** The calls the loader snippet queued before this script arrived: [method, ...args]. */
 type Stub = Array<[string, ...unknown[]]> & { initialized?: boolean };
@@ -37,8 +37,12 @@ function start(): void {
     if (method === 'init') {
       if (!client) {
         const host = String((args[0] as FlywheelOptions | undefined)?.host ?? '').replace(/\/+$/, '');
-        setSurveysLoader(() => loadScript(`${host}/sdk/browser/v${__SDK_VERSION__}/flywheel-surveys.min.js`,
-            __SURVEYS_INTEGRITY__));
+        setSurveysLoader(() => loadScript<SurveysModule>(
+            `${host}/sdk/browser/v${__SDK_VERSION__}/flywheel-surveys.min.js`, __SURVEYS_INTEGRITY__,
+            '__flywheelSurveys'));
+        setRecordingLoader(() => loadScript<RecordingModule>(
+            `${host}/sdk/browser/v${__SDK_VERSION__}/flywheel-recording.min.js`, __RECORDING_INTEGRITY__,
+            '__flywheelRecording'));
       }
       client = client ?? new Flywheel(args[0] as FlywheelOptions);
       pending.splice(0).forEach(([m, a]) => call(m, a));
@@ -67,11 +71,11 @@ function start(): void {
   global.flywheel = api;
 }
 
-/** The served surveys module, by a script element carrying its SRI hash (no eval: fine under a strict CSP). */
-function loadScript(src: string, integrity: string): Promise<SurveysModule> {
-  const global = window as unknown as { __flywheelSurveys?: SurveysModule };
-  if (global.__flywheelSurveys) {
-    return Promise.resolve(global.__flywheelSurveys);
+/** A served lazy module, by a script element carrying its SRI hash (no eval: fine under a strict CSP). */
+function loadScript<T>(src: string, integrity: string, name: string): Promise<T> {
+  const global = window as unknown as Record<string, T | undefined>;
+  if (global[name]) {
+    return Promise.resolve(global[name] as T);
   }
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
@@ -81,8 +85,8 @@ function loadScript(src: string, integrity: string): Promise<SurveysModule> {
     if (integrity) {
       script.integrity = integrity;
     }
-    script.onload = () => (global.__flywheelSurveys ? resolve(global.__flywheelSurveys)
-      : reject(new Error(`${src} did not provide the surveys module`)));
+    script.onload = () => (global[name] ? resolve(global[name] as T)
+      : reject(new Error(`${src} did not provide its module`)));
     script.onerror = () => reject(new Error(`could not load ${src}`));
     document.head.appendChild(script);
   });

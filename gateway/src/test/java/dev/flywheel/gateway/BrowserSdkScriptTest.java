@@ -31,7 +31,7 @@ class BrowserSdkScriptTest {
             version = versions.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("v")).findFirst()
                     .orElseThrow();
         }
-        for (String name : new String[]{"flywheel.min.js", "flywheel-surveys.min.js"}) {
+        for (String name : new String[]{"flywheel.min.js", "flywheel-surveys.min.js", "flywheel-recording.min.js"}) {
             JsonNode manifest = new ObjectMapper().readTree(served.resolve(version).resolve(name + ".json")
                     .toFile());
             assertEquals(version, "v" + manifest.get("version").asText());
@@ -44,13 +44,17 @@ class BrowserSdkScriptTest {
             String integrity = "sha384-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-384")
                     .digest(script));
             assertEquals(manifest.get("integrity").asText(), integrity, name);
-            assertTrue(script.length < 20 * 1024 * 4, "a small script");
+            // rrweb's recorder is most of the recording module, loaded only where recording is on
+            assertTrue(script.length < (name.contains("recording") ? 120 : 80) * 1024, "a small script");
         }
         // the core loads the surveys module by the hash it was built with
         String core = Files.readString(served.resolve(version).resolve("flywheel.min.js"));
         String surveys = new ObjectMapper().readTree(served.resolve(version).resolve("flywheel-surveys.min.js.json")
                 .toFile()).get("integrity").asText();
         assertTrue(core.contains(surveys), "the core names the surveys module's SRI hash");
+        String recording = new ObjectMapper().readTree(served.resolve(version).resolve(
+                "flywheel-recording.min.js.json").toFile()).get("integrity").asText();
+        assertTrue(core.contains(recording), "the core names the recording module's SRI hash");
         // the standalone feedback widget is the same module, at its first address
         given().when().get("/widget/flywheel-feedback.js").then().statusCode(200)
                 .body(containsString("Flywheel.feedback.init needs"));
