@@ -46,6 +46,9 @@ for (const name of ['flywheel.min.js', 'flywheel-surveys.min.js', 'flywheel-reco
 mkdirSync('dist/widget', { recursive: true });
 copyFileSync('dist/flywheel-feedback.js', 'dist/widget/flywheel-feedback.js');
 
-// the e2e suite's OpenFeature page script (target/, never published)
+// the e2e suite's page scripts (target/, never published): OpenFeature's web SDK …
 await build({ ...common, define: defines(''), entryPoints: ['e2e/openfeature-side-by-side.ts'], format: 'iife',
   outfile: 'target/e2e/openfeature.js' });
+// and rrweb's player, for the recordings e2e test
+await build({ ...common, define: defines(''), entryPoints: ['e2e/replay.ts'], format: 'iife',
+  outfile: 'target/e2e/replay.js' });

@@ -1,5 +1,8 @@
 package dev.flywheel.gateway.cors;
 
+import java.util.List;
+import java.util.Map;
+
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -60,6 +63,14 @@ public class CorsFilters {
         return response.header("Access-Control-Allow-Origin", origin)
                 .header("Access-Control-Expose-Headers", EXPOSE_HEADERS)
                 .header("Vary", "Origin");
+    }
+
+    /** The same headers for a streamed answer, which response filters do not see; none without an origin. */
+    public static Map<String, List<String>> allowOriginHeaders(String origin) {
+        return origin == null
+                ? Map.of()
+                : Map.of("Access-Control-Allow-Origin", List.of(origin),
+                        "Access-Control-Expose-Headers", List.of(EXPOSE_HEADERS), "Vary", List.of("Origin"));
     }
 
     @ServerResponseFilter

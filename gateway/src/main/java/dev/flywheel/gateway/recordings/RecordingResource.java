@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,10 +27,14 @@ import org.jboss.resteasy.reactive.RestMulti;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
+import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.caller.Access;
+import dev.flywheel.gateway.caller.CallerContext;
+import dev.flywheel.gateway.cors.CorsFilters;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
+import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
@@ -48,9 +53,14 @@ import io.vertx.core.buffer.Buffer;
 public class RecordingResource {
 
     private final FeedbackClient feedback;
+    private final AnalyticsClient analytics;
     private final ProjectAdminAccess access;
+    private final CallerContext callerContext;
 
-    public RecordingResource(FeedbackClient feedback, ProjectAdminAccess access) {
+    public RecordingResource(FeedbackClient feedback, AnalyticsClient analytics, ProjectAdminAccess access,
+            CallerContext callerContext) {
+        this.callerContext = callerContext;
+        this.analytics = analytics;
         this.feedback = feedback;
         this.access = access;
     }
@@ -119,12 +129,14 @@ public class RecordingResource {
         // the summary first, so that an unknown session is a 404 problem before any byte is sent
         Uni<String> ready = access.readerKeyFor(projectId, environment, "Recordings")
                 .call(token -> feedback.recording(token, request));
+        // read now, on the request's context: the headers are written later, when the first bytes are ready
+        Map<String, List<String>> headers = new HashMap<>(CorsFilters.allowOriginHeaders(callerContext
+                .allowedOrigin()));
+        headers.put("Content-Type", List.of(MediaType.APPLICATION_JSON));
+        headers.put("Content-Encoding", List.of("gzip"));
+        headers.put("Cache-Control", List.of("private, no-store"));
         return RestMulti.fromUniResponse(ready, token -> gzipArray(feedback.replay(token, request)
-                .map(part -> part.getEventsJson().toByteArray())),
-                token -> Map.of("Content-Type", List.of(MediaType.APPLICATION_JSON), "Content-Encoding",
-                        List.of("gzip"),
-                        "Cache-Control", List.of("private, no-store")),
-                token -> 200);
+                .map(part -> part.getEventsJson().toByteArray())), token -> headers, token -> 200);
     }
 
     @DELETE
@@ -138,13 +150,19 @@ public class RecordingResource {
 
     @DELETE
     @Access(Access.Level.PROJECT_ADMIN)
-    @Operation(summary = "Erase every recording of a person: distinctId= is required")
+    @Operation(summary = "Erase everything recorded of a person: their recordings and heatmap points (distinctId= is required)")
     public Uni<Response> deleteOfPerson(@PathParam("projectId") UUID projectId,
             @PathParam("environment") String environment, @QueryParam("distinctId") String distinctId) {
         if (distinctId == null || distinctId.isBlank()) {
             throw ApiException.invalid("distinctId", "names the person whose recordings to erase");
         }
-        return erase(projectId, environment, DeleteRecordingsRequest.newBuilder().setDistinctId(distinctId));
+        return access.keyFor(projectId, environment, "Recordings")
+                .chain(token -> feedback.deleteRecordings(token, DeleteRecordingsRequest.newBuilder()
+                        .setEnvironment(environment).setDistinctId(distinctId).build())
+                        .chain(sessions -> analytics.deleteHeatmapData(token, DeleteHeatmapDataRequest.newBuilder()
+                                .setEnvironment(environment).setDistinctId(distinctId).build())
+                                .map(points -> Response.ok(Map.of("sessionsDeleted", sessions.getSessionsDeleted(),
+                                        "heatmapPointsDeleted", points.getPointsDeleted())).build())));
     }
 
     private Uni<Response> erase(UUID projectId, String environment, DeleteRecordingsRequest.Builder request) {

@@ -3,7 +3,9 @@ package dev.flywheel.recordings;
 import java.util.regex.Pattern;
 
 /**
- * The blob layout: {@code recordings/<project>/<environment>/<session>/<window>/<sequence, 10 digits>.json.gz}.
+ * The blob layout: {@code recordings/<project>/<environment>/<session>/<window>/<sequence, 10 digits>}. The name
+ * does not say whether the bytes are gzip (the first two bytes do): a chunk retried in the other encoding (a page
+ * leaving sends it plain) replaces the same blob.
  */
 public final class BlobKeys {
 
@@ -13,10 +15,10 @@ public final class BlobKeys {
     private BlobKeys() {
     }
 
-    public static String chunk(String project, String environment, String sessionId, String windowId, int sequence,
-            boolean gzip) {
+    public static String chunk(String project, String environment, String sessionId, String windowId,
+            int sequence) {
         return session(project, environment, sessionId) + RecordingIds.require("windowId", windowId) + "/"
-                + String.format("%010d", sequence) + (gzip ? ".json.gz" : ".json");
+                + String.format("%010d", sequence);
     }
 
     /** The folder of a session's chunks. */

@@ -113,6 +113,11 @@ public final class ChunkReader {
                 nowMillis);
     }
 
+    /** Whether bytes are gzip data (its magic number). */
+    public static boolean isGzip(byte[] bytes) {
+        return bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b;
+    }
+
     /** The body's JSON bytes: decompressed when gzip, within the same bounds as {@link #read}. */
     public byte[] decompress(byte[] body, boolean gzip) {
         return gzip ? gunzip(body) : bounded(body);

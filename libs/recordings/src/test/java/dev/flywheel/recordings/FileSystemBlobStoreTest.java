@@ -24,16 +24,16 @@ class FileSystemBlobStoreTest {
     void storesReplacesListsAndDeletesBlobsUnderAPrefix() throws Exception {
         BlobStore store = new FileSystemBlobStore(root.resolve("blobs"));
         String project = UUID.randomUUID().toString();
-        String first = BlobKeys.chunk(project, "production", "session-0001", "window-0001", 0, true);
-        String second = BlobKeys.chunk(project, "production", "session-0001", "window-0001", 1, true);
-        String other = BlobKeys.chunk(project, "production", "session-0002", "window-0001", 0, false);
-        assertEquals("recordings/" + project + "/production/session-0001/window-0001/0000000000.json.gz", first);
+        String first = BlobKeys.chunk(project, "production", "session-0001", "window-0001", 0);
+        String second = BlobKeys.chunk(project, "production", "session-0001", "window-0001", 1);
+        String other = BlobKeys.chunk(project, "production", "session-0002", "window-0001", 0);
+        assertEquals("recordings/" + project + "/production/session-0001/window-0001/0000000000", first);
         store.put(second, bytes("two"));
         store.put(first, bytes("one"));
         store.put(first, bytes("one again"));
         store.put(other, bytes("other"));
         assertArrayEquals(bytes("one again"), store.get(first).orElseThrow());
-        assertTrue(store.get(BlobKeys.chunk(project, "production", "session-0001", "window-0001", 9, true)).isEmpty());
+        assertTrue(store.get(BlobKeys.chunk(project, "production", "session-0001", "window-0001", 9)).isEmpty());
         assertEquals(List.of(first, second), store.list(BlobKeys.session(project, "production", "session-0001")));
         assertEquals(3, store.list("recordings/" + project + "/production/").size());
         // no temporary files are left behind

@@ -45,6 +45,12 @@ import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.analytics.v1.TrendsResponse;
 import dev.flywheel.proto.common.v1.AuditPage;
+import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
+import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataResponse;
+import dev.flywheel.proto.recordings.v1.Heatmap;
+import dev.flywheel.proto.recordings.v1.HeatmapRequest;
+import dev.flywheel.proto.recordings.v1.MutinyHeatmapServiceGrpc.MutinyHeatmapServiceStub;
+import dev.flywheel.proto.recordings.v1.ScrollMap;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
@@ -62,15 +68,30 @@ public class AnalyticsClient {
     private final MutinyAnalyticsAdminServiceStub admin;
     private final MutinyExperimentResultsServiceStub results;
     private final MutinyExperimentMetricsServiceStub metrics;
+    private final MutinyHeatmapServiceStub heatmaps;
 
     public AnalyticsClient(@GrpcClient("metrics-aggregator") MutinyAnalyticsQueryServiceStub queries,
             @GrpcClient("metrics-aggregator") MutinyAnalyticsAdminServiceStub admin,
             @GrpcClient("metrics-aggregator") MutinyExperimentResultsServiceStub results,
-            @GrpcClient("metrics-aggregator") MutinyExperimentMetricsServiceStub metrics) {
+            @GrpcClient("metrics-aggregator") MutinyExperimentMetricsServiceStub metrics,
+            @GrpcClient("metrics-aggregator") MutinyHeatmapServiceStub heatmaps) {
+        this.heatmaps = heatmaps;
         this.queries = queries;
         this.admin = admin;
         this.results = results;
         this.metrics = metrics;
+    }
+
+    public Uni<Heatmap> heatmap(String key, HeatmapRequest request) {
+        return as(heatmaps, key).getHeatmap(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ScrollMap> scrollMap(String key, HeatmapRequest request) {
+        return as(heatmaps, key).getScrollMap(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<DeleteHeatmapDataResponse> deleteHeatmapData(String key, DeleteHeatmapDataRequest request) {
+        return as(heatmaps, key).deleteHeatmapData(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ExperimentHealth> experimentHealth(String key, GetExperimentHealthRequest request) {

@@ -54,7 +54,7 @@ public class Recordings {
         return Uni.createFrom().item(() -> {
             RecordingChunk chunk = reader.read(body, gzip, System.currentTimeMillis());
             String key = BlobKeys.chunk(scope.getProjectId(), scope.getEnvironment(), chunk.sessionId(),
-                    chunk.windowId(), chunk.sequence(), gzip);
+                    chunk.windowId(), chunk.sequence());
             put(key, body);
             return new Keyed(chunk, key);
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -100,8 +100,7 @@ public class Recordings {
         try {
             byte[] stored = blobs.get(chunk.blobKey()).orElseThrow(() -> new IllegalStateException(
                     "recording chunk " + chunk.blobKey() + " is recorded but not in the blob store"));
-            boolean gzip = chunk.blobKey().endsWith(".gz");
-            JsonNode events = JSON.readTree(reader.decompress(stored, gzip)).path("events");
+            JsonNode events = JSON.readTree(reader.decompress(stored, ChunkReader.isGzip(stored))).path("events");
             byte[] array = JSON.writeValueAsBytes(events);
             return new ReplayPart(chunk.windowId(), chunk.sequence(), java.util.Arrays.copyOfRange(array, 1,
                     array.length - 1));

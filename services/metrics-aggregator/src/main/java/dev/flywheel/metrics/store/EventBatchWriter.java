@@ -198,6 +198,7 @@ public class EventBatchWriter {
                 .chain(() -> IdentityWriter.write(connection, events))
                 .chain(() -> ExposureWriter.write(connection, events))
                 .chain(() -> MetricValueWriter.write(connection, events))
+                .chain(() -> HeatmapWriter.write(connection, events))
                 .replaceWith(events.size());
     }
 

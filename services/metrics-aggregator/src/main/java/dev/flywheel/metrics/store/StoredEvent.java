@@ -3,6 +3,7 @@ package dev.flywheel.metrics.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.events.v1.EventSource;
 import dev.flywheel.proto.events.v1.EventType;
 import dev.flywheel.proto.events.v1.ExposureProperties;
+import dev.flywheel.recordings.Heatmaps;
 import dev.flywheel.service.events.PlatformEvents;
 import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.JsonObject;
@@ -19,11 +21,20 @@ import io.vertx.core.json.JsonObject;
 /** An event as the store keeps it: the envelope's fields analytics reads, properties and context as JSON. */
 record StoredEvent(String projectId, String environment, String messageId, EventType type, String name,
         String distinctId, String userId, String anonymousId, String previousId, Instant at, Instant receivedAt,
-        EventSource source, String properties, String context, String traits, Exposure exposure) {
+        EventSource source, String properties, String context, String traits, Exposure exposure,
+        Heatmap heatmap) {
 
     /** What an {@code $exposure} event says: this unit saw this variation of this experiment. */
     record Exposure(String experimentKey, String unitId, int variationIndex, String variationKey,
             double[] weights) {
+    }
+
+    /** A heatmap event's data: points (clicks, rage clicks, positions) or a scroll depth, on one page. */
+    record Heatmap(String page, int viewportWidth, List<HeatmapPoint> points, int depth, int pageHeight) {
+    }
+
+    /** kind 1 click, 2 rage click, 3 pointer position; x a share of the viewport's width, y page pixels. */
+    record HeatmapPoint(short kind, float x, int y, String selector) {
     }
 
     /** Longest event name (and id) the store indexes; PostgreSQL's B-tree entries are bounded (about 2.7 kB). */
@@ -37,7 +48,70 @@ record StoredEvent(String projectId, String environment, String messageId, Event
                 json(event.hasProperties() ? event.getProperties() : null),
                 json(event.hasContext() ? event.getContext() : null),
                 event.hasTraits() && event.getTraits().getFieldsCount() > 0 ? json(event.getTraits()) : null,
-                exposure(event));
+                exposure(event), heatmap(event));
+    }
+
+    /**
+     * The heatmap data a browser's {@code $heatmap_click}, {@code $heatmap_move} or {@code $heatmap_scroll} event
+     * carries, or null (also when it is not usable: no page URL, positions off the page).
+     */
+    private static Heatmap heatmap(Event event) {
+        String name = event.getName();
+        if (!name.startsWith("$heatmap_") || event.getSource() == EventSource.EVENT_SOURCE_INTERNAL
+                || !event.hasProperties()) {
+            return null;
+        }
+        Object url = event.hasContext() ? ProtoValues.toMap(event.getContext()).get("page") : null;
+        String page = url instanceof Map<?, ?> pageContext && pageContext.get("url") instanceof String href
+                ? Heatmaps.page(clean(href))
+                : null;
+        Map<String, Object> props = ProtoValues.toMap(event.getProperties());
+        int width = whole(props.get("viewportWidth"));
+        if (page == null || width < 1 || width > 20_000) {
+            return null;
+        }
+        List<HeatmapPoint> points = new ArrayList<>();
+        switch (name) {
+            case "$heatmap_click" -> point(points, Boolean.TRUE.equals(props.get("rage")) ? (short) 2 : (short) 1,
+                    props.get("x"), props.get("y"), props.get("selector"));
+            case "$heatmap_move" -> {
+                if (props.get("points") instanceof List<?> list) {
+                    for (Object item : list.subList(0, Math.min(list.size(), 200))) {
+                        if (item instanceof List<?> xy && xy.size() == 2) {
+                            point(points, (short) 3, xy.get(0), xy.get(1), null);
+                        }
+                    }
+                }
+            }
+            case "$heatmap_scroll" -> {
+                int depth = whole(props.get("depth"));
+                int height = whole(props.get("pageHeight"));
+                return depth < 0 || depth > 10_000_000
+                        ? null
+                        : new Heatmap(page, width, List.of(), depth, Math.max(0, Math.min(height, 10_000_000)));
+            }
+            default -> {
+                return null;
+            }
+        }
+        return points.isEmpty() ? null : new Heatmap(page, width, points, -1, 0);
+    }
+
+    private static void point(List<HeatmapPoint> points, short kind, Object x, Object y, Object selector) {
+        if (x instanceof Number across && y instanceof Number down && across.doubleValue() >= 0
+                && across.doubleValue() <= 1 && down.doubleValue() >= 0 && down.doubleValue() <= 10_000_000) {
+            String element = selector instanceof String text && !text.isEmpty()
+                    ? clean(text.length() > 500 ? text.substring(0, 500) : text)
+                    : null;
+            points.add(new HeatmapPoint(kind, across.floatValue(), (int) down.doubleValue(), element));
+        }
+    }
+
+    private static int whole(Object value) {
+        return value instanceof Number number
+                ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                        number.longValue()))
+                : -1;
     }
 
     /** The exposure an internal {@code $exposure} event carries, or null (also for one missing its fields). */

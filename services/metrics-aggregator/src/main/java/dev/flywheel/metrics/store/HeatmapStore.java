@@ -1,0 +1,115 @@
+package dev.flywheel.metrics.store;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.metrics.model.Scope;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Heatmap queries over the stored points and scroll depths (V8): counts per grid cell, per element, per depth. */
+@ApplicationScoped
+public class HeatmapStore {
+
+    /** Which rows: pages like {@code pageLike} (or equal to it), viewports in the band, times in the range. */
+    public record Selection(String page, boolean like, int minWidth, int maxWidth, Instant from, Instant to) {
+    }
+
+    public record Cell(int column, int row, long count) {
+    }
+
+    public record ElementCount(String selector, long clicks, long rageClicks) {
+    }
+
+    /** Views per depth step, and the median page height. */
+    public record Depths(long[] viewsByStep, int medianPageHeight) {
+    }
+
+    // $1 project, $2 environment, $3 page, $4 like?, $5 min width, $6 max width (0: none), $7 from, $8 to
+    private static final String WHERE = " WHERE project_id = $1 AND environment = $2"
+            + " AND (CASE WHEN $4 THEN page LIKE $3 ELSE page = $3 END)"
+            + " AND viewport_width >= $5 AND ($6 = 0 OR viewport_width <= $6)"
+            + " AND ($7::timestamptz IS NULL OR ts >= $7) AND ($8::timestamptz IS NULL OR ts < $8)";
+
+    private final Pool pool;
+
+    public HeatmapStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Points of the kinds given per cell: columns across the width, rows of {@code cellPx} page pixels. */
+    public Uni<List<Cell>> cells(Scope scope, Selection selection, short[] kinds, int columns, int cellPx) {
+        return pool.preparedQuery("SELECT least(floor(x * $9)::int, $9 - 1) AS c, (y / $10) AS r, count(*)"
+                + " FROM heatmap_point" + WHERE + " AND kind = ANY($11) GROUP BY 1, 2 ORDER BY 2, 1")
+                .execute(params(scope, selection).addInteger(columns).addInteger(cellPx).addArrayOfShort(boxed(
+                        kinds)))
+                .map(rows -> {
+                    List<Cell> cells = new ArrayList<>();
+                    for (Row row : rows) {
+                        cells.add(new Cell(row.getInteger(0), row.getInteger(1), row.getLong(2)));
+                    }
+                    return cells;
+                });
+    }
+
+    /** Clicked elements, most clicked first. */
+    public Uni<List<ElementCount>> elements(Scope scope, Selection selection, int limit) {
+        return pool.preparedQuery("SELECT selector, count(*), count(*) FILTER (WHERE kind = 2) FROM heatmap_point"
+                + WHERE + " AND kind IN (1, 2) AND selector IS NOT NULL GROUP BY selector ORDER BY 2 DESC, 1"
+                + " LIMIT $9")
+                .execute(params(scope, selection).addInteger(limit)).map(rows -> {
+                    List<ElementCount> elements = new ArrayList<>();
+                    for (Row row : rows) {
+                        elements.add(new ElementCount(row.getString(0), row.getLong(1), row.getLong(2)));
+                    }
+                    return elements;
+                });
+    }
+
+    /** Page views by the step their deepest point fell in (the last step holds everything deeper). */
+    public Uni<Depths> depths(Scope scope, Selection selection, int stepPx, int steps) {
+        return pool.preparedQuery("WITH v AS (SELECT depth, page_height FROM heatmap_scroll" + WHERE + ")"
+                + " SELECT least(depth / $9, $10 - 1), count(*),"
+                + " (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY page_height) FROM v) FROM v GROUP BY 1")
+                .execute(params(scope, selection).addInteger(stepPx).addInteger(steps)).map(rows -> {
+                    long[] views = new long[steps];
+                    int median = 0;
+                    for (Row row : rows) {
+                        views[row.getInteger(0)] += row.getLong(1);
+                        median = row.getInteger(2);
+                    }
+                    return new Depths(views, median);
+                });
+    }
+
+    /** A person's erasure; how many points and depths went. */
+    public Uni<Long> deleteOf(Scope scope, String distinctId) {
+        Tuple who = Tuple.of(scope.projectId(), scope.environment(), distinctId);
+        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM heatmap_point WHERE project_id = $1"
+                + " AND environment = $2 AND distinct_id = $3").execute(who)
+                .flatMap(points -> tx.preparedQuery("DELETE FROM heatmap_scroll WHERE project_id = $1"
+                        + " AND environment = $2 AND distinct_id = $3").execute(who)
+                        .map(depths -> (long) points.rowCount() + depths.rowCount())));
+    }
+
+    private static Tuple params(Scope scope, Selection selection) {
+        return Tuple.from(new Object[]{scope.projectId(), scope.environment(), selection.page(), selection.like(),
+                selection.minWidth(), selection.maxWidth(),
+                selection.from() == null ? null : selection.from().atOffset(ZoneOffset.UTC),
+                selection.to() == null ? null : selection.to().atOffset(ZoneOffset.UTC)});
+    }
+
+    private static Short[] boxed(short[] values) {
+        Short[] boxed = new Short[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+}
