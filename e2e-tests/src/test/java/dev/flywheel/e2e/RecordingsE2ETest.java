@@ -105,6 +105,19 @@ class RecordingsE2ETest {
         as(admin).when().get(base + "?limit=abc").then().statusCode(400);
         as(admin).when().delete(base).then().statusCode(400);
 
+        // how long the project keeps recordings
+        String settings = "/api/v1/projects/" + project + "/recording-settings";
+        as(admin).when().get(settings).then().statusCode(200).body("retentionDays", equalTo(30));
+        as(admin).contentType("application/json").body("{\"retentionDays\": 7}").when().put(settings).then()
+                .statusCode(200).body("retentionDays", equalTo(7));
+        as(admin).contentType("application/json").body("{\"retentionDays\": 99999}").when().put(settings).then()
+                .statusCode(400);
+        as(admin).contentType("application/json").body("{\"retentionDays\": \"long\"}").when().put(settings)
+                .then().statusCode(400);
+        as(client).when().get(settings).then().statusCode(403);
+        as(admin).contentType("application/json").body("{\"retentionDays\": 0}").when().put(settings).then()
+                .statusCode(200).body("retentionDays", equalTo(30));
+
         // a person's erasure takes their recordings
         as(admin).queryParam("distinctId", person).when().delete(base).then().statusCode(200)
                 .body("sessionsDeleted", equalTo(1));

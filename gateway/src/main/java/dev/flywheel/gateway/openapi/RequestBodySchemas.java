@@ -25,6 +25,7 @@ import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
 import dev.flywheel.proto.feedback.v1.NextSurveyRequest;
 import dev.flywheel.proto.feedback.v1.SubmitAnswersRequest;
 import dev.flywheel.proto.feedback.v1.SubmitFeedbackRequest;
+import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
@@ -55,7 +56,8 @@ public class RequestBodySchemas implements OASFilter {
                 .add(NextSurveyRequest.getDescriptor(), Set.of())
                 .add(SubmitAnswersRequest.getDescriptor(), Set.of("surveyKey"))
                 .add(DismissSurveyRequest.getDescriptor(), Set.of("surveyKey"))
-                .add(SubmitFeedbackRequest.getDescriptor(), Set.of());
+                .add(SubmitFeedbackRequest.getDescriptor(), Set.of())
+                .add(RecordingSettings.getDescriptor(), Set.of());
         if (openApi.getComponents() == null) {
             openApi.setComponents(OASFactory.createComponents());
         }

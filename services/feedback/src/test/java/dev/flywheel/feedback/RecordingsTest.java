@@ -16,14 +16,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 
+import dev.flywheel.feedback.recordings.RecordingRetention;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
+import dev.flywheel.proto.recordings.v1.GetRecordingSettingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsResponse;
 import dev.flywheel.proto.recordings.v1.PutChunkRequest;
@@ -33,6 +37,7 @@ import dev.flywheel.proto.recordings.v1.RecordingIngestServiceGrpc;
 import dev.flywheel.proto.recordings.v1.RecordingIngestServiceGrpc.RecordingIngestServiceBlockingStub;
 import dev.flywheel.proto.recordings.v1.RecordingQueryServiceGrpc;
 import dev.flywheel.proto.recordings.v1.RecordingQueryServiceGrpc.RecordingQueryServiceBlockingStub;
+import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import dev.flywheel.proto.recordings.v1.ReplayChunk;
 import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
@@ -226,5 +231,37 @@ class RecordingsTest {
                 ListRecordingsRequest.newBuilder().setEnvironment("production").setPageSize(1_000).build())));
         assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> query(TestKeys.ADMIN_A).deleteRecordings(
                 DeleteRecordingsRequest.newBuilder().setEnvironment("production").build())));
+    }
+
+    @Inject
+    RecordingRetention retention;
+
+    @Test
+    void recordingsPastTheProjectsRetentionAreErasedByTheJob() throws Exception {
+        RecordingQueryServiceBlockingStub admin = query(TestKeys.ADMIN_A);
+        assertEquals(30, admin.getRecordingSettings(GetRecordingSettingsRequest.getDefaultInstance())
+                .getRetentionDays());
+        long now = System.currentTimeMillis();
+        String old = "retention-old-" + UUID.randomUUID().toString().substring(0, 8);
+        String recent = "retention-new-" + UUID.randomUUID().toString().substring(0, 8);
+        put(TestKeys.CLIENT_A, chunk(old, 0, "p-old", now, meta(now - 3 * 86_400_000L, "https://shop.example/"),
+                snapshot(now - 3 * 86_400_000L + 1)));
+        put(TestKeys.CLIENT_A, chunk(recent, 0, "p-new", now, meta(now - 1_000, "https://shop.example/")));
+        assertEquals(1, admin.putRecordingSettings(RecordingSettings.newBuilder().setRetentionDays(1).build())
+                .getRetentionDays());
+        try {
+            retention.sweep().await().atMost(java.time.Duration.ofSeconds(30));
+            GetRecordingRequest.Builder get = GetRecordingRequest.newBuilder().setEnvironment("production");
+            assertEquals(Status.Code.NOT_FOUND, refused(() -> admin.getRecording(get.setSessionId(old).build())));
+            assertFalse(Files.exists(BLOBS.resolve("project-a/production/" + old)), "the old session's bytes");
+            assertEquals(recent, admin.getRecording(get.setSessionId(recent).build()).getSessionId());
+        } finally {
+            assertEquals(30, admin.putRecordingSettings(RecordingSettings.newBuilder().setRetentionDays(0).build())
+                    .getRetentionDays());
+        }
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> admin.putRecordingSettings(RecordingSettings
+                .newBuilder().setRetentionDays(5_000).build())));
+        assertEquals(Status.Code.PERMISSION_DENIED, refused(() -> query(TestKeys.SERVER_A).putRecordingSettings(
+                RecordingSettings.newBuilder().setRetentionDays(7).build())));
     }
 }

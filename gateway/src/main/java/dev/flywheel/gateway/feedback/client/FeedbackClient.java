@@ -35,6 +35,7 @@ import dev.flywheel.proto.feedback.v1.SurveyResults;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsResponse;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
+import dev.flywheel.proto.recordings.v1.GetRecordingSettingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsResponse;
 import dev.flywheel.proto.recordings.v1.MutinyRecordingIngestServiceGrpc.MutinyRecordingIngestServiceStub;
@@ -42,6 +43,7 @@ import dev.flywheel.proto.recordings.v1.MutinyRecordingQueryServiceGrpc.MutinyRe
 import dev.flywheel.proto.recordings.v1.PutChunkRequest;
 import dev.flywheel.proto.recordings.v1.PutChunkResponse;
 import dev.flywheel.proto.recordings.v1.Recording;
+import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import dev.flywheel.proto.recordings.v1.ReplayChunk;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
@@ -144,6 +146,15 @@ public class FeedbackClient {
 
     public Uni<DeleteRecordingsResponse> deleteRecordings(String key, DeleteRecordingsRequest request) {
         return as(recordingQuery, key).deleteRecordings(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<RecordingSettings> recordingSettings(String key) {
+        return as(recordingQuery, key).getRecordingSettings(GetRecordingSettingsRequest.getDefaultInstance())
+                .onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<RecordingSettings> putRecordingSettings(String key, RecordingSettings settings) {
+        return as(recordingQuery, key).putRecordingSettings(settings).onFailure().transform(FeedbackClient::problem);
     }
 
     private static Throwable problem(Throwable failure) {

@@ -1,7 +1,9 @@
 package dev.flywheel.feedback.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -29,6 +31,53 @@ public interface FeedbackConfig {
     Recordings recordings();
 
     interface Recordings {
+
+        /** Where chunks' bytes live: {@code filesystem} (the directory below) or {@code s3} (a bucket). */
+        @WithDefault("filesystem")
+        Store store();
+
+        /** How long a project's recordings are kept before the retention job erases them (default 30 days). */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How often the retention job runs. */
+        @WithDefault("1h")
+        Duration retentionInterval();
+
+        S3 s3();
+
+        enum Store {
+            FILESYSTEM, S3
+        }
+
+        /** S3 or an S3-compatible server (MinIO, Ceph, S3Proxy…). */
+        interface S3 {
+
+            /** An S3-compatible server's address; unset for AWS S3. */
+            Optional<URI> endpoint();
+
+            @WithDefault("us-east-1")
+            String region();
+
+            @WithDefault("flywheel-recordings")
+            String bucket();
+
+            /** Unset: the AWS SDK's default chain (environment, profile, instance or pod role). */
+            Optional<String> accessKeyId();
+
+            Optional<String> secretAccessKey();
+
+            /** Bucket in the path, not the host name: what most S3-compatible servers need. */
+            @WithDefault("false")
+            boolean pathStyle();
+
+            /** Create the bucket at start when it is missing. */
+            @WithDefault("false")
+            boolean createBucket();
+
+            @WithDefault("10s")
+            Duration timeout();
+        }
 
         /** Where the filesystem blob store keeps chunks (a volume in Kubernetes). */
         @WithDefault("data/recordings")

@@ -70,6 +70,12 @@ public class FeedbackCallers {
                 .map(key -> Environments.readerScope(key, environment));
     }
 
+    /** The project an admin key manages recording settings of. */
+    Uni<String> recordingAdmin() {
+        return authenticator.authenticateCaller(ADMINS, "manage recording settings")
+                .map(key -> key.getScope().getProjectId());
+    }
+
     /** The scope an admin key erases recordings in. */
     Uni<Scope> recordingEraser(String environment) {
         return authenticator.authenticateCaller(ADMINS, "erase recordings").map(key -> {

@@ -14,6 +14,7 @@ import dev.flywheel.feedback.recordings.Recordings;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsResponse;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
+import dev.flywheel.proto.recordings.v1.GetRecordingSettingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsResponse;
 import dev.flywheel.proto.recordings.v1.PutChunkRequest;
@@ -21,6 +22,7 @@ import dev.flywheel.proto.recordings.v1.PutChunkResponse;
 import dev.flywheel.proto.recordings.v1.Recording;
 import dev.flywheel.proto.recordings.v1.RecordingIngestService;
 import dev.flywheel.proto.recordings.v1.RecordingQueryService;
+import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import dev.flywheel.proto.recordings.v1.ReplayChunk;
 import dev.flywheel.recordings.InvalidChunkException;
 import dev.flywheel.recordings.RecordingIds;
@@ -141,6 +143,26 @@ final class RecordingGrpcServices {
                 };
                 return sessions.flatMap(ids -> recordings.delete(scope, ids));
             }).map(deleted -> DeleteRecordingsResponse.newBuilder().setSessionsDeleted(deleted).build())
+                    .onFailure().transform(RecordingGrpcServices::toStatus);
+        }
+
+        @Override
+        public Uni<RecordingSettings> getRecordingSettings(GetRecordingSettingsRequest request) {
+            return callers.recordingAdmin().flatMap(project -> recordings.retentionDays(project))
+                    .map(days -> RecordingSettings.newBuilder().setRetentionDays(days).build())
+                    .onFailure().transform(RecordingGrpcServices::toStatus);
+        }
+
+        @Override
+        public Uni<RecordingSettings> putRecordingSettings(RecordingSettings request) {
+            int days = request.getRetentionDays();
+            return callers.recordingAdmin().flatMap(project -> {
+                if (days < 0 || days > 3650) {
+                    throw RefusedRequest.invalid("retentionDays: 1 to 3650 (0: the default)");
+                }
+                return recordings.setRetentionDays(project, days == 0 ? null : days)
+                        .chain(() -> recordings.retentionDays(project));
+            }).map(kept -> RecordingSettings.newBuilder().setRetentionDays(kept).build())
                     .onFailure().transform(RecordingGrpcServices::toStatus);
         }
 

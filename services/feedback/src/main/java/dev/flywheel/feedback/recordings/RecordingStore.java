@@ -159,6 +159,41 @@ public class RecordingStore {
                 });
     }
 
+    /** The project's retention in days, or null when it has none of its own. */
+    public Uni<Integer> retentionDays(String projectId) {
+        return pool.preparedQuery("SELECT retention_days FROM recording_settings WHERE project_id = $1")
+                .execute(Tuple.of(projectId))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) : null);
+    }
+
+    /** Sets the project's retention; null: back to the default. */
+    public Uni<Void> setRetentionDays(String projectId, Integer days) {
+        return (days == null
+                ? pool.preparedQuery("DELETE FROM recording_settings WHERE project_id = $1").execute(Tuple.of(
+                        projectId))
+                : pool.preparedQuery("INSERT INTO recording_settings (project_id, retention_days) VALUES ($1, $2)"
+                        + " ON CONFLICT (project_id) DO UPDATE SET retention_days = $2, updated_at = now()")
+                        .execute(Tuple.of(projectId, days)))
+                .replaceWithVoid();
+    }
+
+    /** A session past its project's retention (or the default). */
+    public record Expired(String projectId, String environment, String sessionId) {
+    }
+
+    /** Up to {@code limit} sessions that ended longer ago than their project keeps recordings. */
+    public Uni<List<Expired>> expired(int defaultDays, int limit) {
+        return pool.preparedQuery("SELECT s.project_id, s.environment, s.session_id FROM recording_session s"
+                + " LEFT JOIN recording_settings r ON r.project_id = s.project_id"
+                + " WHERE s.ended_at < now() - make_interval(days => coalesce(r.retention_days, $1)) LIMIT $2")
+                .execute(Tuple.of(defaultDays, limit)).map(rows -> {
+                    List<Expired> expired = new ArrayList<>();
+                    rows.forEach(row -> expired.add(new Expired(row.getString(0), row.getString(1), row
+                            .getString(2))));
+                    return expired;
+                });
+    }
+
     /** Forgets sessions and their chunks (their blobs are deleted first, by the caller); how many sessions went. */
     public Uni<Integer> delete(Scope scope, List<String> sessionIds) {
         String[] ids = sessionIds.toArray(String[]::new);

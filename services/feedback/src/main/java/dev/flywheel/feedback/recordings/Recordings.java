@@ -17,6 +17,7 @@ import dev.flywheel.recordings.ChunkReader;
 import dev.flywheel.recordings.FileSystemBlobStore;
 import dev.flywheel.recordings.RecordingChunk;
 import dev.flywheel.recordings.RecordingLimits;
+import dev.flywheel.recordings.S3BlobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -42,12 +43,27 @@ public class Recordings {
     private final RecordingStore store;
     private final BlobStore blobs;
     private final ChunkReader reader;
+    private final java.time.Duration defaultRetention;
 
     public Recordings(RecordingStore store, FeedbackConfig config) throws IOException {
         this.store = store;
-        this.blobs = new FileSystemBlobStore(config.recordings().directory());
+        this.defaultRetention = config.recordings().retention();
+        this.blobs = blobStore(config.recordings());
         this.reader = new ChunkReader(new RecordingLimits(config.recordings().maxChunkBytes(),
                 config.recordings().maxDecompressedBytes(), config.recordings().maxEventsPerChunk()));
+    }
+
+    private static BlobStore blobStore(FeedbackConfig.Recordings settings) throws IOException {
+        if (settings.store() == FeedbackConfig.Recordings.Store.FILESYSTEM) {
+            return new FileSystemBlobStore(settings.directory());
+        }
+        FeedbackConfig.Recordings.S3 s3 = settings.s3();
+        S3BlobStore store = new S3BlobStore(new S3BlobStore.Settings(s3.endpoint(), s3.region(), s3.bucket(),
+                s3.accessKeyId().orElse(""), s3.secretAccessKey().orElse(""), s3.pathStyle(), s3.timeout()));
+        if (s3.createBucket()) {
+            store.createBucketIfMissing();
+        }
+        return store;
     }
 
     public Uni<Stored> put(Scope scope, byte[] body, boolean gzip) {
@@ -90,6 +106,18 @@ public class Recordings {
             }
             return sessionIds;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).flatMap(ids -> store.delete(scope, ids));
+    }
+
+    /** The project's retention in days: its own, or the default. */
+    public Uni<Integer> retentionDays(String projectId) {
+        return store.retentionDays(projectId).map(days -> days != null
+                ? days
+                : (int) Math.max(1, defaultRetention
+                        .toDays()));
+    }
+
+    public Uni<Void> setRetentionDays(String projectId, Integer days) {
+        return store.setRetentionDays(projectId, days);
     }
 
     public Uni<List<String>> sessionsOf(Scope scope, String distinctId) {
