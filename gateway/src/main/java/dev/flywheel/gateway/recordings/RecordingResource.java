@@ -67,13 +67,14 @@ public class RecordingResource {
 
     @GET
     @Access(Access.Level.ENVIRONMENT_READER)
-    @Operation(summary = "Sessions newest first; filters distinctId, url (a visited page contains it), minDurationMs, from, to, variation (experiment:variation), rageClicks, errors; limit (1-200) and pageToken page")
+    @Operation(summary = "Sessions newest first; filters distinctId, url (a visited page contains it), minDurationMs, from, to, at (going on then: with distinctId, a survey answer's or feedback item's recording), variation (experiment:variation), rageClicks, errors; limit (1-200) and pageToken page")
     public Uni<ObjectNode> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @QueryParam("distinctId") String distinctId, @QueryParam("url") String url,
             @QueryParam("minDurationMs") String minDurationMs, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("variation") String variation,
             @QueryParam("rageClicks") String rageClicks, @QueryParam("errors") String errors,
-            @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken) {
+            @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken,
+            @QueryParam("at") String at) {
         ListRecordingsRequest.Builder request = ListRecordingsRequest.newBuilder().setEnvironment(environment);
         if (distinctId != null) {
             request.setDistinctId(distinctId);
@@ -100,6 +101,9 @@ public class RecordingResource {
         if (pageToken != null) {
             request.setPageToken(pageToken);
         }
+        if (at != null) {
+            request.setAt(ProtoJson.timestamp(at, "at"));
+        }
         return access.readerKeyFor(projectId, environment, "Recordings")
                 .chain(token -> feedback.recordings(token, request.build())).map(ProtoJson::write);
     }
@@ -107,7 +111,7 @@ public class RecordingResource {
     @GET
     @Path("/{sessionId}")
     @Access(Access.Level.ENVIRONMENT_READER)
-    @Operation(summary = "One session's summary: person, times, pages, clicks, rage clicks, errors, flags and variations seen")
+    @Operation(summary = "One session's summary: person, times, pages, clicks, rage clicks, errors, flags and variations seen, the surveys shown and feedback left during it")
     public Uni<ObjectNode> get(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @PathParam("sessionId") String sessionId) {
         return access.readerKeyFor(projectId, environment, "Recordings")

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,11 +42,14 @@ import dev.flywheel.proto.recordings.v1.RecordingQueryServiceGrpc;
 import dev.flywheel.proto.recordings.v1.RecordingQueryServiceGrpc.RecordingQueryServiceBlockingStub;
 import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import dev.flywheel.proto.recordings.v1.ReplayChunk;
+import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestGrpc;
 import dev.flywheel.testsupport.TestKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Recording chunks stored once each and summarised, listed with filters and pages, replayed in order, erased with
@@ -263,5 +269,46 @@ class RecordingsTest {
                 .newBuilder().setRetentionDays(5_000).build())));
         assertEquals(Status.Code.PERMISSION_DENIED, refused(() -> query(TestKeys.SERVER_A).putRecordingSettings(
                 RecordingSettings.newBuilder().setRetentionDays(7).build())));
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void surveysAndFeedbackDuringASessionAreLinkedBothWays() throws Exception {
+        String session = "linked-" + UUID.randomUUID().toString().substring(0, 8);
+        String person = "person-" + session;
+        long t0 = System.currentTimeMillis() - 120_000;
+        put(TestKeys.CLIENT_A, chunk(session, 0, person, t0, meta(t0, "https://shop.example/"),
+                click(t0 + 60_000, 5)));
+        UUID submission = UUID.randomUUID();
+        UUID feedback = UUID.randomUUID();
+        UUID elsewhere = UUID.randomUUID();
+        OffsetDateTime during = Instant.ofEpochMilli(t0 + 30_000).atOffset(ZoneOffset.UTC);
+        pool.preparedQuery("INSERT INTO survey_submission (project_id, environment, survey_key, submission_id,"
+                + " person_key, survey_version, shown_at, updated_at, completed, context)"
+                + " VALUES ('project-a', 'production', 'nps', $1, $2, 1, $3, $3, true, '{}')")
+                .execute(Tuple.of(submission, "a:" + person, during)).await().indefinitely();
+        for (UUID id : List.of(feedback, elsewhere)) {
+            pool.preparedQuery("INSERT INTO feedback_item (project_id, environment, feedback_id, person_key, rating,"
+                    + " created_at) VALUES ('project-a', 'production', $1, $2, 4, $3)")
+                    .execute(Tuple.of(id, "a:" + person, id == feedback ? during : during.minusHours(2)))
+                    .await().indefinitely();
+        }
+        // from the session: what the person answered and left during it
+        Recording recording = query(TestKeys.ADMIN_A).getRecording(GetRecordingRequest.newBuilder()
+                .setEnvironment("production").setSessionId(session).build());
+        assertEquals(1, recording.getSurveysCount());
+        assertEquals("nps", recording.getSurveys(0).getSurveyKey());
+        assertEquals(submission.toString(), recording.getSurveys(0).getSubmissionId());
+        assertTrue(recording.getSurveys(0).getCompleted());
+        assertEquals(List.of(feedback.toString()), recording.getFeedbackIdsList());
+        // from the answer or the feedback item: its person and time find the session
+        ListRecordingsRequest.Builder find = ListRecordingsRequest.newBuilder().setEnvironment("production")
+                .setDistinctId(person);
+        assertEquals(1, query(TestKeys.ADMIN_A).listRecordings(find.clone().setAt(ProtoValues.timestamp(during
+                .toInstant())).build()).getRecordingsCount());
+        assertEquals(0, query(TestKeys.ADMIN_A).listRecordings(find.clone().setAt(ProtoValues.timestamp(during
+                .minusHours(2).toInstant())).build()).getRecordingsCount());
     }
 }

@@ -24,6 +24,7 @@ import dev.flywheel.proto.recordings.v1.RecordingIngestService;
 import dev.flywheel.proto.recordings.v1.RecordingQueryService;
 import dev.flywheel.proto.recordings.v1.RecordingSettings;
 import dev.flywheel.proto.recordings.v1.ReplayChunk;
+import dev.flywheel.proto.recordings.v1.SurveyShown;
 import dev.flywheel.recordings.InvalidChunkException;
 import dev.flywheel.recordings.RecordingIds;
 import dev.flywheel.service.grpc.ProtoValues;
@@ -108,12 +109,18 @@ final class RecordingGrpcServices {
         @Override
         public Uni<Recording> getRecording(GetRecordingRequest request) {
             return callers.recordingViewer(request.getEnvironment())
-                    .flatMap(scope -> recordings.find(scope, sessionId(request.getSessionId())).map(found -> {
+                    .flatMap(scope -> recordings.find(scope, sessionId(request.getSessionId())).flatMap(found -> {
                         if (found == null) {
                             throw RefusedRequest.notFound("Recording", request.getSessionId(), scope
                                     .getEnvironment());
                         }
-                        return recording(found);
+                        Recording.Builder recording = recording(found).toBuilder();
+                        return recordings.surveysDuring(scope, found).invoke(shown -> shown.forEach(s -> recording
+                                .addSurveys(SurveyShown.newBuilder().setSurveyKey(s.surveyKey()).setSubmissionId(s
+                                        .submissionId()).setCompleted(s.completed()).setShownAt(ProtoValues
+                                                .timestamp(s.shownAt())))))
+                                .chain(() -> recordings.feedbackDuring(scope, found))
+                                .map(feedback -> recording.addAllFeedbackIds(feedback).build());
                     })).onFailure().transform(RecordingGrpcServices::toStatus);
         }
 
@@ -212,7 +219,10 @@ final class RecordingGrpcServices {
                                     .getStartedBefore())
                             : null,
                     experiment, variation, request.getHasRageClicks(),
-                    request.getHasConsoleErrors(), afterStarted, afterSession, size);
+                    request.getHasConsoleErrors(), afterStarted, afterSession, size, request.hasAt()
+                            ? ProtoValues
+                                    .instant(request.getAt())
+                            : null);
         }
 
         private static String blank(String value) {

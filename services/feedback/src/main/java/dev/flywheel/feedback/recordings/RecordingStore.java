@@ -67,6 +67,8 @@ public class RecordingStore {
               AND (NOT $10 OR rage_clicks > 0)
               AND (NOT $11 OR console_errors > 0)
               AND ($12::timestamptz IS NULL OR (started_at, session_id) < ($12, $13))
+              AND ($15::timestamptz IS NULL OR $15 BETWEEN started_at - interval '1 minute'
+                                                  AND ended_at + interval '1 minute')
             ORDER BY started_at DESC, session_id DESC
             LIMIT $14""";
 
@@ -83,7 +85,7 @@ public class RecordingStore {
     /** The list's filters; null or false where not set. */
     public record Filter(String distinctId, String urlContains, long minDurationMillis, Instant startedFrom,
             Instant startedBefore, String experiment, String variation, boolean rageClicks, boolean consoleErrors,
-            Instant afterStartedAt, String afterSessionId, int limit) {
+            Instant afterStartedAt, String afterSessionId, int limit, Instant at) {
     }
 
     private final Pool pool;
@@ -122,7 +124,7 @@ public class RecordingStore {
                 scope.getEnvironment(), filter.distinctId(), filter.urlContains(), filter.minDurationMillis(),
                 at(filter.startedFrom()), at(filter.startedBefore()), filter.experiment(), filter.variation(),
                 filter.rageClicks(), filter.consoleErrors(), at(filter.afterStartedAt()), filter.afterSessionId(),
-                filter.limit()})).map(rows -> {
+                filter.limit(), at(filter.at())})).map(rows -> {
                     List<StoredSession> sessions = new ArrayList<>();
                     rows.forEach(row -> sessions.add(session(row)));
                     return sessions;
@@ -134,6 +136,41 @@ public class RecordingStore {
                 + " AND environment = $2 AND session_id = $3")
                 .execute(Tuple.of(scope.getProjectId(), scope.getEnvironment(), sessionId))
                 .map(rows -> rows.iterator().hasNext() ? session(rows.iterator().next()) : null);
+    }
+
+    /** A survey shown to the person during a session. */
+    public record SurveyShown(String surveyKey, String submissionId, boolean completed, Instant shownAt) {
+    }
+
+    /** Surveys shown to the session's person (as a user or an anonymous visitor) while it went on, a minute's slack. */
+    public Uni<List<SurveyShown>> surveysDuring(Scope scope, StoredSession session) {
+        return pool.preparedQuery("SELECT survey_key, submission_id, completed, shown_at FROM survey_submission"
+                + " WHERE project_id = $1 AND environment = $2 AND person_key IN ('u:' || $3, 'a:' || $3)"
+                + " AND shown_at BETWEEN $4::timestamptz - interval '1 minute' AND $5::timestamptz + interval '1 minute'"
+                + " ORDER BY shown_at")
+                .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), session.distinctId(),
+                        at(session.startedAt()), at(session.endedAt())}))
+                .map(rows -> {
+                    List<SurveyShown> shown = new ArrayList<>();
+                    rows.forEach(row -> shown.add(new SurveyShown(row.getString(0), row.getUUID(1)
+                            .toString(), row.getBoolean(2), instant(row.getOffsetDateTime(3)))));
+                    return shown;
+                });
+    }
+
+    /** Feedback the session's person left while it went on, a minute's slack. */
+    public Uni<List<String>> feedbackDuring(Scope scope, StoredSession session) {
+        return pool.preparedQuery("SELECT feedback_id FROM feedback_item WHERE project_id = $1 AND environment = $2"
+                + " AND person_key IN ('u:' || $3, 'a:' || $3)"
+                + " AND created_at BETWEEN $4::timestamptz - interval '1 minute' AND $5::timestamptz + interval '1 minute'"
+                + " ORDER BY created_at")
+                .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), session.distinctId(),
+                        at(session.startedAt()), at(session.endedAt())}))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID(0).toString()));
+                    return ids;
+                });
     }
 
     /** The session's chunks in replay order: by their first event, then window and sequence. */

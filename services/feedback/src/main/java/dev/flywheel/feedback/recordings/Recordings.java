@@ -108,6 +108,14 @@ public class Recordings {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).flatMap(ids -> store.delete(scope, ids));
     }
 
+    public Uni<List<RecordingStore.SurveyShown>> surveysDuring(Scope scope, RecordingStore.StoredSession session) {
+        return store.surveysDuring(scope, session);
+    }
+
+    public Uni<List<String>> feedbackDuring(Scope scope, RecordingStore.StoredSession session) {
+        return store.feedbackDuring(scope, session);
+    }
+
     /** The project's retention in days: its own, or the default. */
     public Uni<Integer> retentionDays(String projectId) {
         return store.retentionDays(projectId).map(days -> days != null

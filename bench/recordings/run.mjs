@@ -1,0 +1,146 @@
+// Recording ingest and reads against a running platform (./flywheel up):
+//   node run.mjs     ingest closed-loop (MB/s, chunks/s) and open-loop at 5 MB/s (acknowledgement p50/p99),
+//                    the first replay byte of a 30-minute session, a heatmap over 1M clicks
+// Prints JSON lines; medians over RUNS runs (default 3).
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+
+import { benchProject, call, gateway, median, percentile } from './common.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const SECONDS = Number(process.env.SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const { project, admin, client } = await benchProject('recordings-bench');
+
+// --- chunk bodies: rrweb-like incremental events (pointer moves, mutations with text), ~5 s of a busy page. Each
+// body is gzip members back to back (the ids, the precompressed events, the end): valid gzip, cheap to vary. ---
+const WORDS = 'account basket checkout delivery email flywheel growth history invoice journey kit lead metric'
+  .split(' ');
+function events(seed, start) {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const list = [];
+  for (let i = 0; i < 500; i++) {
+    const at = start + i * 10;
+    if (i % 3 === 0) {
+      list.push({ type: 3, timestamp: at, data: { source: 0, texts: [], attributes: [], removes: [], adds: [
+        { parentId: Math.floor(random() * 500), nextId: null, node: { type: 2, tagName: 'li', attributes: {
+          class: `row-${Math.floor(random() * 50)}` }, childNodes: [], id: 1000 + i } },
+        { parentId: 1000 + i, nextId: null, node: { type: 3, textContent: Array.from({ length: 8 }, () =>
+          WORDS[Math.floor(random() * WORDS.length)]).join(' '), id: 100000 + i } }] } });
+    } else {
+      list.push({ type: 3, timestamp: at, data: { source: 1, positions: Array.from({ length: 4 }, (_, k) => ({
+        x: Math.floor(random() * 1280), y: Math.floor(random() * 800), id: 12, timeOffset: -k * 20 })) } });
+    }
+  }
+  return JSON.stringify(list).slice(1, -1);
+}
+const NOW = Date.now() - 60_000;
+const PAYLOADS = Array.from({ length: 64 }, (_, i) => gzipSync(events(i + 1, NOW)));
+const END = gzipSync(']}');
+let bodyBytes = 0;
+function body(session, sequence) {
+  const head = gzipSync(`{"sessionId":"${session}","windowId":"bench-window","sequence":${sequence},`
+    + `"distinctId":"${session}","events":[`);
+  const chunk = Buffer.concat([head, PAYLOADS[(sequence + session.length) % PAYLOADS.length], END]);
+  bodyBytes = chunk.length;
+  return chunk;
+}
+async function put(session, sequence) {
+  const payload = body(session, sequence);
+  const started = performance.now();
+  const response = await fetch(`${gateway}/api/v1/recordings`, { method: 'POST', body: payload, headers: {
+    Authorization: `Bearer ${client}`, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`chunk refused: ${response.status}`);
+  return { ms: performance.now() - started, bytes: payload.length };
+}
+body('bench-size-probe', 0);
+console.log(JSON.stringify({ chunk: { compressedBytes: bodyBytes, events: 500 } }));
+
+// --- closed loop: CONCURRENCY senders, each its own sessions of 12 chunks (a minute at 5 s a chunk) ---
+const closed = [];
+for (let run = 0; run < RUNS; run++) {
+  const until = performance.now() + SECONDS * 1000;
+  let bytes = 0;
+  let chunks = 0;
+  const latencies = [];
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    for (let n = 0; performance.now() < until; n++) {
+      const { ms, bytes: sent } = await put(`closed-${run}-${worker}-${Math.floor(n / 12)}`, n % 12);
+      bytes += sent;
+      chunks++;
+      latencies.push(ms);
+    }
+  }));
+  const result = { mbPerSecond: bytes / 1e6 / SECONDS, chunksPerSecond: chunks / SECONDS,
+    sessionsPerSecond: chunks / 12 / SECONDS, p50: median(latencies), p99: percentile(latencies, 99) };
+  closed.push(result);
+  console.log(JSON.stringify({ closedLoop: result }));
+}
+console.log(JSON.stringify({ closedLoopMedian: { mbPerSecond: median(closed.map((r) => r.mbPerSecond)),
+  chunksPerSecond: median(closed.map((r) => r.chunksPerSecond)),
+  sessionsPerSecond: median(closed.map((r) => r.sessionsPerSecond)), p99: median(closed.map((r) => r.p99)) } }));
+
+// --- open loop at 5 MB/s: requests on a fixed schedule whatever the answers' latency ---
+const open = [];
+for (let run = 0; run < RUNS; run++) {
+  const perSecond = 5e6 / bodyBytes;
+  const total = Math.round(perSecond * SECONDS);
+  const started = performance.now();
+  const latencies = [];
+  await Promise.all(Array.from({ length: total }, async (_, i) => {
+    const due = started + (i * 1000) / perSecond;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    const { ms } = await put(`open-${run}-${Math.floor(i / 12)}`, i % 12);
+    latencies.push(ms);
+  }));
+  const result = { targetMbPerSecond: 5, chunksPerSecond: perSecond, p50: median(latencies),
+    p99: percentile(latencies, 99) };
+  open.push(result);
+  console.log(JSON.stringify({ openLoop: result }));
+}
+console.log(JSON.stringify({ openLoopMedian: { p50: median(open.map((r) => r.p50)),
+  p99: median(open.map((r) => r.p99)) } }));
+
+// --- the first replay byte of a 30-minute session (360 chunks of 5 s) ---
+const long = 'thirty-minute-session';
+for (let batch = 0; batch < 360; batch += 24) {
+  await Promise.all(Array.from({ length: 24 }, (_, i) => put(long, batch + i)));
+}
+const base = `/api/v1/projects/${project}/environments/production`;
+const firstByte = [];
+let replayed = 0;
+for (let run = 0; run < Math.max(RUNS, 7); run++) {
+  const started = performance.now();
+  const response = await fetch(`${gateway}${base}/recordings/${long}/replay`, { headers: {
+    Authorization: `Bearer ${admin}`, 'Accept-Encoding': 'gzip' } });
+  const reader = response.body.getReader();
+  await reader.read();
+  firstByte.push(performance.now() - started);
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    // drain
+  }
+  replayed = (await call(`${base}/recordings/${long}`, { key: admin })).chunks;
+}
+console.log(JSON.stringify({ replayFirstByteMs: { median: median(firstByte), runs: firstByte, chunks: replayed } }));
+
+// --- a heatmap over 1M clicks: rows written straight into the aggregator's table (the query is what is timed) ---
+const page = 'https://bench.example/pricing';
+execFileSync('psql', ['-h', process.env.FLYWHEEL_DB_HOST ?? '127.0.0.1', '-U', 'postgres', '-d',
+  process.env.FLYWHEEL_DB_NAME ?? 'flywheel', '-q', '-c', `INSERT INTO metrics_aggregator.heatmap_point
+    (project_id, environment, page, ts, viewport_width, kind, x, y, selector, distinct_id)
+    SELECT '${project}', 'production', '${page}', now() - (g % 86400) * interval '1 second',
+           1280 + (g % 5) * 40, CASE WHEN g % 50 = 0 THEN 2 ELSE 1 END, random(), (random() * 3000)::int,
+           '#el-' || (g % 40), 'p' || (g % 20000)
+    FROM generate_series(1, 1000000) g`, '-c', 'ANALYZE metrics_aggregator.heatmap_point']);
+const heatmapMs = [];
+let total = 0;
+for (let run = 0; run < Math.max(RUNS, 7); run++) {
+  const started = performance.now();
+  const heatmap = await call(`${base}/heatmaps?url=${encodeURIComponent(page)}&minWidth=1024&maxWidth=1600`,
+    { key: admin });
+  heatmapMs.push(performance.now() - started);
+  total = heatmap.total;
+}
+console.log(JSON.stringify({ heatmap1MClicksMs: { median: median(heatmapMs), runs: heatmapMs, total } }));
