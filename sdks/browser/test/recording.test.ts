@@ -183,4 +183,33 @@ describe('the recorder', () => {
       context: { flags: { beta: 'true' } } });
     expect(chunk.events.some((e: { type: number }) => e.type === 2)).toBe(true);
   });
+
+  it('records console errors only when asked to', async () => {
+    const dom = window as unknown as Record<string, unknown>;
+    dom.DOMTokenList ??= document.body.classList.constructor;
+    dom.NodeList ??= document.body.childNodes.constructor;
+    document.body.innerHTML = '<p>page</p>';
+    const sent: string[] = [];
+    const fetcher = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const body = init?.body;
+      sent.push(body instanceof ArrayBuffer ? gunzipSync(Buffer.from(body)).toString('utf8') : String(body));
+      return new Response(null, { status: 200 });
+    });
+    // quiet, and under the plugin's own wrapper (which is installed when recording starts)
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const recorder = new Recorder({ host: 'https://gw.example', clientKey: 'fw_client_key', keySuffix: 'test5678',
+      sessionId: () => 'session-0002', distinctId: () => 'user-2', flags: () => ({}), variations: () => ({}),
+      failures: new Failures(() => undefined), send: fetcher as typeof fetch },
+    { consoleErrors: true, minimumDurationMs: 0, chunkIntervalMs: 60_000 });
+    console.error('checkout failed: card declined');
+    recorder.leaving();
+    await until(() => sent.length > 0);
+    recorder.stop();
+    quiet.mockRestore();
+    const events = sent.flatMap((chunk) => JSON.parse(chunk).events) as Array<{ type: number;
+      data: { plugin?: string; payload?: { level?: string } } }>;
+    const errors = events.filter((e) => e.type === 6 && e.data.plugin === 'rrweb/console@1');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0].data.payload?.level).toBe('error');
+  });
 });

@@ -1,4 +1,5 @@
 import { record } from '@rrweb/record';
+import { getRecordConsolePlugin } from '@rrweb/rrweb-plugin-console-record';
 
 import type { Failures } from '../errors';
 import { uuid } from '../ids';
@@ -29,6 +30,11 @@ export interface RecordingOptions {
   blockSelector?: string;
   /** Inputs whose typing is not recorded at all, besides [data-fw-ignore]. */
   ignoreSelector?: string;
+  /**
+   * The page's console errors (level error only, each cut to 500 characters), counted in the session's summary. Off
+   * by default: error messages can hold personal data.
+   */
+  consoleErrors?: boolean;
   /** Canvas contents and web fonts are left out unless asked for. */
   recordCanvas?: boolean;
   collectFonts?: boolean;
@@ -195,6 +201,8 @@ export class Recorder {
       inlineImages: false,
       slimDOMOptions: true,
       sampling: { mousemove: 50, scroll: 150, input: 'last' },
+      plugins: this.options.consoleErrors ? [getRecordConsolePlugin({ level: ['error'], lengthThreshold: 20,
+        stringifyOptions: { stringLengthLimit: 500, numOfKeysLimit: 20, depthOfLimit: 2 } })] : [],
       errorHandler: (error) => {
         this.host.failures.report(error, 'recording');
         return true;
