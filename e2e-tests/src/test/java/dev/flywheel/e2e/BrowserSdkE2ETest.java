@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -29,14 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.restassured.http.ContentType;
@@ -132,14 +129,14 @@ class BrowserSdkE2ETest {
     /** The demo shop: its pages, its own code and OpenFeature's web SDK, on a port of its own. */
     private HttpServer site() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/app.js", exchange -> send(exchange, "text/javascript", APP_JS, null));
-        server.createContext("/openfeature.js", exchange -> send(exchange, "text/javascript", Files.readString(
+        server.createContext("/app.js", exchange -> Pages.send(exchange, "text/javascript", APP_JS, null));
+        server.createContext("/openfeature.js", exchange -> Pages.send(exchange, "text/javascript", Files.readString(
                 Platform.root().resolve("sdks/browser/target/e2e/openfeature.js")), null));
         server.createContext("/shop.html", exchange -> {
             Map<String, Object> config = config(exchange.getRequestURI().getQuery());
-            send(exchange, "text/html; charset=utf-8", page(config, false), null);
+            Pages.send(exchange, "text/html; charset=utf-8", page(config, false), null);
         });
-        server.createContext("/csp.html", exchange -> send(exchange, "text/html; charset=utf-8",
+        server.createContext("/csp.html", exchange -> Pages.send(exchange, "text/html; charset=utf-8",
                 page(config(null), true), "default-src 'none'; script-src 'self' " + Platform.gatewayUrl()
                         + "; connect-src " + Platform.gatewayUrl() + "; style-src 'self'; img-src 'self';"
                         + " base-uri 'none'; form-action 'self'"));
@@ -196,12 +193,12 @@ class BrowserSdkE2ETest {
 
         // buying triggers the survey, answered in the widget's shadow root
         browser.findElement(By.id("buy")).click();
-        SearchContext widget = await(() -> shadowRoot(), Duration.ofSeconds(20), "the survey widget");
-        WebElement nine = await(() -> first(widget, "#fw-survey [data-fw-score='9']"), Duration.ofSeconds(20),
+        SearchContext widget = Pages.await(() -> shadowRoot(), Duration.ofSeconds(20), "the survey widget");
+        WebElement nine = Pages.await(() -> first(widget, "#fw-survey [data-fw-score='9']"), Duration.ofSeconds(20),
                 "the survey");
         Chromium.screenshot(browser, "browser-sdk-shop-survey");
         nine.click();
-        await(() -> first(widget, "#fw-survey[data-fw-done='true']"), Duration.ofSeconds(20), "the survey's end");
+        Pages.await(() -> first(widget, "#fw-survey[data-fw-done='true']"), Duration.ofSeconds(20), "the survey's end");
         Chromium.screenshot(browser, "browser-sdk-shop-survey-done");
         drain();
 
@@ -228,7 +225,7 @@ class BrowserSdkE2ETest {
                 script("flywheel.track(arguments[0], {n: arguments[1]}); return null", event, n);
             }
             // the gateway refuses them while the collector is away; they wait in the queue
-            await(() -> script("return flywheel.queued() >= 6 && e2e.refusals() > 0 ? true : null"),
+            Pages.await(() -> script("return flywheel.queued() >= 6 && e2e.refusals() > 0 ? true : null"),
                     Duration.ofSeconds(30), "a refused delivery");
             browser.navigate().refresh();
             awaitLoaded();
@@ -241,7 +238,7 @@ class BrowserSdkE2ETest {
             assertEquals(0, Platform.flywheel(Duration.ofMinutes(3), "up"));
         }
         // no flush from the test: the SDK's own retries deliver
-        await(() -> ((Number) script("return flywheel.queued()")).intValue() == 0 ? true : null,
+        Pages.await(() -> ((Number) script("return flywheel.queued()")).intValue() == 0 ? true : null,
                 Duration.ofMinutes(3), "the queue to drain");
         JsonNode byN = awaitTrend(project, admin, event, "n", 11);
         assertEquals(11, byN.get("series").size(), byN::toString);
@@ -282,12 +279,13 @@ class BrowserSdkE2ETest {
         open("/csp.html");
         script("flywheel.track(arguments[0]); return null", event);
         drain();
-        SearchContext widget = await(() -> shadowRoot(), Duration.ofSeconds(20), "the feedback tab");
-        WebElement tab = await(() -> first(widget, "#fw-tab"), Duration.ofSeconds(20), "the feedback tab");
+        SearchContext widget = Pages.await(() -> shadowRoot(), Duration.ofSeconds(20), "the feedback tab");
+        WebElement tab = Pages.await(() -> first(widget, "#fw-tab"), Duration.ofSeconds(20), "the feedback tab");
         // the constructed stylesheet applies under the policy: the tab is fixed to the corner
         assertEquals("fixed", script("return getComputedStyle(arguments[0]).position", tab));
         tab.click();
-        await(() -> first(widget, "#fw-feedback [data-fw-rating='4']"), Duration.ofSeconds(10), "the feedback panel");
+        Pages.await(() -> first(widget, "#fw-feedback [data-fw-rating='4']"), Duration.ofSeconds(10),
+                "the feedback panel");
         Chromium.screenshot(browser, "browser-sdk-csp-page");
         assertEquals(List.of(), script("return e2e.violations"), "Content-Security-Policy violations");
         assertEquals(List.of(), script("return e2e.errors"), "errors the SDK reported");
@@ -404,27 +402,16 @@ class BrowserSdkE2ETest {
     }
 
     private void awaitLoaded() throws Exception {
-        await(() -> script("return window.flywheel && !Array.isArray(window.flywheel) && window.e2e ? true : null"),
+        Pages.await(
+                () -> script("return window.flywheel && !Array.isArray(window.flywheel) && window.e2e ? true : null"),
                 Duration.ofSeconds(20), "the SDK to load");
     }
 
     /** Sends what is queued and waits until nothing is. */
     private void drain() throws Exception {
-        await(() -> script("return flywheel.flush().then(function () { return flywheel.queued() === 0 || null; })"),
+        Pages.await(
+                () -> script("return flywheel.flush().then(function () { return flywheel.queued() === 0 || null; })"),
                 Duration.ofSeconds(60), "the queue to drain");
-    }
-
-    /** Runs a script in the page; a returned promise is awaited. */
-    private Object script(String body, Object... args) {
-        String wrapped = "var done = arguments[arguments.length - 1]; var args = [].slice.call(arguments, 0, -1);"
-                + " Promise.resolve().then(function () { return (function () {" + body + "}).apply(null, args); })"
-                + ".then(function (v) { done(v === undefined ? null : v); },"
-                + " function (e) { done({error: String(e && e.stack || e)}); });";
-        Object result = ((JavascriptExecutor) browser).executeAsyncScript(wrapped, args);
-        if (result instanceof Map<?, ?> map && map.containsKey("error") && map.size() == 1) {
-            throw new AssertionError("the page's script failed: " + map.get("error"));
-        }
-        return result;
     }
 
     private SearchContext shadowRoot() {
@@ -435,20 +422,6 @@ class BrowserSdkE2ETest {
     private static WebElement first(SearchContext root, String css) {
         List<WebElement> found = root.findElements(By.cssSelector(css));
         return found.isEmpty() ? null : found.get(0);
-    }
-
-    private static <T> T await(Supplier<T> probe, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null && !Boolean.FALSE.equals(value)) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     private RequestSpecification asAdmin() {
@@ -528,15 +501,7 @@ class BrowserSdkE2ETest {
         return out;
     }
 
-    private static void send(HttpExchange exchange, String type, String body, String policy) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        if (policy != null) {
-            exchange.getResponseHeaders().set("Content-Security-Policy", policy);
-        }
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+    private Object script(String body, Object... args) {
+        return Pages.script(browser, body, args);
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -24,14 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.restassured.specification.RequestSpecification;
@@ -72,11 +69,14 @@ class RecordingsBrowserE2ETest {
         integrity = JSON.readTree(given().when().get(scriptUrl + ".json").then().statusCode(200).extract().asString())
                 .get("integrity").asText();
         site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        site.createContext("/signup.html", exchange -> send(exchange, "text/html; charset=utf-8", page(SIGNUP)));
-        site.createContext("/thanks.html", exchange -> send(exchange, "text/html; charset=utf-8", page(THANKS)));
-        site.createContext("/replay.html", exchange -> send(exchange, "text/html; charset=utf-8", REPLAY_PAGE));
-        site.createContext("/replay.js", exchange -> send(exchange, "text/javascript", Files.readString(
-                Platform.root().resolve("sdks/browser/target/e2e/replay.js"))));
+        site.createContext("/signup.html",
+                exchange -> Pages.send(exchange, "text/html; charset=utf-8", page(SIGNUP), null));
+        site.createContext("/thanks.html",
+                exchange -> Pages.send(exchange, "text/html; charset=utf-8", page(THANKS), null));
+        site.createContext("/replay.html",
+                exchange -> Pages.send(exchange, "text/html; charset=utf-8", REPLAY_PAGE, null));
+        site.createContext("/replay.js", exchange -> Pages.send(exchange, "text/javascript", Files.readString(
+                Platform.root().resolve("sdks/browser/target/e2e/replay.js")), null));
         site.start();
         origin = "http://127.0.0.1:" + site.getAddress().getPort();
         Tenants.asOperator().body(Map.of("corsOrigins", List.of(origin)))
@@ -98,10 +98,10 @@ class RecordingsBrowserE2ETest {
     void aRecordedSessionKeepsNoSecretLosesNoChunkReplaysAndFeedsTheHeatmap() throws Exception {
         String base = "/api/v1/projects/" + project + "/environments/production";
         browser.get(origin + "/signup.html");
-        await(() -> script("return window.flywheel && !Array.isArray(window.flywheel) ? true : null"),
+        Pages.await(() -> script("return window.flywheel && !Array.isArray(window.flywheel) ? true : null"),
                 Duration.ofSeconds(20), "the SDK to load");
         String visitor = (String) script("return flywheel.anonymousId()");
-        await(() -> script("return sessionStorage.getItem('fw_rec_" + suffix() + "') ? true : null"),
+        Pages.await(() -> script("return sessionStorage.getItem('fw_rec_" + suffix() + "') ? true : null"),
                 Duration.ofSeconds(20), "the first chunk");
 
         // about 30 seconds of a visitor: typing secrets, clicking, scrolling
@@ -139,7 +139,7 @@ class RecordingsBrowserE2ETest {
         }
         script("window.scrollTo(0, 0)");
         browser.findElement(By.id("next")).click();
-        await(() -> script("return document.getElementById('thanks') && window.flywheel"
+        Pages.await(() -> script("return document.getElementById('thanks') && window.flywheel"
                 + " && !Array.isArray(window.flywheel) ? true : null"), Duration.ofSeconds(20), "the second page");
         Thread.sleep(5_000);
         script("return flywheel.flush()");
@@ -147,7 +147,7 @@ class RecordingsBrowserE2ETest {
         // every chunk the browser numbered is stored, the outage notwithstanding
         JsonNode state = JSON.readTree((String) script("return sessionStorage.getItem('fw_rec_" + suffix() + "')"));
         String session = state.get("sessionId").asText();
-        JsonNode recording = await(() -> {
+        JsonNode recording = Pages.await(() -> {
             int numbered = readSequence();
             JsonNode found = tree(asAdmin().when().get(base + "/recordings/" + session).then().extract()
                     .asString());
@@ -207,7 +207,7 @@ class RecordingsBrowserE2ETest {
         Chromium.screenshot(browser, "recording-replay-signup");
 
         // the heatmap counts the clicks per element
-        JsonNode heatmap = await(() -> {
+        JsonNode heatmap = Pages.await(() -> {
             JsonNode found = tree(asAdmin().queryParam("url", origin + "/signup.html").when()
                     .get(base + "/heatmaps").then().extract().asString());
             return found.path("total").asInt() >= 4 ? found : null;
@@ -217,7 +217,7 @@ class RecordingsBrowserE2ETest {
         assertEquals(3, elements.get("#plan-pro").get("clicks").asInt(), heatmap.toString());
         assertEquals(1, elements.get("#plan-pro").get("rageClicks").asInt(), heatmap.toString());
         assertEquals(1, elements.get("#plan-basic").get("clicks").asInt(), heatmap.toString());
-        JsonNode scroll = await(() -> {
+        JsonNode scroll = Pages.await(() -> {
             JsonNode found = tree(asAdmin().queryParam("url", origin + "/signup.html").when()
                     .get(base + "/heatmaps/scroll").then().extract().asString());
             return found.path("views").asInt() >= 1 ? found : null;
@@ -334,39 +334,7 @@ class RecordingsBrowserE2ETest {
             </head><body><div id="player"></div></body></html>
             """;
 
-    private static void send(HttpExchange exchange, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
-    /** Runs a script in the page; a returned promise is awaited. */
     private Object script(String body, Object... args) {
-        String wrapped = "var done = arguments[arguments.length - 1]; var args = [].slice.call(arguments, 0, -1);"
-                + " Promise.resolve().then(function () { return (function () {" + body + "}).apply(null, args); })"
-                + ".then(function (v) { done(v === undefined ? null : v); },"
-                + " function (e) { done({error: String(e && e.stack || e)}); });";
-        Object result = ((JavascriptExecutor) browser).executeAsyncScript(wrapped, args);
-        if (result instanceof Map<?, ?> map && map.containsKey("error") && map.size() == 1) {
-            throw new AssertionError("the page's script failed: " + map.get("error"));
-        }
-        return result;
-    }
-
-    private static <T> T await(Supplier<T> probe, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null && !Boolean.FALSE.equals(value)) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
+        return Pages.script(browser, body, args);
     }
 }
