@@ -154,7 +154,7 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
 
   const recent: Array<{ at: number; x: number; y: number }> = [];
   const deadClicks = on('deadClicks') && typeof MutationObserver !== 'undefined'
-    ? deadClickWatcher(sink, dataAttributes, failures) : null;
+    ? deadClickWatcher(failures) : null;
   if (deadClicks) {
     stops.push(deadClicks.stop);
   }
@@ -179,7 +179,7 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
         }
       }
       if (element && deadClicks) {
-        deadClicks.watch(element);
+        deadClicks.watch(element, () => sink.track('$dead_click', { elements: describe(element, dataAttributes) }));
       }
     });
   }
@@ -228,16 +228,22 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
   return { leaving, stop: () => stops.forEach((stop) => stop()) };
 }
 
+/** Tells, a second after a click on an element, whether nothing changed (no DOM change, no navigation). */
+export interface DeadClickWatcher {
+  watch(element: Element, dead: () => void): void;
+  stop(): void;
+}
+
 /**
  * Dead clicks: a click after which the page did not change (no DOM change, no navigation) within a second. One
  * observer serves every click being watched, and watches only while one is: an observer per click made each click
  * cost as much again as it has clicks pending.
  */
-function deadClickWatcher(sink: AutocaptureSink, dataAttributes: string[], failures: Failures) {
+export function deadClickWatcher(failures: Failures): DeadClickWatcher {
   const pending: Array<{ element: Element; url: string; changed: boolean }> = [];
   let observer: MutationObserver | null = null;
   return {
-    watch(element: Element): void {
+    watch(element: Element, dead: () => void): void {
       const click = { element, url: location.href, changed: false };
       pending.push(click);
       if (!observer) {
@@ -253,7 +259,7 @@ function deadClickWatcher(sink: AutocaptureSink, dataAttributes: string[], failu
           observer = null;
         }
         if (!click.changed && location.href === click.url && element.isConnected) {
-          sink.track('$dead_click', { elements: describe(element, dataAttributes) });
+          dead();
         }
       }, undefined), DEAD_CLICK_MS);
     },

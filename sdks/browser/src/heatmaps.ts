@@ -1,8 +1,12 @@
+import { deadClickWatcher, interactive } from './autocapture';
 import type { Failures } from './errors';
 
 /** Which heatmap data is captured; each part is on unless set to false. */
 export interface HeatmapOptions {
-  /** Clicks anywhere (rage clicks marked), with where on the page and on which element. */
+  /**
+   * Clicks anywhere (rage clicks marked), with where on the page and on which element; a click on something
+   * interactive after which nothing changed for a second is sent again as a dead click.
+   */
   clicks?: boolean;
   /** Pointer positions, sampled every {@link moveSampleMs} while the pointer moves, sent in batches. */
   moves?: boolean;
@@ -73,6 +77,10 @@ export function startHeatmaps(options: HeatmapOptions, sink: HeatmapSink, failur
   const width = () => window.innerWidth || document.documentElement.clientWidth || 1;
 
   const recent: Array<{ at: number; x: number; y: number }> = [];
+  const dead = on('clicks') && typeof MutationObserver !== 'undefined' ? deadClickWatcher(failures) : null;
+  if (dead) {
+    stops.push(dead.stop);
+  }
   if (on('clicks')) {
     listen(document, 'click', (event) => {
       const click = event as MouseEvent;
@@ -83,8 +91,13 @@ export function startHeatmaps(options: HeatmapOptions, sink: HeatmapSink, failur
         recent.shift();
       }
       const near = recent.filter((c) => Math.hypot(c.x - click.clientX, c.y - click.clientY) <= RAGE_RADIUS_PX);
-      sink.track('$heatmap_click', { x: round(click.clientX / width(), 4), y: Math.round(click.pageY),
-        selector: target ? selectorOf(target) : '', viewportWidth: width(), rage: near.length >= RAGE_CLICKS });
+      const point = { x: round(click.clientX / width(), 4), y: Math.round(click.pageY),
+        selector: target ? selectorOf(target) : '', viewportWidth: width() };
+      sink.track('$heatmap_click', { ...point, rage: near.length >= RAGE_CLICKS });
+      const element = interactive(target);
+      if (element && dead) {
+        dead.watch(element, () => sink.track('$heatmap_click', { ...point, dead: true }));
+      }
     });
   }
 

@@ -30,7 +30,7 @@ describe('heatmaps', () => {
       clock += 100;
       button.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: window.innerWidth / 4, clientY: 10 }));
     }
-    const clicks = tracked.filter(([e]) => e === '$heatmap_click').map(([, p]) => p);
+    const clicks = tracked.filter(([e, p]) => e === '$heatmap_click' && !p.dead).map(([, p]) => p);
     expect(clicks).toHaveLength(3);
     expect(clicks[0]).toMatchObject({ x: 0.25, selector: '#go', viewportWidth: window.innerWidth, rage: false });
     expect(clicks[2].rage).toBe(true);
@@ -46,5 +46,24 @@ describe('heatmaps', () => {
     expect(scroll).toHaveProperty('pageHeight');
     started.leaving();
     expect(tracked.filter(([e]) => e === '$heatmap_scroll')).toHaveLength(1);
+  });
+
+  it('sends a click on something interactive again, as dead, when nothing changed for a second', async () => {
+    document.body.innerHTML = '<button id="noop">Nothing</button><button id="works">Works</button>';
+    document.getElementById('works')!.addEventListener('click', () => {
+      document.body.append(document.createElement('p'));
+    });
+    const tracked: Array<[string, Record<string, unknown>]> = [];
+    const started = startHeatmaps({ moves: false, scroll: false }, { track: (e, p) => tracked.push([e, p]) },
+      new Failures(() => undefined));
+    stop = started.stop;
+    document.getElementById('noop')!.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 5 }));
+    await new Promise((r) => setTimeout(r, 1200));
+    // (any change to the page within the second counts for every click waiting: one at a time here)
+    document.getElementById('works')!.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: 50 }));
+    await new Promise((r) => setTimeout(r, 1200));
+    const dead = tracked.filter(([, p]) => p.dead === true).map(([, p]) => p.selector);
+    expect(dead).toEqual(['#noop']);
+    expect(tracked.filter(([, p]) => !p.dead)).toHaveLength(2);
   });
 });

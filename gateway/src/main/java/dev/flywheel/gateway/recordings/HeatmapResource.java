@@ -43,7 +43,7 @@ public class HeatmapResource {
     }
 
     @GET
-    @Operation(summary = "Density of clicks (kind=click), rage clicks (rage) or pointer positions (move) on the pages matching url (match=exact|prefix|pattern), for viewports minWidth to maxWidth, from/to; columns across the width, rows of cellPx page pixels")
+    @Operation(summary = "Density of clicks (kind=click), rage clicks (rage), dead clicks (dead) or pointer positions (move) on the pages matching url (match=exact|prefix|pattern), for viewports minWidth to maxWidth, from/to; columns across the width, rows of cellPx page pixels")
     public Uni<ObjectNode> heatmap(@PathParam("projectId") UUID projectId,
             @PathParam("environment") String environment, @QueryParam("url") String url,
             @QueryParam("match") String match, @QueryParam("minWidth") String minWidth,
@@ -56,7 +56,8 @@ public class HeatmapResource {
                 case "click" -> HeatmapKind.HEATMAP_KIND_CLICK;
                 case "rage" -> HeatmapKind.HEATMAP_KIND_RAGE;
                 case "move" -> HeatmapKind.HEATMAP_KIND_MOVE;
-                default -> throw ApiException.invalid("kind", "must be click, rage or move");
+                case "dead" -> HeatmapKind.HEATMAP_KIND_DEAD;
+                default -> throw ApiException.invalid("kind", "must be click, rage, dead or move");
             });
         }
         if (columns != null) {

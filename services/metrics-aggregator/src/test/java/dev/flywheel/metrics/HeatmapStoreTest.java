@@ -60,6 +60,9 @@ class HeatmapStoreTest {
             }
             events.add(withPage(feed.track("u2", "$heatmap_click", T0, Map.of("x", 0.01, "y", 10, "selector",
                     "#logo", "viewportWidth", 1440)), pricing));
+            // the logo did nothing: the same click again, marked dead (not counted as a second click)
+            events.add(withPage(feed.track("u2", "$heatmap_click", T0.plusSeconds(1), Map.of("x", 0.01, "y", 10,
+                    "selector", "#logo", "viewportWidth", 1440, "dead", true)), pricing));
             events.add(withPage(feed.track("u3", "$heatmap_click", T0, Map.of("x", 0.5, "y", 700, "selector",
                     "#buy", "viewportWidth", 390)), pricing));
             // positions, and one off the page that is left out
@@ -93,6 +96,10 @@ class HeatmapStoreTest {
             assertEquals(1, clicks.getElements(0).getRageClicks());
             assertEquals(1, heatmaps.getHeatmap(desktop.clone().setKind(HeatmapKind.HEATMAP_KIND_RAGE).build())
                     .getTotal());
+            assertEquals(1, heatmaps.getHeatmap(desktop.clone().setKind(HeatmapKind.HEATMAP_KIND_DEAD).build())
+                    .getTotal());
+            assertEquals("#logo", clicks.getElements(1).getSelector());
+            assertEquals(1, clicks.getElements(1).getDeadClicks());
             assertEquals(2, heatmaps.getHeatmap(desktop.clone().setKind(HeatmapKind.HEATMAP_KIND_MOVE).build())
                     .getTotal());
             // every width, and the pages by prefix and by pattern

@@ -53,14 +53,15 @@ public class HeatmapGrpcService implements HeatmapService {
                 case HEATMAP_KIND_UNSPECIFIED, HEATMAP_KIND_CLICK -> new short[]{1, 2};
                 case HEATMAP_KIND_RAGE -> new short[]{2};
                 case HEATMAP_KIND_MOVE -> new short[]{3};
-                default -> throw RefusedRequest.invalid("kind: click, rage or move");
+                case HEATMAP_KIND_DEAD -> new short[]{4};
+                default -> throw RefusedRequest.invalid("kind: click, rage, dead or move");
             };
             Heatmap.Builder heatmap = Heatmap.newBuilder().setColumns(columns).setCellPx(cellPx);
             Uni<Void> elements = request.getKind() == dev.flywheel.proto.recordings.v1.HeatmapKind.HEATMAP_KIND_MOVE
                     ? Uni.createFrom().voidItem()
                     : store.elements(scope, selection, MAX_ELEMENTS).invoke(found -> found.forEach(e -> heatmap
                             .addElements(ElementClicks.newBuilder().setSelector(e.selector()).setClicks(e.clicks())
-                                    .setRageClicks(e.rageClicks()))))
+                                    .setRageClicks(e.rageClicks()).setDeadClicks(e.deadClicks()))))
                             .replaceWithVoid();
             return store.cells(scope, selection, kinds, columns, cellPx).invoke(cells -> cells.forEach(c -> {
                 heatmap.addCells(HeatmapCell.newBuilder().setColumn(c.column()).setRow(c.row()).setCount(c

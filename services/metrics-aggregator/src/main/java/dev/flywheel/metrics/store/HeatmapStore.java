@@ -24,7 +24,7 @@ public class HeatmapStore {
     public record Cell(int column, int row, long count) {
     }
 
-    public record ElementCount(String selector, long clicks, long rageClicks) {
+    public record ElementCount(String selector, long clicks, long rageClicks, long deadClicks) {
     }
 
     /** Views per depth step, and the median page height. */
@@ -60,13 +60,14 @@ public class HeatmapStore {
 
     /** Clicked elements, most clicked first. */
     public Uni<List<ElementCount>> elements(Scope scope, Selection selection, int limit) {
-        return pool.preparedQuery("SELECT selector, count(*), count(*) FILTER (WHERE kind = 2) FROM heatmap_point"
-                + WHERE + " AND kind IN (1, 2) AND selector IS NOT NULL GROUP BY selector ORDER BY 2 DESC, 1"
-                + " LIMIT $9")
+        return pool.preparedQuery("SELECT selector, count(*) FILTER (WHERE kind IN (1, 2)),"
+                + " count(*) FILTER (WHERE kind = 2), count(*) FILTER (WHERE kind = 4) FROM heatmap_point" + WHERE
+                + " AND kind IN (1, 2, 4) AND selector IS NOT NULL GROUP BY selector ORDER BY 2 DESC, 1 LIMIT $9")
                 .execute(params(scope, selection).addInteger(limit)).map(rows -> {
                     List<ElementCount> elements = new ArrayList<>();
                     for (Row row : rows) {
-                        elements.add(new ElementCount(row.getString(0), row.getLong(1), row.getLong(2)));
+                        elements.add(new ElementCount(row.getString(0), row.getLong(1), row.getLong(2), row
+                                .getLong(3)));
                     }
                     return elements;
                 });

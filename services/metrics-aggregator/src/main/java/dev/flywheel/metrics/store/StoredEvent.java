@@ -33,7 +33,9 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     record Heatmap(String page, int viewportWidth, List<HeatmapPoint> points, int depth, int pageHeight) {
     }
 
-    /** kind 1 click, 2 rage click, 3 pointer position; x a share of the viewport's width, y page pixels. */
+    /**
+     * kind 1 click, 2 rage click, 3 pointer position, 4 dead click; x a share of the viewport's width, y page pixels.
+     */
     record HeatmapPoint(short kind, float x, int y, String selector) {
     }
 
@@ -72,8 +74,10 @@ record StoredEvent(String projectId, String environment, String messageId, Event
         }
         List<HeatmapPoint> points = new ArrayList<>();
         switch (name) {
-            case "$heatmap_click" -> point(points, Boolean.TRUE.equals(props.get("rage")) ? (short) 2 : (short) 1,
-                    props.get("x"), props.get("y"), props.get("selector"));
+            case "$heatmap_click" -> point(points, Boolean.TRUE.equals(props.get("dead"))
+                    ? (short) 4
+                    : Boolean.TRUE.equals(props.get("rage")) ? (short) 2 : (short) 1, props.get("x"), props.get("y"),
+                    props.get("selector"));
             case "$heatmap_move" -> {
                 if (props.get("points") instanceof List<?> list) {
                     for (Object item : list.subList(0, Math.min(list.size(), 200))) {

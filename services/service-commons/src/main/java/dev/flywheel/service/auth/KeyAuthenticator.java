@@ -22,6 +22,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Checks a direct gRPC caller's key with the gateway's AuthService (one place owns keys), remembering answers
@@ -90,12 +92,17 @@ public class KeyAuthenticator {
             return expired(cached.key(), now) ? refused() : Uni.createFrom().item(cached.key());
         }
         long lookupGeneration = generation.get();
-        return lookups.run(key, () -> reconnecting(auth)
+        Uni<ResolveKeyResponse> looked = lookups.run(key, () -> reconnecting(auth)
                 .withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
                 .onFailure(StatusRuntimeException.class).transform(KeyAuthenticator::classify)
                 .invoke(resolved -> remember(key, resolved, now, lookupGeneration)))
                 .flatMap(resolved -> expired(resolved, Instant.now()) ? refused() : Uni.createFrom().item(resolved));
+        // Back on this call's own context: a shared lookup answers every waiting call on the context of the one
+        // that made it, and a call that went on there would share that call's database session (HR's "Illegal
+        // pop()" under concurrent first uses of one key).
+        Context caller = Vertx.currentContext();
+        return caller == null ? looked : looked.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 
     /** After the gateway was down a while, the first lookup that finds it back reconnects at once. */
