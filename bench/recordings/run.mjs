@@ -8,6 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { benchProject, call, gateway, median, percentile } from './common.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
+// PARTS=ingest,replay,heatmap (default: all)
+const PARTS = new Set((process.env.PARTS ?? 'ingest,replay,heatmap').split(','));
 const SECONDS = Number(process.env.SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const { project, admin, client } = await benchProject('recordings-bench');
@@ -58,6 +60,7 @@ async function put(session, sequence) {
 body('bench-size-probe', 0);
 console.log(JSON.stringify({ chunk: { compressedBytes: bodyBytes, events: 500 } }));
 
+if (PARTS.has('ingest')) {
 // --- closed loop: CONCURRENCY senders, each its own sessions of 12 chunks (a minute at 5 s a chunk) ---
 const closed = [];
 for (let run = 0; run < RUNS; run++) {
@@ -103,12 +106,15 @@ for (let run = 0; run < RUNS; run++) {
 console.log(JSON.stringify({ openLoopMedian: { p50: median(open.map((r) => r.p50)),
   p99: median(open.map((r) => r.p99)) } }));
 
+}
+
+const base = `/api/v1/projects/${project}/environments/production`;
+if (PARTS.has('replay')) {
 // --- the first replay byte of a 30-minute session (360 chunks of 5 s) ---
 const long = 'thirty-minute-session';
 for (let batch = 0; batch < 360; batch += 24) {
   await Promise.all(Array.from({ length: 24 }, (_, i) => put(long, batch + i)));
 }
-const base = `/api/v1/projects/${project}/environments/production`;
 const firstByte = [];
 let replayed = 0;
 for (let run = 0; run < Math.max(RUNS, 7); run++) {
@@ -125,6 +131,9 @@ for (let run = 0; run < Math.max(RUNS, 7); run++) {
 }
 console.log(JSON.stringify({ replayFirstByteMs: { median: median(firstByte), runs: firstByte, chunks: replayed } }));
 
+}
+
+if (PARTS.has('heatmap')) {
 // --- a heatmap over 1M clicks: rows written straight into the aggregator's table (the query is what is timed) ---
 const page = 'https://bench.example/pricing';
 execFileSync('psql', ['-h', process.env.FLYWHEEL_DB_HOST ?? '127.0.0.1', '-U', 'postgres', '-d',
@@ -144,3 +153,4 @@ for (let run = 0; run < Math.max(RUNS, 7); run++) {
   total = heatmap.total;
 }
 console.log(JSON.stringify({ heatmap1MClicksMs: { median: median(heatmapMs), runs: heatmapMs, total } }));
+}

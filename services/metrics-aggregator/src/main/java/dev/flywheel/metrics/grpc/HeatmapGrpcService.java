@@ -1,6 +1,7 @@
 package dev.flywheel.metrics.grpc;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.HeatmapStore;
@@ -10,6 +11,7 @@ import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataResponse;
 import dev.flywheel.proto.recordings.v1.ElementClicks;
 import dev.flywheel.proto.recordings.v1.Heatmap;
 import dev.flywheel.proto.recordings.v1.HeatmapCell;
+import dev.flywheel.proto.recordings.v1.HeatmapKind;
 import dev.flywheel.proto.recordings.v1.HeatmapRequest;
 import dev.flywheel.proto.recordings.v1.HeatmapService;
 import dev.flywheel.proto.recordings.v1.ScrollDepth;
@@ -56,18 +58,20 @@ public class HeatmapGrpcService implements HeatmapService {
                 case HEATMAP_KIND_DEAD -> new short[]{4};
                 default -> throw RefusedRequest.invalid("kind: click, rage, dead or move");
             };
-            Heatmap.Builder heatmap = Heatmap.newBuilder().setColumns(columns).setCellPx(cellPx);
-            Uni<Void> elements = request.getKind() == dev.flywheel.proto.recordings.v1.HeatmapKind.HEATMAP_KIND_MOVE
-                    ? Uni.createFrom().voidItem()
-                    : store.elements(scope, selection, MAX_ELEMENTS).invoke(found -> found.forEach(e -> heatmap
-                            .addElements(ElementClicks.newBuilder().setSelector(e.selector()).setClicks(e.clicks())
-                                    .setRageClicks(e.rageClicks()).setDeadClicks(e.deadClicks()))))
-                            .replaceWithVoid();
-            return store.cells(scope, selection, kinds, columns, cellPx).invoke(cells -> cells.forEach(c -> {
-                heatmap.addCells(HeatmapCell.newBuilder().setColumn(c.column()).setRow(c.row()).setCount(c
-                        .count()));
-                heatmap.setTotal(heatmap.getTotal() + c.count());
-            })).chain(() -> elements).map(done -> heatmap.build());
+            Uni<List<HeatmapStore.ElementCount>> elements = request.getKind() == HeatmapKind.HEATMAP_KIND_MOVE
+                    ? Uni.createFrom().item(List.of())
+                    : store.elements(scope, selection, MAX_ELEMENTS);
+            // the grid and the elements are two scans of the same rows: side by side, on two connections
+            return Uni.combine().all().unis(store.cells(scope, selection, kinds, columns, cellPx), elements)
+                    .asTuple().map(found -> {
+                        Heatmap.Builder heatmap = Heatmap.newBuilder().setColumns(columns).setCellPx(cellPx);
+                        found.getItem1().forEach(c -> heatmap.addCells(HeatmapCell.newBuilder().setColumn(c.column())
+                                .setRow(c.row()).setCount(c.count())).setTotal(heatmap.getTotal() + c.count()));
+                        found.getItem2().forEach(e -> heatmap.addElements(ElementClicks.newBuilder().setSelector(e
+                                .selector()).setClicks(e.clicks()).setRageClicks(e.rageClicks()).setDeadClicks(e
+                                        .deadClicks())));
+                        return heatmap.build();
+                    });
         }).onFailure().transform(CallerScope::toStatus);
     }
 

@@ -3,6 +3,7 @@ package dev.flywheel.metrics.store;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,15 +46,19 @@ public class HeatmapStore {
 
     /** Points of the kinds given per cell: columns across the width, rows of {@code cellPx} page pixels. */
     public Uni<List<Cell>> cells(Scope scope, Selection selection, short[] kinds, int columns, int cellPx) {
-        return pool.preparedQuery("SELECT least(floor(x * $9)::int, $9 - 1) AS c, (y / $10) AS r, count(*)"
-                + " FROM heatmap_point" + WHERE + " AND kind = ANY($11) GROUP BY 1, 2 ORDER BY 2, 1")
-                .execute(params(scope, selection).addInteger(columns).addInteger(cellPx).addArrayOfShort(boxed(
-                        kinds)))
+        // The planner cannot know that a million points fall in a few thousand cells, so it sorts them all to
+        // group them (0.7 s for 1M points here); hashing them is half that. Told so for this one transaction.
+        return pool.withTransaction(tx -> tx.query("SET LOCAL enable_sort = off").execute()
+                .chain(() -> tx.preparedQuery("SELECT least(floor(x * $9)::int, $9 - 1), (y / $10), count(*)"
+                        + " FROM heatmap_point" + WHERE + " AND kind = ANY($11) GROUP BY 1, 2")
+                        .execute(params(scope, selection).addInteger(columns).addInteger(cellPx)
+                                .addArrayOfShort(boxed(kinds)))))
                 .map(rows -> {
                     List<Cell> cells = new ArrayList<>();
                     for (Row row : rows) {
                         cells.add(new Cell(row.getInteger(0), row.getInteger(1), row.getLong(2)));
                     }
+                    cells.sort(Comparator.comparingInt(Cell::row).thenComparingInt(Cell::column));
                     return cells;
                 });
     }
