@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,30 +89,40 @@ public final class ChunkReader {
         if (body.length > limits.maxCompressedBytes()) {
             throw new InvalidChunkException("", "the chunk is larger than " + limits.maxCompressedBytes() + " bytes");
         }
-        JsonNode envelope = parse(decompress(body, gzip));
-        if (!envelope.isObject()) {
-            throw new InvalidChunkException("", "must be a JSON object");
+        // One pass over the JSON, no tree: the events' bodies (snapshots, mutations) are skipped, not built
+        Envelope envelope = new Envelope(nowMillis);
+        try (JsonParser parser = JSON.getFactory().createParser(decompress(body, gzip))) {
+            envelope.read(parser);
+        } catch (JsonProcessingException e) {
+            throw new InvalidChunkException("", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidChunkException("", "cannot be read: " + e.getMessage());
         }
-        String sessionId = RecordingIds.require("/sessionId", text(envelope, "sessionId"));
-        String windowId = RecordingIds.require("/windowId", text(envelope, "windowId"));
-        JsonNode sequenceNode = envelope.path("sequence");
-        if (!sequenceNode.canConvertToInt() || !sequenceNode.isIntegralNumber() || sequenceNode.intValue() < 0
-                || sequenceNode.intValue() > 10_000_000) {
+        String sessionId = RecordingIds.require("/sessionId", envelope.sessionId);
+        String windowId = RecordingIds.require("/windowId", envelope.windowId);
+        if (envelope.sequence == null || envelope.sequence < 0 || envelope.sequence > 10_000_000) {
             throw new InvalidChunkException("/sequence", "must be a whole number from 0 to 10000000");
         }
-        String distinctId = text(envelope, "distinctId");
+        String distinctId = envelope.distinctId;
         if (distinctId == null || distinctId.isBlank() || distinctId.length() > 200) {
             throw new InvalidChunkException("/distinctId", "must be 1 to 200 characters");
         }
-        JsonNode events = envelope.path("events");
-        if (!events.isArray() || events.isEmpty()) {
+        if (!envelope.eventsArray || envelope.events == 0) {
             throw new InvalidChunkException("/events", "must be a non-empty array of rrweb events");
         }
-        if (events.size() > limits.maxEvents()) {
+        if (envelope.events > limits.maxEvents()) {
             throw new InvalidChunkException("/events", "holds more than " + limits.maxEvents() + " events");
         }
-        return summarise(sessionId, windowId, sequenceNode.intValue(), distinctId, events, envelope.path("context"),
-                nowMillis);
+        if (envelope.firstProblem != null) {
+            throw envelope.firstProblem;
+        }
+        JsonNode context = envelope.context == null ? JSON.missingNode() : envelope.context;
+        return new RecordingChunk(sessionId, windowId, envelope.sequence, distinctId, envelope.events,
+                envelope.first, envelope.last, envelope.fullSnapshot, List.copyOf(envelope.pages),
+                envelope.clicks.size(), rageClicks(envelope.clicks), envelope.consoleErrors,
+                activeMillis(Arrays.copyOf(envelope.activity, envelope.activityCount)),
+                strings(context.path("flags"), "/context/flags"), strings(context.path("variations"),
+                        "/context/variations"));
     }
 
     /** Whether bytes are gzip data (its magic number). */
@@ -123,54 +135,152 @@ public final class ChunkReader {
         return gzip ? gunzip(body) : bounded(body);
     }
 
-    private RecordingChunk summarise(String sessionId, String windowId, int sequence, String distinctId,
-            JsonNode events, JsonNode context, long nowMillis) {
+    /**
+     * What one pass over a chunk gathers: the envelope's fields, and per event only what the summary reads. An
+     * event's problem is kept (the first) and raised after the envelope's own checks, in the order a reader expects.
+     */
+    private final class Envelope {
+        final long now;
+        String sessionId;
+        String windowId;
+        Integer sequence;
+        String distinctId;
+        JsonNode context;
+        boolean eventsArray;
+        int events;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        boolean fullSnapshot = false;
-        Set<String> pages = new LinkedHashSet<>();
-        List<double[]> clicks = new ArrayList<>();
-        int consoleErrors = 0;
-        long[] activity = new long[events.size()];
-        int activityCount = 0;
-        for (int i = 0; i < events.size(); i++) {
-            JsonNode event = events.get(i);
-            String at = "/events/" + i;
-            if (!event.isObject() || !event.path("type").isIntegralNumber()) {
-                throw new InvalidChunkException(at + "/type", "each event needs a numeric type");
+        boolean fullSnapshot;
+        final Set<String> pages = new LinkedHashSet<>();
+        final List<double[]> clicks = new ArrayList<>();
+        int consoleErrors;
+        long[] activity = new long[64];
+        int activityCount;
+        InvalidChunkException firstProblem;
+
+        Envelope(long now) {
+            this.now = now;
+        }
+
+        void read(JsonParser parser) throws IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidChunkException("", "must be a JSON object");
             }
-            JsonNode timestampNode = event.path("timestamp");
-            if (!timestampNode.isNumber()) {
-                throw new InvalidChunkException(at + "/timestamp", "each event needs a timestamp (epoch ms)");
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "sessionId" -> sessionId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "windowId" -> windowId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "distinctId" -> distinctId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "sequence" -> sequence = value == JsonToken.VALUE_NUMBER_INT
+                            && parser.getNumberType() == JsonParser.NumberType.INT ? parser.getIntValue() : null;
+                    case "context" -> context = parser.readValueAsTree();
+                    case "events" -> {
+                        if (value == JsonToken.START_ARRAY) {
+                            eventsArray = true;
+                            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                event(parser, events++);
+                                if (events > limits.maxEvents()) {
+                                    throw new InvalidChunkException("/events", "holds more than "
+                                            + limits.maxEvents() + " events");
+                                }
+                            }
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
             }
-            long timestamp = timestampNode.asLong();
-            if (timestamp < EARLIEST || timestamp > nowMillis + FUTURE_SLACK_MILLIS) {
-                throw new InvalidChunkException(at + "/timestamp", "is not a plausible epoch-millisecond time");
+        }
+
+        /** One event, the parser on its first token; what the summary needs is read, the rest skipped. */
+        private void event(JsonParser parser, int index) throws IOException {
+            String at = "/events/" + index;
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                problem(at + "/type", "each event needs a numeric type");
+                return;
+            }
+            Integer type = null;
+            Long timestamp = null;
+            String href = null;
+            int source = -1;
+            int interaction = -1;
+            double x = 0;
+            double y = 0;
+            String plugin = "";
+            String level = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("type")) {
+                    type = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : skipped(parser);
+                } else if (field.equals("timestamp")) {
+                    timestamp = value.isNumeric() ? Long.valueOf(parser.getLongValue()) : skipped(parser);
+                } else if (field.equals("data") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        JsonToken data = parser.nextToken();
+                        if (data.isStructStart() && !name.equals("payload")) {
+                            parser.skipChildren();
+                            continue;
+                        }
+                        switch (name) {
+                            case "href" -> href = data.isScalarValue() ? parser.getText() : null;
+                            case "source" -> source = data == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : -1;
+                            case "type" -> interaction = data == JsonToken.VALUE_NUMBER_INT
+                                    ? parser.getIntValue()
+                                    : -1;
+                            case "x" -> x = data.isNumeric() ? parser.getDoubleValue() : 0;
+                            case "y" -> y = data.isNumeric() ? parser.getDoubleValue() : 0;
+                            case "plugin" -> plugin = data == JsonToken.VALUE_STRING ? parser.getText() : "";
+                            case "payload" -> level = data == JsonToken.START_OBJECT ? level(parser) : skip(parser);
+                            default -> {
+                                // a scalar the summary does not read
+                            }
+                        }
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (type == null) {
+                problem(at + "/type", "each event needs a numeric type");
+                return;
+            }
+            if (timestamp == null) {
+                problem(at + "/timestamp", "each event needs a timestamp (epoch ms)");
+                return;
+            }
+            if (timestamp < EARLIEST || timestamp > now + FUTURE_SLACK_MILLIS) {
+                problem(at + "/timestamp", "is not a plausible epoch-millisecond time");
+                return;
             }
             first = Math.min(first, timestamp);
             last = Math.max(last, timestamp);
-            JsonNode data = event.path("data");
-            switch (event.path("type").intValue()) {
+            switch (type) {
                 case FULL_SNAPSHOT -> fullSnapshot = true;
                 case META -> {
-                    String href = data.path("href").asText("");
-                    if (!href.isEmpty() && pages.size() < 1_000) {
+                    if (href != null && !href.isEmpty() && pages.size() < 1_000) {
                         pages.add(href.length() > 2_000 ? href.substring(0, 2_000) : href);
                     }
                 }
                 case INCREMENTAL -> {
-                    int source = data.path("source").asInt(-1);
-                    if (source == SOURCE_MOUSE_INTERACTION && data.path("type").asInt(-1) == INTERACTION_CLICK) {
-                        clicks.add(new double[]{timestamp, data.path("x").asDouble(), data.path("y").asDouble()});
+                    if (source == SOURCE_MOUSE_INTERACTION && interaction == INTERACTION_CLICK) {
+                        clicks.add(new double[]{timestamp, x, y});
                     }
                     if (source == SOURCE_MOUSE_MOVE || source == SOURCE_MOUSE_INTERACTION || source == SOURCE_SCROLL
                             || source == SOURCE_INPUT || source == SOURCE_TOUCH_MOVE) {
+                        if (activityCount == activity.length) {
+                            activity = Arrays.copyOf(activity, activity.length * 2);
+                        }
                         activity[activityCount++] = timestamp;
                     }
                 }
                 case PLUGIN -> {
-                    if (data.path("plugin").asText("").startsWith("rrweb/console")
-                            && "error".equals(data.path("payload").path("level").asText())) {
+                    if (plugin.startsWith("rrweb/console") && "error".equals(level)) {
                         consoleErrors++;
                     }
                 }
@@ -179,10 +289,37 @@ public final class ChunkReader {
                 }
             }
         }
-        return new RecordingChunk(sessionId, windowId, sequence, distinctId, events.size(), first, last,
-                fullSnapshot, List.copyOf(pages), clicks.size(), rageClicks(clicks), consoleErrors,
-                activeMillis(Arrays.copyOf(activity, activityCount)), strings(context.path("flags"), "/context/flags"),
-                strings(context.path("variations"), "/context/variations"));
+
+        /** Skips what the parser is on (a structure, or nothing for a scalar); null, as the value read. */
+        private <T> T skipped(JsonParser parser) throws IOException {
+            parser.skipChildren();
+            return null;
+        }
+
+        private String skip(JsonParser parser) throws IOException {
+            return skipped(parser);
+        }
+
+        /** A console plugin payload's level; the parser left on the payload's end. */
+        private String level(JsonParser parser) throws IOException {
+            String found = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("level") && value == JsonToken.VALUE_STRING) {
+                    found = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return found;
+        }
+
+        private void problem(String field, String message) {
+            if (firstProblem == null) {
+                firstProblem = new InvalidChunkException(field, message);
+            }
+        }
     }
 
     /** Clusters of at least three clicks within a second of and 30 px from the cluster's first click. */
@@ -237,21 +374,6 @@ public final class ChunkReader {
             values.put(entry.getKey(), entry.getValue().asText());
         }
         return values;
-    }
-
-    private static String text(JsonNode envelope, String field) {
-        JsonNode node = envelope.path(field);
-        return node.isTextual() ? node.textValue() : null;
-    }
-
-    private static JsonNode parse(byte[] json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidChunkException("", "is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidChunkException("", "cannot be read: " + e.getMessage());
-        }
     }
 
     private byte[] bounded(byte[] json) {

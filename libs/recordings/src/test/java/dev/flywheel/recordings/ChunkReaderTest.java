@@ -81,6 +81,27 @@ class ChunkReaderTest {
     }
 
     @Test
+    void readsFieldsInAnyOrderAndSkipsWhatItDoesNotNeed() {
+        String events = String.join(",",
+                // data before type and timestamp; a deep snapshot; unknown fields of every shape
+                "{\"data\": {\"node\": {\"type\": 0, \"childNodes\": [{\"type\": 2, \"childNodes\": [{}]}]},"
+                        + " \"initialOffset\": {\"top\": 0}}, \"extra\": [1, {\"a\": [2]}], \"type\": 2,"
+                        + " \"timestamp\": " + T0 + "}",
+                "{\"timestamp\": " + (T0 + 10) + ", \"data\": {\"x\": 3, \"positions\": [{\"x\": 1}], \"y\": 4,"
+                        + " \"type\": 2, \"source\": 2}, \"type\": 3}",
+                "{\"type\": 6, \"timestamp\": " + (T0 + 20) + ", \"data\": {\"payload\": {\"payload\": [\"x\"],"
+                        + " \"trace\": [], \"level\": \"error\"}, \"plugin\": \"rrweb/console@1\"}}");
+        String json = "{\"events\": [" + events + "], \"unknown\": {\"deep\": [[1]]}, \"sequence\": 0,"
+                + " \"windowId\": \"window-0001\", \"distinctId\": \"u\", \"sessionId\": \"session-0001\"}";
+        RecordingChunk chunk = READER.read(json.getBytes(StandardCharsets.UTF_8), false, T0);
+        assertTrue(chunk.fullSnapshot());
+        assertEquals(1, chunk.clicks());
+        assertEquals(1, chunk.consoleErrors());
+        assertEquals(3, chunk.eventCount());
+        assertEquals(20, chunk.durationMillis());
+    }
+
+    @Test
     void readsUncompressedJsonToo() {
         RecordingChunk chunk = READER.read(envelope(click(T0, 1, 1)).getBytes(StandardCharsets.UTF_8), false, T0);
         assertFalse(chunk.fullSnapshot());
