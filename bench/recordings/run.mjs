@@ -12,6 +12,8 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const PARTS = new Set((process.env.PARTS ?? 'ingest,replay,heatmap').split(','));
 const SECONDS = Number(process.env.SECONDS ?? 15);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+// events per chunk: 500 is ~5 s of a busy page (~16 KB gzip); 1,500 is near the SDK's size bound (~48 KB)
+const EVENTS = Number(process.env.EVENTS ?? 500);
 const { project, admin, client } = await benchProject('recordings-bench');
 
 // --- chunk bodies: rrweb-like incremental events (pointer moves, mutations with text), ~5 s of a busy page. Each
@@ -22,7 +24,7 @@ function events(seed, start) {
   let state = seed;
   const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
   const list = [];
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < EVENTS; i++) {
     const at = start + i * 10;
     if (i % 3 === 0) {
       list.push({ type: 3, timestamp: at, data: { source: 0, texts: [], attributes: [], removes: [], adds: [
@@ -58,7 +60,7 @@ async function put(session, sequence) {
   return { ms: performance.now() - started, bytes: payload.length };
 }
 body('bench-size-probe', 0);
-console.log(JSON.stringify({ chunk: { compressedBytes: bodyBytes, events: 500 } }));
+console.log(JSON.stringify({ chunk: { compressedBytes: bodyBytes, events: EVENTS } }));
 
 if (PARTS.has('ingest')) {
 // --- closed loop: CONCURRENCY senders, each its own sessions of 12 chunks (a minute at 5 s a chunk) ---

@@ -91,10 +91,21 @@ public final class ChunkReader {
         }
         // One pass over the JSON, no tree: the events' bodies (snapshots, mutations) are skipped, not built
         Envelope envelope = new Envelope(nowMillis);
-        try (JsonParser parser = JSON.getFactory().createParser(decompress(body, gzip))) {
+        // parsed as it is inflated: no copy of the decompressed bytes is ever held
+        try (InputStream json = gzip
+                ? new Bounded(new GZIPInputStream(new ByteArrayInputStream(body), 16384),
+                        limits.maxDecompressedBytes())
+                : new ByteArrayInputStream(bounded(body));
+                JsonParser parser = JSON.getFactory().createParser(json)) {
             envelope.read(parser);
+            // read to the end: what follows the object (within the bound) must be nothing but white space
+            if (parser.nextToken() != null) {
+                throw new InvalidChunkException("", "holds more than one JSON value");
+            }
         } catch (JsonProcessingException e) {
             throw new InvalidChunkException("", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (ZipException | java.io.EOFException e) {
+            throw new InvalidChunkException("", "is not complete gzip data");
         } catch (IOException e) {
             throw new InvalidChunkException("", "cannot be read: " + e.getMessage());
         }
@@ -123,6 +134,42 @@ public final class ChunkReader {
                 activeMillis(Arrays.copyOf(envelope.activity, envelope.activityCount)),
                 strings(context.path("flags"), "/context/flags"), strings(context.path("variations"),
                         "/context/variations"));
+    }
+
+    /** A stream that refuses to give more than a bound: a gzip bomb stops at the bound, not at the heap's end. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private final int limit;
+        private long count;
+
+        Bounded(InputStream in, int limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count > limit) {
+                throw new InvalidChunkException("", "the chunk decompresses to more than " + limit + " bytes");
+            }
+        }
     }
 
     /** Whether bytes are gzip data (its magic number). */

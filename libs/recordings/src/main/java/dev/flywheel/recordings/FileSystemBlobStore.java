@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +33,9 @@ public final class FileSystemBlobStore implements BlobStore {
     public void put(String key, byte[] bytes) throws IOException {
         Path target = resolve(key);
         Path folder = Files.createDirectories(target.getParent());
-        Path temporary = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        // unique among concurrent writers of the same key; not a secret (UUID's SecureRandom is a lock under load)
+        Path temporary = folder.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom
+                .current().nextLong()) + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

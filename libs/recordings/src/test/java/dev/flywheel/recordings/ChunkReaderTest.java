@@ -133,6 +133,7 @@ class ChunkReaderTest {
         assertInvalid("", "[1, 2]".getBytes(StandardCharsets.UTF_8), false);
         assertInvalid("", new byte[]{0x1f, (byte) 0x8b, 8, 0, 0}, true);
         assertInvalid("", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8), true);
+        assertInvalid("", envelope(ok) + " {\"sessionId\": \"other-session\"}", true);
         assertInvalid("/sessionId", envelope(ok).replace("session-0001", "../../etc"), false);
         assertInvalid("/sessionId", envelope(ok).replace("session-0001", "short"), false);
         assertInvalid("/windowId", envelope(ok).replace("window-0001", "w/0001/../x"), false);
