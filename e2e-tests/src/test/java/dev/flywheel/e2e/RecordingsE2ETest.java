@@ -86,6 +86,24 @@ class RecordingsE2ETest {
                     .asLong(), "events in order");
         }
 
+        // the sessions during which their person performed an event (the event store says who did what when)
+        String batch = "{\"batch\": [{\"type\": \"track\", \"event\": \"Checkout Started\", \"userId\": \"" + person
+                + "\", \"timestamp\": \"" + java.time.Instant.ofEpochMilli(t0 + 5_000) + "\"}]}";
+        given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(client, "").contentType("application/json")
+                .body(batch).when().post("/v1/batch").then().statusCode(200);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        JsonNode withEvent;
+        do {
+            Thread.sleep(500);
+            withEvent = JSON.readTree(as(admin).queryParam("event", "Checkout Started").when().get(base).then()
+                    .statusCode(200).extract().asString());
+        } while (withEvent.path("recordings").size() == 0 && System.nanoTime() < deadline);
+        assertEquals(1, withEvent.path("recordings").size(), withEvent.toString());
+        assertEquals(session, withEvent.path("recordings").get(0).get("sessionId").asText());
+        as(admin).queryParam("event", "Never Happened").when().get(base).then().statusCode(200)
+                .body("recordings.size()", equalTo(0));
+        as(admin).urlEncodingEnabled(false).when().get(base + "?event=%20").then().statusCode(400);
+
         // the edge's refusals
         as(client).when().get(base).then().statusCode(403);
         as(admin).contentType("application/json").body(chunk(session, 9, person, t0)).when()

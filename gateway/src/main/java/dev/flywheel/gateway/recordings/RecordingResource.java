@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +38,10 @@ import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
+import dev.flywheel.proto.recordings.v1.FindEventOccurrencesRequest;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -67,14 +71,14 @@ public class RecordingResource {
 
     @GET
     @Access(Access.Level.ENVIRONMENT_READER)
-    @Operation(summary = "Sessions newest first; filters distinctId, url (a visited page contains it), minDurationMs, from, to, at (going on then: with distinctId, a survey answer's or feedback item's recording), variation (experiment:variation), rageClicks, errors; limit (1-200) and pageToken page")
+    @Operation(summary = "Sessions newest first; filters distinctId, url (a visited page contains it), event (performed during the session; the 10,000 most recent performances in the range), minDurationMs, from, to, at (going on then: with distinctId, a survey answer's or feedback item's recording), variation (experiment:variation), rageClicks, errors; limit (1-200) and pageToken page")
     public Uni<ObjectNode> list(@PathParam("projectId") UUID projectId, @PathParam("environment") String environment,
             @QueryParam("distinctId") String distinctId, @QueryParam("url") String url,
             @QueryParam("minDurationMs") String minDurationMs, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("variation") String variation,
             @QueryParam("rageClicks") String rageClicks, @QueryParam("errors") String errors,
             @QueryParam("limit") String limit, @QueryParam("pageToken") String pageToken,
-            @QueryParam("at") String at) {
+            @QueryParam("at") String at, @QueryParam("event") String event) {
         ListRecordingsRequest.Builder request = ListRecordingsRequest.newBuilder().setEnvironment(environment);
         if (distinctId != null) {
             request.setDistinctId(distinctId);
@@ -104,8 +108,26 @@ public class RecordingResource {
         if (at != null) {
             request.setAt(ProtoJson.timestamp(at, "at"));
         }
+        if (event != null && event.isBlank()) {
+            throw ApiException.invalid("event", "names the event performed during the session");
+        }
         return access.readerKeyFor(projectId, environment, "Recordings")
-                .chain(token -> feedback.recordings(token, request.build())).map(ProtoJson::write);
+                .chain(token -> (event == null
+                        ? Uni.createFrom().item(request)
+                        : analytics.eventOccurrences(token, FindEventOccurrencesRequest.newBuilder()
+                                .setEnvironment(environment).setEvent(event)
+                                // the sessions' own range, or the default retention's
+                                .setFrom(request.hasStartedFrom()
+                                        ? request.getStartedFrom()
+                                        : ProtoValues.timestamp(
+                                                Instant.now().minus(Duration.ofDays(31))))
+                                .setTo(request.hasStartedBefore()
+                                        ? request.getStartedBefore()
+                                        : ProtoValues
+                                                .timestamp(Instant.now().plus(Duration.ofDays(1))))
+                                .build()).map(request::setPerformed))
+                        .chain(filtered -> feedback.recordings(token, filtered.build())))
+                .map(ProtoJson::write);
     }
 
     @GET

@@ -29,6 +29,8 @@ import com.google.protobuf.ByteString;
 
 import dev.flywheel.feedback.recordings.RecordingRetention;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
+import dev.flywheel.proto.recordings.v1.EventOccurrence;
+import dev.flywheel.proto.recordings.v1.EventOccurrences;
 import dev.flywheel.proto.recordings.v1.GetRecordingRequest;
 import dev.flywheel.proto.recordings.v1.GetRecordingSettingsRequest;
 import dev.flywheel.proto.recordings.v1.ListRecordingsRequest;
@@ -190,6 +192,17 @@ class RecordingsTest {
                 .getRecordingsCount());
         assertEquals(0, query(TestKeys.ADMIN_A).listRecordings(all.clone().setVariation("pricing:a").build())
                 .getRecordingsCount());
+        // sessions during which their person performed an event (occurrences the gateway found in the event store)
+        ListRecordingsRequest performed = all.clone().setPerformed(EventOccurrences.newBuilder().addOccurrences(
+                EventOccurrence.newBuilder().setDistinctId(person).setAt(ProtoValues.timestamp(Instant.ofEpochMilli(
+                        t0 + 2 * 60_000L + 5))))
+                .addOccurrences(EventOccurrence.newBuilder().setDistinctId("someone")
+                        .setAt(ProtoValues.timestamp(Instant.ofEpochMilli(t0)))))
+                .build();
+        assertEquals(List.of(sessions.get(2)), query(TestKeys.ADMIN_A).listRecordings(performed).getRecordingsList()
+                .stream().map(Recording::getSessionId).toList());
+        assertEquals(0, query(TestKeys.ADMIN_A).listRecordings(all.clone().setPerformed(EventOccurrences
+                .getDefaultInstance()).build()).getRecordingsCount());
         // a server key reads its own environment
         assertEquals(5, query(TestKeys.SERVER_A).listRecordings(all.clone().setEnvironment("").build())
                 .getRecordingsCount());

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
 
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
+import dev.flywheel.proto.recordings.v1.EventOccurrences;
+import dev.flywheel.proto.recordings.v1.FindEventOccurrencesRequest;
 import dev.flywheel.proto.recordings.v1.Heatmap;
 import dev.flywheel.proto.recordings.v1.HeatmapCell;
 import dev.flywheel.proto.recordings.v1.HeatmapKind;
 import dev.flywheel.proto.recordings.v1.HeatmapRequest;
 import dev.flywheel.proto.recordings.v1.HeatmapServiceGrpc;
 import dev.flywheel.proto.recordings.v1.HeatmapServiceGrpc.HeatmapServiceBlockingStub;
+import dev.flywheel.proto.recordings.v1.RecordingEventsServiceGrpc;
 import dev.flywheel.proto.recordings.v1.ScrollMap;
 import dev.flywheel.proto.recordings.v1.UrlMatch;
 import dev.flywheel.service.grpc.ProtoValues;
@@ -130,6 +133,23 @@ class HeatmapStoreTest {
                     () -> TestKeys.CLIENT_A.on(HeatmapServiceGrpc.newBlockingStub(grpc.channel())).getHeatmap(
                             desktop.build()))
                     .getStatus().getCode());
+
+            // who performed an event when (filtering recordings by it)
+            var occurrences = TestKeys.ADMIN_A.on(RecordingEventsServiceGrpc.newBlockingStub(grpc.channel()));
+            FindEventOccurrencesRequest.Builder find = FindEventOccurrencesRequest.newBuilder()
+                    .setEnvironment(environment).setEvent("$heatmap_scroll")
+                    .setFrom(ProtoValues.timestamp(T0.minusSeconds(60)))
+                    .setTo(ProtoValues.timestamp(T0.plusSeconds(60)));
+            EventOccurrences all = occurrences.findEventOccurrences(find.build());
+            assertEquals(4, all.getOccurrencesCount());
+            assertEquals(false, all.getTruncated());
+            EventOccurrences two = occurrences.findEventOccurrences(find.clone().setLimit(2).build());
+            assertEquals(2, two.getOccurrencesCount());
+            assertEquals(true, two.getTruncated());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> occurrences.findEventOccurrences(find.clone().clearFrom().build())).getStatus().getCode());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> occurrences.findEventOccurrences(find.clone().setEvent("").build())).getStatus().getCode());
 
             // a person's erasure takes their points and depths
             assertEquals(6, heatmaps.deleteHeatmapData(DeleteHeatmapDataRequest.newBuilder().setEnvironment(

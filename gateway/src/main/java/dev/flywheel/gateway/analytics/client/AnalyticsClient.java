@@ -47,9 +47,12 @@ import dev.flywheel.proto.analytics.v1.TrendsResponse;
 import dev.flywheel.proto.common.v1.AuditPage;
 import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
 import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataResponse;
+import dev.flywheel.proto.recordings.v1.EventOccurrences;
+import dev.flywheel.proto.recordings.v1.FindEventOccurrencesRequest;
 import dev.flywheel.proto.recordings.v1.Heatmap;
 import dev.flywheel.proto.recordings.v1.HeatmapRequest;
 import dev.flywheel.proto.recordings.v1.MutinyHeatmapServiceGrpc.MutinyHeatmapServiceStub;
+import dev.flywheel.proto.recordings.v1.MutinyRecordingEventsServiceGrpc.MutinyRecordingEventsServiceStub;
 import dev.flywheel.proto.recordings.v1.ScrollMap;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -69,12 +72,15 @@ public class AnalyticsClient {
     private final MutinyExperimentResultsServiceStub results;
     private final MutinyExperimentMetricsServiceStub metrics;
     private final MutinyHeatmapServiceStub heatmaps;
+    private final MutinyRecordingEventsServiceStub recordingEvents;
 
     public AnalyticsClient(@GrpcClient("metrics-aggregator") MutinyAnalyticsQueryServiceStub queries,
             @GrpcClient("metrics-aggregator") MutinyAnalyticsAdminServiceStub admin,
             @GrpcClient("metrics-aggregator") MutinyExperimentResultsServiceStub results,
             @GrpcClient("metrics-aggregator") MutinyExperimentMetricsServiceStub metrics,
-            @GrpcClient("metrics-aggregator") MutinyHeatmapServiceStub heatmaps) {
+            @GrpcClient("metrics-aggregator") MutinyHeatmapServiceStub heatmaps,
+            @GrpcClient("metrics-aggregator") MutinyRecordingEventsServiceStub recordingEvents) {
+        this.recordingEvents = recordingEvents;
         this.heatmaps = heatmaps;
         this.queries = queries;
         this.admin = admin;
@@ -84,6 +90,10 @@ public class AnalyticsClient {
 
     public Uni<Heatmap> heatmap(String key, HeatmapRequest request) {
         return as(heatmaps, key).getHeatmap(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<EventOccurrences> eventOccurrences(String key, FindEventOccurrencesRequest request) {
+        return as(recordingEvents, key).findEventOccurrences(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<ScrollMap> scrollMap(String key, HeatmapRequest request) {

@@ -219,9 +219,15 @@ final class RecordingGrpcServices {
                                     .getStartedBefore())
                             : null,
                     experiment, variation, request.getHasRageClicks(),
-                    request.getHasConsoleErrors(), afterStarted, afterSession, size, request.hasAt()
-                            ? ProtoValues
-                                    .instant(request.getAt())
+                    request.getHasConsoleErrors(), afterStarted, afterSession, size,
+                    request.hasAt() ? ProtoValues.instant(request.getAt()) : null,
+                    request.hasPerformed()
+                            ? request.getPerformed().getOccurrencesList().stream()
+                                    .map(o -> o.getDistinctId()).toList()
+                            : null,
+                    request.hasPerformed()
+                            ? request.getPerformed().getOccurrencesList().stream()
+                                    .map(o -> ProtoValues.instant(o.getAt())).toList()
                             : null);
         }
 

@@ -69,6 +69,10 @@ public class RecordingStore {
               AND ($12::timestamptz IS NULL OR (started_at, session_id) < ($12, $13))
               AND ($15::timestamptz IS NULL OR $15 BETWEEN started_at - interval '1 minute'
                                                   AND ended_at + interval '1 minute')
+              AND ($16::text[] IS NULL OR EXISTS (
+                    SELECT 1 FROM unnest($16::text[], $17::timestamptz[]) AS e(d, t)
+                    WHERE e.d = distinct_id AND e.t BETWEEN started_at - interval '5 seconds'
+                                                        AND ended_at + interval '5 seconds'))
             ORDER BY started_at DESC, session_id DESC
             LIMIT $14""";
 
@@ -85,7 +89,8 @@ public class RecordingStore {
     /** The list's filters; null or false where not set. */
     public record Filter(String distinctId, String urlContains, long minDurationMillis, Instant startedFrom,
             Instant startedBefore, String experiment, String variation, boolean rageClicks, boolean consoleErrors,
-            Instant afterStartedAt, String afterSessionId, int limit, Instant at) {
+            Instant afterStartedAt, String afterSessionId, int limit, Instant at, List<String> performedBy,
+            List<Instant> performedAt) {
     }
 
     private final Pool pool;
@@ -124,7 +129,15 @@ public class RecordingStore {
                 scope.getEnvironment(), filter.distinctId(), filter.urlContains(), filter.minDurationMillis(),
                 at(filter.startedFrom()), at(filter.startedBefore()), filter.experiment(), filter.variation(),
                 filter.rageClicks(), filter.consoleErrors(), at(filter.afterStartedAt()), filter.afterSessionId(),
-                filter.limit(), at(filter.at())})).map(rows -> {
+                filter.limit(), at(filter.at()), filter.performedBy() == null
+                        ? null
+                        : filter.performedBy().toArray(
+                                String[]::new),
+                filter.performedAt() == null
+                        ? null
+                        : filter.performedAt().stream()
+                                .map(RecordingStore::at).toArray(OffsetDateTime[]::new)}))
+                .map(rows -> {
                     List<StoredSession> sessions = new ArrayList<>();
                     rows.forEach(row -> sessions.add(session(row)));
                     return sessions;

@@ -94,6 +94,25 @@ public class HeatmapStore {
                 });
     }
 
+    /** A performance of an event: who, when. */
+    public record Occurrence(String distinctId, Instant at) {
+    }
+
+    /** Who performed the event in [from, to), the most recent first, at most {@code limit}. */
+    public Uni<List<Occurrence>> occurrences(Scope scope, String event, Instant from, Instant to, int limit) {
+        return pool.preparedQuery("SELECT distinct_id, ts FROM event WHERE project_id = $1 AND environment = $2"
+                + " AND name = $3 AND ts >= $4 AND ts < $5 ORDER BY ts DESC LIMIT $6")
+                .execute(Tuple.from(new Object[]{scope.projectId(), scope.environment(), event,
+                        from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), limit}))
+                .map(rows -> {
+                    List<Occurrence> found = new ArrayList<>();
+                    for (Row row : rows) {
+                        found.add(new Occurrence(row.getString(0), row.getOffsetDateTime(1).toInstant()));
+                    }
+                    return found;
+                });
+    }
+
     /** A person's erasure; how many points and depths went. */
     public Uni<Long> deleteOf(Scope scope, String distinctId) {
         Tuple who = Tuple.of(scope.projectId(), scope.environment(), distinctId);
