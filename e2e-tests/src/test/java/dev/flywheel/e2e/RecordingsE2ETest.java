@@ -123,6 +123,25 @@ class RecordingsE2ETest {
         as(admin).when().get(base + "?limit=abc").then().statusCode(400);
         as(admin).when().delete(base).then().statusCode(400);
 
+        // heatmaps refuse what they cannot answer, and client keys
+        String heatmaps = "/api/v1/projects/" + project + "/environments/production/heatmaps";
+        as(admin).queryParam("url", "https://shop.example/p0").when().get(heatmaps).then().statusCode(200)
+                .body("total", equalTo(0));
+        as(admin).when().get(heatmaps).then().statusCode(400);
+        as(admin).queryParam("url", "/relative").when().get(heatmaps).then().statusCode(400);
+        as(admin).queryParam("url", "https://shop.example/").queryParam("kind", "hover").when().get(heatmaps)
+                .then().statusCode(400);
+        as(admin).queryParam("url", "https://shop.example/").queryParam("columns", "many").when().get(heatmaps)
+                .then().statusCode(400);
+        as(admin).queryParam("url", "https://shop.example/").queryParam("columns", "100000").when().get(heatmaps)
+                .then().statusCode(400);
+        as(admin).queryParam("url", "https://shop.example/").queryParam("match", "regex").when()
+                .get(heatmaps + "/scroll").then().statusCode(400);
+        as(admin).queryParam("url", "x".repeat(3000)).when().get(heatmaps).then().statusCode(400);
+        as(client).queryParam("url", "https://shop.example/").when().get(heatmaps).then().statusCode(403);
+        given().baseUri(Platform.gatewayUrl()).queryParam("url", "https://shop.example/").when().get(heatmaps)
+                .then().statusCode(401);
+
         // how long the project keeps recordings
         String settings = "/api/v1/projects/" + project + "/recording-settings";
         as(admin).when().get(settings).then().statusCode(200).body("retentionDays", equalTo(30));

@@ -151,6 +151,28 @@ class HeatmapStoreTest {
             assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                     () -> occurrences.findEventOccurrences(find.clone().setEvent("").build())).getStatus().getCode());
 
+            assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                    () -> TestKeys.CLIENT_A.on(RecordingEventsServiceGrpc.newBlockingStub(grpc.channel()))
+                            .findEventOccurrences(find.build()))
+                    .getStatus().getCode());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> occurrences.findEventOccurrences(find.clone().setLimit(10_001).build())).getStatus()
+                    .getCode());
+            // erasure: admins only, a distinct id and an environment
+            assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                    () -> TestKeys.SERVER_A.on(HeatmapServiceGrpc.newBlockingStub(grpc.channel())).deleteHeatmapData(
+                            DeleteHeatmapDataRequest.newBuilder().setEnvironment(environment).setDistinctId("u1")
+                                    .build()))
+                    .getStatus().getCode());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> heatmaps.deleteHeatmapData(DeleteHeatmapDataRequest.newBuilder().setEnvironment(
+                            environment).build()))
+                    .getStatus().getCode());
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> heatmaps.deleteHeatmapData(DeleteHeatmapDataRequest.newBuilder().setEnvironment("Bad Env")
+                            .setDistinctId("u1").build()))
+                    .getStatus().getCode());
+
             // a person's erasure takes their points and depths
             assertEquals(6, heatmaps.deleteHeatmapData(DeleteHeatmapDataRequest.newBuilder().setEnvironment(
                     environment).setDistinctId("u1").build()).getPointsDeleted());
