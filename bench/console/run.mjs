@@ -2,33 +2,13 @@
 // FLYWHEEL_CONSOLE_SIGN_INS_PER_ADDRESS_PER_MINUTE raised: every sign-in here comes from one address).
 //   node run.mjs            sign-in load, then the results page
 // Prints JSON lines; medians and p99s over the runs.
-import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const root = new URL('../../', import.meta.url);
-const env = Object.fromEntries(['.flywheel/demo.env', '.flywheel/secrets.env']
-  .flatMap((f) => readFileSync(new URL(f, root), 'utf8').split('\n'))
-  .filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-const gateway = env.FLYWHEEL_GATEWAY_URL ?? 'http://127.0.0.1:8080';
-const bootstrap = env.FLYWHEEL_BOOTSTRAP_ADMIN_KEY;
+import { bootstrap, gateway, median, percentile, request as call } from '../common.mjs';
+
 const PASSWORD = 'a long benchmark password';
 const RUNS = Number(process.env.RUNS ?? 5);
 
-async function call(path, { key, method = 'GET', body, cookie, csrf } = {}) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (key) headers.Authorization = `Bearer ${key}`;
-  if (cookie) headers.Cookie = `fw_session=${cookie}`;
-  if (csrf) headers['X-CSRF-Token'] = csrf;
-  const response = await fetch(gateway + path, { method, headers, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  const session = /fw_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
-  return { body: text ? JSON.parse(text) : null, session };
-}
-
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1,
-  Math.ceil(p / 100 * values.length) - 1)];
-const median = (values) => percentile(values, 50);
 
 const suffix = Date.now().toString(36);
 const organisation = (await call('/api/v1/organisations', { key: bootstrap, method: 'POST',

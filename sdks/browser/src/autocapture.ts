@@ -41,10 +41,27 @@ const INTERACTIVE = 'a[href],button,input[type=button],input[type=submit],input[
   + 'input[type=radio],select,summary,label,[role=button],[role=link],[role=tab],[role=menuitem],[onclick]';
 const CHAIN_DEPTH = 8;
 const TEXT_LENGTH = 64;
-const RAGE_CLICKS = 3;
 const RAGE_WINDOW_MS = 1000;
 const RAGE_RADIUS_PX = 30;
 const DEAD_CLICK_MS = 1000;
+
+/**
+ * Counts, for each click, the clicks within the last second and 30 px of it (itself included): three or more are a
+ * rage click.
+ */
+export function rageClickCounter(now: () => number): (x: number, y: number) => number {
+  const recent: Array<{ at: number; x: number; y: number }> = [];
+  return (x, y) => {
+    const at = now();
+    recent.push({ at, x, y });
+    while (recent.length > 0 && at - recent[0].at > RAGE_WINDOW_MS) {
+      recent.shift();
+    }
+    return recent.filter((c) => Math.hypot(c.x - x, c.y - y) <= RAGE_RADIUS_PX).length;
+  };
+}
+
+export const RAGE_CLICKS = 3;
 
 /** The element a click was meant for: the nearest interactive ancestor, or null. */
 export function interactive(target: EventTarget | null): Element | null {
@@ -152,7 +169,7 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
     listen(window, 'hashchange', changed);
   }
 
-  const recent: Array<{ at: number; x: number; y: number }> = [];
+  const nearClicks = rageClickCounter(now);
   const deadClicks = on('deadClicks') && typeof MutationObserver !== 'undefined'
     ? deadClickWatcher(failures) : null;
   if (deadClicks) {
@@ -166,15 +183,10 @@ export function startAutocapture(options: AutocaptureOptions, sink: AutocaptureS
         sink.track('$click', { elements: describe(element, dataAttributes) });
       }
       if (on('rageClicks')) {
-        const at = now();
-        recent.push({ at, x: click.clientX, y: click.clientY });
-        while (recent.length > 0 && at - recent[0].at > RAGE_WINDOW_MS) {
-          recent.shift();
-        }
-        const near = recent.filter((c) => Math.hypot(c.x - click.clientX, c.y - click.clientY) <= RAGE_RADIUS_PX);
-        if (near.length === RAGE_CLICKS) {
+        const near = nearClicks(click.clientX, click.clientY);
+        if (near === RAGE_CLICKS) {
           const target = click.target instanceof Element ? click.target : null;
-          sink.track('$rage_click', { clicks: near.length,
+          sink.track('$rage_click', { clicks: near,
             elements: target ? describe(element ?? target, dataAttributes) : [] });
         }
       }

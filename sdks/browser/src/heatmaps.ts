@@ -1,4 +1,4 @@
-import { deadClickWatcher, interactive } from './autocapture';
+import { deadClickWatcher, interactive, RAGE_CLICKS, rageClickCounter } from './autocapture';
 import type { Failures } from './errors';
 
 /** Which heatmap data is captured; each part is on unless set to false. */
@@ -20,9 +20,6 @@ export interface HeatmapSink {
   track(event: string, properties: Record<string, unknown>): void;
 }
 
-const RAGE_CLICKS = 3;
-const RAGE_WINDOW_MS = 1000;
-const RAGE_RADIUS_PX = 30;
 const SELECTOR_DEPTH = 6;
 const MOVES_PER_EVENT = 40;
 
@@ -76,7 +73,7 @@ export function startHeatmaps(options: HeatmapOptions, sink: HeatmapSink, failur
   };
   const width = () => window.innerWidth || document.documentElement.clientWidth || 1;
 
-  const recent: Array<{ at: number; x: number; y: number }> = [];
+  const nearClicks = rageClickCounter(now);
   const dead = on('clicks') && typeof MutationObserver !== 'undefined' ? deadClickWatcher(failures) : null;
   if (dead) {
     stops.push(dead.stop);
@@ -85,15 +82,10 @@ export function startHeatmaps(options: HeatmapOptions, sink: HeatmapSink, failur
     listen(document, 'click', (event) => {
       const click = event as MouseEvent;
       const target = click.target instanceof Element ? click.target : null;
-      const at = now();
-      recent.push({ at, x: click.clientX, y: click.clientY });
-      while (recent.length > 0 && at - recent[0].at > RAGE_WINDOW_MS) {
-        recent.shift();
-      }
-      const near = recent.filter((c) => Math.hypot(c.x - click.clientX, c.y - click.clientY) <= RAGE_RADIUS_PX);
+      const near = nearClicks(click.clientX, click.clientY);
       const point = { x: round(click.clientX / width(), 4), y: Math.round(click.pageY),
         selector: target ? selectorOf(target) : '', viewportWidth: width() };
-      sink.track('$heatmap_click', { ...point, rage: near.length >= RAGE_CLICKS });
+      sink.track('$heatmap_click', { ...point, rage: near >= RAGE_CLICKS });
       const element = interactive(target);
       if (element && dead) {
         dead.watch(element, () => sink.track('$heatmap_click', { ...point, dead: true }));

@@ -77,15 +77,19 @@ export interface ChunkContext {
 
 /** Events gathered for the next chunk: full at {@code maxBytes} (JSON length, as an estimate of the upload). */
 export class ChunkBuffer {
-  private events: RecordedEvent[] = [];
+  /** Each event serialised once, when it arrives (its size counts then); a chunk joins them. */
+  private events: string[] = [];
   private bytes = 0;
+  private first: number | null = null;
 
   constructor(private readonly maxBytes: number) {}
 
   /** Adds an event; true when the buffer is now full and should be sent. */
   add(event: RecordedEvent): boolean {
-    this.events.push(event);
-    this.bytes += JSON.stringify(event).length;
+    const json = JSON.stringify(event);
+    this.events.push(json);
+    this.bytes += json.length;
+    this.first ??= event.timestamp;
     return this.bytes >= this.maxBytes;
   }
 
@@ -95,7 +99,7 @@ export class ChunkBuffer {
 
   /** The first event's time, or null when empty. */
   firstTimestamp(): number | null {
-    return this.events.length ? this.events[0].timestamp : null;
+    return this.first;
   }
 
   /** The gathered events as a chunk's JSON, emptying the buffer. */
@@ -103,7 +107,8 @@ export class ChunkBuffer {
     const events = this.events;
     this.events = [];
     this.bytes = 0;
-    return JSON.stringify({ ...ids, context, events });
+    this.first = null;
+    return `${JSON.stringify({ ...ids, context }).slice(0, -1)},"events":[${events.join(',')}]}`;
   }
 }
 

@@ -121,6 +121,7 @@ export class Recorder {
   /** Chunks held back while the recording is shorter than the minimum duration. */
   private held: string[] = [];
   private triggered: boolean;
+  private readonly urlTrigger: RegExp | undefined;
   private stopped = false;
 
   constructor(private readonly host: RecorderHost, private readonly options: RecordingOptions) {
@@ -130,6 +131,7 @@ export class Recorder {
       pendingKey: `fw_rec_pending_${host.keySuffix}`, maxPending: 40, retryDelayMs: 1000, maxRetryDelayMs: 60_000 },
     host.failures, host.send);
     this.triggered = !options.triggers || Object.values(options.triggers).every((t) => !t);
+    this.urlTrigger = options.triggers?.url !== undefined ? new RegExp(options.triggers.url) : undefined;
     this.evaluate();
   }
 
@@ -170,7 +172,7 @@ export class Recorder {
       const [experiment, variation] = (triggers.experiment ?? '').split(':');
       const flag = triggers.flag ? flags[triggers.flag] : undefined;
       this.triggered = (triggers.event !== undefined && triggers.event === event)
-        || (triggers.url !== undefined && new RegExp(triggers.url).test(location.href))
+        || (this.urlTrigger !== undefined && this.urlTrigger.test(location.href))
         || (triggers.flag !== undefined && flag !== undefined && flag !== null && flag !== false && flag !== 'off')
         || (experiment !== '' && variations[experiment] !== undefined
           && (variation === undefined || variations[experiment] === variation));

@@ -57,15 +57,11 @@ public class CorsFilters {
 
     /** Adds CORS answer headers for an origin the caller already checked against the project. */
     public static Response.ResponseBuilder allowOrigin(Response.ResponseBuilder response, String origin) {
-        if (origin == null) {
-            return response;
-        }
-        return response.header("Access-Control-Allow-Origin", origin)
-                .header("Access-Control-Expose-Headers", EXPOSE_HEADERS)
-                .header("Vary", "Origin");
+        allowOriginHeaders(origin).forEach((name, values) -> response.header(name, values.get(0)));
+        return response;
     }
 
-    /** The same headers for a streamed answer, which response filters do not see; none without an origin. */
+    /** Those headers (also for a streamed answer, which response filters do not see); none without an origin. */
     public static Map<String, List<String>> allowOriginHeaders(String origin) {
         return origin == null
                 ? Map.of()
@@ -75,11 +71,13 @@ public class CorsFilters {
 
     @ServerResponseFilter
     public void allowOrigin(ContainerResponseContext response) {
-        String origin = callerContext.allowedOrigin();
-        if (origin != null) {
-            response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
-            response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);
-            response.getHeaders().add("Vary", "Origin");
-        }
+        // Vary adds to what the answer varies by already; the others are the answer's only values
+        allowOriginHeaders(callerContext.allowedOrigin()).forEach((name, values) -> {
+            if (name.equals("Vary")) {
+                response.getHeaders().add(name, values.get(0));
+            } else {
+                response.getHeaders().putSingle(name, values.get(0));
+            }
+        });
     }
 }

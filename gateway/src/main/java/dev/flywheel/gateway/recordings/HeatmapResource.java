@@ -20,6 +20,7 @@ import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.json.ProtoJson;
+import dev.flywheel.gateway.json.QueryParams;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.recordings.v1.HeatmapKind;
 import dev.flywheel.proto.recordings.v1.HeatmapRequest;
@@ -61,10 +62,10 @@ public class HeatmapResource {
             });
         }
         if (columns != null) {
-            request.setColumns(number(columns, "columns"));
+            request.setColumns(QueryParams.intCount(columns, "columns"));
         }
         if (cellPx != null) {
-            request.setCellPx(number(cellPx, "cellPx"));
+            request.setCellPx(QueryParams.intCount(cellPx, "cellPx"));
         }
         return access.readerKeyFor(projectId, environment, "Heatmaps")
                 .chain(token -> analytics.heatmap(token, request.build())).map(ProtoJson::write);
@@ -97,10 +98,10 @@ public class HeatmapResource {
             });
         }
         if (minWidth != null) {
-            request.setMinWidth(number(minWidth, "minWidth"));
+            request.setMinWidth(QueryParams.intCount(minWidth, "minWidth"));
         }
         if (maxWidth != null) {
-            request.setMaxWidth(number(maxWidth, "maxWidth"));
+            request.setMaxWidth(QueryParams.intCount(maxWidth, "maxWidth"));
         }
         if (from != null) {
             request.setFrom(ProtoJson.timestamp(from, "from"));
@@ -111,11 +112,4 @@ public class HeatmapResource {
         return request;
     }
 
-    private static int number(String text, String field) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid(field, "must be a whole number");
-        }
-    }
 }

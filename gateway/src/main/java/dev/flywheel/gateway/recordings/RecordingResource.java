@@ -35,6 +35,7 @@ import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.cors.CorsFilters;
 import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.ProtoJson;
+import dev.flywheel.gateway.json.QueryParams;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.recordings.v1.DeleteHeatmapDataRequest;
 import dev.flywheel.proto.recordings.v1.DeleteRecordingsRequest;
@@ -87,7 +88,7 @@ public class RecordingResource {
             request.setUrlContains(url);
         }
         if (minDurationMs != null) {
-            request.setMinDurationMs(number(minDurationMs, "minDurationMs"));
+            request.setMinDurationMs(QueryParams.count(minDurationMs, "minDurationMs"));
         }
         if (from != null) {
             request.setStartedFrom(ProtoJson.timestamp(from, "from"));
@@ -100,7 +101,7 @@ public class RecordingResource {
         }
         request.setHasRageClicks(flag(rageClicks, "rageClicks")).setHasConsoleErrors(flag(errors, "errors"));
         if (limit != null) {
-            request.setPageSize((int) Math.min(Integer.MAX_VALUE, number(limit, "limit")));
+            request.setPageSize(QueryParams.intCount(limit, "limit"));
         }
         if (pageToken != null) {
             request.setPageToken(pageToken);
@@ -243,18 +244,6 @@ public class RecordingResource {
         Buffer out = Buffer.buffer(pending.toByteArray());
         pending.reset();
         return out;
-    }
-
-    private static long number(String text, String field) {
-        try {
-            long value = Long.parseLong(text);
-            if (value < 0) {
-                throw ApiException.invalid(field, "must not be negative");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid(field, "must be a whole number");
-        }
     }
 
     private static boolean flag(String text, String field) {

@@ -1,7 +1,6 @@
 package dev.flywheel.recordings;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -283,7 +282,7 @@ public final class ChunkReader {
                             case "x" -> x = data.isNumeric() ? parser.getDoubleValue() : 0;
                             case "y" -> y = data.isNumeric() ? parser.getDoubleValue() : 0;
                             case "plugin" -> plugin = data == JsonToken.VALUE_STRING ? parser.getText() : "";
-                            case "payload" -> level = data == JsonToken.START_OBJECT ? level(parser) : skip(parser);
+                            case "payload" -> level = data == JsonToken.START_OBJECT ? level(parser) : skipped(parser);
                             default -> {
                                 // a scalar the summary does not read
                             }
@@ -341,10 +340,6 @@ public final class ChunkReader {
         private <T> T skipped(JsonParser parser) throws IOException {
             parser.skipChildren();
             return null;
-        }
-
-        private String skip(JsonParser parser) throws IOException {
-            return skipped(parser);
         }
 
         /** A console plugin payload's level; the parser left on the payload's end. */
@@ -433,18 +428,9 @@ public final class ChunkReader {
 
     /** Decompresses, refusing to produce more than the decompressed bound. */
     private byte[] gunzip(byte[] body) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 8192)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 8);
-            byte[] buffer = new byte[16384];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                if (out.size() + read > limits.maxDecompressedBytes()) {
-                    throw new InvalidChunkException("", "the chunk decompresses to more than "
-                            + limits.maxDecompressedBytes() + " bytes");
-                }
-                out.write(buffer, 0, read);
-            }
-            return out.toByteArray();
+        try (InputStream in = new Bounded(new GZIPInputStream(new ByteArrayInputStream(body), 16384),
+                limits.maxDecompressedBytes())) {
+            return in.readAllBytes();
         } catch (ZipException | java.io.EOFException e) {
             throw new InvalidChunkException("", "is not complete gzip data");
         } catch (IOException e) {

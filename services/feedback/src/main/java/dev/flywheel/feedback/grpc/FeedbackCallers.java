@@ -35,7 +35,11 @@ public class FeedbackCallers {
     }
 
     Uni<Admin> admin(String environment) {
-        return authenticator.authenticateCaller(ADMINS, "manage surveys").map(key -> {
+        return admin(environment, "manage surveys");
+    }
+
+    private Uni<Admin> admin(String environment, String action) {
+        return authenticator.authenticateCaller(ADMINS, action).map(key -> {
             if (!Environments.isName(environment)) {
                 throw RefusedRequest.invalid(Environments.NAME_RULE);
             }
@@ -46,28 +50,33 @@ public class FeedbackCallers {
 
     /** The scope results are read in (Environments.readerScope). */
     Uni<Scope> reader(String environment) {
-        return authenticator.authenticateCaller(READERS, "read survey results")
-                .map(key -> Environments.readerScope(key, environment));
+        return reader(environment, "read survey results");
+    }
+
+    private Uni<Scope> reader(String environment, String action) {
+        return authenticator.authenticateCaller(READERS, action).map(key -> Environments.readerScope(key,
+                environment));
     }
 
     /** The environment a server or client key answers surveys in: its own. */
     Uni<Scope> respondent() {
-        return authenticator.authenticateCaller(RESPONDENTS, "answer surveys").map(key -> Scope.newBuilder()
+        return ownEnvironment("answer surveys");
+    }
+
+    private Uni<Scope> ownEnvironment(String action) {
+        return authenticator.authenticateCaller(RESPONDENTS, action).map(key -> Scope.newBuilder()
                 .setProjectId(key.getScope().getProjectId()).setEnvironment(key.getScope().getEnvironment())
                 .build());
     }
 
     /** The environment a client or server key sends recording chunks to: its own. */
     Uni<Scope> recorder() {
-        return authenticator.authenticateCaller(RESPONDENTS, "send recordings").map(key -> Scope.newBuilder()
-                .setProjectId(key.getScope().getProjectId()).setEnvironment(key.getScope().getEnvironment())
-                .build());
+        return ownEnvironment("send recordings");
     }
 
     /** The scope recordings are watched in: an admin key names it, a server key has its own. */
     Uni<Scope> recordingViewer(String environment) {
-        return authenticator.authenticateCaller(READERS, "watch recordings")
-                .map(key -> Environments.readerScope(key, environment));
+        return reader(environment, "watch recordings");
     }
 
     /** The project an admin key manages recording settings of. */
@@ -78,13 +87,7 @@ public class FeedbackCallers {
 
     /** The scope an admin key erases recordings in. */
     Uni<Scope> recordingEraser(String environment) {
-        return authenticator.authenticateCaller(ADMINS, "erase recordings").map(key -> {
-            if (!Environments.isName(environment)) {
-                throw RefusedRequest.invalid(Environments.NAME_RULE);
-            }
-            return Scope.newBuilder().setProjectId(key.getScope().getProjectId()).setEnvironment(environment)
-                    .build();
-        });
+        return admin(environment, "erase recordings").map(Admin::scope);
     }
 
     static Throwable toStatus(Throwable failure) {

@@ -223,11 +223,9 @@ final class RecordingGrpcServices {
                     request.hasAt() ? ProtoValues.instant(request.getAt()) : null,
                     request.hasPerformed()
                             ? request.getPerformed().getOccurrencesList().stream()
-                                    .map(o -> o.getDistinctId()).toList()
-                            : null,
-                    request.hasPerformed()
-                            ? request.getPerformed().getOccurrencesList().stream()
-                                    .map(o -> ProtoValues.instant(o.getAt())).toList()
+                                    .map(o -> new RecordingStore.Performed(o.getDistinctId(),
+                                            ProtoValues.instant(o.getAt())))
+                                    .toList()
                             : null);
         }
 

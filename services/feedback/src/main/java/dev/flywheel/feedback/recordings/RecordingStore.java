@@ -89,8 +89,11 @@ public class RecordingStore {
     /** The list's filters; null or false where not set. */
     public record Filter(String distinctId, String urlContains, long minDurationMillis, Instant startedFrom,
             Instant startedBefore, String experiment, String variation, boolean rageClicks, boolean consoleErrors,
-            Instant afterStartedAt, String afterSessionId, int limit, Instant at, List<String> performedBy,
-            List<Instant> performedAt) {
+            Instant afterStartedAt, String afterSessionId, int limit, Instant at, List<Performed> performed) {
+    }
+
+    /** Someone performed the event the list is filtered by, at this time. */
+    public record Performed(String distinctId, Instant at) {
     }
 
     private final Pool pool;
@@ -129,14 +132,15 @@ public class RecordingStore {
                 scope.getEnvironment(), filter.distinctId(), filter.urlContains(), filter.minDurationMillis(),
                 at(filter.startedFrom()), at(filter.startedBefore()), filter.experiment(), filter.variation(),
                 filter.rageClicks(), filter.consoleErrors(), at(filter.afterStartedAt()), filter.afterSessionId(),
-                filter.limit(), at(filter.at()), filter.performedBy() == null
+                filter.limit(), at(filter.at()),
+                filter.performed() == null
                         ? null
-                        : filter.performedBy().toArray(
-                                String[]::new),
-                filter.performedAt() == null
+                        : filter.performed().stream().map(Performed::distinctId)
+                                .toArray(String[]::new),
+                filter.performed() == null
                         ? null
-                        : filter.performedAt().stream()
-                                .map(RecordingStore::at).toArray(OffsetDateTime[]::new)}))
+                        : filter.performed().stream().map(p -> at(p.at()))
+                                .toArray(OffsetDateTime[]::new)}))
                 .map(rows -> {
                     List<StoredSession> sessions = new ArrayList<>();
                     rows.forEach(row -> sessions.add(session(row)));
@@ -158,11 +162,7 @@ public class RecordingStore {
     /** Surveys shown to the session's person (as a user or an anonymous visitor) while it went on, a minute's slack. */
     public Uni<List<SurveyShown>> surveysDuring(Scope scope, StoredSession session) {
         return pool.preparedQuery("SELECT survey_key, submission_id, completed, shown_at FROM survey_submission"
-                + " WHERE project_id = $1 AND environment = $2 AND person_key IN ('u:' || $3, 'a:' || $3)"
-                + " AND shown_at BETWEEN $4::timestamptz - interval '1 minute' AND $5::timestamptz + interval '1 minute'"
-                + " ORDER BY shown_at")
-                .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), session.distinctId(),
-                        at(session.startedAt()), at(session.endedAt())}))
+                + during("shown_at")).execute(during(scope, session))
                 .map(rows -> {
                     List<SurveyShown> shown = new ArrayList<>();
                     rows.forEach(row -> shown.add(new SurveyShown(row.getString(0), row.getUUID(1)
@@ -173,17 +173,28 @@ public class RecordingStore {
 
     /** Feedback the session's person left while it went on, a minute's slack. */
     public Uni<List<String>> feedbackDuring(Scope scope, StoredSession session) {
-        return pool.preparedQuery("SELECT feedback_id FROM feedback_item WHERE project_id = $1 AND environment = $2"
-                + " AND person_key IN ('u:' || $3, 'a:' || $3)"
-                + " AND created_at BETWEEN $4::timestamptz - interval '1 minute' AND $5::timestamptz + interval '1 minute'"
-                + " ORDER BY created_at")
-                .execute(Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), session.distinctId(),
-                        at(session.startedAt()), at(session.endedAt())}))
+        return pool.preparedQuery("SELECT feedback_id FROM feedback_item" + during("created_at"))
+                .execute(during(scope, session))
                 .map(rows -> {
                     List<String> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getUUID(0).toString()));
                     return ids;
                 });
+    }
+
+    /**
+     * Rows of the session's person (as a user, "u:", or an anonymous visitor, "a:") whose time falls in the session,
+     * a minute's slack either side; with {@link #during(Scope, StoredSession)}'s parameters.
+     */
+    private static String during(String time) {
+        return " WHERE project_id = $1 AND environment = $2 AND person_key IN ('u:' || $3, 'a:' || $3) AND " + time
+                + " BETWEEN $4::timestamptz - interval '1 minute' AND $5::timestamptz + interval '1 minute'"
+                + " ORDER BY " + time;
+    }
+
+    private static Tuple during(Scope scope, StoredSession session) {
+        return Tuple.from(new Object[]{scope.getProjectId(), scope.getEnvironment(), session.distinctId(),
+                at(session.startedAt()), at(session.endedAt())});
     }
 
     /** The session's chunks in replay order: by their first event, then window and sequence. */
