@@ -44,7 +44,7 @@ public class HeatmapResource {
     }
 
     @GET
-    @Operation(summary = "Density of clicks (kind=click), rage clicks (rage), dead clicks (dead) or pointer positions (move) on the pages matching url (match=exact|prefix|pattern), for viewports minWidth to maxWidth, from/to; columns across the width, rows of cellPx page pixels")
+    @Operation(summary = "Density of clicks (kind=click), rage clicks (rage), dead clicks (dead) or pointer positions (move) on the pages matching url (match=exact|prefix|pattern), for viewports minWidth to maxWidth, from/to (whole UTC days); columns across the width (a divisor of 320), rows of cellPx page pixels (a multiple of 4)")
     public Uni<ObjectNode> heatmap(@PathParam("projectId") UUID projectId,
             @PathParam("environment") String environment, @QueryParam("url") String url,
             @QueryParam("match") String match, @QueryParam("minWidth") String minWidth,

@@ -113,6 +113,16 @@ class HeatmapStoreTest {
                     .setMatch(UrlMatch.URL_MATCH_PATTERN).build()).getTotal());
             assertEquals(1, heatmaps.getHeatmap(desktop.clone().setMinWidth(0).setMaxWidth(800).build()).getTotal());
 
+            // ranges count the whole UTC days they touch; a coarser grid sums the stored one's cells
+            assertEquals(4, heatmaps.getHeatmap(desktop.clone().setFrom(ProtoValues.timestamp(T0.plusSeconds(3600)))
+                    .build()).getTotal());
+            assertEquals(0, heatmaps.getHeatmap(desktop.clone().setTo(ProtoValues.timestamp(Instant.parse(
+                    "2026-11-20T00:00:00Z"))).build()).getTotal());
+            assertEquals(0, heatmaps.getHeatmap(desktop.clone().setFrom(ProtoValues.timestamp(Instant.parse(
+                    "2026-11-21T00:00:00Z"))).build()).getTotal());
+            assertEquals(List.of(cell(0, 0, 4)), heatmaps.getHeatmap(desktop.clone().setColumns(1).setCellPx(1000)
+                    .build()).getCellsList());
+
             ScrollMap scroll = heatmaps.getScrollMap(desktop.build());
             assertEquals(4, scroll.getViews());
             assertEquals(3000, scroll.getMedianPageHeight());
@@ -125,7 +135,9 @@ class HeatmapStoreTest {
             // bad requests
             for (HeatmapRequest bad : List.of(desktop.clone().setUrl("").build(),
                     desktop.clone().setUrl("/pricing").build(), desktop.clone().setColumns(401).build(),
-                    desktop.clone().setCellPx(2).build(), desktop.clone().setMinWidth(900).setMaxWidth(800).build())) {
+                    desktop.clone().setColumns(50).build(), desktop.clone().setCellPx(10).build(),
+                    desktop.clone().setCellPx(1004).build(), desktop.clone().setCellPx(2).build(),
+                    desktop.clone().setMinWidth(900).setMaxWidth(800).build())) {
                 assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                         () -> heatmaps.getHeatmap(bad)).getStatus().getCode(), bad.toString());
             }
@@ -176,7 +188,18 @@ class HeatmapStoreTest {
             // a person's erasure takes their points and depths
             assertEquals(6, heatmaps.deleteHeatmapData(DeleteHeatmapDataRequest.newBuilder().setEnvironment(
                     environment).setDistinctId("u1").build()).getPointsDeleted());
-            assertEquals(2, heatmaps.getHeatmap(desktop.clone().setMinWidth(0).build()).getTotal());
+            Heatmap left = heatmaps.getHeatmap(desktop.clone().setMinWidth(0).build());
+            assertEquals(2, left.getTotal());
+            assertEquals(List.of("#buy", "#logo"), left.getElementsList().stream().map(e -> e.getSelector())
+                    .toList());
+            assertEquals(1, left.getElements(0).getClicks());
+            assertEquals(0, left.getElements(0).getRageClicks());
+            assertEquals(0, heatmaps.getHeatmap(desktop.clone().setKind(HeatmapKind.HEATMAP_KIND_MOVE).build())
+                    .getTotal());
+            // no emptied rollup rows are left behind
+            assertEquals(0L, pool.preparedQuery("SELECT (SELECT count(*) FROM heatmap_cell_daily WHERE points <= 0)"
+                    + " + (SELECT count(*) FROM heatmap_element_daily WHERE clicks <= 0 AND dead_clicks <= 0)")
+                    .execute().await().indefinitely().iterator().next().getLong(0));
         }
     }
 

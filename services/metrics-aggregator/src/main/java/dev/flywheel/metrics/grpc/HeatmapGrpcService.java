@@ -45,11 +45,11 @@ public class HeatmapGrpcService implements HeatmapService {
             Selection selection = selection(request);
             int columns = request.getColumns() == 0 ? 64 : request.getColumns();
             int cellPx = request.getCellPx() == 0 ? 16 : request.getCellPx();
-            if (columns < 1 || columns > 400) {
-                throw RefusedRequest.invalid("columns: 1 to 400");
+            if (!HeatmapStore.gridHasColumns(columns)) {
+                throw RefusedRequest.invalid("columns: a divisor of 320 (such as 16, 32, 40, 64, 80, 160 or 320)");
             }
-            if (cellPx < 4 || cellPx > 1000) {
-                throw RefusedRequest.invalid("cellPx: 4 to 1000");
+            if (!HeatmapStore.gridHasRowPx(cellPx) || cellPx > 1000) {
+                throw RefusedRequest.invalid("cellPx: a multiple of 4, up to 1000");
             }
             short[] kinds = switch (request.getKind()) {
                 case HEATMAP_KIND_UNSPECIFIED, HEATMAP_KIND_CLICK -> new short[]{1, 2};
@@ -61,7 +61,7 @@ public class HeatmapGrpcService implements HeatmapService {
             Uni<List<HeatmapStore.ElementCount>> elements = request.getKind() == HeatmapKind.HEATMAP_KIND_MOVE
                     ? Uni.createFrom().item(List.of())
                     : store.elements(scope, selection, MAX_ELEMENTS);
-            // the grid and the elements are two scans of the same rows: side by side, on two connections
+            // two rollups: read side by side, on two connections
             return Uni.combine().all().unis(store.cells(scope, selection, kinds, columns, cellPx), elements)
                     .asTuple().map(found -> {
                         Heatmap.Builder heatmap = Heatmap.newBuilder().setColumns(columns).setCellPx(cellPx);

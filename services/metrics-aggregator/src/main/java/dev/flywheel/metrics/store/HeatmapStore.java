@@ -1,6 +1,7 @@
 package dev.flywheel.metrics.store;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,10 +33,13 @@ public class HeatmapStore {
     public record Depths(long[] viewsByStep, int medianPageHeight) {
     }
 
-    // $1 project, $2 environment, $3 page, $4 like?, $5 min width, $6 max width (0: none), $7 from, $8 to
-    private static final String WHERE = " WHERE project_id = $1 AND environment = $2"
+    // $1 project, $2 environment, $3 page, $4 like?, $5 min width, $6 max width (0: none); $7, $8 the time range
+    private static final String PAGES = " WHERE project_id = $1 AND environment = $2"
             + " AND (CASE WHEN $4 THEN page LIKE $3 ELSE page = $3 END)"
-            + " AND viewport_width >= $5 AND ($6 = 0 OR viewport_width <= $6)"
+            + " AND viewport_width >= $5 AND ($6 = 0 OR viewport_width <= $6)";
+    private static final String DAYS = PAGES
+            + " AND ($7::date IS NULL OR day >= $7) AND ($8::date IS NULL OR day < $8)";
+    private static final String INSTANTS = PAGES
             + " AND ($7::timestamptz IS NULL OR ts >= $7) AND ($8::timestamptz IS NULL OR ts < $8)";
 
     private final Pool pool;
@@ -44,15 +48,25 @@ public class HeatmapStore {
         this.pool = pool;
     }
 
-    /** Points of the kinds given per cell: columns across the width, rows of {@code cellPx} page pixels. */
+    /** Whether the rollup grid coarsens to {@code columns}: a divisor of its columns. */
+    public static boolean gridHasColumns(int columns) {
+        return columns >= 1 && HeatmapWriter.GRID_COLUMNS % columns == 0;
+    }
+
+    /** Whether the rollup grid coarsens to rows of {@code cellPx}: a multiple of its rows' height. */
+    public static boolean gridHasRowPx(int cellPx) {
+        return cellPx >= HeatmapWriter.GRID_ROW_PX && cellPx % HeatmapWriter.GRID_ROW_PX == 0;
+    }
+
+    /**
+     * Points of the kinds given per cell, from the daily rollup grid coarsened to {@code columns} across the width
+     * (see {@link #gridHasColumns}) and rows of {@code cellPx} page pixels (see {@link #gridHasRowPx}).
+     */
     public Uni<List<Cell>> cells(Scope scope, Selection selection, short[] kinds, int columns, int cellPx) {
-        // The planner cannot know that a million points fall in a few thousand cells, so it sorts them all to
-        // group them (0.7 s for 1M points here); hashing them is half that. Told so for this one transaction.
-        return pool.withTransaction(tx -> tx.query("SET LOCAL enable_sort = off").execute()
-                .chain(() -> tx.preparedQuery("SELECT least(floor(x * $9)::int, $9 - 1), (y / $10), count(*)"
-                        + " FROM heatmap_point" + WHERE + " AND kind = ANY($11) GROUP BY 1, 2")
-                        .execute(params(scope, selection).addInteger(columns).addInteger(cellPx)
-                                .addArrayOfShort(boxed(kinds)))))
+        return pool.preparedQuery("SELECT cell_column / $9, cell_row / $10, sum(points) FROM heatmap_cell_daily"
+                + DAYS + " AND kind = ANY($11) GROUP BY 1, 2 HAVING sum(points) > 0")
+                .execute(byDay(scope, selection).addInteger(HeatmapWriter.GRID_COLUMNS / columns)
+                        .addInteger(cellPx / HeatmapWriter.GRID_ROW_PX).addArrayOfShort(boxed(kinds)))
                 .map(rows -> {
                     List<Cell> cells = new ArrayList<>();
                     for (Row row : rows) {
@@ -63,12 +77,12 @@ public class HeatmapStore {
                 });
     }
 
-    /** Clicked elements, most clicked first. */
+    /** Clicked elements, most clicked first (from the daily rollup). */
     public Uni<List<ElementCount>> elements(Scope scope, Selection selection, int limit) {
-        return pool.preparedQuery("SELECT selector, count(*) FILTER (WHERE kind IN (1, 2)),"
-                + " count(*) FILTER (WHERE kind = 2), count(*) FILTER (WHERE kind = 4) FROM heatmap_point" + WHERE
-                + " AND kind IN (1, 2, 4) AND selector IS NOT NULL GROUP BY selector ORDER BY 2 DESC, 1 LIMIT $9")
-                .execute(params(scope, selection).addInteger(limit)).map(rows -> {
+        return pool.preparedQuery("SELECT selector, sum(clicks), sum(rage_clicks), sum(dead_clicks)"
+                + " FROM heatmap_element_daily" + DAYS + " GROUP BY selector"
+                + " HAVING sum(clicks) > 0 OR sum(dead_clicks) > 0 ORDER BY 2 DESC, 1 LIMIT $9")
+                .execute(byDay(scope, selection).addInteger(limit)).map(rows -> {
                     List<ElementCount> elements = new ArrayList<>();
                     for (Row row : rows) {
                         elements.add(new ElementCount(row.getString(0), row.getLong(1), row.getLong(2), row
@@ -80,10 +94,10 @@ public class HeatmapStore {
 
     /** Page views by the step their deepest point fell in (the last step holds everything deeper). */
     public Uni<Depths> depths(Scope scope, Selection selection, int stepPx, int steps) {
-        return pool.preparedQuery("WITH v AS (SELECT depth, page_height FROM heatmap_scroll" + WHERE + ")"
+        return pool.preparedQuery("WITH v AS (SELECT depth, page_height FROM heatmap_scroll" + INSTANTS + ")"
                 + " SELECT least(depth / $9, $10 - 1), count(*),"
                 + " (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY page_height) FROM v) FROM v GROUP BY 1")
-                .execute(params(scope, selection).addInteger(stepPx).addInteger(steps)).map(rows -> {
+                .execute(byInstant(scope, selection).addInteger(stepPx).addInteger(steps)).map(rows -> {
                     long[] views = new long[steps];
                     int median = 0;
                     for (Row row : rows) {
@@ -113,21 +127,45 @@ public class HeatmapStore {
                 });
     }
 
-    /** A person's erasure; how many points and depths went. */
+    /** A person's erasure: their points leave the rollups, then go; how many points and depths went. */
     public Uni<Long> deleteOf(Scope scope, String distinctId) {
         Tuple who = Tuple.of(scope.projectId(), scope.environment(), distinctId);
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM heatmap_point WHERE project_id = $1"
-                + " AND environment = $2 AND distinct_id = $3").execute(who)
-                .flatMap(points -> tx.preparedQuery("DELETE FROM heatmap_scroll WHERE project_id = $1"
-                        + " AND environment = $2 AND distinct_id = $3").execute(who)
+        String theirs = " WHERE project_id = $1 AND environment = $2 AND distinct_id = $3";
+        // the rollup rows of the pages they were on that no one else's points hold up
+        String emptied = " WHERE project_id = $1 AND environment = $2 AND page IN (SELECT DISTINCT page"
+                + " FROM heatmap_point" + theirs + ")";
+        return pool.withTransaction(tx -> HeatmapWriter.addToRollups(tx, "(SELECT * FROM heatmap_point" + theirs
+                + ") AS p", who, true)
+                .chain(() -> tx.preparedQuery("DELETE FROM heatmap_cell_daily" + emptied + " AND points <= 0")
+                        .execute(who))
+                .chain(() -> tx.preparedQuery("DELETE FROM heatmap_element_daily" + emptied
+                        + " AND clicks <= 0 AND dead_clicks <= 0").execute(who))
+                .chain(() -> tx.preparedQuery("DELETE FROM heatmap_point" + theirs).execute(who))
+                .flatMap(points -> tx.preparedQuery("DELETE FROM heatmap_scroll" + theirs).execute(who)
                         .map(depths -> (long) points.rowCount() + depths.rowCount())));
     }
 
-    private static Tuple params(Scope scope, Selection selection) {
+    /** The selection's parameters with its range as whole UTC days: the days it touches. */
+    private static Tuple byDay(Scope scope, Selection selection) {
+        return pages(scope, selection).addValue(selection.from() == null
+                ? null
+                : LocalDate.ofInstant(selection.from(), ZoneOffset.UTC))
+                .addValue(selection.to() == null
+                        ? null
+                        : LocalDate.ofInstant(selection.to().minusNanos(1),
+                                ZoneOffset.UTC).plusDays(1));
+    }
+
+    private static Tuple byInstant(Scope scope, Selection selection) {
+        return pages(scope, selection).addValue(selection.from() == null
+                ? null
+                : selection.from().atOffset(ZoneOffset.UTC))
+                .addValue(selection.to() == null ? null : selection.to().atOffset(ZoneOffset.UTC));
+    }
+
+    private static Tuple pages(Scope scope, Selection selection) {
         return Tuple.from(new Object[]{scope.projectId(), scope.environment(), selection.page(), selection.like(),
-                selection.minWidth(), selection.maxWidth(),
-                selection.from() == null ? null : selection.from().atOffset(ZoneOffset.UTC),
-                selection.to() == null ? null : selection.to().atOffset(ZoneOffset.UTC)});
+                selection.minWidth(), selection.maxWidth()});
     }
 
     private static Short[] boxed(short[] values) {
