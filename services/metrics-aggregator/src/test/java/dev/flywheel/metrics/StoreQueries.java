@@ -3,7 +3,13 @@ package dev.flywheel.metrics;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.List;
 
+import dev.flywheel.metrics.config.AggregatorConfig;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseException;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseHttp;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseSql;
+import io.quarkus.arc.Arc;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -40,6 +46,7 @@ final class StoreQueries {
         while (System.nanoTime() < deadline) {
             now = events(environment);
             if (now == expected) {
+                awaitClickHouse(environment, expected, deadline);
                 return;
             }
             if (now > expected) {
@@ -48,6 +55,33 @@ final class StoreQueries {
             Thread.sleep(100);
         }
         fail(environment + " holds " + now + " events after 60 s; expected " + expected);
+    }
+
+    /** When ClickHouse is the event store, waits until its consumer has stored the events too. */
+    private static void awaitClickHouse(String environment, long expected, long deadline)
+            throws InterruptedException {
+        AggregatorConfig config = Arc.container().instance(AggregatorConfig.class).get();
+        if (config.eventStore().kind() != AggregatorConfig.EventStoreSettings.Kind.CLICKHOUSE) {
+            return;
+        }
+        ClickHouseHttp clickHouse = Arc.container().instance(ClickHouseHttp.class).get();
+        long now = 0;
+        while (System.nanoTime() < deadline) {
+            long[] count = new long[1];
+            try {
+                clickHouse.select("SELECT uniqExact(message_id) FROM events WHERE environment = "
+                        + ClickHouseSql.literal(environment), List.of(), row -> count[0] = Long.parseLong(row[0]))
+                        .await().atMost(Duration.ofSeconds(10));
+            } catch (ClickHouseException notYetCreated) {
+                count[0] = -1;
+            }
+            now = count[0];
+            if (now == expected) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(environment + " holds " + now + " events in ClickHouse after 60 s; expected " + expected);
     }
 
     /** Every rollup of an environment, as one comparable text. */

@@ -1,6 +1,7 @@
 package dev.flywheel.metrics.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,6 +18,55 @@ public interface AggregatorConfig {
 
     /** Experiment statistics. */
     Experiments experiments();
+
+    /** Where analytics reads events from (docs/adr/0013-clickhouse-event-store.md). */
+    EventStoreSettings eventStore();
+
+    interface EventStoreSettings {
+        enum Kind {
+            /** PostgreSQL's event table and rollups: the smallest installations. */
+            POSTGRES,
+            /** ClickHouse, filled by a consumer group of its own. */
+            CLICKHOUSE
+        }
+
+        @WithDefault("postgres")
+        Kind kind();
+
+        ClickHouse clickhouse();
+    }
+
+    interface ClickHouse {
+        /** The HTTP interface of a server (or of any node of the cluster). */
+        @WithDefault("http://127.0.0.1:8123")
+        String url();
+
+        @WithDefault("flywheel")
+        String database();
+
+        @WithDefault("default")
+        String user();
+
+        Optional<String> password();
+
+        /**
+         * A cluster's name (remote_servers): events go to a ReplicatedMergeTree table on every node and are read
+         * through a Distributed table; unset for one server.
+         */
+        Optional<String> cluster();
+
+        /** The consumer group that fills ClickHouse, beside the PostgreSQL consumer's. */
+        @WithDefault("flywheel-metrics-aggregator-clickhouse")
+        String groupId();
+
+        /** Events per insert, at most: ClickHouse likes few large inserts. */
+        @WithDefault("20000")
+        int maxBatch();
+
+        /** How long a query may run before ClickHouse cancels it. */
+        @WithDefault("60s")
+        Duration queryTimeout();
+    }
 
     interface Experiments {
         /**

@@ -3,6 +3,7 @@ package dev.flywheel.metrics.messaging;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.store.EventBatchWriter;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseEventWriter;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.service.health.Dependencies;
 import dev.flywheel.service.health.HealthConfig.Dependency;
@@ -37,26 +39,20 @@ public class EventConsumer {
     private final AggregatorConfig config;
     private final String bootstrapServers;
     private final EventBatchWriter writer;
-    private final Counter stored;
-    private final Counter duplicates;
-    private final Counter malformed;
-    private final Counter failures;
-    private final Counter rejected;
-    private volatile EventConsumerLoop loop;
-    private volatile Thread thread;
+    private final ClickHouseEventWriter clickHouse;
+    private final MeterRegistry registry;
+    private final List<EventConsumerLoop> loops = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     public EventConsumer(AggregatorConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, EventBatchWriter writer,
-            MeterRegistry registry, Dependencies dependencies) {
+            ClickHouseEventWriter clickHouse, MeterRegistry registry, Dependencies dependencies) {
         this.dependencies = dependencies;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.writer = writer;
-        this.stored = registry.counter("flywheel.aggregator.events.stored");
-        this.duplicates = registry.counter("flywheel.aggregator.events.duplicates");
-        this.malformed = registry.counter("flywheel.aggregator.records.malformed");
-        this.failures = registry.counter("flywheel.aggregator.batches.failed");
-        this.rejected = registry.counter("flywheel.aggregator.events.rejected");
+        this.clickHouse = clickHouse;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -64,63 +60,104 @@ public class EventConsumer {
             return;
         }
         AggregatorConfig.Consumer settings = config.consumer();
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers, settings.groupId(),
-                settings.maxBatch()));
+        start("flywheel-event-consumer", settings.groupId(), settings.maxBatch(), "flywheel.aggregator",
+                new EventConsumerLoop.BatchStore() {
+                    @Override
+                    public EventBatchWriter.Outcome store(List<Event> events) {
+                        return writer.write(events).await().atMost(STORE_TIMEOUT);
+                    }
+
+                    @Override
+                    public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
+                        return writer.writeEachAlone(events).await().atMost(STORE_TIMEOUT.multipliedBy(5));
+                    }
+
+                    @Override
+                    public boolean available() {
+                        return !dependencies.down(Dependency.POSTGRESQL);
+                    }
+                });
+        if (config.eventStore().kind() == AggregatorConfig.EventStoreSettings.Kind.CLICKHOUSE) {
+            AggregatorConfig.ClickHouse clickHouseSettings = config.eventStore().clickhouse();
+            start("flywheel-clickhouse-consumer", clickHouseSettings.groupId(), clickHouseSettings.maxBatch(),
+                    "flywheel.aggregator.clickhouse", new EventConsumerLoop.BatchStore() {
+                        @Override
+                        public EventBatchWriter.Outcome store(List<Event> events) {
+                            throw new UnsupportedOperationException("ClickHouse stores events by their place");
+                        }
+
+                        @Override
+                        public EventBatchWriter.Outcome store(List<Event> events, int[] partitions,
+                                long[] offsets) {
+                            return clickHouse.write(events, partitions, offsets).await().atMost(STORE_TIMEOUT);
+                        }
+
+                        // The rows are built here, so a refused batch is refused for the server's state, not for
+                        // one event in it: it is retried whole, with the backoff, until the server takes it.
+                        @Override
+                        public boolean isolatesFailures() {
+                            return false;
+                        }
+
+                        @Override
+                        public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
+                            throw new UnsupportedOperationException("ClickHouse batches are retried whole");
+                        }
+                    });
+        }
+    }
+
+    private void start(String name, String groupId, int maxBatch, String metricPrefix,
+            EventConsumerLoop.BatchStore store) {
+        AggregatorConfig.Consumer settings = config.consumer();
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers, groupId,
+                maxBatch));
         consumer.subscribe(List.of(settings.topic()));
-        loop = new EventConsumerLoop(consumer, new EventConsumerLoop.BatchStore() {
-            @Override
-            public EventBatchWriter.Outcome store(List<Event> events) {
-                return writer.write(events).await().atMost(STORE_TIMEOUT);
-            }
+        Counter stored = registry.counter(metricPrefix + ".events.stored");
+        Counter duplicates = registry.counter(metricPrefix + ".events.duplicates");
+        Counter malformed = registry.counter(metricPrefix + ".records.malformed");
+        Counter failures = registry.counter(metricPrefix + ".batches.failed");
+        Counter rejected = registry.counter(metricPrefix + ".events.rejected");
+        EventConsumerLoop loop = new EventConsumerLoop(consumer, store, settings.pollTimeout(),
+                settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
+                    @Override
+                    public void batch(int records, EventBatchWriter.Outcome outcome) {
+                        stored.increment(outcome.stored());
+                        duplicates.increment(outcome.duplicates());
+                        rejected.increment(outcome.rejected());
+                    }
 
-            @Override
-            public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
-                return writer.writeEachAlone(events).await().atMost(STORE_TIMEOUT.multipliedBy(5));
-            }
+                    @Override
+                    public void malformed(ConsumerRecord<String, byte[]> record) {
+                        malformed.increment();
+                    }
 
-            @Override
-            public boolean available() {
-                return !dependencies.down(Dependency.POSTGRESQL);
-            }
-        }, settings.pollTimeout(), settings.retryBackoff(), new EventConsumerLoop.ConsumerMetrics() {
-            @Override
-            public void batch(int records, EventBatchWriter.Outcome outcome) {
-                stored.increment(outcome.stored());
-                duplicates.increment(outcome.duplicates());
-                rejected.increment(outcome.rejected());
-            }
-
-            @Override
-            public void malformed(ConsumerRecord<String, byte[]> record) {
-                malformed.increment();
-            }
-
-            @Override
-            public void failed(Throwable failure) {
-                failures.increment();
-            }
-        });
-        thread = new Thread(loop, "flywheel-event-consumer");
+                    @Override
+                    public void failed(Throwable failure) {
+                        failures.increment();
+                    }
+                });
+        Thread thread = new Thread(loop, name);
+        loops.add(loop);
+        threads.add(thread);
         thread.start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        if (loop != null) {
-            loop.stop();
+        loops.forEach(EventConsumerLoop::stop);
+        for (Thread thread : threads) {
             thread.join(STORE_TIMEOUT.toMillis());
         }
     }
 
-    /** Whether the consumer thread is alive (or deliberately off). */
+    /** Whether the consumer threads are alive (or deliberately off). */
     public boolean healthy() {
-        return !config.consumer().enabled() || thread != null && thread.isAlive();
+        return !config.consumer().enabled() || !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
     }
 
     /** Reads the whole topic again; nothing already stored is counted twice. */
     public void replayFromStart() {
-        if (loop != null) {
-            loop.rewind();
-        }
+        loops.forEach(EventConsumerLoop::rewind);
     }
 
     /** Consumer settings: manual commits after the database commit, reading from the start for a new group. */

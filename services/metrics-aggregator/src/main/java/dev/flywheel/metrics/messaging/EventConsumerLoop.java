@@ -2,6 +2,7 @@ package dev.flywheel.metrics.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,24 @@ public final class EventConsumerLoop implements Runnable {
     public interface BatchStore {
         EventBatchWriter.Outcome store(List<Event> events);
 
+        /**
+         * Stores the events, given their places in the topic (partition and offset, in the same order): a store that
+         * cannot deduplicate by the events' ids recognises what it already holds by these.
+         */
+        default EventBatchWriter.Outcome store(List<Event> events, int[] partitions, long[] offsets) {
+            return store(events);
+        }
+
         /** Stores events one at a time, keeping any that fail alone aside with the reason. */
         EventBatchWriter.Outcome storeEachAlone(List<Event> events);
+
+        /**
+         * Whether a batch failing again and again is stored event by event, to set aside one that fails alone; a
+         * store whose rows cannot fail one by one retries the whole batch.
+         */
+        default boolean isolatesFailures() {
+            return true;
+        }
 
         /** Whether the store is reachable now, as far as is known: a backoff ends early when it comes back. */
         default boolean available() {
@@ -87,7 +104,7 @@ public final class EventConsumerLoop implements Runnable {
                 if (records.isEmpty()) {
                     continue;
                 }
-                if (storeBatch(records, failures >= ATTEMPTS_BEFORE_ISOLATING)) {
+                if (storeBatch(records, failures >= ATTEMPTS_BEFORE_ISOLATING && store.isolatesFailures())) {
                     backoff = initialBackoff;
                     failures = 0;
                 } else {
@@ -110,10 +127,15 @@ public final class EventConsumerLoop implements Runnable {
 
     private boolean storeBatch(ConsumerRecords<String, byte[]> records, boolean isolate) {
         List<Event> events = new ArrayList<>(records.count());
+        int[] partitions = new int[records.count()];
+        long[] offsets = new long[records.count()];
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                events.add(Event.parseFrom(record.value()));
+                Event event = Event.parseFrom(record.value());
+                partitions[events.size()] = record.partition();
+                offsets[events.size()] = record.offset();
+                events.add(event);
             } catch (InvalidProtocolBufferException | NullPointerException e) {
                 // Not an event and never will be: counted and logged with its position, then passed over.
                 metrics.malformed(record);
@@ -125,7 +147,10 @@ public final class EventConsumerLoop implements Runnable {
         }
         EventBatchWriter.Outcome outcome;
         try {
-            outcome = isolate ? store.storeEachAlone(events) : store.store(events);
+            outcome = isolate
+                    ? store.storeEachAlone(events)
+                    : store.store(events, Arrays.copyOf(partitions, events.size()), Arrays.copyOf(offsets,
+                            events.size()));
         } catch (RuntimeException e) {
             metrics.failed(e);
             LOG.warnf(e, "Storing %d events failed; they will be read again", events.size());

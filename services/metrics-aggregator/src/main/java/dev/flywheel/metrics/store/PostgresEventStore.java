@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
@@ -33,6 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * cursor.
  */
 @ApplicationScoped
+@Typed(PostgresEventStore.class)
 public class PostgresEventStore implements EventStore {
 
     private static final String EPOCH_DAY = " - DATE '1970-01-01'";

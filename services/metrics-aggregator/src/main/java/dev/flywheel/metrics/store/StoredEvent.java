@@ -19,7 +19,7 @@ import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.JsonObject;
 
 /** An event as the store keeps it: the envelope's fields analytics reads, properties and context as JSON. */
-record StoredEvent(String projectId, String environment, String messageId, EventType type, String name,
+public record StoredEvent(String projectId, String environment, String messageId, EventType type, String name,
         String distinctId, String userId, String anonymousId, String previousId, Instant at, Instant receivedAt,
         EventSource source, String properties, String context, String traits, Exposure exposure,
         Heatmap heatmap) {
@@ -42,7 +42,7 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     /** Longest event name (and id) the store indexes; PostgreSQL's B-tree entries are bounded (about 2.7 kB). */
     static final int MAX_NAME = 500;
 
-    static StoredEvent of(Event event) {
+    public static StoredEvent of(Event event) {
         return new StoredEvent(clean(event.getScope().getProjectId()), clean(event.getScope().getEnvironment()),
                 clean(event.getMessageId()), event.getType(), clean(name(event)), clean(event.getDistinctId()),
                 clean(event.getUserId()), clean(event.getAnonymousId()), clean(event.getPreviousId()),
@@ -134,7 +134,7 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     }
 
     /** Why the store cannot keep this event, or null when it can. */
-    String unstorable() {
+    public String unstorable() {
         if (projectId.isEmpty() || environment.isEmpty() || messageId.isEmpty() || distinctId.isEmpty()) {
             return "missing_scope_or_identity";
         }
@@ -190,7 +190,7 @@ record StoredEvent(String projectId, String environment, String messageId, Event
     /**
      * Track, page and screen calls are a person doing something; identify, alias, group and internal events are not.
      */
-    boolean isActivity() {
+    public boolean isActivity() {
         return source != EventSource.EVENT_SOURCE_INTERNAL && (type == EventType.EVENT_TYPE_TRACK
                 || type == EventType.EVENT_TYPE_PAGE || type == EventType.EVENT_TYPE_SCREEN);
     }

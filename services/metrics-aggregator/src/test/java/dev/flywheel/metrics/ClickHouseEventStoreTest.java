@@ -1,0 +1,264 @@
+package dev.flywheel.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.FunnelEvent;
+import dev.flywheel.analytics.Interval;
+import dev.flywheel.metrics.messaging.EventConsumer;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.PropertyCondition;
+import dev.flywheel.metrics.model.PropertyCondition.Operator;
+import dev.flywheel.metrics.model.Scope;
+import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.PostgresEventStore;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseEventStore;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseHttp;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseSql;
+import dev.flywheel.proto.analytics.v1.Aggregation;
+import dev.flywheel.proto.analytics.v1.MetricDefinition;
+import dev.flywheel.proto.analytics.v1.TrendsRequest;
+import dev.flywheel.testsupport.ClickHouseServer;
+import dev.flywheel.testsupport.EmbeddedKafka;
+import dev.flywheel.testsupport.TestKeys;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * The ClickHouse store against the PostgreSQL one on the same events: every property operator on event, nested,
+ * context and person properties, values that would break SQL, identity merges; then exactly-once under ids sent
+ * twice and a replay of the whole topic; then an outage of ClickHouse (queries refused as unavailable, events kept
+ * in Kafka and stored when it is back).
+ */
+@QuarkusTest
+@TestProfile(ClickHouseStoreProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClickHouseEventStoreTest {
+
+    static final Instant T0 = Instant.parse("2026-04-06T09:00:00Z");
+    static final String NOTE = "it's a \\ \"quoted\"\nline\twith a NUL and ' OR 1=1 --";
+
+    @Inject
+    Pool pool;
+    @Inject
+    PostgresEventStore postgres;
+    @Inject
+    ClickHouseEventStore clickHouse;
+    @Inject
+    ClickHouseHttp http;
+    @Inject
+    EventConsumer consumer;
+
+    @Test
+    @Order(1)
+    void answersWhatPostgresAnswersForEveryKindOfProperty() throws Exception {
+        String environment = "ch-props-" + UUID.randomUUID().toString().substring(0, 8);
+        try (EventFeed feed = new EventFeed("project-a", environment)) {
+            Map<String, Object> rich = new HashMap<>();
+            rich.put("plan", "pro");
+            rich.put("price", 12.5);
+            rich.put("seats", 3);
+            rich.put("flags", Map.of("beta", true, "tier", Map.of("name", "gold")));
+            rich.put("note", NOTE.replace("with", "with\u0000")); // both stores drop the NUL
+            rich.put("empty", null);
+            rich.put("tags", List.of("a", "b"));
+            Map<String, Object> context = Map.of("campaign", Map.of("source", "ads"));
+            List<dev.flywheel.proto.events.v1.Event.Builder> events = new ArrayList<>(List.of(
+                    feed.track("u1", "Viewed", T0, rich).setContext(dev.flywheel.service.grpc.ProtoValues.toStruct(
+                            context)),
+                    feed.track("u2", "Viewed", T0.plusSeconds(60), Map.of("plan", "free", "price", 3)),
+                    feed.track("u3", "Viewed", T0.plusSeconds(120), Map.of()),
+                    feed.anonymous("anon-9", "Viewed", T0.plusSeconds(130)),
+                    feed.track("u1", "Bought", T0.plusSeconds(300), Map.of("amount", 20)),
+                    feed.track("u2", "Bought", T0.plusSeconds(400), Map.of("amount", 5.5)),
+                    feed.track("u3", "Bought", T0.plusSeconds(3 * 86_400), Map.of("amount", "not a number")),
+                    feed.identify("anon-9", "u3", T0.plusSeconds(140), Map.of("email", "u3@example.com",
+                            "company", Map.of("size", 40)))));
+            feed.send(events.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
+            new StoreQueries(pool).awaitEvents(environment, events.size());
+        }
+        Scope scope = new Scope("project-a", environment);
+        DateRange week = new DateRange(LocalDate.parse("2026-04-06"), LocalDate.parse("2026-04-12"), ZoneId.of(
+                "Europe/Paris"));
+        List<List<PropertyCondition>> conditions = List.of(List.of(),
+                List.of(new PropertyCondition("plan", Operator.EQUALS, List.of("pro"))),
+                List.of(new PropertyCondition("plan", Operator.NOT_EQUALS, List.of("pro"))),
+                List.of(new PropertyCondition("note", Operator.CONTAINS, List.of("QUOTED"))),
+                List.of(new PropertyCondition("note", Operator.EQUALS, List.of(NOTE))),
+                List.of(new PropertyCondition("plan", Operator.EQUALS, List.of("x' OR 1=1 --"))),
+                List.of(new PropertyCondition("price", Operator.GREATER_THAN, List.of("5"))),
+                List.of(new PropertyCondition("price", Operator.LESS_THAN, List.of("5"))),
+                List.of(new PropertyCondition("seats", Operator.EQUALS, List.of("3"))),
+                List.of(new PropertyCondition("properties.flags.beta", Operator.EQUALS, List.of("true"))),
+                List.of(new PropertyCondition("properties.flags.tier.name", Operator.EQUALS, List.of("gold"))),
+                List.of(new PropertyCondition("context.campaign.source", Operator.EQUALS, List.of("ads"))),
+                List.of(new PropertyCondition("empty", Operator.IS_SET, List.of())),
+                List.of(new PropertyCondition("empty", Operator.IS_NOT_SET, List.of())),
+                List.of(new PropertyCondition("flags", Operator.IS_SET, List.of())),
+                List.of(new PropertyCondition("person.email", Operator.CONTAINS, List.of("@example"))),
+                List.of(new PropertyCondition("person.company.size", Operator.GREATER_THAN, List.of("10"))),
+                List.of(new PropertyCondition("person.email", Operator.IS_NOT_SET, List.of())));
+        for (List<PropertyCondition> where : conditions) {
+            EventMatch viewed = new EventMatch("Viewed", where);
+            for (Metric.Aggregation aggregation : Metric.Aggregation.values()) {
+                Metric metric = new Metric("m", viewed, aggregation, "price");
+                assertEquals(sorted(await(postgres.trend(scope, metric, week, Interval.DAY, null, 25))),
+                        sorted(await(clickHouse.trend(scope, metric, week, Interval.DAY, null, 25))),
+                        aggregation + " where " + where);
+            }
+            assertEquals(await(postgres.activeDays(scope, viewed, week.from(), week.to(), week.zone())).keySet(),
+                    await(clickHouse.activeDays(scope, viewed, week.from(), week.to(), week.zone())).keySet(),
+                    "active days where " + where);
+        }
+        for (String breakdown : List.of("plan", "note", "person.email", "context.campaign.source", "price")) {
+            Metric views = new Metric("m", EventMatch.named("Viewed"), Metric.Aggregation.TOTAL, null);
+            assertEquals(sorted(await(postgres.trend(scope, views, week, Interval.WEEK, breakdown, 2))),
+                    sorted(await(clickHouse.trend(scope, views, week, Interval.WEEK, breakdown, 2))), breakdown);
+        }
+        EventMatch bought = EventMatch.named("Bought");
+        assertEquals(await(postgres.sums(scope, bought, "amount", week, Interval.DAY)), await(clickHouse.sums(scope,
+                bought, "amount", week, Interval.DAY)));
+        assertEquals(await(postgres.firstOccurrences(scope, bought, week.startInstant(), week.endInstant())),
+                await(clickHouse.firstOccurrences(scope, bought, week.startInstant(), week.endInstant())));
+        assertEquals(sortedSeen(await(postgres.firstSeen(scope, null, week.endInstant(), "plan"))),
+                sortedSeen(await(clickHouse.firstSeen(scope, null, week.endInstant(), "plan"))));
+        EventStore.FunnelQuery funnel = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
+                List.of(), week.startInstant(), week.endInstant(), week.endInstant(), true, "person.email");
+        assertEquals(timelines(postgres, scope, funnel), timelines(clickHouse, scope, funnel));
+    }
+
+    @Test
+    @Order(2)
+    void idsSentTwiceAndAReplayOfTheTopicAreCountedOnce() throws Exception {
+        String environment = "ch-once-" + UUID.randomUUID().toString().substring(0, 8);
+        List<dev.flywheel.proto.events.v1.Event.Builder> events;
+        try (EventFeed feed = new EventFeed("project-a", environment)) {
+            events = List.of(feed.track("u1", "Paid", T0, Map.of("amount", 10)),
+                    feed.track("u2", "Paid", T0.plusSeconds(1), Map.of("amount", 5)),
+                    feed.track("u2", "Paid", T0.plusSeconds(2), Map.of("amount", 1)));
+            feed.send(events.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
+            new StoreQueries(pool).awaitEvents(environment, 3);
+            // a client's retry that passed the collector: the same ids again, as new records
+            feed.send(events.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
+        }
+        awaitCaughtUp();
+        assertEquals(6, rows(environment), "both copies stored until a merge");
+        // and the whole topic read again: nothing inserted twice
+        consumer.replayFromStart();
+        Thread.sleep(1_000);
+        awaitCaughtUp();
+        assertEquals(6, rows(environment));
+        Scope scope = new Scope("project-a", environment);
+        DateRange day = new DateRange(LocalDate.parse("2026-04-06"), LocalDate.parse("2026-04-06"), ZoneId.of("UTC"));
+        assertEquals(List.of(new EventStore.TrendRow(null, day.from(), 3.0)), await(clickHouse.trend(scope,
+                new Metric("m", EventMatch.named("Paid"), Metric.Aggregation.TOTAL, null), day, Interval.DAY, null,
+                25)));
+        assertEquals(List.of(new EventStore.TrendRow(null, day.from(), 16.0)), await(clickHouse.trend(scope,
+                new Metric("m", EventMatch.named("Paid"), Metric.Aggregation.SUM, "amount"), day, Interval.DAY, null,
+                25)));
+        assertEquals(Map.of("u1", Map.of(day.from(), 10.0), "u2", Map.of(day.from(), 6.0)), await(clickHouse.sums(
+                scope, EventMatch.named("Paid"), "amount", day, Interval.DAY)));
+    }
+
+    @Test
+    @Order(3)
+    void anOutageRefusesQueriesAndLosesNoEvent() throws Exception {
+        String environment = "ch-outage-" + UUID.randomUUID().toString().substring(0, 8);
+        ClickHouseServer server = ClickHouseServer.shared();
+        AnalyticsGrpc grpc = new AnalyticsGrpc();
+        TrendsRequest request = TrendsRequest.newBuilder().setEnvironment(environment)
+                .setRange(AnalyticsGrpc.range("2026-04-06", "2026-04-06"))
+                .setMetric(MetricDefinition.newBuilder().setAggregation(Aggregation.AGGREGATION_TOTAL)
+                        .setEvents(AnalyticsGrpc.event("Paid")))
+                .build();
+        server.stop();
+        try (EventFeed feed = new EventFeed("project-a", environment)) {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> grpc.queries(TestKeys.ADMIN_A).trends(request));
+            assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
+            feed.send(feed.track("u1", "Paid", T0, Map.of()), feed.track("u2", "Paid", T0, Map.of()));
+            new StoreQueries(pool).number("SELECT 1"); // PostgreSQL still answers
+            Thread.sleep(1_500); // the ClickHouse consumer fails and backs off meanwhile
+        } finally {
+            server.restart();
+        }
+        new StoreQueries(pool).awaitEvents(environment, 2);
+        assertEquals(2.0, grpc.queries(TestKeys.ADMIN_A).trends(request).getSeries(0).getTotal());
+        grpc.close();
+    }
+
+    private long rows(String environment) {
+        long[] count = new long[1];
+        http.select("SELECT count() FROM events WHERE environment = " + ClickHouseSql.literal(environment), List.of(),
+                row -> count[0] = Long.parseLong(row[0])).await().atMost(Duration.ofSeconds(10));
+        return count[0];
+    }
+
+    /** Waits until the ClickHouse consumer group has committed every partition's end offset. */
+    private static void awaitCaughtUp() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                EmbeddedKafka.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                        "flywheel-metrics-aggregator-clickhouse").partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                if (!committed.isEmpty() && committed.entrySet().stream().allMatch(e -> e.getValue() != null
+                        && e.getValue().offset() >= ends.get(e.getKey()).offset())) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new AssertionError("the ClickHouse consumer did not catch up within 60 s");
+        }
+    }
+
+    private static <T> T await(io.smallrye.mutiny.Uni<T> answer) {
+        return answer.await().atMost(Duration.ofSeconds(30));
+    }
+
+    private static List<String> sorted(List<EventStore.TrendRow> rows) {
+        return rows.stream().map(r -> r.breakdown() + "@" + r.period() + "=" + r.value()).sorted().toList();
+    }
+
+    private static List<String> sortedSeen(List<EventStore.FirstSeen> people) {
+        return people.stream().map(p -> p.person() + "@" + p.at() + "=" + p.source()).sorted().toList();
+    }
+
+    private static Map<String, List<FunnelEvent>> timelines(EventStore store, Scope scope,
+            EventStore.FunnelQuery query) {
+        Map<String, List<FunnelEvent>> byFirst = new java.util.TreeMap<>();
+        await(store.funnelTimelines(scope, query, timeline -> byFirst.put(timeline.get(0).atMillis() + "/"
+                + timeline.size(), timeline)));
+        return byFirst;
+    }
+}
