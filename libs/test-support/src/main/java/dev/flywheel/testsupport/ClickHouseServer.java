@@ -56,12 +56,18 @@ public final class ClickHouseServer {
      * its Distributed tables reach), or empty.
      */
     public static ClickHouseServer start(String remoteServers) {
+        return start(ownTcpPort -> remoteServers);
+    }
+
+    /** Starts a server whose {@code remote_servers} may name itself: they are made from its own native port. */
+    public static ClickHouseServer start(java.util.function.IntFunction<String> remoteServers) {
         ensureInstalled();
         try {
             Path directory = Files.createTempDirectory("flywheel-clickhouse-");
             int http = freePort();
             int tcp = freePort();
-            Files.writeString(directory.resolve("config.xml"), config(directory, http, tcp, remoteServers));
+            Files.writeString(directory.resolve("config.xml"), config(directory, http, tcp, remoteServers.apply(
+                    tcp)));
             Files.writeString(directory.resolve("users.xml"), USERS);
             ClickHouseServer server = new ClickHouseServer(launch(directory), directory, http, tcp);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "clickhouse-stop"));

@@ -2,6 +2,7 @@ package dev.flywheel.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.messaging.EventConsumer;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
@@ -37,7 +40,9 @@ import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.metrics.store.PostgresEventStore;
 import dev.flywheel.metrics.store.clickhouse.ClickHouseEventStore;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseEventWriter;
 import dev.flywheel.metrics.store.clickhouse.ClickHouseHttp;
+import dev.flywheel.metrics.store.clickhouse.ClickHouseSchema;
 import dev.flywheel.metrics.store.clickhouse.ClickHouseSql;
 import dev.flywheel.proto.analytics.v1.Aggregation;
 import dev.flywheel.proto.analytics.v1.MetricDefinition;
@@ -49,13 +54,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The ClickHouse store against the PostgreSQL one on the same events: every property operator on event, nested,
  * context and person properties, values that would break SQL, identity merges; then exactly-once under ids sent
  * twice and a replay of the whole topic; then an outage of ClickHouse (queries refused as unavailable, events kept
- * in Kafka and stored when it is back).
+ * in Kafka and stored when it is back); and a two-shard cluster behind a Distributed table answering as one server.
  */
 @QuarkusTest
 @TestProfile(ClickHouseStoreProfile.class)
@@ -75,6 +81,8 @@ class ClickHouseEventStoreTest {
     ClickHouseHttp http;
     @Inject
     EventConsumer consumer;
+    @Inject
+    Vertx vertx;
 
     @Test
     @Order(1)
@@ -189,6 +197,137 @@ class ClickHouseEventStoreTest {
 
     @Test
     @Order(3)
+    void aTwoShardClusterAnswersAsOneServer() throws Exception {
+        // two servers; the first holds the Distributed table over both shards' tables
+        ClickHouseServer second = ClickHouseServer.start("");
+        ClickHouseServer first = ClickHouseServer.start(own -> "<two_shards><shard><replica><host>127.0.0.1</host>"
+                + "<port>" + own + "</port></replica></shard><shard><replica><host>127.0.0.1</host><port>"
+                + second.tcpPort() + "</port></replica></shard></two_shards>");
+        try {
+            for (ClickHouseServer shard : List.of(first, second)) {
+                ClickHouseHttp node = new ClickHouseHttp(vertx, settings(shard.url(), null));
+                await(node.execute("CREATE DATABASE IF NOT EXISTS flywheel", false));
+                await(node.execute("CREATE TABLE flywheel.events_local (" + ClickHouseSchema.COLUMNS
+                        + ") ENGINE = ReplacingMergeTree()" + ClickHouseSchema.LAYOUT, false));
+            }
+            ClickHouseHttp cluster = new ClickHouseHttp(vertx, settings(first.url(), "two_shards"));
+            await(cluster.execute("CREATE TABLE flywheel.events (" + ClickHouseSchema.COLUMNS + ") ENGINE ="
+                    + " Distributed(two_shards, flywheel, events_local, cityHash64(distinct_id))", false));
+            ClickHouseEventWriter clusterWriter = new ClickHouseEventWriter(cluster, new ClickHouseSchema(cluster,
+                    settings(first.url(), "two_shards")));
+            ClickHouseEventStore clusterStore = new ClickHouseEventStore(cluster, pool);
+
+            // the same events into the single server (through Kafka) and into the cluster (its writer)
+            String environment = "ch-shards-" + UUID.randomUUID().toString().substring(0, 8);
+            List<dev.flywheel.proto.events.v1.Event> events = new ArrayList<>();
+            try (EventFeed feed = new EventFeed("project-a", environment)) {
+                List<dev.flywheel.proto.events.v1.Event.Builder> sent = new ArrayList<>();
+                for (int person = 0; person < 40; person++) {
+                    Instant start = T0.plusSeconds(person * 3_600L);
+                    sent.add(feed.track("p" + person, "Signed up", start, Map.of("plan", person % 3 == 0
+                            ? "pro"
+                            : "free")));
+                    if (person % 2 == 0) {
+                        sent.add(feed.track("p" + person, "Activated", start.plusSeconds(600), Map.of("n",
+                                person)));
+                    }
+                    if (person % 4 == 0) {
+                        sent.add(feed.track("p" + person, "Paid", start.plusSeconds(86_400), Map.of("amount",
+                                person)));
+                    }
+                }
+                sent.add(feed.identify("p1", "p2", T0.plusSeconds(7_300), Map.of("email", "p2@example.com")));
+                feed.send(sent.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
+                sent.forEach(e -> events.add(e.build()));
+            }
+            new StoreQueries(pool).awaitEvents(environment, events.size());
+            int[] partitions = new int[events.size()];
+            long[] offsets = new long[events.size()];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = i;
+            }
+            assertEquals(events.size(), await(clusterWriter.write(events, partitions, offsets)).stored());
+            assertEquals(0, await(clusterWriter.write(events, partitions, offsets)).stored(), "written once");
+            for (ClickHouseServer shard : List.of(first, second)) {
+                long[] rows = new long[1];
+                await(new ClickHouseHttp(vertx, settings(shard.url(), null)).select("SELECT count() FROM"
+                        + " events_local", List.of(), row -> rows[0] = Long.parseLong(row[0])));
+                assertTrue(rows[0] > 0 && rows[0] < events.size(), "each shard holds part: " + rows[0]);
+            }
+
+            Scope scope = new Scope("project-a", environment);
+            DateRange range = new DateRange(LocalDate.parse("2026-04-06"), LocalDate.parse("2026-04-10"), ZoneId.of(
+                    "America/New_York"));
+            for (Metric.Aggregation aggregation : Metric.Aggregation.values()) {
+                Metric metric = new Metric("m", EventMatch.named("Signed up"), aggregation, "n");
+                assertEquals(sorted(await(clickHouse.trend(scope, metric, range, Interval.DAY, "plan", 25))),
+                        sorted(await(clusterStore.trend(scope, metric, range, Interval.DAY, "plan", 25))));
+            }
+            EventStore.FunnelQuery funnel = new EventStore.FunnelQuery(List.of(EventMatch.named("Signed up"),
+                    EventMatch.named("Activated"), EventMatch.named("Paid")), List.of(), range.startInstant(),
+                    range.endInstant(), range.endInstant(), false, null);
+            assertEquals(timelines(clickHouse, scope, funnel), timelines(clusterStore, scope, funnel));
+            assertEquals(await(clickHouse.activeDays(scope, EventMatch.named(null), range.from(), range.to(),
+                    range.zone())).keySet(), await(
+                            clusterStore.activeDays(scope, EventMatch.named(null), range
+                                    .from(), range.to(), range.zone()))
+                            .keySet());
+            assertEquals(sortedSeen(await(clickHouse.firstSeen(scope, null, range.endInstant(), "plan"))),
+                    sortedSeen(await(clusterStore.firstSeen(scope, null, range.endInstant(), "plan"))));
+            assertEquals(await(clickHouse.sums(scope, EventMatch.named("Paid"), "amount", range, Interval.WEEK)),
+                    await(clusterStore.sums(scope, EventMatch.named("Paid"), "amount", range, Interval.WEEK)));
+        } finally {
+            first.stop();
+            second.stop();
+        }
+    }
+
+    private static AggregatorConfig.ClickHouse settings(String url, String cluster) {
+        return new AggregatorConfig.ClickHouse() {
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public String database() {
+                return "flywheel";
+            }
+
+            @Override
+            public String user() {
+                return "default";
+            }
+
+            @Override
+            public Optional<String> password() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> cluster() {
+                return Optional.ofNullable(cluster);
+            }
+
+            @Override
+            public String groupId() {
+                return "unused";
+            }
+
+            @Override
+            public int maxBatch() {
+                return 20_000;
+            }
+
+            @Override
+            public Duration queryTimeout() {
+                return Duration.ofSeconds(30);
+            }
+        };
+    }
+
+    @Test
+    @Order(4)
     void anOutageRefusesQueriesAndLosesNoEvent() throws Exception {
         String environment = "ch-outage-" + UUID.randomUUID().toString().substring(0, 8);
         ClickHouseServer server = ClickHouseServer.shared();

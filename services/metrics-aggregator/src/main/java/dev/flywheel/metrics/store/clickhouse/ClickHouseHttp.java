@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.flywheel.metrics.config.AggregatorConfig;
 import io.smallrye.mutiny.Uni;
@@ -38,8 +39,14 @@ public class ClickHouseHttp {
     private final URI server;
     private final AggregatorConfig.ClickHouse config;
 
+    @Inject
     public ClickHouseHttp(Vertx vertx, AggregatorConfig config) {
-        this.config = config.eventStore().clickhouse();
+        this(vertx, config.eventStore().clickhouse());
+    }
+
+    /** A client of another server or cluster than the configured one (tools, the cluster tests). */
+    public ClickHouseHttp(Vertx vertx, AggregatorConfig.ClickHouse config) {
+        this.config = config;
         this.server = URI.create(this.config.url());
         this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(true)
                 .setMaxPoolSize(16).setConnectTimeout(5_000));
@@ -57,7 +64,9 @@ public class ClickHouseHttp {
 
     /** Inserts rows, one JSON object per line. */
     public Uni<Void> insert(String table, Buffer jsonEachRow) {
-        return send(uri("INSERT INTO " + table + " FORMAT JSONEachRow", true), jsonEachRow, null)
+        // into a Distributed table: answered once every shard has its rows, not when they are queued
+        String sync = config.cluster().isPresent() ? "&insert_distributed_sync=1" : "";
+        return send(uri("INSERT INTO " + table + " FORMAT JSONEachRow", true) + sync, jsonEachRow, null)
                 .chain(response -> response.body()).replaceWithVoid();
     }
 

@@ -1,6 +1,7 @@
 package dev.flywheel.metrics.store.clickhouse;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.flywheel.metrics.config.AggregatorConfig;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +15,7 @@ import io.smallrye.mutiny.Uni;
 public class ClickHouseSchema {
 
     /** Columns of the events table; see ClickHouseSql for the flattened properties. */
-    static final String COLUMNS = """
+    public static final String COLUMNS = """
             project_id String, environment String, message_id String, type UInt8, source UInt8, name String,
             distinct_id String, ts DateTime, ts_ms Int64,
             prop_keys Array(String), prop_values Array(String), prop_kinds Array(UInt8),
@@ -23,15 +24,20 @@ public class ClickHouseSchema {
      * Ordered for the queries' access paths (an environment's events of a name over time); a replayed event has the
      * same key, so merges keep it once. Partitioned by month, as retention drops whole months.
      */
-    static final String LAYOUT = " PARTITION BY toYYYYMM(ts) ORDER BY (project_id, environment, name, ts_ms,"
+    public static final String LAYOUT = " PARTITION BY toYYYYMM(ts) ORDER BY (project_id, environment, name, ts_ms,"
             + " message_id)";
 
     private final ClickHouseHttp http;
     private final AggregatorConfig.ClickHouse config;
 
+    @Inject
     public ClickHouseSchema(ClickHouseHttp http, AggregatorConfig config) {
+        this(http, config.eventStore().clickhouse());
+    }
+
+    public ClickHouseSchema(ClickHouseHttp http, AggregatorConfig.ClickHouse config) {
         this.http = http;
-        this.config = config.eventStore().clickhouse();
+        this.config = config;
     }
 
     /**
