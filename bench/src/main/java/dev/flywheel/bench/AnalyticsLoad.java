@@ -61,7 +61,8 @@ public final class AnalyticsLoad {
         switch (args[0]) {
             case "produce" -> produce(options.get("kafka"), options.get("project"), options.get("environment"),
                     Long.parseLong(options.get("events")), Integer.parseInt(options.get("users")));
-            case "store" -> store(options.get("metrics"), Long.parseLong(options.get("events")));
+            case "store" -> store(options.get("metrics"), Long.parseLong(options.get("events")),
+                    options.getOrDefault("counter", "flywheel_aggregator_events"));
             case "queries" -> queries(options.get("gateway"), options.get("key"), options.get("project"),
                     options.get("environment"), Integer.parseInt(options.getOrDefault("runs", "5")));
             default -> throw new IllegalArgumentException("produce | store | queries");
@@ -150,13 +151,11 @@ public final class AnalyticsLoad {
                 .setReceivedAt(time).setSource(EventSource.EVENT_SOURCE_GRPC).setLibrary("flywheel-bench").build();
     }
 
-    private static final Pattern STORED = Pattern.compile(
-            "(?m)^flywheel_aggregator_events_stored_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
-    private static final Pattern DUPLICATES = Pattern.compile(
-            "(?m)^flywheel_aggregator_events_duplicates_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
-
     /** Watches the aggregator drain the topic; the rate runs from its first stored event to the last. */
-    static void store(String metrics, long events) throws Exception {
+    static void store(String metrics, long events, String counter) throws Exception {
+        // flywheel_aggregator_events (PostgreSQL) or flywheel_aggregator_clickhouse_events (ClickHouse)
+        Pattern storedTotal = Pattern.compile("(?m)^" + counter + "_stored_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
+        Pattern duplicatesTotal = Pattern.compile("(?m)^" + counter + "_duplicates_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
         HttpClient http = HttpClient.newHttpClient();
         long firstAt = 0;
         double first = 0;
@@ -165,7 +164,7 @@ public final class AnalyticsLoad {
         while (true) {
             String text = http.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            double stored = value(STORED, text) + value(DUPLICATES, text);
+            double stored = value(storedTotal, text) + value(duplicatesTotal, text);
             long now = System.nanoTime();
             if (stored > done) {
                 lastChange = now;
@@ -181,8 +180,9 @@ public final class AnalyticsLoad {
             Thread.sleep(200);
         }
         double seconds = (lastChange - firstAt) / 1e9;
-        System.out.printf("stored %,.0f events (%,.0f of them duplicates) ; %,.0f events/s over %.1f s%n", done,
-                value(DUPLICATES, http.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
+        System.out.printf("%s: stored %,.0f events (%,.0f of them duplicates) ; %,.0f events/s over %.1f s%n",
+                counter, done,
+                value(duplicatesTotal, http.send(HttpRequest.newBuilder(URI.create(metrics)).build(),
                         HttpResponse.BodyHandlers.ofString()).body()),
                 (done - first) / seconds, seconds);
     }

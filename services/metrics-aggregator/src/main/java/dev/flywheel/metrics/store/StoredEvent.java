@@ -135,6 +135,12 @@ public record StoredEvent(String projectId, String environment, String messageId
 
     /** Why the store cannot keep this event, or null when it can. */
     public String unstorable() {
+        return unstorable(projectId, environment, messageId, name, distinctId);
+    }
+
+    /** The same check on an envelope's fields, for stores that read nothing else of the event. */
+    public static String unstorable(String projectId, String environment, String messageId, String name,
+            String distinctId) {
         if (projectId.isEmpty() || environment.isEmpty() || messageId.isEmpty() || distinctId.isEmpty()) {
             return "missing_scope_or_identity";
         }
@@ -166,7 +172,7 @@ public record StoredEvent(String projectId, String environment, String messageId
     }
 
     /** Unnamed identify, page, screen, group and alias calls get a $-name, so queries can still pick them. */
-    private static String name(Event event) {
+    public static String name(Event event) {
         if (!event.getName().isEmpty()) {
             return event.getName();
         }

@@ -72,7 +72,8 @@ public class ClickHouseEventStore implements EventStore {
                 : tables(scope, traits).chain(tables -> {
                     List<String> values = new ArrayList<>();
                     String text = ClickHouseSql.text(breakdown, NONE);
-                    return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits)
+                    return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits,
+                            ClickHouseSql.prefilter(List.of(metric.events())))
                             + " WHERE " + ClickHouseSql.match(metric.events()) + " AND b != "
                             + ClickHouseSql.literal(NONE) + " GROUP BY b ORDER BY count() DESC, b LIMIT "
                             + maxBreakdownValues, tables, row -> values.add(ClickHouseSql.unescape(row[0])))
@@ -87,8 +88,10 @@ public class ClickHouseEventStore implements EventStore {
                             : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), " + text + ", '$other')")
                             + ")";
             List<TrendRow> rows = new ArrayList<>();
-            String matching = "(SELECT * FROM " + events(scope, from, until, traits) + " WHERE " + ClickHouseSql
-                    .match(metric.events()) + (metric.aggregation() == Metric.Aggregation.SUM ? ONCE : "") + ")";
+            String matching = "(SELECT * FROM " + events(scope, from, until, traits, ClickHouseSql.prefilter(List
+                    .of(metric.events()))) + " WHERE " + ClickHouseSql
+                            .match(metric.events())
+                    + (metric.aggregation() == Metric.Aggregation.SUM ? ONCE : "") + ")";
             return http.select("SELECT " + group + " AS breakdown, " + period(interval, zone) + " AS period,"
                     + " toFloat64(" + aggregate + ") FROM " + matching + " GROUP BY breakdown, period", tables,
                     row -> rows.add(new TrendRow(breakdown == null
@@ -105,11 +108,12 @@ public class ClickHouseEventStore implements EventStore {
         Map<String, int[]> days = new HashMap<>();
         return tables(scope, traits).chain(tables -> http.select("SELECT person, arraySort(groupUniqArray("
                 + "toUInt16(toDate(ts, " + ClickHouseSql.literal(zone(zone)) + ")))) FROM " + events(scope, from
-                        .atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant(), traits)
+                        .atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant(), traits,
+                        ClickHouseSql.prefilter(List.of(match)))
                 + " WHERE " + ClickHouseSql.match(match) + " GROUP BY person", tables,
                 row -> days.put(
-                        ClickHouseSql.unescape(row[0]), ClickHouseSql.array(row[1]).stream()
-                                .mapToInt(Integer::parseInt).toArray())))
+                        ClickHouseSql.unescape(row[0]), java.util.Arrays.stream(ClickHouseSql.longs(row[1]))
+                                .mapToInt(day -> (int) day).toArray())))
                 .replaceWith(days);
     }
 
@@ -119,7 +123,8 @@ public class ClickHouseEventStore implements EventStore {
         String source = acquisitionProperty == null ? "''" : ClickHouseSql.text(acquisitionProperty, NONE);
         List<FirstSeen> people = new ArrayList<>();
         return tables(scope, traits).chain(tables -> http.select("SELECT person, min(ts_ms) AS first, argMin("
-                + source + ", (ts_ms, message_id)) FROM " + events(scope, Instant.EPOCH, until, traits)
+                + source + ", (ts_ms, message_id)) FROM " + events(scope, Instant.EPOCH, until, traits,
+                        ClickHouseSql.ACTIVITY)
                 + " WHERE " + ClickHouseSql.ACTIVITY + " GROUP BY person"
                 + (from == null ? "" : " HAVING first >= " + from.toEpochMilli()), tables, row -> {
                     String value = ClickHouseSql.unescape(row[2]);
@@ -134,7 +139,8 @@ public class ClickHouseEventStore implements EventStore {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), null);
         Map<String, Instant> first = new HashMap<>();
         return tables(scope, traits).chain(tables -> http.select("SELECT person, min(ts_ms) FROM " + events(scope,
-                from, until, traits) + " WHERE " + ClickHouseSql.match(match) + " GROUP BY person", tables,
+                from, until, traits, ClickHouseSql.prefilter(List.of(match))) + " WHERE " + ClickHouseSql.match(match)
+                + " GROUP BY person", tables,
                 row -> first.put(ClickHouseSql.unescape(row[0]), Instant.ofEpochMilli(Long.parseLong(row[1])))))
                 .replaceWith(first);
     }
@@ -157,7 +163,9 @@ public class ClickHouseEventStore implements EventStore {
             exclusions.append(" + if(").append(match).append(", ").append(1 << i).append(", 0)");
             any.append(" OR ").append(match);
         }
-        String breakdown = query.breakdown() == null ? "''" : ClickHouseSql.text(query.breakdown(), NONE);
+        String breakdown = query.breakdown() == null
+                ? ""
+                : ", groupArray(" + ClickHouseSql.text(query.breakdown(), NONE) + ")";
         // Strict order sees everything a person did between the steps.
         String rows = query.everyEvent() ? ClickHouseSql.ACTIVITY + " OR " + any : any.toString();
         // Only people who may have entered: a step in the start range (the first one, in strict order; any one, as
@@ -167,20 +175,27 @@ public class ClickHouseEventStore implements EventStore {
         String entered = "countIf((" + (query.everyEvent() ? ClickHouseSql.match(query.steps().get(0)) : anyStep)
                 + ") AND ts_ms < " + query.startUntil().toEpochMilli() + ") > 0";
         return tables(scope, traits).chain(tables -> http.select("SELECT person, groupArray(ts_ms),"
-                + " groupArray(toUInt32(" + steps + ")), groupArray(toUInt32(" + exclusions + ")), groupArray("
-                + breakdown + ") FROM " + events(scope, query.startFrom(), query.until(), traits) + " WHERE " + rows
+                + " groupArray(toUInt32(" + steps + ")), " + (query.exclusions().isEmpty()
+                        ? "[]"
+                        : "groupArray(toUInt32(" + exclusions + "))")
+                + breakdown
+                + " FROM " + events(scope, query.startFrom(), query.until(), traits, query.everyEvent()
+                        ? "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")"
+                        : ClickHouseSql.prefilter(all))
+                + " WHERE " + rows
                 + " GROUP BY person HAVING " + entered, tables, row -> {
-                    List<String> times = ClickHouseSql.array(row[1]);
-                    List<String> matched = ClickHouseSql.array(row[2]);
-                    List<String> excluded = ClickHouseSql.array(row[3]);
-                    List<String> values = ClickHouseSql.array(row[4]);
-                    List<FunnelEvent> timeline = new ArrayList<>(times.size());
-                    for (int i = 0; i < times.size(); i++) {
-                        String value = values.get(i);
-                        timeline.add(new FunnelEvent(Long.parseLong(times.get(i)), Integer.parseInt(matched.get(i)),
-                                Integer.parseInt(excluded.get(i)), query.breakdown() == null || value.equals(NONE)
-                                        ? null
-                                        : value));
+                    long[] times = ClickHouseSql.longs(row[1]);
+                    long[] matched = ClickHouseSql.longs(row[2]);
+                    long[] excluded = ClickHouseSql.longs(row[3]);
+                    List<String> values = query.breakdown() == null ? null : ClickHouseSql.array(row[4]);
+                    List<FunnelEvent> timeline = new ArrayList<>(times.length);
+                    for (int i = 0; i < times.length; i++) {
+                        String value = values == null ? NONE : values.get(i);
+                        timeline.add(new FunnelEvent(times[i], (int) matched[i], excluded.length == 0
+                                ? 0
+                                : (int) excluded[i],
+                                value.equals(
+                                        NONE) ? null : value));
                     }
                     timeline.sort(Comparator.comparingLong(FunnelEvent::atMillis));
                     person.accept(timeline);
@@ -194,7 +209,9 @@ public class ClickHouseEventStore implements EventStore {
         Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
         return tables(scope, traits).chain(tables -> http.select("SELECT person, " + period(interval, zone(range
                 .zone())) + " AS period, toFloat64(sum(" + ClickHouseSql.number(property) + ")) FROM (SELECT * FROM "
-                + events(scope, range.startInstant(), range.endInstant(), traits) + " WHERE " + ClickHouseSql.match(
+                + events(scope, range.startInstant(), range.endInstant(), traits, ClickHouseSql.prefilter(List.of(
+                        match)))
+                + " WHERE " + ClickHouseSql.match(
                         match)
                 + ONCE + ") GROUP BY person, period", tables,
                 row -> sums.computeIfAbsent(
@@ -205,10 +222,11 @@ public class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * The scope's events in [from, until) with each one's person (after identity links) as {@code person}, and the
+     * The scope's events in [from, until) that pass {@code prefilter} (about the event alone), with each one's person
+     * (after identity links) as {@code person}, and the
      * person's flattened traits ({@code t_keys}, {@code t_values}, {@code t_kinds}) when asked for.
      */
-    private static String events(Scope scope, Instant from, Instant until, boolean traits) {
+    private static String events(Scope scope, Instant from, Instant until, boolean traits, String prefilter) {
         long fromMs = from.toEpochMilli();
         long untilMs = until.toEpochMilli();
         String events = "(SELECT *, if(person_id = '', distinct_id, person_id) AS person FROM events"
@@ -218,7 +236,7 @@ public class ClickHouseEventStore implements EventStore {
                 // the month partitions and the sorting key both narrow the read
                 + " AND ts >= toDateTime(" + Math.max(0, Math.floorDiv(fromMs, 1000)) + ") AND ts <= toDateTime("
                 + Math.min(4_294_967_295L, Math.floorDiv(untilMs, 1000)) + ") AND ts_ms >= " + fromMs
-                + " AND ts_ms < " + untilMs + ")";
+                + " AND ts_ms < " + untilMs + " AND " + prefilter + ")";
         return traits ? "(SELECT * FROM " + events + " ANY LEFT JOIN traits USING person)" : events;
     }
 

@@ -24,7 +24,8 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
  * ClickHouse's HTTP interface, which every version from 18.16 on speaks alike: statements as POST bodies, inserts as
- * JSONEachRow, answers as TabSeparated rows streamed with back-pressure, and temporary tables sent along with a query
+ * TabSeparated rows, answers as TabSeparated rows streamed with back-pressure, and temporary tables sent along with a
+ * query
  * ("external data") for what PostgreSQL owns, such as identity links. Nothing here builds SQL from a caller's text:
  * see {@link ClickHouseSql#literal}.
  */
@@ -62,11 +63,11 @@ public class ClickHouseHttp {
                 .replaceWithVoid();
     }
 
-    /** Inserts rows, one JSON object per line. */
-    public Uni<Void> insert(String table, Buffer jsonEachRow) {
+    /** Inserts rows in a format ClickHouse reads (TabSeparated, JSONEachRow). */
+    public Uni<Void> insert(String table, String format, Buffer rows) {
         // into a Distributed table: answered once every shard has its rows, not when they are queued
         String sync = config.cluster().isPresent() ? "&insert_distributed_sync=1" : "";
-        return send(uri("INSERT INTO " + table + " FORMAT JSONEachRow", true) + sync, jsonEachRow, null)
+        return send(uri("INSERT INTO " + table + " FORMAT " + format, true) + sync, rows, null)
                 .chain(response -> response.body()).replaceWithVoid();
     }
 
@@ -117,7 +118,7 @@ public class ClickHouseHttp {
     private RequestOptions options(HttpMethod method, String uri) {
         return new RequestOptions().setMethod(method).setHost(server.getHost())
                 .setPort(server.getPort() > 0 ? server.getPort() : 8123).setURI(uri)
-                .setIdleTimeout(config.queryTimeout().toSeconds() + 30);
+                .setIdleTimeout(config.queryTimeout().plusSeconds(30).toMillis());
     }
 
     private String uri(String query, boolean inDatabase) {

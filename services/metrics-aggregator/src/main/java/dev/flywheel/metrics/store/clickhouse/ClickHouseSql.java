@@ -118,9 +118,24 @@ public final class ClickHouseSql {
 
     /** The predicate for matching events. */
     static String match(EventMatch match) {
+        return match(match, true);
+    }
+
+    /**
+     * What an event itself must be to match any of these, leaving out conditions on the person: applied where the
+     * events are read, so the sorting key (name, time) and the columns' own filters narrow the read before the
+     * person is joined.
+     */
+    static String prefilter(List<EventMatch> matches) {
+        return matches.stream().map(m -> match(m, false)).collect(Collectors.joining(" OR ", "(", ")"));
+    }
+
+    private static String match(EventMatch match, boolean personConditions) {
         StringBuilder sql = new StringBuilder(match.anyActivity() ? ACTIVITY : "name = " + literal(match.event()));
         for (PropertyCondition condition : match.conditions()) {
-            sql.append(" AND ").append(condition(condition));
+            if (personConditions || !condition.property().startsWith(PERSON_PREFIX)) {
+                sql.append(" AND ").append(condition(condition));
+            }
         }
         return "(" + sql + ")";
     }
@@ -189,7 +204,7 @@ public final class ClickHouseSql {
     }
 
     /** As the PostgreSQL store keeps text (which cannot hold NUL): the same values compare equal in both. */
-    private static String withoutNul(String text) {
+    static String withoutNul(String text) {
         return text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "");
     }
 
@@ -258,6 +273,33 @@ public final class ClickHouseSql {
             }
         }
         return items;
+    }
+
+    /** The elements of an array of integers ("[1,20,-3]"), read without making a string of each. */
+    static long[] longs(String field) {
+        long[] out = new long[8];
+        int n = 0;
+        long value = 0;
+        boolean negative = false;
+        boolean digits = false;
+        for (int i = 1; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + (c - '0');
+                digits = true;
+            } else if (c == '-') {
+                negative = true;
+            } else if (digits) { // ',' or ']'
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = negative ? -value : value;
+                value = 0;
+                negative = false;
+                digits = false;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** An array literal of strings, for external data (TabSeparated reads arrays in their quoted form). */
