@@ -56,7 +56,9 @@ final class FaultPlatform implements AutoCloseable {
                 "FLYWHEEL_FLAGD_PORT", Integer.toString(8013 + OFFSET),
                 "FLYWHEEL_ASSIGNMENT_GRPC_PORT", Integer.toString(9083 + OFFSET),
                 "FLYWHEEL_GATEWAY_INTERNAL_PORT", Integer.toString(8090 + OFFSET),
-                "FLYWHEEL_SERVICE_HEAP", "192m"));
+                "FLYWHEEL_SERVICE_HEAP", "192m",
+                // the drills are about PostgreSQL, Redis and Kafka; ClickHouse's outage is the aggregator's own test
+                "FLYWHEEL_EVENT_STORE", "postgres"));
         platform.initPostgres();
         platform.startPostgres();
         platform.startRedis();

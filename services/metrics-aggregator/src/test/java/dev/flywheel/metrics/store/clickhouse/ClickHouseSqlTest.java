@@ -1,0 +1,53 @@
+package dev.flywheel.metrics.store.clickhouse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** What keeps ClickHouse statements safe and answers exact: literals, the TabSeparated forms, flattening. */
+class ClickHouseSqlTest {
+
+    @Test
+    void literalsKeepAnyTextOneValue() {
+        assertEquals("'it\\'s'", ClickHouseSql.literal("it's"));
+        assertEquals("'a\\\\b'", ClickHouseSql.literal("a\\b"));
+        assertEquals("'\\' OR 1=1 --'", ClickHouseSql.literal("' OR 1=1 --"));
+        assertEquals("'line\\nnext\\ttab\\0'", ClickHouseSql.literal("line\nnext\ttab\0"));
+    }
+
+    @Test
+    void arraysAndFieldsReadBack() {
+        assertEquals(List.of("a'b", "c\\d", "e\tf", ""), ClickHouseSql.array("['a\\'b','c\\\\d','e\\tf','']"));
+        assertEquals(List.of(), ClickHouseSql.array("[]"));
+        assertArrayEquals(new long[]{1, 20, -3, 1764720000123L}, ClickHouseSql.longs("[1,20,-3,1764720000123]"));
+        assertArrayEquals(new long[0], ClickHouseSql.longs("[]"));
+        assertArrayEquals(new String[]{"a\\tb", "", "c"}, ClickHouseSql.fields("a\\tb\t\tc"));
+        assertEquals("a\tb", ClickHouseSql.unescape("a\\tb"));
+        assertEquals("['x\\'y','z']", ClickHouseSql.arrayLiteral(List.of("x'y", "z")));
+        assertEquals("a\\tb\\\\c\\n", ClickHouseSql.tsv("a\tb\\c\n"));
+    }
+
+    @Test
+    void propertiesFlattenByPathWithTheirKinds() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("plan", "pro\u0000");
+        properties.put("price", 12.5);
+        properties.put("flags", Map.of("beta", true));
+        properties.put("gone", null);
+        ClickHouseSql.Flat flat = new ClickHouseSql.Flat();
+        ClickHouseSql.flatten("properties", properties, flat);
+        assertEquals(List.of("properties\u0001plan", "properties\u0001price", "properties\u0001flags",
+                "properties\u0001flags\u0001beta", "properties\u0001gone"), flat.keys());
+        assertEquals(List.of("pro", "12.5", "{\"beta\":true}", "true", ""), flat.values());
+        assertEquals(List.of(ClickHouseSql.STRING, ClickHouseSql.NUMBER, ClickHouseSql.STRUCTURE,
+                ClickHouseSql.BOOLEAN, ClickHouseSql.NULL), flat.kinds());
+        assertEquals(new ClickHouseSql.Key("properties\u0001a.b", false), ClickHouseSql.key("a.b"));
+        assertEquals(new ClickHouseSql.Key("properties\u0001a\u0001b", false), ClickHouseSql.key("properties.a.b"));
+        assertEquals(new ClickHouseSql.Key("traits\u0001email", true), ClickHouseSql.key("person.email"));
+    }
+}
