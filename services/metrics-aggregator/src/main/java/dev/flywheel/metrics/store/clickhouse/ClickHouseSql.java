@@ -185,6 +185,10 @@ public final class ClickHouseSql {
             } else if (value instanceof String text) {
                 into.values().add(withoutNul(text));
                 into.kinds().add(STRING);
+            } else if (value instanceof Double || value instanceof Float || value instanceof Long
+                    || value instanceof Integer) {
+                into.values().add(value.toString()); // as Jackson writes them into the PostgreSQL store's JSON
+                into.kinds().add(NUMBER);
             } else if (value instanceof Number) {
                 into.values().add(Json.encode(value));
                 into.kinds().add(NUMBER);

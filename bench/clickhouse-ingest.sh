@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# ClickHouse's store throughput from a backlog (issue 21), against the platform ./flywheel up started: the
+# metrics-aggregator restarted with a fresh ClickHouse database and consumer group re-reads the whole events topic;
+# the rate is the rows stored between 10 s and 10 + SECONDS s after its start, over RUNS runs. The PostgreSQL consumer
+# runs beside it as always (caught up, so idle). The aggregator is left as it was.
+# Usage: RUNS=3 SECONDS=60 bench/clickhouse-ingest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-3} seconds=${SECONDS_MEASURED:-60}
+url=${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}
+count() { curl -fsS "$url/" --data-binary "SELECT count() FROM $1.events" 2>/dev/null || echo 0; }
+for run in $(seq 1 "$runs"); do
+  database=bench_ingest_$(date +%s)
+  ./flywheel stop metrics-aggregator >/dev/null
+  FLYWHEEL_CLICKHOUSE_DATABASE=$database FLYWHEEL_AGGREGATOR_EVENT_STORE_CLICKHOUSE_GROUP_ID=$database \
+    ./flywheel up >/dev/null
+  sleep 10
+  first=$(count "$database")
+  sleep "$seconds"
+  last=$(count "$database")
+  echo "run $run: $(((last - first) / seconds)) events/s ($first -> $last rows in ${seconds} s)"
+  ./flywheel stop metrics-aggregator >/dev/null
+  curl -fsS "$url/" --data-binary "DROP DATABASE IF EXISTS $database" >/dev/null
+done
+./flywheel up >/dev/null
