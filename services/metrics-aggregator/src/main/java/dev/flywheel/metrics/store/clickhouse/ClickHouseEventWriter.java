@@ -135,10 +135,10 @@ public class ClickHouseEventWriter {
     static String row(Event event, String name, long millis, int partition, long offset) {
         ClickHouseSql.Flat flat = new ClickHouseSql.Flat();
         if (event.hasProperties()) {
-            ClickHouseSql.flatten("properties", ProtoValues.toMap(event.getProperties()), flat);
+            ClickHouseSql.flatten("properties", event.getProperties(), flat);
         }
         if (event.hasContext()) {
-            ClickHouseSql.flatten("context", ProtoValues.toMap(event.getContext()), flat);
+            ClickHouseSql.flatten("context", event.getContext(), flat);
         }
         StringBuilder row = new StringBuilder(256);
         for (String text : new String[]{event.getScope().getProjectId(), event.getScope().getEnvironment(), event

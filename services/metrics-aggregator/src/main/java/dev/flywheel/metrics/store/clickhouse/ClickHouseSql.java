@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.PropertyCondition;
+import dev.flywheel.service.grpc.ProtoValues;
 import io.vertx.core.json.Json;
 
 /**
@@ -163,6 +167,55 @@ public final class ClickHouseSql {
     record Flat(List<String> keys, List<String> values, List<Integer> kinds) {
         Flat() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    /**
+     * Adds every path of a protobuf Struct under {@code root}, read straight from the message (no intermediate map:
+     * at tens of thousands of events a second, the garbage is what costs); the same paths, texts and kinds as
+     * {@link #flatten(String, Map, Flat)} gives for the Struct as a map.
+     */
+    static void flatten(String root, Struct struct, Flat into) {
+        flatten(root, struct, into, 1);
+    }
+
+    private static void flatten(String prefix, Struct struct, Flat into, int depth) {
+        for (Map.Entry<String, Value> entry : struct.getFieldsMap().entrySet()) {
+            if (into.keys().size() >= MAX_KEYS) {
+                return;
+            }
+            String key = prefix + SEPARATOR + withoutNul(entry.getKey());
+            Value value = entry.getValue();
+            into.keys().add(key);
+            switch (value.getKindCase()) {
+                case STRING_VALUE -> {
+                    into.values().add(withoutNul(value.getStringValue()));
+                    into.kinds().add(STRING);
+                }
+                case NUMBER_VALUE -> {
+                    into.values().add(Double.toString(value.getNumberValue()));
+                    into.kinds().add(NUMBER);
+                }
+                case BOOL_VALUE -> {
+                    into.values().add(Boolean.toString(value.getBoolValue()));
+                    into.kinds().add(BOOLEAN);
+                }
+                case STRUCT_VALUE -> {
+                    into.values().add(Json.encode(ProtoValues.toMap(value.getStructValue())));
+                    into.kinds().add(STRUCTURE);
+                    if (depth < MAX_DEPTH) {
+                        flatten(key, value.getStructValue(), into, depth + 1);
+                    }
+                }
+                case LIST_VALUE -> {
+                    into.values().add(Json.encode(ProtoValues.toJava(value)));
+                    into.kinds().add(STRUCTURE);
+                }
+                default -> {
+                    into.values().add("");
+                    into.kinds().add(NULL);
+                }
+            }
         }
     }
 

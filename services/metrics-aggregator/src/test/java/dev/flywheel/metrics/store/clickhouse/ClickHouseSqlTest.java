@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.flywheel.service.grpc.ProtoValues;
+
 /** What keeps ClickHouse statements safe and answers exact: literals, the TabSeparated forms, flattening. */
 class ClickHouseSqlTest {
 
@@ -32,6 +34,14 @@ class ClickHouseSqlTest {
         assertEquals("a\\tb\\\\c\\n", ClickHouseSql.tsv("a\tb\\c\n"));
     }
 
+    private static java.util.Set<String> triples(ClickHouseSql.Flat flat) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (int i = 0; i < flat.keys().size(); i++) {
+            out.add(flat.keys().get(i) + "=" + flat.values().get(i) + ":" + flat.kinds().get(i));
+        }
+        return out;
+    }
+
     @Test
     void propertiesFlattenByPathWithTheirKinds() {
         Map<String, Object> properties = new LinkedHashMap<>();
@@ -46,6 +56,15 @@ class ClickHouseSqlTest {
         assertEquals(List.of("pro", "12.5", "{\"beta\":true}", "true", ""), flat.values());
         assertEquals(List.of(ClickHouseSql.STRING, ClickHouseSql.NUMBER, ClickHouseSql.STRUCTURE,
                 ClickHouseSql.BOOLEAN, ClickHouseSql.NULL), flat.kinds());
+        // read straight from the protobuf message, the same
+        Map<String, Object> richer = new LinkedHashMap<>(properties);
+        richer.put("tags", List.of("a", 2.0));
+        richer.put("seats", 3);
+        ClickHouseSql.Flat fromMap = new ClickHouseSql.Flat();
+        ClickHouseSql.flatten("properties", ProtoValues.toMap(ProtoValues.toStruct(richer)), fromMap);
+        ClickHouseSql.Flat fromStruct = new ClickHouseSql.Flat();
+        ClickHouseSql.flatten("properties", ProtoValues.toStruct(richer), fromStruct);
+        assertEquals(triples(fromMap), triples(fromStruct)); // in any order: lookups go by key
         assertEquals(new ClickHouseSql.Key("properties\u0001a.b", false), ClickHouseSql.key("a.b"));
         assertEquals(new ClickHouseSql.Key("properties\u0001a\u0001b", false), ClickHouseSql.key("properties.a.b"));
         assertEquals(new ClickHouseSql.Key("traits\u0001email", true), ClickHouseSql.key("person.email"));
