@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -67,38 +68,46 @@ public class ClickHouseEventStore implements EventStore {
             case SUM -> "sum(" + ClickHouseSql.number(metric.property()) + ")";
         };
         boolean traits = ClickHouseSql.needsTraits(List.of(metric.events()), breakdown);
-        Uni<List<String>> top = breakdown == null
-                ? Uni.createFrom().item(List.of())
-                : tables(scope, traits).chain(tables -> {
-                    List<String> values = new ArrayList<>();
-                    String text = ClickHouseSql.text(breakdown, NONE);
-                    return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits,
-                            ClickHouseSql.prefilter(List.of(metric.events())))
-                            + " WHERE " + ClickHouseSql.match(metric.events()) + " AND b != "
-                            + ClickHouseSql.literal(NONE) + " GROUP BY b ORDER BY count() DESC, b LIMIT "
-                            + maxBreakdownValues, tables, row -> values.add(ClickHouseSql.unescape(row[0])))
-                            .replaceWith(values);
-                });
-        return top.chain(values -> tables(scope, traits).chain(tables -> {
-            String text = ClickHouseSql.text(breakdown == null ? "$" : breakdown, NONE);
-            String group = breakdown == null
-                    ? "''"
-                    : "if(" + text + " = " + ClickHouseSql.literal(NONE) + ", '$none', " + (values.isEmpty()
-                            ? "'$other'"
-                            : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), " + text + ", '$other')")
-                            + ")";
-            List<TrendRow> rows = new ArrayList<>();
-            String matching = "(SELECT * FROM " + events(scope, from, until, traits, ClickHouseSql.prefilter(List
-                    .of(metric.events()))) + " WHERE " + ClickHouseSql
-                            .match(metric.events())
-                    + (metric.aggregation() == Metric.Aggregation.SUM ? ONCE : "") + ")";
-            return http.select("SELECT " + group + " AS breakdown, " + period(interval, zone) + " AS period,"
-                    + " toFloat64(" + aggregate + ") FROM " + matching + " GROUP BY breakdown, period", tables,
-                    row -> rows.add(new TrendRow(breakdown == null
-                            ? null
-                            : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]), Double.parseDouble(row[2]))))
-                    .replaceWith(rows);
-        }));
+        // the identity links (and traits) are read once and sent with both queries
+        return tables(scope, traits).chain(tables -> topValues(tables, scope, metric, from, until, traits, breakdown,
+                maxBreakdownValues).chain(values -> {
+                    String text = ClickHouseSql.text(breakdown == null ? "$" : breakdown, NONE);
+                    String group = breakdown == null
+                            ? "''"
+                            : "if(" + text + " = " + ClickHouseSql.literal(NONE) + ", '$none', " + (values.isEmpty()
+                                    ? "'$other'"
+                                    : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), " + text
+                                            + ", '$other')")
+                                    + ")";
+                    List<TrendRow> rows = new ArrayList<>();
+                    String matching = "(SELECT * FROM "
+                            + events(scope, from, until, traits, ClickHouseSql.prefilter(List
+                                    .of(metric.events())))
+                            + " WHERE " + ClickHouseSql
+                                    .match(metric.events())
+                            + (metric.aggregation() == Metric.Aggregation.SUM ? ONCE : "") + ")";
+                    return http.select("SELECT " + group + " AS breakdown, " + period(interval, zone) + " AS period,"
+                            + " toFloat64(" + aggregate + ") FROM " + matching + " GROUP BY breakdown, period", tables,
+                            row -> rows.add(new TrendRow(breakdown == null
+                                    ? null
+                                    : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]),
+                                    Double.parseDouble(row[2]))))
+                            .replaceWith(rows);
+                }));
+    }
+
+    /** A breakdown's most frequent values (none without a breakdown). */
+    private Uni<List<String>> topValues(List<ClickHouseHttp.ExternalTable> tables, Scope scope, Metric metric,
+            Instant from, Instant until, boolean traits, String breakdown, int maxBreakdownValues) {
+        if (breakdown == null) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> values = new ArrayList<>();
+        String text = ClickHouseSql.text(breakdown, NONE);
+        return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits, ClickHouseSql
+                .prefilter(List.of(metric.events()))) + " WHERE " + ClickHouseSql.match(metric.events()) + " AND b != "
+                + ClickHouseSql.literal(NONE) + " GROUP BY b ORDER BY count() DESC, b LIMIT " + maxBreakdownValues,
+                tables, row -> values.add(ClickHouseSql.unescape(row[0]))).replaceWith(values);
     }
 
     @Override
@@ -150,29 +159,18 @@ public class ClickHouseEventStore implements EventStore {
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
         boolean traits = ClickHouseSql.needsTraits(all, query.breakdown());
-        StringBuilder steps = new StringBuilder("0");
-        StringBuilder any = new StringBuilder("0");
-        for (int i = 0; i < query.steps().size(); i++) {
-            String match = ClickHouseSql.match(query.steps().get(i));
-            steps.append(" + if(").append(match).append(", ").append(1 << i).append(", 0)");
-            any.append(" OR ").append(match);
-        }
-        StringBuilder exclusions = new StringBuilder("0");
-        for (int i = 0; i < query.exclusions().size(); i++) {
-            String match = ClickHouseSql.match(query.exclusions().get(i));
-            exclusions.append(" + if(").append(match).append(", ").append(1 << i).append(", 0)");
-            any.append(" OR ").append(match);
-        }
+        String steps = bits(query.steps());
+        String exclusions = bits(query.exclusions());
         String breakdown = query.breakdown() == null
                 ? ""
                 : ", groupArray(" + ClickHouseSql.text(query.breakdown(), NONE) + ")";
         // Strict order sees everything a person did between the steps.
-        String rows = query.everyEvent() ? ClickHouseSql.ACTIVITY + " OR " + any : any.toString();
+        String rows = query.everyEvent() ? ClickHouseSql.ACTIVITY + " OR " + anyOf(all) : anyOf(all);
         // Only people who may have entered: a step in the start range (the first one, in strict order; any one, as
         // unordered funnels enter by any step).
-        StringBuilder anyStep = new StringBuilder("0");
-        query.steps().forEach(step -> anyStep.append(" OR ").append(ClickHouseSql.match(step)));
-        String entered = "countIf((" + (query.everyEvent() ? ClickHouseSql.match(query.steps().get(0)) : anyStep)
+        String entered = "countIf((" + (query.everyEvent()
+                ? ClickHouseSql.match(query.steps().get(0))
+                : anyOf(query.steps()))
                 + ") AND ts_ms < " + query.startUntil().toEpochMilli() + ") > 0";
         return tables(scope, traits).chain(tables -> http.select("SELECT person, groupArray(ts_ms),"
                 + " groupArray(toUInt32(" + steps + ")), " + (query.exclusions().isEmpty()
@@ -200,6 +198,20 @@ public class ClickHouseEventStore implements EventStore {
                     timeline.sort(Comparator.comparingLong(FunnelEvent::atMillis));
                     person.accept(timeline);
                 }));
+    }
+
+    /** A bit per match, set on the events it matches: {@code 0 + if(m0, 1, 0) + if(m1, 2, 0) ...}. */
+    private static String bits(List<EventMatch> matches) {
+        StringBuilder bits = new StringBuilder("0");
+        for (int i = 0; i < matches.size(); i++) {
+            bits.append(" + if(").append(ClickHouseSql.match(matches.get(i))).append(", ").append(1 << i)
+                    .append(", 0)");
+        }
+        return bits.toString();
+    }
+
+    private static String anyOf(List<EventMatch> matches) {
+        return matches.stream().map(ClickHouseSql::match).collect(Collectors.joining(" OR ", "(", ")"));
     }
 
     @Override

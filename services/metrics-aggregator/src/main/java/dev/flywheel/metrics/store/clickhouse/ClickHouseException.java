@@ -10,10 +10,6 @@ public class ClickHouseException extends RuntimeException {
         this.status = status;
     }
 
-    public int status() {
-        return status;
-    }
-
     /**
      * ClickHouse's error codes for states that pass: timeouts (159, 209), too many queries (202), memory (241),
      * network and replicas (210, 279, 999 Keeper), a table being dropped or a shutdown (218, 394).

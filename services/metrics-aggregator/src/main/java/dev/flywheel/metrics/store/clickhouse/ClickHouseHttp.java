@@ -53,10 +53,6 @@ public class ClickHouseHttp {
                 .setMaxPoolSize(16).setConnectTimeout(5_000));
     }
 
-    public String database() {
-        return config.database();
-    }
-
     /** Runs a statement that answers nothing (DDL). {@code inDatabase} false for those that create it. */
     public Uni<Void> execute(String sql, boolean inDatabase) {
         return send(uri(null, inDatabase), Buffer.buffer(sql), null).chain(response -> response.body())
@@ -86,12 +82,6 @@ public class ClickHouseHttp {
             return answer.toMulti().emitOn(Infrastructure.getDefaultWorkerPool()).onItem().invoke(lines::add)
                     .collect().last().invoke(lines::finish).replaceWithVoid();
         });
-    }
-
-    /** Whether the server answers its ping now. */
-    public Uni<Boolean> ping() {
-        return client.request(options(HttpMethod.GET, "/ping")).chain(request -> request.send())
-                .map(response -> response.statusCode() == 200).onFailure().recoverWithItem(false);
     }
 
     private Uni<HttpClientResponse> send(String uri, Buffer body, String boundary) {

@@ -172,8 +172,8 @@ public final class ClickHouseSql {
 
     /**
      * Adds every path of a protobuf Struct under {@code root}, read straight from the message (no intermediate map:
-     * at tens of thousands of events a second, the garbage is what costs); the same paths, texts and kinds as
-     * {@link #flatten(String, Map, Flat)} gives for the Struct as a map.
+     * at tens of thousands of events a second, the garbage is what costs). A structure's own path holds its JSON;
+     * numbers read as the PostgreSQL store's JSON writes them.
      */
     static void flatten(String root, Struct struct, Flat into) {
         flatten(root, struct, into, 1);
@@ -219,45 +219,9 @@ public final class ClickHouseSql {
         }
     }
 
-    /** Adds every path of a JSON-like map under {@code root} (a structure's own path holds its JSON). */
+    /** Adds every path of a JSON-like map under {@code root}, as for the Struct it converts to. */
     static void flatten(String root, Map<String, Object> map, Flat into) {
-        flatten(root, map, into, 1);
-    }
-
-    private static void flatten(String prefix, Map<String, Object> map, Flat into, int depth) {
-        for (Map.Entry<String, Object> entry : map.entrySet()) {
-            if (into.keys().size() >= MAX_KEYS) {
-                return;
-            }
-            String key = prefix + SEPARATOR + withoutNul(entry.getKey());
-            Object value = entry.getValue();
-            into.keys().add(key);
-            if (value == null) {
-                into.values().add("");
-                into.kinds().add(NULL);
-            } else if (value instanceof String text) {
-                into.values().add(withoutNul(text));
-                into.kinds().add(STRING);
-            } else if (value instanceof Double || value instanceof Float || value instanceof Long
-                    || value instanceof Integer) {
-                into.values().add(value.toString()); // as Jackson writes them into the PostgreSQL store's JSON
-                into.kinds().add(NUMBER);
-            } else if (value instanceof Number) {
-                into.values().add(Json.encode(value));
-                into.kinds().add(NUMBER);
-            } else if (value instanceof Boolean) {
-                into.values().add(value.toString());
-                into.kinds().add(BOOLEAN);
-            } else {
-                into.values().add(Json.encode(value));
-                into.kinds().add(STRUCTURE);
-                if (value instanceof Map<?, ?> nested && depth < MAX_DEPTH) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> inner = (Map<String, Object>) nested;
-                    flatten(key, inner, into, depth + 1);
-                }
-            }
-        }
+        flatten(root, ProtoValues.toStruct(map), into);
     }
 
     /** As the PostgreSQL store keeps text (which cannot hold NUL): the same values compare equal in both. */
