@@ -155,15 +155,46 @@ public class AnalyticsQueries {
             // First-time retention must know whether a start event happened before the range.
             LocalDate startsFrom = type == RetentionCalculator.Type.FIRST_TIME ? LocalDate.EPOCH : cohortsFrom;
             LocalDate returnsTo = periodEnd(interval, interval.plus(interval.start(to), periods - 1L));
-            return Uni.combine().all()
-                    .unis(store.activeDays(scope, start, startsFrom, cohortsTo, zone),
-                            store.activeDays(scope, back, cohortsFrom, returnsTo, zone))
-                    .with((starts, returns) -> {
+            return bothActiveDays(scope, start, startsFrom, cohortsTo, back, cohortsFrom, returnsTo, zone)
+                    .map(both -> {
+                        Map<String, int[]> starts = both.get(0);
+                        Map<String, int[]> returns = both.get(1);
                         starts.forEach((person, days) -> calculator.addPerson(days,
                                 returns.getOrDefault(person, new int[0])));
                         return calculator.result();
                     });
         });
+    }
+
+    /**
+     * Two day sets; when both are of the same events (retention's usual "came back and did it again"), one read of
+     * the union of the two ranges, cut in two here.
+     */
+    private Uni<List<Map<String, int[]>>> bothActiveDays(Scope scope, EventMatch first, LocalDate firstFrom,
+            LocalDate firstTo, EventMatch second, LocalDate secondFrom, LocalDate secondTo, ZoneId zone) {
+        if (!first.equals(second)) {
+            return Uni.combine().all().unis(store.activeDays(scope, first, firstFrom, firstTo, zone),
+                    store.activeDays(scope, second, secondFrom, secondTo, zone))
+                    .with((a, b) -> List.of(a, b));
+        }
+        LocalDate from = firstFrom.isBefore(secondFrom) ? firstFrom : secondFrom;
+        LocalDate to = firstTo.isAfter(secondTo) ? firstTo : secondTo;
+        return store.activeDays(scope, first, from, to, zone)
+                .map(days -> List.of(within(days, firstFrom, firstTo), within(days, secondFrom, secondTo)));
+    }
+
+    /** The people's days between two days inclusive (people without any left out). */
+    private static Map<String, int[]> within(Map<String, int[]> days, LocalDate from, LocalDate to) {
+        int first = (int) from.toEpochDay();
+        int last = (int) to.toEpochDay();
+        Map<String, int[]> kept = new java.util.HashMap<>(days.size() * 2);
+        days.forEach((person, all) -> {
+            int[] inRange = java.util.Arrays.stream(all).filter(day -> day >= first && day <= last).toArray();
+            if (inRange.length > 0) {
+                kept.put(person, inRange);
+            }
+        });
+        return kept;
     }
 
     public Uni<List<LifecycleCalculator.Period>> lifecycle(Scope scope, LocalDate from, LocalDate to,

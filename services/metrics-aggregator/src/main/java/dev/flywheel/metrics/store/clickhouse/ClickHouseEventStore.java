@@ -5,10 +5,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -32,10 +34,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The event store on ClickHouse (docs/adr/0013-clickhouse-event-store.md), with the PostgreSQL store's semantics.
  * Events are in ClickHouse; identity links and person traits stay in PostgreSQL, where the consumer keeps them
- * transactionally, and travel with each query as temporary tables, so a merge is visible at once and never
- * rewrites events. The heavy work runs in ClickHouse: counting, per-person day sets, first events, and funnel
- * timelines grouped per person (only people who entered the funnel), so the engines in libs/analytics see the same
- * data as from PostgreSQL.
+ * transactionally, and are read with each query, so a merge is visible at once and never rewrites events. The
+ * heavy work runs in ClickHouse: counting, day sets, first events and funnel timelines aggregated per distinct id
+ * (the table's sorting key); the few people with several ids are merged here, which costs far less than joining
+ * the links to every event there. Conditions on person traits need each event's person: those queries join links
+ * and traits, sent as temporary tables, in ClickHouse. The engines in libs/analytics see the same data as from
+ * PostgreSQL.
  */
 @ApplicationScoped
 @Typed(ClickHouseEventStore.class)
@@ -62,15 +66,12 @@ public class ClickHouseEventStore implements EventStore {
         Instant from = range.startInstant();
         Instant until = range.endInstant();
         String zone = zone(range.zone());
-        String aggregate = switch (metric.aggregation()) {
-            case TOTAL -> "uniqExact(message_id)";
-            case UNIQUE_USERS -> "uniqExact(person)";
-            case SUM -> "sum(" + ClickHouseSql.number(metric.property()) + ")";
-        };
         boolean traits = ClickHouseSql.needsTraits(List.of(metric.events()), breakdown);
+        boolean people = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
+        String prefilter = ClickHouseSql.prefilter(List.of(metric.events()));
         // the identity links (and traits) are read once and sent with both queries
-        return tables(scope, traits).chain(tables -> topValues(tables, scope, metric, from, until, traits, breakdown,
-                maxBreakdownValues).chain(values -> {
+        return tables(scope, people || traits, traits).chain(tables -> topValues(tables, scope, metric, from, until,
+                traits, breakdown, maxBreakdownValues).chain(values -> {
                     String text = ClickHouseSql.text(breakdown == null ? "$" : breakdown, NONE);
                     String group = breakdown == null
                             ? "''"
@@ -79,19 +80,29 @@ public class ClickHouseEventStore implements EventStore {
                                     : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), " + text
                                             + ", '$other')")
                                     + ")";
+                    String keys = group + " AS breakdown, " + period(interval, zone) + " AS period";
+                    String where = ClickHouseSql.match(metric.events());
+                    String query = switch (metric.aggregation()) {
+                        case TOTAL -> "SELECT " + keys + ", toFloat64(uniqExact(message_id)) FROM " + events(scope,
+                                from, until, traits, prefilter) + " WHERE " + where + " GROUP BY breakdown, period";
+                        case SUM -> "SELECT " + keys + ", toFloat64(sum(" + ClickHouseSql.number(metric.property())
+                                + ")) FROM (SELECT * FROM " + events(scope, from, until, traits, prefilter)
+                                + " WHERE " + where + ONCE + ") GROUP BY breakdown, period";
+                        // per id first, then its person: the links join one row per id, period and value
+                        case UNIQUE_USERS -> traits
+                                ? "SELECT breakdown, period, toFloat64(uniqExact(who)) FROM (" + perKey(scope, from,
+                                        until, true, prefilter, where, false, keys, "breakdown, period", "")
+                                        + ") GROUP BY breakdown, period"
+                                : "SELECT breakdown, period, toFloat64(uniqExact(if(person_id = '', distinct_id,"
+                                        + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM events WHERE "
+                                        + inScope(scope, from, until) + " AND " + prefilter + " AND " + where
+                                        + " GROUP BY distinct_id, breakdown, period) ANY LEFT JOIN links USING"
+                                        + " distinct_id GROUP BY breakdown, period";
+                    };
                     List<TrendRow> rows = new ArrayList<>();
-                    String matching = "(SELECT * FROM "
-                            + events(scope, from, until, traits, ClickHouseSql.prefilter(List
-                                    .of(metric.events())))
-                            + " WHERE " + ClickHouseSql
-                                    .match(metric.events())
-                            + (metric.aggregation() == Metric.Aggregation.SUM ? ONCE : "") + ")";
-                    return http.select("SELECT " + group + " AS breakdown, " + period(interval, zone) + " AS period,"
-                            + " toFloat64(" + aggregate + ") FROM " + matching + " GROUP BY breakdown, period", tables,
-                            row -> rows.add(new TrendRow(breakdown == null
-                                    ? null
-                                    : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]),
-                                    Double.parseDouble(row[2]))))
+                    return http.select(query, tables, row -> rows.add(new TrendRow(breakdown == null
+                            ? null
+                            : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]), Double.parseDouble(row[2]))))
                             .replaceWith(rows);
                 }));
     }
@@ -114,43 +125,65 @@ public class ClickHouseEventStore implements EventStore {
     public Uni<Map<String, int[]>> activeDays(Scope scope, EventMatch match, LocalDate from, LocalDate to,
             ZoneId zone) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), null);
+        Instant start = from.atStartOfDay(zone).toInstant();
+        Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+        String day = ClickHouseSql.literal(zone(zone));
+        // any activity: the per-period table (ClickHouseSchema.ACTIVITY_COLUMNS), as every day starts on a period
+        String query = match.anyActivity() && match.conditions().isEmpty()
+                ? "SELECT distinct_id AS who, arraySort(groupUniqArray(toUInt16(toDate(period, " + day + "))))"
+                        + " FROM activity WHERE " + owned(scope) + " AND period >= " + dateTime(start)
+                        + " AND period < " + dateTime(end) + " GROUP BY who"
+                : perKey(scope, start, end, traits, ClickHouseSql.prefilter(List.of(match)), ClickHouseSql.match(
+                        match), false, "", "", "arraySort(groupUniqArray(toUInt16(toDate(ts, " + day + "))))");
         Map<String, int[]> days = new HashMap<>();
-        return tables(scope, traits).chain(tables -> http.select("SELECT person, arraySort(groupUniqArray("
-                + "toUInt16(toDate(ts, " + ClickHouseSql.literal(zone(zone)) + ")))) FROM " + events(scope, from
-                        .atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant(), traits,
-                        ClickHouseSql.prefilter(List.of(match)))
-                + " WHERE " + ClickHouseSql.match(match) + " GROUP BY person", tables,
-                row -> days.put(
-                        ClickHouseSql.unescape(row[0]), java.util.Arrays.stream(ClickHouseSql.longs(row[1]))
-                                .mapToInt(day -> (int) day).toArray())))
-                .replaceWith(days);
+        return resolution(scope, traits).chain(people -> http.rows(query, people.tables(), row -> days.merge(people
+                .person(row.text(0)), Arrays.stream(row.longs(1)).mapToInt(d -> (int) d).toArray(),
+                ClickHouseEventStore::union))).replaceWith(days);
+    }
+
+    /** Two ascending sets of days as one. */
+    private static int[] union(int[] a, int[] b) {
+        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
     }
 
     @Override
     public Uni<List<FirstSeen>> firstSeen(Scope scope, Instant from, Instant until, String acquisitionProperty) {
         boolean traits = acquisitionProperty != null && ClickHouseSql.needsTraits(List.of(), acquisitionProperty);
         String source = acquisitionProperty == null ? "''" : ClickHouseSql.text(acquisitionProperty, NONE);
-        List<FirstSeen> people = new ArrayList<>();
-        return tables(scope, traits).chain(tables -> http.select("SELECT person, min(ts_ms) AS first, argMin("
-                + source + ", (ts_ms, message_id)) FROM " + events(scope, Instant.EPOCH, until, traits,
-                        ClickHouseSql.ACTIVITY)
-                + " WHERE " + ClickHouseSql.ACTIVITY + " GROUP BY person"
-                + (from == null ? "" : " HAVING first >= " + from.toEpochMilli()), tables, row -> {
-                    String value = ClickHouseSql.unescape(row[2]);
-                    people.add(new FirstSeen(ClickHouseSql.unescape(row[0]), Instant.ofEpochMilli(Long.parseLong(
-                            row[1])), acquisitionProperty == null || value.equals(NONE) ? null : value));
-                }))
-                .replaceWith(people);
+        record First(long at, String message, String source) {
+        }
+        Map<String, First> first = new HashMap<>();
+        // a person's first event is the earliest of their ids' first events (ties: the smallest message id)
+        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, Instant.EPOCH, until, traits,
+                ClickHouseSql.ACTIVITY, ClickHouseSql.ACTIVITY, false, "", "", "min(ts_ms), argMin(message_id,"
+                        + " (ts_ms, message_id)), argMin(" + source + ", (ts_ms, message_id))"),
+                people.tables(), row -> first.merge(people.person(row.text(0)), new First(Long.parseLong(row.raw(1)),
+                        row.text(2), row.text(3)),
+                        (a, b) -> a.at() < b.at() || a.at() == b.at() && a.message()
+                                .compareTo(b.message()) <= 0 ? a : b)))
+                .map(done -> {
+                    List<FirstSeen> seen = new ArrayList<>();
+                    first.forEach((person, event) -> {
+                        if (from == null || event.at() >= from.toEpochMilli()) {
+                            seen.add(new FirstSeen(person, Instant.ofEpochMilli(event.at()),
+                                    acquisitionProperty == null || event.source().equals(NONE)
+                                            ? null
+                                            : event.source()));
+                        }
+                    });
+                    return seen;
+                });
     }
 
     @Override
     public Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), null);
         Map<String, Instant> first = new HashMap<>();
-        return tables(scope, traits).chain(tables -> http.select("SELECT person, min(ts_ms) FROM " + events(scope,
-                from, until, traits, ClickHouseSql.prefilter(List.of(match))) + " WHERE " + ClickHouseSql.match(match)
-                + " GROUP BY person", tables,
-                row -> first.put(ClickHouseSql.unescape(row[0]), Instant.ofEpochMilli(Long.parseLong(row[1])))))
+        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, from, until, traits, ClickHouseSql
+                .prefilter(List.of(match)), ClickHouseSql.match(match), false, "", "", "min(ts_ms)"), people
+                        .tables(),
+                row -> first.merge(people.person(row.text(0)), Instant.ofEpochMilli(Long.parseLong(row.raw(1))),
+                        (a, b) -> a.isBefore(b) ? a : b)))
                 .replaceWith(first);
     }
 
@@ -159,11 +192,8 @@ public class ClickHouseEventStore implements EventStore {
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
         boolean traits = ClickHouseSql.needsTraits(all, query.breakdown());
-        String steps = bits(query.steps());
-        String exclusions = bits(query.exclusions());
-        String breakdown = query.breakdown() == null
-                ? ""
-                : ", groupArray(" + ClickHouseSql.text(query.breakdown(), NONE) + ")";
+        boolean breakdown = query.breakdown() != null;
+        boolean exclusions = !query.exclusions().isEmpty();
         // Strict order sees everything a person did between the steps.
         String rows = query.everyEvent() ? ClickHouseSql.ACTIVITY + " OR " + anyOf(all) : anyOf(all);
         // Only people who may have entered: a step in the start range (the first one, in strict order; any one, as
@@ -171,33 +201,50 @@ public class ClickHouseEventStore implements EventStore {
         String entered = "countIf((" + (query.everyEvent()
                 ? ClickHouseSql.match(query.steps().get(0))
                 : anyOf(query.steps()))
-                + ") AND ts_ms < " + query.startUntil().toEpochMilli() + ") > 0";
-        return tables(scope, traits).chain(tables -> http.select("SELECT person, groupArray(ts_ms),"
-                + " groupArray(toUInt32(" + steps + ")), " + (query.exclusions().isEmpty()
-                        ? "[]"
-                        : "groupArray(toUInt32(" + exclusions + "))")
-                + breakdown
-                + " FROM " + events(scope, query.startFrom(), query.until(), traits, query.everyEvent()
-                        ? "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")"
-                        : ClickHouseSql.prefilter(all))
-                + " WHERE " + rows
-                + " GROUP BY person HAVING " + entered, tables, row -> {
-                    long[] times = ClickHouseSql.longs(row[1]);
-                    long[] matched = ClickHouseSql.longs(row[2]);
-                    long[] excluded = ClickHouseSql.longs(row[3]);
-                    List<String> values = query.breakdown() == null ? null : ClickHouseSql.array(row[4]);
-                    List<FunnelEvent> timeline = new ArrayList<>(times.length);
-                    for (int i = 0; i < times.length; i++) {
-                        String value = values == null ? NONE : values.get(i);
-                        timeline.add(new FunnelEvent(times[i], (int) matched[i], excluded.length == 0
-                                ? 0
-                                : (int) excluded[i],
-                                value.equals(
-                                        NONE) ? null : value));
+                + ") AND ts_ms < " + query.startUntil().toEpochMilli() + ")";
+        // sorted by time there, so the calculator's own sort finds each timeline in order
+        String aggregates = entered + ", arraySort(groupArray(ts_ms)), arraySort((s, t) -> t, groupArray(toUInt32("
+                + bits(query.steps()) + ")), groupArray(ts_ms)), " + (exclusions
+                        ? "arraySort((x, t) -> t, groupArray(toUInt32(" + bits(query.exclusions())
+                                + ")), groupArray(ts_ms))"
+                        : "[]")
+                + (breakdown
+                        ? ", arraySort((v, t) -> t, groupArray(" + ClickHouseSql.text(query.breakdown(), NONE)
+                                + "), groupArray(ts_ms))"
+                        : "");
+        String sql = perKey(scope, query.startFrom(), query.until(), traits, query.everyEvent()
+                ? "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")"
+                : ClickHouseSql.prefilter(all), rows, false, "", "", aggregates);
+        return resolution(scope, traits).chain(people -> {
+            // people with several ids wait for all of theirs; everybody else goes straight to the calculator
+            Map<String, List<FunnelEvent>> waiting = new HashMap<>();
+            Set<String> entering = new HashSet<>();
+            return http.rows(sql, people.tables(), row -> {
+                String who = people.person(row.text(0));
+                boolean entries = Long.parseLong(row.raw(1)) > 0;
+                long[] times = row.longs(2);
+                long[] matched = row.longs(3);
+                long[] excluded = row.longs(4);
+                List<String> values = breakdown ? ClickHouseSql.array(row.raw(5)) : null;
+                List<FunnelEvent> timeline = new ArrayList<>(times.length);
+                for (int i = 0; i < times.length; i++) {
+                    String value = values == null ? NONE : values.get(i);
+                    timeline.add(new FunnelEvent(times[i], (int) matched[i], excluded.length == 0
+                            ? 0
+                            : (int) excluded[i], value.equals(NONE) ? null : value));
+                }
+                if (!people.shared(who)) {
+                    if (entries) {
+                        person.accept(timeline);
                     }
-                    timeline.sort(Comparator.comparingLong(FunnelEvent::atMillis));
-                    person.accept(timeline);
-                }));
+                    return;
+                }
+                waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
+                if (entries) {
+                    entering.add(who);
+                }
+            }).invoke(() -> entering.forEach(who -> person.accept(waiting.get(who))));
+        });
     }
 
     /** A bit per match, set on the events it matches: {@code 0 + if(m0, 1, 0) + if(m1, 2, 0) ...}. */
@@ -219,37 +266,62 @@ public class ClickHouseEventStore implements EventStore {
             DateRange range, Interval interval) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), property);
         Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
-        return tables(scope, traits).chain(tables -> http.select("SELECT person, " + period(interval, zone(range
-                .zone())) + " AS period, toFloat64(sum(" + ClickHouseSql.number(property) + ")) FROM (SELECT * FROM "
-                + events(scope, range.startInstant(), range.endInstant(), traits, ClickHouseSql.prefilter(List.of(
-                        match)))
-                + " WHERE " + ClickHouseSql.match(
-                        match)
-                + ONCE + ") GROUP BY person, period", tables,
-                row -> sums.computeIfAbsent(
-                        ClickHouseSql.unescape(row[0]), p -> new HashMap<>()).put(LocalDate.parse(row[1]),
-                                Double
-                                        .parseDouble(row[2]))))
+        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, range.startInstant(), range
+                .endInstant(), traits, ClickHouseSql.prefilter(List.of(match)), ClickHouseSql.match(match), true,
+                period(interval, zone(range.zone())) + " AS period", "period", "toFloat64(sum(" + ClickHouseSql
+                        .number(property) + "))"),
+                people.tables(), row -> sums.computeIfAbsent(people.person(row.text(0)), p -> new HashMap<>())
+                        .merge(LocalDate.parse(row.raw(1)), Double.parseDouble(row.raw(2)), Double::sum)))
                 .replaceWith(sums);
     }
 
     /**
-     * The scope's events in [from, until) that pass {@code prefilter} (about the event alone), with each one's person
-     * (after identity links) as {@code person}, and the
-     * person's flattened traits ({@code t_keys}, {@code t_values}, {@code t_kinds}) when asked for.
+     * The matching events aggregated into {@code aggregates} per {@code who} (and {@code keys}, given as
+     * {@code expression AS name} and grouped by {@code keyNames}): the distinct id, whose person is found here
+     * ({@link People}); with conditions on traits, the person, as events are joined to links and traits in
+     * ClickHouse. The table's sorting key (distinct id, time) keeps the aggregation per id local. {@code once}:
+     * each message id counted once (sums).
+     */
+    private static String perKey(Scope scope, Instant from, Instant until, boolean traits, String prefilter,
+            String where, boolean once, String keys, String keyNames, String aggregates) {
+        String selected = (keys.isEmpty() ? "" : ", " + keys) + (aggregates.isEmpty() ? "" : ", " + aggregates);
+        String source = traits
+                ? events(scope, from, until, true, prefilter) + " WHERE " + where
+                : "events WHERE " + inScope(scope, from, until) + " AND " + prefilter + " AND " + where;
+        return "SELECT " + (traits ? "person" : "distinct_id") + " AS who" + selected + " FROM " + (once
+                ? "(SELECT * FROM " + source + ONCE + ")"
+                : source) + " GROUP BY who" + (keyNames.isEmpty() ? "" : ", " + keyNames);
+    }
+
+    /**
+     * The scope's events in [from, until) that pass {@code prefilter} (about the event alone); with {@code traits},
+     * each with its person (after identity links) as {@code person} and the person's flattened traits
+     * ({@code t_keys}, {@code t_values}, {@code t_kinds}).
      */
     private static String events(Scope scope, Instant from, Instant until, boolean traits, String prefilter) {
+        String events = "(SELECT * FROM events WHERE " + inScope(scope, from, until) + " AND " + prefilter + ")";
+        return traits
+                ? "(SELECT * FROM (SELECT *, if(person_id = '', distinct_id, person_id) AS person FROM " + events
+                        + " ANY LEFT JOIN links USING distinct_id) ANY LEFT JOIN traits USING person)"
+                : events;
+    }
+
+    /** An instant as a DateTime (whole seconds, down), clamped to the type's range. */
+    private static String dateTime(Instant at) {
+        return "toDateTime(" + Math.min(4_294_967_295L, Math.max(0, at.getEpochSecond())) + ")";
+    }
+
+    private static String owned(Scope scope) {
+        return "project_id = " + ClickHouseSql.literal(scope.projectId()) + " AND environment = " + ClickHouseSql
+                .literal(scope.environment());
+    }
+
+    /** The scope and [from, until): the month partitions and the sorting key both narrow the read. */
+    private static String inScope(Scope scope, Instant from, Instant until) {
         long fromMs = from.toEpochMilli();
         long untilMs = until.toEpochMilli();
-        String events = "(SELECT *, if(person_id = '', distinct_id, person_id) AS person FROM events"
-                + " ANY LEFT JOIN links USING distinct_id WHERE project_id = " + ClickHouseSql.literal(scope
-                        .projectId())
-                + " AND environment = " + ClickHouseSql.literal(scope.environment())
-                // the month partitions and the sorting key both narrow the read
-                + " AND ts >= toDateTime(" + Math.max(0, Math.floorDiv(fromMs, 1000)) + ") AND ts <= toDateTime("
-                + Math.min(4_294_967_295L, Math.floorDiv(untilMs, 1000)) + ") AND ts_ms >= " + fromMs
-                + " AND ts_ms < " + untilMs + " AND " + prefilter + ")";
-        return traits ? "(SELECT * FROM " + events + " ANY LEFT JOIN traits USING person)" : events;
+        return owned(scope) + " AND ts >= " + dateTime(from) + " AND ts <= " + dateTime(until) + " AND ts_ms >= "
+                + fromMs + " AND ts_ms < " + untilMs;
     }
 
     private static String period(Interval interval, String zone) {
@@ -271,23 +343,62 @@ public class ClickHouseEventStore implements EventStore {
         return zone.getId();
     }
 
-    /** The identity links (and, when asked for, person traits) of the scope, from PostgreSQL, as temporary tables. */
-    private Uni<List<ClickHouseHttp.ExternalTable>> tables(Scope scope, boolean traits) {
-        Tuple scoped = Tuple.of(scope.projectId(), scope.environment());
-        Uni<ClickHouseHttp.ExternalTable> links = pool.preparedQuery("SELECT distinct_id, person_id FROM identity_link"
-                + " WHERE project_id = $1 AND environment = $2").execute(scoped).map(rows -> {
-                    Buffer tsv = Buffer.buffer();
+    /**
+     * Who the rows of a per-key query are about. Without traits the rows are per distinct id: the scope's links,
+     * read from PostgreSQL, give each its person, and tell which people have several ids (their rows are merged).
+     * With traits the rows are per person already, and the temporary tables carry links and traits.
+     */
+    private record People(List<ClickHouseHttp.ExternalTable> tables, Map<String, String> personOf,
+            Set<String> shared) {
+
+        String person(String who) {
+            return personOf.getOrDefault(who, who);
+        }
+
+        boolean shared(String person) {
+            return shared.contains(person);
+        }
+    }
+
+    private Uni<People> resolution(Scope scope, boolean traits) {
+        if (traits) {
+            return tables(scope, true, true).map(tables -> new People(tables, Map.of(), Set.of()));
+        }
+        return links(scope).map(links -> new People(List.of(), links, new HashSet<>(links.values())));
+    }
+
+    /** The scope's identity links: distinct id to person. */
+    private Uni<Map<String, String>> links(Scope scope) {
+        return pool.preparedQuery("SELECT distinct_id, person_id FROM identity_link WHERE project_id = $1"
+                + " AND environment = $2").execute(Tuple.of(scope.projectId(), scope.environment())).map(rows -> {
+                    Map<String, String> links = new HashMap<>(rows.size() * 2);
                     for (Row row : rows) {
-                        tsv.appendString(ClickHouseSql.tsv(row.getString(0))).appendString("\t")
-                                .appendString(ClickHouseSql.tsv(row.getString(1))).appendString("\n");
+                        links.put(row.getString(0), row.getString(1));
                     }
-                    return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
+                    return links;
                 });
+    }
+
+    /** The identity links (and, when asked for, person traits) of the scope, as temporary tables. */
+    private Uni<List<ClickHouseHttp.ExternalTable>> tables(Scope scope, boolean links, boolean traits) {
+        if (!links && !traits) {
+            return Uni.createFrom().item(List.of());
+        }
+        Uni<ClickHouseHttp.ExternalTable> linked = links(scope).map(map -> {
+            Buffer tsv = Buffer.buffer();
+            map.forEach((id, person) -> tsv.appendString(ClickHouseSql.tsv(id)).appendString("\t")
+                    .appendString(ClickHouseSql.tsv(person)).appendString("\n"));
+            return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
+        });
         if (!traits) {
-            return links.map(List::of);
+            return linked.map(List::of);
         }
         Uni<ClickHouseHttp.ExternalTable> personTraits = pool.preparedQuery("SELECT distinct_id, traits::text"
-                + " FROM person_traits WHERE project_id = $1 AND environment = $2").execute(scoped).map(rows -> {
+                + " FROM person_traits WHERE project_id = $1 AND environment = $2").execute(Tuple.of(
+                        scope
+                                .projectId(),
+                        scope.environment()))
+                .map(rows -> {
                     Buffer tsv = Buffer.buffer();
                     for (Row row : rows) {
                         ClickHouseSql.Flat flat = new ClickHouseSql.Flat();
@@ -300,7 +411,7 @@ public class ClickHouseEventStore implements EventStore {
                     return new ClickHouseHttp.ExternalTable("traits", "person String, t_keys Array(String),"
                             + " t_values Array(String), t_kinds Array(UInt8)", tsv);
                 });
-        return Uni.combine().all().unis(links, personTraits).asTuple().map(both -> List.of(both.getItem1(), both
+        return Uni.combine().all().unis(linked, personTraits).asTuple().map(both -> List.of(both.getItem1(), both
                 .getItem2()));
     }
 }

@@ -53,9 +53,12 @@ public class ClickHouseHttp {
                 .setMaxPoolSize(16).setConnectTimeout(5_000));
     }
 
-    /** Runs a statement that answers nothing (DDL). {@code inDatabase} false for those that create it. */
+    /**
+     * Runs a statement that answers nothing (DDL, a copy between tables), with no time limit: these are the
+     * store's own, not a caller's. {@code inDatabase} false for those that create it.
+     */
     public Uni<Void> execute(String sql, boolean inDatabase) {
-        return send(uri(null, inDatabase), Buffer.buffer(sql), null).chain(response -> response.body())
+        return send(uri(null, inDatabase, false), Buffer.buffer(sql), null, false).chain(response -> response.body())
                 .replaceWithVoid();
     }
 
@@ -63,20 +66,25 @@ public class ClickHouseHttp {
     public Uni<Void> insert(String table, String format, Buffer rows) {
         // into a Distributed table: answered once every shard has its rows, not when they are queued
         String sync = config.cluster().isPresent() ? "&insert_distributed_sync=1" : "";
-        return send(uri("INSERT INTO " + table + " FORMAT " + format, true) + sync, rows, null)
+        return send(uri("INSERT INTO " + table + " FORMAT " + format, true, true) + sync, rows, null, true)
                 .chain(response -> response.body()).replaceWithVoid();
     }
 
     /**
-     * Runs a query and hands each TabSeparated row, its fields unescaped, to {@code row} on a worker thread, as the
-     * answer streams in (a slow consumer pauses the server's stream, so memory holds little of a large answer).
+     * Runs a query and hands each TabSeparated row, its fields still escaped, to {@code row} on a worker thread, as
+     * the answer streams in (a slow consumer pauses the server's stream, so memory holds little of a large answer).
      */
     public Uni<Void> select(String sql, List<ExternalTable> tables, Consumer<String[]> row) {
+        return rows(sql, tables, received -> row.accept(received.raws()));
+    }
+
+    /** {@link #select}, with each row as it arrived, for answers whose fields are large arrays of numbers. */
+    public Uni<Void> rows(String sql, List<ExternalTable> tables, Consumer<TsvRow> row) {
         String boundary = tables.isEmpty() ? null : "flywheel-" + UUID.randomUUID();
         String query = sql + " FORMAT TabSeparated";
         Uni<HttpClientResponse> response = boundary == null
-                ? send(uri(null, true), Buffer.buffer(query), null)
-                : send(uri(query, true) + structures(tables), multipart(boundary, tables), boundary);
+                ? send(uri(null, true, true), Buffer.buffer(query), null, true)
+                : send(uri(query, true, true) + structures(tables), multipart(boundary, tables), boundary, true);
         return response.chain(answer -> {
             Lines lines = new Lines(row);
             return answer.toMulti().emitOn(Infrastructure.getDefaultWorkerPool()).onItem().invoke(lines::add)
@@ -84,8 +92,8 @@ public class ClickHouseHttp {
         });
     }
 
-    private Uni<HttpClientResponse> send(String uri, Buffer body, String boundary) {
-        RequestOptions options = options(HttpMethod.POST, uri);
+    private Uni<HttpClientResponse> send(String uri, Buffer body, String boundary, boolean bounded) {
+        RequestOptions options = options(HttpMethod.POST, uri, bounded);
         if (boundary != null) {
             options.putHeader("Content-Type", "multipart/form-data; boundary=" + boundary);
         }
@@ -105,19 +113,21 @@ public class ClickHouseHttp {
         });
     }
 
-    private RequestOptions options(HttpMethod method, String uri) {
-        return new RequestOptions().setMethod(method).setHost(server.getHost())
-                .setPort(server.getPort() > 0 ? server.getPort() : 8123).setURI(uri)
-                .setIdleTimeout(config.queryTimeout().plusSeconds(30).toMillis());
+    private RequestOptions options(HttpMethod method, String uri, boolean bounded) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(server.getHost())
+                .setPort(server.getPort() > 0 ? server.getPort() : 8123).setURI(uri);
+        return bounded ? options.setIdleTimeout(config.queryTimeout().plusSeconds(30).toMillis()) : options;
     }
 
-    private String uri(String query, boolean inDatabase) {
+    private String uri(String query, boolean inDatabase, boolean bounded) {
         StringBuilder uri = new StringBuilder("/?user=").append(encode(config.user()));
         config.password().ifPresent(password -> uri.append("&password=").append(encode(password)));
         if (inDatabase) {
             uri.append("&database=").append(encode(config.database()));
         }
-        uri.append("&max_execution_time=").append(Math.max(1, config.queryTimeout().toSeconds()));
+        if (bounded) {
+            uri.append("&max_execution_time=").append(Math.max(1, config.queryTimeout().toSeconds()));
+        }
         if (query != null) {
             uri.append("&query=").append(encode(query));
         }
@@ -146,12 +156,12 @@ public class ClickHouseHttp {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** Splits the streamed answer into rows at newlines (a row may span buffers), and rows into fields. */
+    /** Splits the streamed answer into rows at newlines (a row may span buffers). */
     private static final class Lines {
-        private final Consumer<String[]> row;
+        private final Consumer<TsvRow> row;
         private byte[] partial = new byte[0];
 
-        Lines(Consumer<String[]> row) {
+        Lines(Consumer<TsvRow> row) {
             this.row = row;
         }
 
@@ -171,22 +181,20 @@ public class ClickHouseHttp {
         }
 
         private void emit(byte[] bytes, int start, int end) {
-            String line;
             if (partial.length > 0) {
                 byte[] whole = new byte[partial.length + end - start];
                 System.arraycopy(partial, 0, whole, 0, partial.length);
                 System.arraycopy(bytes, start, whole, partial.length, end - start);
-                line = new String(whole, StandardCharsets.UTF_8);
                 partial = new byte[0];
+                row.accept(new TsvRow(whole, 0, whole.length));
             } else {
-                line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                row.accept(new TsvRow(bytes, start, end));
             }
-            row.accept(ClickHouseSql.fields(line));
         }
 
         void finish() {
             if (partial.length > 0) {
-                row.accept(ClickHouseSql.fields(new String(partial, StandardCharsets.UTF_8)));
+                row.accept(new TsvRow(partial, 0, partial.length));
                 partial = new byte[0];
             }
         }

@@ -258,19 +258,6 @@ public final class ClickHouseSql {
         };
     }
 
-    /** A TabSeparated row split into its fields, still escaped (arrays are parsed, strings unescaped, later). */
-    static String[] fields(String line) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= line.length(); i++) {
-            if (i == line.length() || line.charAt(i) == '\t') {
-                out.add(line.substring(start, i));
-                start = i + 1;
-            }
-        }
-        return out.toArray(String[]::new);
-    }
-
     /** The elements of an array field ("['a','b\\'c']" or "[1,2]"), strings unquoted and unescaped. */
     static List<String> array(String field) {
         List<String> items = new ArrayList<>();
@@ -294,33 +281,6 @@ public final class ClickHouseSql {
             }
         }
         return items;
-    }
-
-    /** The elements of an array of integers ("[1,20,-3]"), read without making a string of each. */
-    static long[] longs(String field) {
-        long[] out = new long[8];
-        int n = 0;
-        long value = 0;
-        boolean negative = false;
-        boolean digits = false;
-        for (int i = 1; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c >= '0' && c <= '9') {
-                value = value * 10 + (c - '0');
-                digits = true;
-            } else if (c == '-') {
-                negative = true;
-            } else if (digits) { // ',' or ']'
-                if (n == out.length) {
-                    out = java.util.Arrays.copyOf(out, n * 2);
-                }
-                out[n++] = negative ? -value : value;
-                value = 0;
-                negative = false;
-                digits = false;
-            }
-        }
-        return java.util.Arrays.copyOf(out, n);
     }
 
     /** An array literal of strings, for external data (TabSeparated reads arrays in their quoted form). */

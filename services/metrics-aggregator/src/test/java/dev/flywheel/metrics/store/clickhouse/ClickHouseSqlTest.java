@@ -26,12 +26,24 @@ class ClickHouseSqlTest {
     void arraysAndFieldsReadBack() {
         assertEquals(List.of("a'b", "c\\d", "e\tf", ""), ClickHouseSql.array("['a\\'b','c\\\\d','e\\tf','']"));
         assertEquals(List.of(), ClickHouseSql.array("[]"));
-        assertArrayEquals(new long[]{1, 20, -3, 1764720000123L}, ClickHouseSql.longs("[1,20,-3,1764720000123]"));
-        assertArrayEquals(new long[0], ClickHouseSql.longs("[]"));
-        assertArrayEquals(new String[]{"a\\tb", "", "c"}, ClickHouseSql.fields("a\\tb\t\tc"));
+        TsvRow row = row("[1,20,-3,1764720000123]\t[]\ta\\tb\t\tc");
+        assertArrayEquals(new long[]{1, 20, -3, 1764720000123L}, row.longs(0));
+        assertArrayEquals(new long[0], row.longs(1));
+        assertArrayEquals(new String[]{"[1,20,-3,1764720000123]", "[]", "a\\tb", "", "c"}, row.raws());
+        assertEquals("a\tb", row.text(2));
+        // a row read from the middle of a received buffer
+        byte[] received = "x\ty\nuser-1\t[5,6]\nz".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        TsvRow middle = new TsvRow(received, 4, 16);
+        assertEquals("user-1", middle.text(0));
+        assertArrayEquals(new long[]{5, 6}, middle.longs(1));
         assertEquals("a\tb", ClickHouseSql.unescape("a\\tb"));
         assertEquals("['x\\'y','z']", ClickHouseSql.arrayLiteral(List.of("x'y", "z")));
         assertEquals("a\\tb\\\\c\\n", ClickHouseSql.tsv("a\tb\\c\n"));
+    }
+
+    private static TsvRow row(String line) {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new TsvRow(bytes, 0, bytes.length);
     }
 
     private static java.util.Set<String> triples(ClickHouseSql.Flat flat) {
