@@ -189,9 +189,20 @@ public class AnalyticsQueries {
         int last = (int) to.toEpochDay();
         Map<String, int[]> kept = new java.util.HashMap<>(days.size() * 2);
         days.forEach((person, all) -> {
-            int[] inRange = java.util.Arrays.stream(all).filter(day -> day >= first && day <= last).toArray();
-            if (inRange.length > 0) {
-                kept.put(person, inRange);
+            // ascending: the days in range are one run
+            int start = 0;
+            while (start < all.length && all[start] < first) {
+                start++;
+            }
+            int end = all.length;
+            while (end > start && all[end - 1] > last) {
+                end--;
+            }
+            if (end > start) {
+                kept.put(person, start == 0 && end == all.length
+                        ? all
+                        : java.util.Arrays.copyOfRange(all, start,
+                                end));
             }
         });
         return kept;

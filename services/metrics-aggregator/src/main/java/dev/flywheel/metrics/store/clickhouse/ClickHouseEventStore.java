@@ -68,7 +68,7 @@ public class ClickHouseEventStore implements EventStore {
         String zone = zone(range.zone());
         boolean traits = ClickHouseSql.needsTraits(List.of(metric.events()), breakdown);
         boolean people = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
-        String prefilter = ClickHouseSql.prefilter(List.of(metric.events()));
+        Read prefilter = Read.of(List.of(metric.events()));
         // the identity links (and traits) are read once and sent with both queries
         return tables(scope, people || traits, traits).chain(tables -> topValues(tables, scope, metric, from, until,
                 traits, breakdown, maxBreakdownValues).chain(values -> {
@@ -94,8 +94,8 @@ public class ClickHouseEventStore implements EventStore {
                                         until, true, prefilter, where, false, keys, "breakdown, period", "")
                                         + ") GROUP BY breakdown, period"
                                 : "SELECT breakdown, period, toFloat64(uniqExact(if(person_id = '', distinct_id,"
-                                        + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM events WHERE "
-                                        + inScope(scope, from, until) + " AND " + prefilter + " AND " + where
+                                        + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM "
+                                        + prefilter.from(scope, from, until) + " AND " + where
                                         + " GROUP BY distinct_id, breakdown, period) ANY LEFT JOIN links USING"
                                         + " distinct_id GROUP BY breakdown, period";
                     };
@@ -115,8 +115,8 @@ public class ClickHouseEventStore implements EventStore {
         }
         List<String> values = new ArrayList<>();
         String text = ClickHouseSql.text(breakdown, NONE);
-        return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits, ClickHouseSql
-                .prefilter(List.of(metric.events()))) + " WHERE " + ClickHouseSql.match(metric.events()) + " AND b != "
+        return http.select("SELECT " + text + " AS b FROM " + events(scope, from, until, traits, Read.of(List.of(
+                metric.events()))) + " WHERE " + ClickHouseSql.match(metric.events()) + " AND b != "
                 + ClickHouseSql.literal(NONE) + " GROUP BY b ORDER BY count() DESC, b LIMIT " + maxBreakdownValues,
                 tables, row -> values.add(ClickHouseSql.unescape(row[0]))).replaceWith(values);
     }
@@ -133,11 +133,11 @@ public class ClickHouseEventStore implements EventStore {
                 ? "SELECT distinct_id AS who, arraySort(groupUniqArray(toUInt16(toDate(period, " + day + "))))"
                         + " FROM activity WHERE " + owned(scope) + " AND period >= " + dateTime(start)
                         + " AND period < " + dateTime(end) + " GROUP BY who"
-                : perKey(scope, start, end, traits, ClickHouseSql.prefilter(List.of(match)), ClickHouseSql.match(
+                : perKey(scope, start, end, traits, Read.of(List.of(match)), ClickHouseSql.match(
                         match), false, "", "", "arraySort(groupUniqArray(toUInt16(toDate(ts, " + day + "))))");
         Map<String, int[]> days = new HashMap<>();
         return resolution(scope, traits).chain(people -> http.rows(query, people.tables(), row -> days.merge(people
-                .person(row.text(0)), Arrays.stream(row.longs(1)).mapToInt(d -> (int) d).toArray(),
+                .person(row.text(0)), row.ints(1),
                 ClickHouseEventStore::union))).replaceWith(days);
     }
 
@@ -155,7 +155,7 @@ public class ClickHouseEventStore implements EventStore {
         Map<String, First> first = new HashMap<>();
         // a person's first event is the earliest of their ids' first events (ties: the smallest message id)
         return resolution(scope, traits).chain(people -> http.rows(perKey(scope, Instant.EPOCH, until, traits,
-                ClickHouseSql.ACTIVITY, ClickHouseSql.ACTIVITY, false, "", "", "min(ts_ms), argMin(message_id,"
+                Read.ACTIVITY, ClickHouseSql.ACTIVITY, false, "", "", "min(ts_ms), argMin(message_id,"
                         + " (ts_ms, message_id)), argMin(" + source + ", (ts_ms, message_id))"),
                 people.tables(), row -> first.merge(people.person(row.text(0)), new First(Long.parseLong(row.raw(1)),
                         row.text(2), row.text(3)),
@@ -179,8 +179,8 @@ public class ClickHouseEventStore implements EventStore {
     public Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), null);
         Map<String, Instant> first = new HashMap<>();
-        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, from, until, traits, ClickHouseSql
-                .prefilter(List.of(match)), ClickHouseSql.match(match), false, "", "", "min(ts_ms)"), people
+        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, from, until, traits, Read.of(List
+                .of(match)), ClickHouseSql.match(match), false, "", "", "min(ts_ms)"), people
                         .tables(),
                 row -> first.merge(people.person(row.text(0)), Instant.ofEpochMilli(Long.parseLong(row.raw(1))),
                         (a, b) -> a.isBefore(b) ? a : b)))
@@ -202,19 +202,23 @@ public class ClickHouseEventStore implements EventStore {
                 ? ClickHouseSql.match(query.steps().get(0))
                 : anyOf(query.steps()))
                 + ") AND ts_ms < " + query.startUntil().toEpochMilli() + ")";
-        // sorted by time there, so the calculator's own sort finds each timeline in order
-        String aggregates = entered + ", arraySort(groupArray(ts_ms)), arraySort((s, t) -> t, groupArray(toUInt32("
-                + bits(query.steps()) + ")), groupArray(ts_ms)), " + (exclusions
-                        ? "arraySort((x, t) -> t, groupArray(toUInt32(" + bits(query.exclusions())
-                                + ")), groupArray(ts_ms))"
-                        : "[]")
+        // Each event as one number: its time after the start of the read (ms), then a bit per step it matches
+        // (at most 20 steps: 2^43 ms of range fit), sorted there, so the calculator's own sort finds each timeline
+        // in order; exclusions and breakdown values in the same order.
+        int steps = query.steps().size();
+        long base = query.startFrom().toEpochMilli();
+        String packed = "(ts_ms - " + base + ") * " + (1L << steps) + " + (" + bits(query.steps()) + ")";
+        String aggregates = entered + ", arraySort(groupArray(" + packed + ")), " + (exclusions
+                ? "arraySort((x, p) -> p, groupArray(toUInt32(" + bits(query.exclusions()) + ")), groupArray("
+                        + packed + "))"
+                : "[]")
                 + (breakdown
-                        ? ", arraySort((v, t) -> t, groupArray(" + ClickHouseSql.text(query.breakdown(), NONE)
-                                + "), groupArray(ts_ms))"
+                        ? ", arraySort((v, p) -> p, groupArray(" + ClickHouseSql.text(query.breakdown(), NONE)
+                                + "), groupArray(" + packed + "))"
                         : "");
         String sql = perKey(scope, query.startFrom(), query.until(), traits, query.everyEvent()
-                ? "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")"
-                : ClickHouseSql.prefilter(all), rows, false, "", "", aggregates);
+                ? new Read(null, "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")")
+                : Read.of(all), rows, false, "", "", aggregates);
         return resolution(scope, traits).chain(people -> {
             // people with several ids wait for all of theirs; everybody else goes straight to the calculator
             Map<String, List<FunnelEvent>> waiting = new HashMap<>();
@@ -222,16 +226,14 @@ public class ClickHouseEventStore implements EventStore {
             return http.rows(sql, people.tables(), row -> {
                 String who = people.person(row.text(0));
                 boolean entries = Long.parseLong(row.raw(1)) > 0;
-                long[] times = row.longs(2);
-                long[] matched = row.longs(3);
-                long[] excluded = row.longs(4);
-                List<String> values = breakdown ? ClickHouseSql.array(row.raw(5)) : null;
-                List<FunnelEvent> timeline = new ArrayList<>(times.length);
-                for (int i = 0; i < times.length; i++) {
+                long[] events = row.longs(2);
+                long[] excluded = row.longs(3);
+                List<String> values = breakdown ? ClickHouseSql.array(row.raw(4)) : null;
+                List<FunnelEvent> timeline = new ArrayList<>(events.length);
+                for (int i = 0; i < events.length; i++) {
                     String value = values == null ? NONE : values.get(i);
-                    timeline.add(new FunnelEvent(times[i], (int) matched[i], excluded.length == 0
-                            ? 0
-                            : (int) excluded[i], value.equals(NONE) ? null : value));
+                    timeline.add(new FunnelEvent(base + (events[i] >> steps), (int) (events[i] & ((1L << steps) - 1)),
+                            excluded.length == 0 ? 0 : (int) excluded[i], value.equals(NONE) ? null : value));
                 }
                 if (!people.shared(who)) {
                     if (entries) {
@@ -267,7 +269,7 @@ public class ClickHouseEventStore implements EventStore {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), property);
         Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
         return resolution(scope, traits).chain(people -> http.rows(perKey(scope, range.startInstant(), range
-                .endInstant(), traits, ClickHouseSql.prefilter(List.of(match)), ClickHouseSql.match(match), true,
+                .endInstant(), traits, Read.of(List.of(match)), ClickHouseSql.match(match), true,
                 period(interval, zone(range.zone())) + " AS period", "period", "toFloat64(sum(" + ClickHouseSql
                         .number(property) + "))"),
                 people.tables(), row -> sums.computeIfAbsent(people.person(row.text(0)), p -> new HashMap<>())
@@ -282,12 +284,12 @@ public class ClickHouseEventStore implements EventStore {
      * ClickHouse. The table's sorting key (distinct id, time) keeps the aggregation per id local. {@code once}:
      * each message id counted once (sums).
      */
-    private static String perKey(Scope scope, Instant from, Instant until, boolean traits, String prefilter,
+    private static String perKey(Scope scope, Instant from, Instant until, boolean traits, Read prefilter,
             String where, boolean once, String keys, String keyNames, String aggregates) {
         String selected = (keys.isEmpty() ? "" : ", " + keys) + (aggregates.isEmpty() ? "" : ", " + aggregates);
         String source = traits
                 ? events(scope, from, until, true, prefilter) + " WHERE " + where
-                : "events WHERE " + inScope(scope, from, until) + " AND " + prefilter + " AND " + where;
+                : prefilter.from(scope, from, until) + " AND " + where;
         return "SELECT " + (traits ? "person" : "distinct_id") + " AS who" + selected + " FROM " + (once
                 ? "(SELECT * FROM " + source + ONCE + ")"
                 : source) + " GROUP BY who" + (keyNames.isEmpty() ? "" : ", " + keyNames);
@@ -298,12 +300,36 @@ public class ClickHouseEventStore implements EventStore {
      * each with its person (after identity links) as {@code person} and the person's flattened traits
      * ({@code t_keys}, {@code t_values}, {@code t_kinds}).
      */
-    private static String events(Scope scope, Instant from, Instant until, boolean traits, String prefilter) {
-        String events = "(SELECT * FROM events WHERE " + inScope(scope, from, until) + " AND " + prefilter + ")";
+    private static String events(Scope scope, Instant from, Instant until, boolean traits, Read prefilter) {
+        String events = "(SELECT * FROM " + prefilter.from(scope, from, until) + ")";
         return traits
                 ? "(SELECT * FROM (SELECT *, if(person_id = '', distinct_id, person_id) AS person FROM " + events
                         + " ANY LEFT JOIN links USING distinct_id) ANY LEFT JOIN traits USING person)"
                 : events;
+    }
+
+    /**
+     * What an event itself must be to be read ({@link ClickHouseSql#prefilter}), and the part of it about names
+     * alone (null when any activity is read): a PREWHERE, so the scope and the rest are evaluated on those events
+     * only. Names are not in the sorting key, and every row of one environment would otherwise be tested.
+     */
+    private record Read(String prewhere, String prefilter) {
+
+        static final Read ACTIVITY = new Read(ClickHouseSql.ACTIVITY, ClickHouseSql.ACTIVITY);
+
+        static Read of(List<EventMatch> matches) {
+            return new Read(matches.stream().anyMatch(EventMatch::anyActivity)
+                    ? null
+                    : "name IN (" + ClickHouseSql.literals(matches.stream().map(EventMatch::event).distinct()
+                            .toList()) + ")",
+                    ClickHouseSql.prefilter(matches));
+        }
+
+        /** {@code events} read in the scope and [from, until), for a WHERE to go on. */
+        String from(Scope scope, Instant from, Instant until) {
+            return "events" + (prewhere == null ? "" : " PREWHERE " + prewhere) + " WHERE " + inScope(scope, from,
+                    until) + " AND " + prefilter;
+        }
     }
 
     /** An instant as a DateTime (whole seconds, down), clamped to the type's range. */

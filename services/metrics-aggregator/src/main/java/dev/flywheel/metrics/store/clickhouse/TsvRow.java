@@ -54,6 +54,16 @@ public final class TsvRow {
         return fields;
     }
 
+    /** An array of integers that fit an int (days). */
+    public int[] ints(int field) {
+        long[] values = longs(field);
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.toIntExact(values[i]);
+        }
+        return out;
+    }
+
     /** An array of integers ("[1,-2,3]"). */
     public long[] longs(int field) {
         int end = bounds[2 * field + 1];
