@@ -204,15 +204,24 @@ class ClickHouseEventStoreTest {
                 + "<port>" + own + "</port></replica></shard><shard><replica><host>127.0.0.1</host><port>"
                 + second.tcpPort() + "</port></replica></shard></two_shards>");
         try {
+            relaysAnEarlierTable(new ClickHouseHttp(vertx, settings(second.url(), null)), settings(second.url(),
+                    null));
+            // the layout of docs/operations.md, without replication
             for (ClickHouseServer shard : List.of(first, second)) {
                 ClickHouseHttp node = new ClickHouseHttp(vertx, settings(shard.url(), null));
                 await(node.execute("CREATE DATABASE IF NOT EXISTS flywheel", false));
                 await(node.execute("CREATE TABLE flywheel.events_local (" + ClickHouseSchema.COLUMNS
                         + ") ENGINE = ReplacingMergeTree()" + ClickHouseSchema.LAYOUT, false));
+                await(node.execute("CREATE TABLE flywheel.activity_local (" + ClickHouseSchema.ACTIVITY_COLUMNS
+                        + ") ENGINE = SummingMergeTree()" + ClickHouseSchema.ACTIVITY_LAYOUT, false));
+                await(node.execute("CREATE MATERIALIZED VIEW flywheel.activity_writer TO flywheel.activity_local AS "
+                        + ClickHouseSchema.activityOf("flywheel.events_local"), false));
             }
             ClickHouseHttp cluster = new ClickHouseHttp(vertx, settings(first.url(), "two_shards"));
             await(cluster.execute("CREATE TABLE flywheel.events (" + ClickHouseSchema.COLUMNS + ") ENGINE ="
                     + " Distributed(two_shards, flywheel, events_local, cityHash64(distinct_id))", false));
+            await(cluster.execute("CREATE TABLE flywheel.activity (" + ClickHouseSchema.ACTIVITY_COLUMNS
+                    + ") ENGINE = Distributed(two_shards, flywheel, activity_local, cityHash64(distinct_id))", false));
             ClickHouseEventWriter clusterWriter = new ClickHouseEventWriter(cluster, new ClickHouseSchema(cluster,
                     settings(first.url(), "two_shards")));
             ClickHouseEventStore clusterStore = new ClickHouseEventStore(cluster, pool);
@@ -280,6 +289,31 @@ class ClickHouseEventStoreTest {
             first.stop();
             second.stop();
         }
+    }
+
+    /**
+     * A table of the first layout (sorted by name) is copied into the current one at start, its activity made from
+     * it; then the server is left empty for the cluster.
+     */
+    private void relaysAnEarlierTable(ClickHouseHttp node, AggregatorConfig.ClickHouse settings) {
+        await(node.execute("CREATE DATABASE flywheel", false));
+        await(node.execute("CREATE TABLE flywheel.events (" + ClickHouseSchema.COLUMNS + ") ENGINE ="
+                + " ReplacingMergeTree() PARTITION BY toYYYYMM(ts) ORDER BY (project_id, environment, name, ts_ms,"
+                + " message_id)", false));
+        await(node.execute("INSERT INTO flywheel.events (project_id, environment, message_id, type, source, name,"
+                + " distinct_id, ts, ts_ms) VALUES ('p', 'e', 'm1', 1, 2, 'Opened', 'u1', 1775466000, 1775466000000),"
+                + " ('p', 'e', 'm2', 1, 2, 'Opened', 'u2', 1775469600, 1775469600123)", false));
+        await(new ClickHouseSchema(node, settings).create());
+        List<String> after = new ArrayList<>();
+        await(node.select("SELECT name, sorting_key FROM system.tables WHERE database = 'flywheel' ORDER BY name",
+                List.of(), row -> after.add(row[0] + ": " + row[1])));
+        assertEquals(List.of("activity: project_id, environment, distinct_id, period",
+                "activity_writer: ", "events: project_id, environment, distinct_id, ts_ms, message_id"), after);
+        List<String> rows = new ArrayList<>();
+        await(node.select("SELECT distinct_id, toUInt32(period) FROM flywheel.activity ORDER BY distinct_id",
+                List.of(), row -> rows.add(row[0] + " " + row[1])));
+        assertEquals(List.of("u1 1775466000", "u2 1775469600"), rows);
+        await(node.execute("DROP DATABASE flywheel", false));
     }
 
     private static AggregatorConfig.ClickHouse settings(String url, String cluster) {

@@ -82,6 +82,13 @@ public interface AggregatorConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * Off pauses only the PostgreSQL consumer (ClickHouse's keeps going): for benchmarks of ClickHouse's ingest
+         * alone, or while PostgreSQL is maintained. Links, traits and experiment sums wait meanwhile.
+         */
+        @WithDefault("true")
+        boolean postgresEnabled();
+
         /** The topic every event enters the platform through. */
         @WithDefault("flywheel.events.v1")
         String topic();

@@ -60,6 +60,15 @@ public class EventConsumer {
             return;
         }
         AggregatorConfig.Consumer settings = config.consumer();
+        if (settings.postgresEnabled()) {
+            startPostgres(settings);
+        }
+        if (config.eventStore().kind() == AggregatorConfig.EventStoreSettings.Kind.CLICKHOUSE) {
+            startClickHouse(config.eventStore().clickhouse());
+        }
+    }
+
+    private void startPostgres(AggregatorConfig.Consumer settings) {
         start("flywheel-event-consumer", settings.groupId(), settings.maxBatch(), "flywheel.aggregator",
                 new EventConsumerLoop.BatchStore() {
                     @Override
@@ -77,34 +86,34 @@ public class EventConsumer {
                         return !dependencies.down(Dependency.POSTGRESQL);
                     }
                 });
-        if (config.eventStore().kind() == AggregatorConfig.EventStoreSettings.Kind.CLICKHOUSE) {
-            AggregatorConfig.ClickHouse clickHouseSettings = config.eventStore().clickhouse();
-            start("flywheel-clickhouse-consumer", clickHouseSettings.groupId(), clickHouseSettings.maxBatch(),
-                    "flywheel.aggregator.clickhouse", new EventConsumerLoop.BatchStore() {
-                        @Override
-                        public EventBatchWriter.Outcome store(List<Event> events) {
-                            throw new UnsupportedOperationException("ClickHouse stores events by their place");
-                        }
+    }
 
-                        @Override
-                        public EventBatchWriter.Outcome store(List<Event> events, int[] partitions,
-                                long[] offsets) {
-                            return clickHouse.write(events, partitions, offsets).await().atMost(STORE_TIMEOUT);
-                        }
+    private void startClickHouse(AggregatorConfig.ClickHouse clickHouseSettings) {
+        start("flywheel-clickhouse-consumer", clickHouseSettings.groupId(), clickHouseSettings.maxBatch(),
+                "flywheel.aggregator.clickhouse", new EventConsumerLoop.BatchStore() {
+                    @Override
+                    public EventBatchWriter.Outcome store(List<Event> events) {
+                        throw new UnsupportedOperationException("ClickHouse stores events by their place");
+                    }
 
-                        // The rows are built here, so a refused batch is refused for the server's state, not for
-                        // one event in it: it is retried whole, with the backoff, until the server takes it.
-                        @Override
-                        public boolean isolatesFailures() {
-                            return false;
-                        }
+                    @Override
+                    public EventBatchWriter.Outcome store(List<Event> events, int[] partitions,
+                            long[] offsets) {
+                        return clickHouse.write(events, partitions, offsets).await().atMost(STORE_TIMEOUT);
+                    }
 
-                        @Override
-                        public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
-                            throw new UnsupportedOperationException("ClickHouse batches are retried whole");
-                        }
-                    });
-        }
+                    // The rows are built here, so a refused batch is refused for the server's state, not for
+                    // one event in it: it is retried whole, with the backoff, until the server takes it.
+                    @Override
+                    public boolean isolatesFailures() {
+                        return false;
+                    }
+
+                    @Override
+                    public EventBatchWriter.Outcome storeEachAlone(List<Event> events) {
+                        throw new UnsupportedOperationException("ClickHouse batches are retried whole");
+                    }
+                });
     }
 
     private void start(String name, String groupId, int maxBatch, String metricPrefix,

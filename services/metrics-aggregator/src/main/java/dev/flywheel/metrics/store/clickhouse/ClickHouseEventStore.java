@@ -310,8 +310,8 @@ public class ClickHouseEventStore implements EventStore {
 
     /**
      * What an event itself must be to be read ({@link ClickHouseSql#prefilter}), and the part of it about names
-     * alone (null when any activity is read): a PREWHERE, so the scope and the rest are evaluated on those events
-     * only. Names are not in the sorting key, and every row of one environment would otherwise be tested.
+     * alone (null when any activity is read): read first (PREWHERE) with the scope, so the rest is evaluated on
+     * those events only. Names are not in the sorting key: every row of an environment is tested.
      */
     private record Read(String prewhere, String prefilter) {
 
@@ -327,8 +327,8 @@ public class ClickHouseEventStore implements EventStore {
 
         /** {@code events} read in the scope and [from, until), for a WHERE to go on. */
         String from(Scope scope, Instant from, Instant until) {
-            return "events" + (prewhere == null ? "" : " PREWHERE " + prewhere) + " WHERE " + inScope(scope, from,
-                    until) + " AND " + prefilter;
+            return "events PREWHERE " + (prewhere == null ? "" : prewhere + " AND ") + owned(scope) + " WHERE "
+                    + inScope(scope, from, until) + " AND " + prefilter;
         }
     }
 
