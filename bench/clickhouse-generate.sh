@@ -47,7 +47,7 @@ FROM (
       cityHash64(session, 4) % 100 < 60 AS viewed, cityHash64(session, 5) % 100 < 35 AS added,
       cityHash64(session, 8) % 100 < 50 AS bought,
       if(number % 3 = 0, 'pro', 'free') AS plan
-    FROM system.numbers LIMIT $count OFFSET $from
+    FROM numbers($from, $count)
   )
 )"
 done

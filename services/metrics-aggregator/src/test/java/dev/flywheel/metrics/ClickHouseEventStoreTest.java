@@ -308,7 +308,7 @@ class ClickHouseEventStoreTest {
         await(node.select("SELECT name, sorting_key FROM system.tables WHERE database = 'flywheel' ORDER BY name",
                 List.of(), row -> after.add(row[0] + ": " + row[1])));
         assertEquals(List.of("activity: project_id, environment, distinct_id, period",
-                "activity_writer: ", "events: project_id, environment, distinct_id, ts_ms, message_id"), after);
+                "activity_writer: ", "events: project_id, environment, name, distinct_id, ts_ms, message_id"), after);
         List<String> rows = new ArrayList<>();
         await(node.select("SELECT distinct_id, toUInt32(period) FROM flywheel.activity ORDER BY distinct_id",
                 List.of(), row -> rows.add(row[0] + " " + row[1])));

@@ -36,7 +36,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Events are in ClickHouse; identity links and person traits stay in PostgreSQL, where the consumer keeps them
  * transactionally, and are read with each query, so a merge is visible at once and never rewrites events. The
  * heavy work runs in ClickHouse: counting, day sets, first events and funnel timelines aggregated per distinct id
- * (the table's sorting key); the few people with several ids are merged here, which costs far less than joining
+ * (in the table's sorting key, after the name); the few people with several ids are merged here, which costs far less
+ * than joining
  * the links to every event there. Conditions on person traits need each event's person: those queries join links
  * and traits, sent as temporary tables, in ClickHouse. The engines in libs/analytics see the same data as from
  * PostgreSQL.
@@ -281,7 +282,7 @@ public class ClickHouseEventStore implements EventStore {
      * The matching events aggregated into {@code aggregates} per {@code who} (and {@code keys}, given as
      * {@code expression AS name} and grouped by {@code keyNames}): the distinct id, whose person is found here
      * ({@link People}); with conditions on traits, the person, as events are joined to links and traits in
-     * ClickHouse. The table's sorting key (distinct id, time) keeps the aggregation per id local. {@code once}:
+     * ClickHouse. The table's sorting key (name, distinct id, time) keeps the aggregation per id local. {@code once}:
      * each message id counted once (sums).
      */
     private static String perKey(Scope scope, Instant from, Instant until, boolean traits, Read prefilter,
@@ -310,8 +311,8 @@ public class ClickHouseEventStore implements EventStore {
 
     /**
      * What an event itself must be to be read ({@link ClickHouseSql#prefilter}), and the part of it about names
-     * alone (null when any activity is read): read first (PREWHERE) with the scope, so the rest is evaluated on
-     * those events only. Names are not in the sorting key: every row of an environment is tested.
+     * alone (null when any activity is read): with the scope, what the sorting key narrows the read to, and read
+     * first (PREWHERE), so the rest is evaluated on those events only.
      */
     private record Read(String prewhere, String prefilter) {
 

@@ -21,12 +21,13 @@ public class ClickHouseSchema {
             prop_keys Array(String), prop_values Array(String), prop_kinds Array(UInt8),
             kafka_partition Int32, kafka_offset Int64""";
     /**
-     * Ordered for the queries' access path: every insight aggregates a person's events, so an environment's events
-     * are sorted by distinct id and time (aggregating per id then reads each id's rows together: per-person day sets
-     * 6× faster than sorted by name); names are filtered while reading. A replayed event has the same key, so merges
-     * keep it once. Partitioned by month, as retention drops whole months.
+     * Ordered for the queries' access path: an environment's events of a name (a query reads a few names), then by
+     * distinct id and time, as every insight aggregates per person and rows that arrive grouped by id aggregate
+     * several times faster than ids in random order (at 10M events: a funnel 2×, per-person day sets 2–6×, a trend 7×
+     * against either key alone). A replayed event has the same key, so merges keep it once. Partitioned by month, as
+     * retention drops whole months.
      */
-    static final String SORTING_KEY = "project_id, environment, distinct_id, ts_ms, message_id";
+    static final String SORTING_KEY = "project_id, environment, name, distinct_id, ts_ms, message_id";
     public static final String LAYOUT = " PARTITION BY toYYYYMM(ts) ORDER BY (" + SORTING_KEY + ")";
 
     /**
