@@ -160,6 +160,13 @@ class ClickHouseEventStoreTest {
         EventStore.FunnelQuery funnel = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(), week.startInstant(), week.endInstant(), week.endInstant(), true, "person.email");
         assertEquals(timelines(postgres, scope, funnel), timelines(clickHouse, scope, funnel));
+        // without traits, people with several ids (u3 and anon-9) are merged in the aggregator, or in ClickHouse
+        EventStore.FunnelQuery byPlan = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
+                List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),
+                false, "plan");
+        assertEquals(timelines(postgres, scope, byPlan), timelines(clickHouse, scope, byPlan));
+        assertEquals(timelines(postgres, scope, byPlan), timelines(new ClickHouseEventStore(http, pool, 0), scope,
+                byPlan));
     }
 
     @Test

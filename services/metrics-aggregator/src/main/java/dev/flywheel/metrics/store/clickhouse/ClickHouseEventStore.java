@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
@@ -52,13 +54,27 @@ public class ClickHouseEventStore implements EventStore {
      * and sums read each id once. Day sets, people, first events and funnels do not change with a repeated event.
      */
     private static final String ONCE = " LIMIT 1 BY message_id";
+    /**
+     * Funnel timelines of people with several ids are merged in the aggregator up to this many such people (their
+     * rows wait in memory until all are in: ~8 bytes an event), in ClickHouse beyond (slower: it joins and copies
+     * every id's arrays).
+     */
+    static final int MERGED_HERE_AT_MOST = 1_000_000;
 
     private final ClickHouseHttp http;
     private final Pool pool;
+    private final int mergedHereAtMost;
 
+    @Inject
     public ClickHouseEventStore(ClickHouseHttp http, Pool pool) {
+        this(http, pool, MERGED_HERE_AT_MOST);
+    }
+
+    /** With another limit for merging people here (the tests take both paths). */
+    public ClickHouseEventStore(ClickHouseHttp http, Pool pool, int mergedHereAtMost) {
         this.http = http;
         this.pool = pool;
+        this.mergedHereAtMost = mergedHereAtMost;
     }
 
     @Override
@@ -144,7 +160,17 @@ public class ClickHouseEventStore implements EventStore {
 
     /** Two ascending sets of days as one. */
     private static int[] union(int[] a, int[] b) {
-        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
+        int[] out = new int[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < a.length || j < b.length) {
+            int next = j == b.length || i < a.length && a[i] <= b[j] ? a[i++] : b[j++];
+            if (n == 0 || out[n - 1] != next) {
+                out[n++] = next;
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     @Override
@@ -209,45 +235,91 @@ public class ClickHouseEventStore implements EventStore {
         int steps = query.steps().size();
         long base = query.startFrom().toEpochMilli();
         String packed = "(ts_ms - " + base + ") * " + (1L << steps) + " + (" + bits(query.steps()) + ")";
-        String aggregates = entered + ", arraySort(groupArray(" + packed + ")), " + (exclusions
-                ? "arraySort((x, p) -> p, groupArray(toUInt32(" + bits(query.exclusions()) + ")), groupArray("
-                        + packed + "))"
-                : "[]")
+        String aggregates = entered
+                + " AS id_entries, arraySort(groupArray(" + packed + ")) AS id_events, " + (exclusions
+                        ? "arraySort((x, p) -> p, groupArray(toUInt32(" + bits(query.exclusions()) + ")), groupArray("
+                                + packed + "))"
+                        : "[]")
+                + " AS id_exclusions"
                 + (breakdown
                         ? ", arraySort((v, p) -> p, groupArray(" + ClickHouseSql.text(query.breakdown(), NONE)
-                                + "), groupArray(" + packed + "))"
+                                + "), groupArray(" + packed + ")) AS id_values"
                         : "");
         String sql = perKey(scope, query.startFrom(), query.until(), traits, query.everyEvent()
                 ? new Read(null, "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")")
                 : Read.of(all), rows, false, "", "", aggregates);
-        return resolution(scope, traits).chain(people -> {
-            // people with several ids wait for all of theirs; everybody else goes straight to the calculator
-            Map<String, List<FunnelEvent>> waiting = new HashMap<>();
-            Set<String> entering = new HashSet<>();
-            return http.rows(sql, people.tables(), row -> {
+        return resolution(scope, traits).chain(resolved -> {
+            // Many people with several ids would wait here in memory: ClickHouse merges their rows instead.
+            People people = resolved.shared().size() <= mergedHereAtMost
+                    ? resolved
+                    : new People(List.of(linksTable(resolved.personOf())), Map.of(), Set.of());
+            String perPerson = people == resolved
+                    ? sql
+                    : "SELECT person, sum(id_entries), arraySort(groupArrayArray(id_events)), " + (exclusions
+                            ? "arraySort((x, p) -> p, groupArrayArray(id_exclusions), groupArrayArray(id_events))"
+                            : "[]")
+                            + (breakdown
+                                    ? ", arraySort((v, p) -> p, groupArrayArray(id_values), groupArrayArray(id_events))"
+                                    : "")
+                            + " FROM (SELECT if(person_id = '', distinct_id, person_id) AS person, * FROM (SELECT who"
+                            + " AS distinct_id, * FROM (" + sql + ")) ANY LEFT JOIN links USING distinct_id)"
+                            + " GROUP BY person";
+            // People with several ids wait for all of theirs, as the rows arrived (8 bytes an event, more only with
+            // exclusions or a breakdown); everybody else goes straight to the calculator.
+            Map<String, Rows> waiting = new HashMap<>();
+            return http.rows(perPerson, people.tables(), row -> {
                 String who = people.person(row.text(0));
-                boolean entries = Long.parseLong(row.raw(1)) > 0;
-                long[] events = row.longs(2);
-                long[] excluded = row.longs(3);
-                List<String> values = breakdown ? ClickHouseSql.array(row.raw(4)) : null;
-                List<FunnelEvent> timeline = new ArrayList<>(events.length);
-                for (int i = 0; i < events.length; i++) {
-                    String value = values == null ? NONE : values.get(i);
-                    timeline.add(new FunnelEvent(base + (events[i] >> steps), (int) (events[i] & ((1L << steps) - 1)),
-                            excluded.length == 0 ? 0 : (int) excluded[i], value.equals(NONE) ? null : value));
-                }
+                Rows received = new Rows(Long.parseLong(row.raw(1)) > 0, row.longs(2), row.longs(3), breakdown
+                        ? ClickHouseSql.array(row.raw(4))
+                        : null);
                 if (!people.shared(who)) {
-                    if (entries) {
-                        person.accept(timeline);
+                    if (received.entered) {
+                        person.accept(received.timeline(base, steps));
                     }
                     return;
                 }
-                waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
-                if (entries) {
-                    entering.add(who);
+                waiting.merge(who, received, Rows::and);
+            }).invoke(() -> waiting.values().forEach(merged -> {
+                if (merged.entered) {
+                    List<FunnelEvent> timeline = merged.timeline(base, steps);
+                    timeline.sort(Comparator.comparingLong(FunnelEvent::atMillis));
+                    person.accept(timeline);
                 }
-            }).invoke(() -> entering.forEach(who -> person.accept(waiting.get(who))));
+            }));
         });
+    }
+
+    /**
+     * One id's (or several ids') funnel rows as received: packed events (time after the read's start, then the step
+     * bits), exclusion bits (empty without exclusions) and breakdown values (null without a breakdown).
+     */
+    private record Rows(boolean entered, long[] events, long[] exclusions, List<String> values) {
+
+        Rows and(Rows other) {
+            List<String> both = null;
+            if (values != null) {
+                both = new ArrayList<>(values);
+                both.addAll(other.values);
+            }
+            return new Rows(entered || other.entered, concat(events, other.events), concat(exclusions,
+                    other.exclusions), both);
+        }
+
+        List<FunnelEvent> timeline(long base, int steps) {
+            List<FunnelEvent> timeline = new ArrayList<>(events.length);
+            for (int i = 0; i < events.length; i++) {
+                String value = values == null ? NONE : values.get(i);
+                timeline.add(new FunnelEvent(base + (events[i] >> steps), (int) (events[i] & ((1L << steps) - 1)),
+                        exclusions.length == 0 ? 0 : (int) exclusions[i], value.equals(NONE) ? null : value));
+            }
+            return timeline;
+        }
+
+        private static long[] concat(long[] a, long[] b) {
+            long[] both = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            return both;
+        }
     }
 
     /** A bit per match, set on the events it matches: {@code 0 + if(m0, 1, 0) + if(m1, 2, 0) ...}. */
@@ -406,17 +478,19 @@ public class ClickHouseEventStore implements EventStore {
                 });
     }
 
+    private static ClickHouseHttp.ExternalTable linksTable(Map<String, String> links) {
+        Buffer tsv = Buffer.buffer();
+        links.forEach((id, person) -> tsv.appendString(ClickHouseSql.tsv(id)).appendString("\t")
+                .appendString(ClickHouseSql.tsv(person)).appendString("\n"));
+        return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
+    }
+
     /** The identity links (and, when asked for, person traits) of the scope, as temporary tables. */
     private Uni<List<ClickHouseHttp.ExternalTable>> tables(Scope scope, boolean links, boolean traits) {
         if (!links && !traits) {
             return Uni.createFrom().item(List.of());
         }
-        Uni<ClickHouseHttp.ExternalTable> linked = links(scope).map(map -> {
-            Buffer tsv = Buffer.buffer();
-            map.forEach((id, person) -> tsv.appendString(ClickHouseSql.tsv(id)).appendString("\t")
-                    .appendString(ClickHouseSql.tsv(person)).appendString("\n"));
-            return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
-        });
+        Uni<ClickHouseHttp.ExternalTable> linked = links(scope).map(ClickHouseEventStore::linksTable);
         if (!traits) {
             return linked.map(List::of);
         }
