@@ -85,7 +85,7 @@ public class ClickHouseEventStore implements EventStore {
         String zone = zone(range.zone());
         boolean traits = ClickHouseSql.needsTraits(List.of(metric.events()), breakdown);
         boolean people = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
-        Read prefilter = Read.of(List.of(metric.events()));
+        Read read = Read.of(List.of(metric.events()));
         // the identity links (and traits) are read once and sent with both queries
         return tables(scope, people || traits, traits).chain(tables -> topValues(tables, scope, metric, from, until,
                 traits, breakdown, maxBreakdownValues).chain(values -> {
@@ -101,18 +101,18 @@ public class ClickHouseEventStore implements EventStore {
                     String where = ClickHouseSql.match(metric.events());
                     String query = switch (metric.aggregation()) {
                         case TOTAL -> "SELECT " + keys + ", toFloat64(uniqExact(message_id)) FROM " + events(scope,
-                                from, until, traits, prefilter) + " WHERE " + where + " GROUP BY breakdown, period";
+                                from, until, traits, read) + " WHERE " + where + " GROUP BY breakdown, period";
                         case SUM -> "SELECT " + keys + ", toFloat64(sum(" + ClickHouseSql.number(metric.property())
-                                + ")) FROM (SELECT * FROM " + events(scope, from, until, traits, prefilter)
+                                + ")) FROM (SELECT * FROM " + events(scope, from, until, traits, read)
                                 + " WHERE " + where + ONCE + ") GROUP BY breakdown, period";
                         // per id first, then its person: the links join one row per id, period and value
                         case UNIQUE_USERS -> traits
                                 ? "SELECT breakdown, period, toFloat64(uniqExact(who)) FROM (" + perKey(scope, from,
-                                        until, true, prefilter, where, false, keys, "breakdown, period", "")
+                                        until, true, read, where, false, keys, "breakdown, period", "")
                                         + ") GROUP BY breakdown, period"
                                 : "SELECT breakdown, period, toFloat64(uniqExact(if(person_id = '', distinct_id,"
                                         + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM "
-                                        + prefilter.from(scope, from, until) + " AND " + where
+                                        + read.from(scope, from, until) + " AND " + where
                                         + " GROUP BY distinct_id, breakdown, period) ANY LEFT JOIN links USING"
                                         + " distinct_id GROUP BY breakdown, period";
                     };
@@ -357,24 +357,24 @@ public class ClickHouseEventStore implements EventStore {
      * ClickHouse. The table's sorting key (name, distinct id, time) keeps the aggregation per id local. {@code once}:
      * each message id counted once (sums).
      */
-    private static String perKey(Scope scope, Instant from, Instant until, boolean traits, Read prefilter,
+    private static String perKey(Scope scope, Instant from, Instant until, boolean traits, Read read,
             String where, boolean once, String keys, String keyNames, String aggregates) {
         String selected = (keys.isEmpty() ? "" : ", " + keys) + (aggregates.isEmpty() ? "" : ", " + aggregates);
         String source = traits
-                ? events(scope, from, until, true, prefilter) + " WHERE " + where
-                : prefilter.from(scope, from, until) + " AND " + where;
+                ? events(scope, from, until, true, read) + " WHERE " + where
+                : read.from(scope, from, until) + " AND " + where;
         return "SELECT " + (traits ? "person" : "distinct_id") + " AS who" + selected + " FROM " + (once
                 ? "(SELECT * FROM " + source + ONCE + ")"
                 : source) + " GROUP BY who" + (keyNames.isEmpty() ? "" : ", " + keyNames);
     }
 
     /**
-     * The scope's events in [from, until) that pass {@code prefilter} (about the event alone); with {@code traits},
+     * The scope's events in [from, until) that are {@code read} (what the event itself must be); with {@code traits},
      * each with its person (after identity links) as {@code person} and the person's flattened traits
      * ({@code t_keys}, {@code t_values}, {@code t_kinds}).
      */
-    private static String events(Scope scope, Instant from, Instant until, boolean traits, Read prefilter) {
-        String events = "(SELECT * FROM " + prefilter.from(scope, from, until) + ")";
+    private static String events(Scope scope, Instant from, Instant until, boolean traits, Read read) {
+        String events = "(SELECT * FROM " + read.from(scope, from, until) + ")";
         return traits
                 ? "(SELECT * FROM (SELECT *, if(person_id = '', distinct_id, person_id) AS person FROM " + events
                         + " ANY LEFT JOIN links USING distinct_id) ANY LEFT JOIN traits USING person)"
