@@ -18,6 +18,8 @@ import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
@@ -44,6 +46,8 @@ public class RequestBodySchemas implements OASFilter {
                 .add(TrendsRequest.getDescriptor(), ENVIRONMENT)
                 .add(ActiveUsersRequest.getDescriptor(), ENVIRONMENT)
                 .add(FunnelRequest.getDescriptor(), ENVIRONMENT)
+                .add(PathsRequest.getDescriptor(), ENVIRONMENT)
+                .add(PathPeopleRequest.getDescriptor(), ENVIRONMENT)
                 .add(RetentionRequest.getDescriptor(), ENVIRONMENT)
                 .add(LifecycleRequest.getDescriptor(), ENVIRONMENT)
                 .add(ChurnRequest.getDescriptor(), ENVIRONMENT)

@@ -108,7 +108,12 @@ class ClickHouseEventStoreTest {
                     feed.track("u2", "Bought", T0.plusSeconds(400), Map.of("amount", 5.5)),
                     feed.track("u3", "Bought", T0.plusSeconds(3 * 86_400), Map.of("amount", "not a number")),
                     feed.identify("anon-9", "u3", T0.plusSeconds(140), Map.of("email", "u3@example.com",
-                            "company", Map.of("size", 40)))));
+                            "company", Map.of("size", 40))),
+                    // page calls, for paths by page: a path, a url alone, an empty path, neither
+                    page(feed, "u1", "Home", T0.plusSeconds(10), Map.of("path", "/home", "url", "https://x/home")),
+                    page(feed, "u1", "Pricing", T0.plusSeconds(20), Map.of("url", "https://x/pricing")),
+                    page(feed, "anon-9", "Docs", T0.plusSeconds(30), Map.of("path", "", "url", "https://x/docs")),
+                    page(feed, "u2", "Blog", T0.plusSeconds(40), Map.of())));
             feed.send(events.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
             new StoreQueries(pool).awaitEvents(environment, events.size());
         }
@@ -160,6 +165,10 @@ class ClickHouseEventStoreTest {
         EventStore.FunnelQuery funnel = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(), week.startInstant(), week.endInstant(), week.endInstant(), true, "person.email");
         assertEquals(timelines(postgres, scope, funnel), timelines(clickHouse, scope, funnel));
+        for (EventStore.PathKind kind : EventStore.PathKind.values()) {
+            EventStore.PathQuery paths = new EventStore.PathQuery(kind, week.startInstant(), week.endInstant());
+            assertEquals(pathTimelines(postgres, scope, paths), pathTimelines(clickHouse, scope, paths), kind.name());
+        }
         // without traits, people with several ids (u3 and anon-9) are merged in the aggregator, or in ClickHouse
         EventStore.FunnelQuery byPlan = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),
@@ -432,6 +441,24 @@ class ClickHouseEventStoreTest {
 
     private static List<String> sortedSeen(List<EventStore.FirstSeen> people) {
         return people.stream().map(p -> p.person() + "@" + p.at() + "=" + p.source()).sorted().toList();
+    }
+
+    private static dev.flywheel.proto.events.v1.Event.Builder page(EventFeed feed, String user, String name,
+            Instant at, Map<String, Object> properties) {
+        return (user.startsWith("anon-") ? feed.anonymous(user, name, at) : feed.track(user, name, at, Map.of()))
+                .setType(dev.flywheel.proto.events.v1.EventType.EVENT_TYPE_PAGE).setProperties(
+                        dev.flywheel.service.grpc.ProtoValues.toStruct(properties));
+    }
+
+    /** Per person, their path events as "time label", in time then label order. */
+    private static Map<String, List<String>> pathTimelines(EventStore store, Scope scope,
+            EventStore.PathQuery query) {
+        Map<String, List<String>> byPerson = new java.util.TreeMap<>();
+        await(store.pathTimelines(scope, query, (person, events) -> byPerson.put(person, events.stream()
+                .sorted(java.util.Comparator.comparingLong(dev.flywheel.analytics.PathEvent::atMillis).thenComparing(
+                        dev.flywheel.analytics.PathEvent::label))
+                .map(e -> e.atMillis() + " " + e.label()).toList())));
+        return byPerson;
     }
 
     private static Map<String, List<FunnelEvent>> timelines(EventStore store, Scope scope,

@@ -4,6 +4,7 @@ import static dev.flywheel.metrics.AnalyticsGrpc.event;
 import static dev.flywheel.metrics.AnalyticsGrpc.filter;
 import static dev.flywheel.metrics.AnalyticsGrpc.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,10 @@ import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelStep;
 import dev.flywheel.proto.analytics.v1.Interval;
 import dev.flywheel.proto.analytics.v1.MetricDefinition;
+import dev.flywheel.proto.analytics.v1.PathCleaningRule;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
+import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.Point;
 import dev.flywheel.proto.analytics.v1.PropertyFilter;
 import dev.flywheel.proto.analytics.v1.PropertyOperator;
@@ -34,6 +39,8 @@ import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.analytics.v1.TrendsResponse;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestKeys;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -204,5 +211,47 @@ class FunnelAndTrendQueriesTest {
         byPlan.getSeriesList().forEach(s -> totals.put(s.getBreakdown(), s.getTotal()));
         assertEquals(Map.of("$none", 1.0, "free", 3.0, "pro", 1.0), totals);
         assertEquals(List.of(3.0, 0.0), values(byPlan.getSeries(0)));
+    }
+
+    private PathsRequest.Builder paths() {
+        return PathsRequest.newBuilder().setEnvironment(funnels).setRange(range("2026-03-02", "2026-03-08"))
+                .setStart("Viewed Pricing").setSteps(3);
+    }
+
+    @Test
+    void pathsFollowPeopleAcrossTheirIdentityMergeWithinTheWindow() {
+        PathsResponse answer = grpc.queries(TestKeys.ADMIN_A).paths(paths().build());
+        // u2's two events share a millisecond: the label sorts first ("Signed Up"), so the path is the view alone;
+        // u3 signed up two days after the view, outside the default one-day window; u4 never viewed pricing.
+        assertEquals(4, answer.getPeople());
+        assertEquals(List.of("1:Viewed Pricing=4/2", "2:Browsed=1/0", "2:Signed Up=1/0", "3:Purchased=1/1",
+                "3:Signed Up=1/1"),
+                answer.getNodesList().stream().map(n -> n.getStep() + ":" + n.getLabel() + "="
+                        + n.getPeople() + "/" + n.getLeaving()).toList());
+        assertEquals(List.of("1:Viewed Pricing>Browsed=1", "1:Viewed Pricing>Signed Up=1", "2:Browsed>Signed Up=1",
+                "2:Signed Up>Purchased=1"),
+                answer.getEdgesList().stream().map(e -> e.getStep() + ":" + e.getFrom()
+                        + ">" + e.getTo() + "=" + e.getPeople()).toList());
+        assertEquals(List.of("u1"), grpc.queries(TestKeys.ADMIN_A).pathPeople(PathPeopleRequest.newBuilder()
+                .setEnvironment(funnels).setPaths(paths()).setStep(1).setFrom("Viewed Pricing").setTo("Signed Up")
+                .build()).getPeopleList());
+    }
+
+    @Test
+    void badPathsAreRefused() {
+        for (PathsRequest bad : List.of(paths().setSteps(11).build(), paths().setWindowSeconds(-1).build(), paths()
+                .addCleaning(PathCleaningRule.newBuilder().setPattern("(unclosed")).build(),
+                paths().setMinShare(1)
+                        .build(),
+                paths().setStart("Same").setEnd("Same").build())) {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> grpc.queries(
+                    TestKeys.ADMIN_A).paths(bad));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), bad.toString());
+        }
+        StatusRuntimeException noMove = assertThrows(StatusRuntimeException.class, () -> grpc.queries(
+                TestKeys.ADMIN_A).pathPeople(
+                        PathPeopleRequest.newBuilder().setEnvironment(funnels).setPaths(paths())
+                                .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noMove.getStatus().getCode());
     }
 }

@@ -36,6 +36,10 @@ import dev.flywheel.proto.analytics.v1.MutinyExperimentMetricsServiceGrpc.Mutiny
 import dev.flywheel.proto.analytics.v1.MutinyExperimentResultsServiceGrpc.MutinyExperimentResultsServiceStub;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarResponse;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
+import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
@@ -143,6 +147,15 @@ public class AnalyticsClient {
 
     public Uni<FunnelResponse> funnel(String key, FunnelRequest request) {
         return as(queries, key, QUERY_DEADLINE).funnel(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<PathsResponse> paths(String key, PathsRequest request) {
+        return as(queries, key, QUERY_DEADLINE).paths(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<PathPeopleResponse> pathPeople(String key, PathPeopleRequest request) {
+        return as(queries, key, QUERY_DEADLINE).pathPeople(request).onFailure()
+                .transform(AnalyticsClient::problem);
     }
 
     public Uni<RetentionResponse> retention(String key, RetentionRequest request) {

@@ -37,6 +37,8 @@ import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
@@ -103,6 +105,26 @@ public class AnalyticsResource {
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FunnelRequest"))) JsonNode body) {
         return query(projectId, environment, body, FunnelRequest.newBuilder(),
                 (key, request) -> analytics.funnel(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "paths")
+    @Operation(summary = "Paths: how people move between events, pages or screens after a start, before an end, or between both")
+    public Uni<ObjectNode> paths(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "PathsRequest"))) JsonNode body) {
+        return query(projectId, environment, body, PathsRequest.newBuilder(),
+                (key, request) -> analytics.paths(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "path-people")
+    @Operation(summary = "The people who made one move of a paths answer")
+    public Uni<ObjectNode> pathPeople(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "PathPeopleRequest"))) JsonNode body) {
+        return query(projectId, environment, body, PathPeopleRequest.newBuilder(),
+                (key, request) -> analytics.pathPeople(key, request.build()));
     }
 
     @POST

@@ -4,16 +4,19 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 import dev.flywheel.analytics.FunnelOrder;
 import dev.flywheel.analytics.FunnelResult;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.PathSpec;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.service.AnalyticsQueries;
+import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.proto.analytics.v1.AarrrPeriod;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.AarrrResponse;
@@ -35,6 +38,12 @@ import dev.flywheel.proto.analytics.v1.LifecycleResponse;
 import dev.flywheel.proto.analytics.v1.NamedSeries;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarResponse;
+import dev.flywheel.proto.analytics.v1.PathEdge;
+import dev.flywheel.proto.analytics.v1.PathNode;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
+import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.Point;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
@@ -287,5 +296,83 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                         return out.build();
                     });
         });
+    }
+
+    static final int DEFAULT_PATH_STEPS = 5;
+    static final Duration DEFAULT_PATH_WINDOW = Duration.ofDays(1);
+    static final Duration MAX_PATH_WINDOW = Duration.ofDays(30);
+    static final double DEFAULT_MIN_SHARE = 0.01;
+    static final int MAX_EXCLUDED_LABELS = 100;
+    static final int DEFAULT_PATH_PEOPLE = 100;
+    static final int MAX_PATH_PEOPLE = 1_000;
+
+    @Override
+    public Uni<PathsResponse> paths(PathsRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
+            return queries.paths(scope, pathsQuestion(request), days[0], days[1]).map(group -> {
+                PathsResponse.Builder out = PathsResponse.newBuilder().setPeople(group.people());
+                group.nodes().forEach(n -> out.addNodes(PathNode.newBuilder().setStep(n.step()).setLabel(n.label())
+                        .setPeople(n.people()).setLeaving(n.leaving())));
+                group.edges().forEach(e -> out.addEdges(PathEdge.newBuilder().setStep(e.step()).setFrom(e.from())
+                        .setTo(e.to()).setPeople(e.people())));
+                return out.build();
+            });
+        });
+    }
+
+    @Override
+    public Uni<PathPeopleResponse> pathPeople(PathPeopleRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            PathsRequest paths = request.getPaths();
+            LocalDate[] days = QueryMapper.days(paths.getRange(), "paths.range");
+            int limit = request.getLimit() == 0 ? DEFAULT_PATH_PEOPLE : request.getLimit();
+            if (limit < 1 || limit > MAX_PATH_PEOPLE) {
+                throw RefusedRequest.invalid("limit: 1 to " + MAX_PATH_PEOPLE);
+            }
+            if (request.getStep() < 1 || request.getFrom().isEmpty() || request.getTo().isEmpty()) {
+                throw RefusedRequest.invalid("a move is a step (from 1) with its from and to labels");
+            }
+            return queries.pathPeople(scope, pathsQuestion(paths), days[0], days[1], request.getStep(), request
+                    .getFrom(), request.getTo(), limit).map(
+                            people -> PathPeopleResponse.newBuilder().addAllPeople(
+                                    people).build());
+        });
+    }
+
+    private static AnalyticsQueries.PathsQuestion pathsQuestion(PathsRequest request) {
+        EventStore.PathKind kind = switch (request.getKind()) {
+            case PATH_KIND_UNSPECIFIED, PATH_KIND_EVENTS -> EventStore.PathKind.EVENTS;
+            case PATH_KIND_PAGES -> EventStore.PathKind.PAGES;
+            case PATH_KIND_SCREENS -> EventStore.PathKind.SCREENS;
+            case UNRECOGNIZED -> throw RefusedRequest.invalid("kind is unknown");
+        };
+        Duration window = request.getWindowSeconds() == 0
+                ? DEFAULT_PATH_WINDOW
+                : Duration.ofSeconds(request.getWindowSeconds());
+        if (window.isNegative() || window.compareTo(MAX_PATH_WINDOW) > 0) {
+            throw RefusedRequest.invalid("windowSeconds: 1 second to 30 days");
+        }
+        List<PathSpec.Cleaning> cleaning = new ArrayList<>();
+        for (int i = 0; i < request.getCleaningCount(); i++) {
+            try {
+                cleaning.add(PathSpec.Cleaning.of(request.getCleaning(i).getPattern(), request.getCleaning(i)
+                        .getReplacement()));
+            } catch (IllegalArgumentException e) {
+                throw RefusedRequest.invalid("cleaning[" + i + "].pattern: " + e.getMessage());
+            }
+        }
+        if (request.getExcludeCount() > MAX_EXCLUDED_LABELS) {
+            throw RefusedRequest.invalid("exclude: at most " + MAX_EXCLUDED_LABELS + " labels");
+        }
+        return new AnalyticsQueries.PathsQuestion(kind, request.getSteps() == 0
+                ? DEFAULT_PATH_STEPS
+                : request
+                        .getSteps(),
+                request.getStart().isEmpty() ? null : request.getStart(), request.getEnd().isEmpty()
+                        ? null
+                        : request.getEnd(),
+                window, request.hasMinShare() ? request.getMinShare() : DEFAULT_MIN_SHARE,
+                cleaning, Set.copyOf(request.getExcludeList()));
     }
 }

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,9 @@ import dev.flywheel.analytics.FunnelResult;
 import dev.flywheel.analytics.FunnelSpec;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.analytics.LifecycleCalculator;
+import dev.flywheel.analytics.PathCalculator;
+import dev.flywheel.analytics.PathResult;
+import dev.flywheel.analytics.PathSpec;
 import dev.flywheel.analytics.Percentiles;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.config.AggregatorConfig;
@@ -136,6 +140,49 @@ public class AnalyticsQueries {
                     range.endInstant().plus(window), order == FunnelOrder.STRICT, breakdown);
             FunnelCalculator calculator = new FunnelCalculator(spec);
             return store.funnelTimelines(scope, query, calculator::addPerson).map(done -> calculator.result());
+        });
+    }
+
+    /** A paths question: the engine's spec without the range, which days in the project's zone give. */
+    public record PathsQuestion(EventStore.PathKind kind, int steps, String start, String end, Duration window,
+            double minShare, List<PathSpec.Cleaning> cleaning, Set<String> excluded) {
+    }
+
+    /** Paths (docs/analytics.md): one group, everybody. */
+    public Uni<PathResult.Group> paths(Scope scope, PathsQuestion question, LocalDate from, LocalDate to) {
+        return pathCalculator(scope, question, from, to).map(calculator -> {
+            List<PathResult.Group> groups = calculator.result();
+            return groups.isEmpty() ? new PathResult.Group(null, 0, List.of(), List.of()) : groups.get(0);
+        });
+    }
+
+    /** The people who made one move of {@link #paths}' answer (labels as shown, "$other" included). */
+    public Uni<List<String>> pathPeople(Scope scope, PathsQuestion question, LocalDate from, LocalDate to, int step,
+            String fromLabel, String toLabel, int limit) {
+        return pathCalculator(scope, question, from, to).map(calculator -> calculator.peopleOn(null, step,
+                fromLabel, toLabel, limit));
+    }
+
+    private Uni<PathCalculator> pathCalculator(Scope scope, PathsQuestion question, LocalDate from, LocalDate to) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = range(from, to, zone);
+            PathCalculator calculator;
+            try {
+                calculator = new PathCalculator(new PathSpec(question.steps(), question.start(), question.end(), range
+                        .startInstant(), range.endInstant(), question.window(), question.minShare(),
+                        question
+                                .cleaning(),
+                        question.excluded()));
+            } catch (IllegalArgumentException e) {
+                throw RefusedRequest.invalid(e.getMessage());
+            }
+            // a path runs on from a start in range, or leads up to an end in range: a window either side
+            EventStore.PathQuery read = new EventStore.PathQuery(question.kind(), range.startInstant().minus(question
+                    .window()), range.endInstant().plus(question.window()));
+            // a cleaning pattern too costly on some label is the caller's to change
+            return store.pathTimelines(scope, read, (person, events) -> calculator.addPerson(person, null, events))
+                    .replaceWith(calculator).onFailure(IllegalArgumentException.class)
+                    .transform(e -> RefusedRequest.invalid(e.getMessage()));
         });
     }
 

@@ -72,6 +72,12 @@ final class EventSql {
         return "(" + property(property) + " #>> '{}')";
     }
 
+    /** A property's text when it is a non-empty JSON string, else NULL. */
+    String nonEmptyString(String property) {
+        String value = property(property);
+        return "(CASE WHEN jsonb_typeof(" + value + ") = 'string' THEN NULLIF(" + value + " #>> '{}', '') END)";
+    }
+
     /** A property as a number, NULL when it is not a JSON number. */
     String number(String property) {
         String value = property(property);

@@ -5,11 +5,13 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.PathEvent;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.Scope;
@@ -39,6 +41,15 @@ public interface EventStore {
             Instant until, boolean everyEvent, String breakdown) {
     }
 
+    /** What paths are made of: every activity event by its name, page calls by their path, screen calls. */
+    enum PathKind {
+        EVENTS, PAGES, SCREENS
+    }
+
+    /** A paths read: the events of a kind in [from, until). */
+    record PathQuery(PathKind kind, Instant from, Instant until) {
+    }
+
     /**
      * The metric per period, split by an event property when {@code breakdown} is set: its most frequent
      * {@code maxBreakdownValues} values by name, the rest as "$other", events without it as "$none".
@@ -60,6 +71,12 @@ public interface EventStore {
      * person's events at a time, so memory does not grow with the number of events.
      */
     Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person);
+
+    /**
+     * Hands {@code person} each person's id and events, labelled for paths (the event's name; a page's "path"
+     * property, else its "url", else its name), one person at a time, in no particular order within a person.
+     */
+    Uni<Void> pathTimelines(Scope scope, PathQuery query, BiConsumer<String, List<PathEvent>> person);
 
     /** Per person and period (first day), the sum of a numeric property over matching events. */
     Uni<Map<String, Map<LocalDate, Double>>> sums(Scope scope, EventMatch match, String property, DateRange range,

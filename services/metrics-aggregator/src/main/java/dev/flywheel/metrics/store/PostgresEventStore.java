@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import jakarta.enterprise.inject.Typed;
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.PathEvent;
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
@@ -222,18 +224,44 @@ public class PostgresEventStore implements EventStore {
             text = "SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", " + exclusions + ", " + breakdown
                     + " FROM event e" + joins + " WHERE " + where + names + " AND (" + any + ") ORDER BY 1, 2";
         }
-        Timelines timelines = new Timelines(person);
+        Timelines<FunnelEvent> timelines = new Timelines<>((who, timeline) -> person.accept(timeline),
+                row -> new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2), row
+                        .getInteger(3), row.getString(4)));
         return stream(text, sql.params(), timelines).invoke(timelines::finish);
     }
 
-    /** Groups rows ordered by person into timelines, each handed over when the next person's first row arrives. */
-    private static final class Timelines implements Consumer<Row> {
-        private final Consumer<List<FunnelEvent>> person;
-        private String current;
-        private List<FunnelEvent> timeline = new ArrayList<>();
+    @Override
+    public Uni<Void> pathTimelines(Scope scope, PathQuery query, BiConsumer<String, List<PathEvent>> person) {
+        EventSql sql = new EventSql();
+        String label = query.kind() == PathKind.PAGES
+                ? "COALESCE(" + sql.nonEmptyString("path") + ", " + sql.nonEmptyString("url") + ", e.name)"
+                : "e.name";
+        String which = switch (query.kind()) {
+            case EVENTS -> EventSql.ACTIVITY;
+            case PAGES -> "e.type = 3 AND e.source <> 4";
+            case SCREENS -> "e.type = 4 AND e.source <> 4";
+        };
+        String text = "SELECT " + EventSql.PERSON + ", e.ts, " + label + " FROM event e" + EventSql.LINK_JOIN
+                + " WHERE " + eventRange(sql, scope, query.from(), query.until()) + " AND " + which
+                + " ORDER BY 1, 2";
+        Timelines<PathEvent> timelines = new Timelines<>(person, row -> new PathEvent(row.getOffsetDateTime(1)
+                .toInstant().toEpochMilli(), row.getString(2)));
+        return stream(text, sql.params(), timelines).invoke(timelines::finish);
+    }
 
-        Timelines(Consumer<List<FunnelEvent>> person) {
+    /**
+     * Groups rows ordered by person (the first column) into timelines, each handed over with the person when the next
+     * person's first row arrives.
+     */
+    private static final class Timelines<E> implements Consumer<Row> {
+        private final BiConsumer<String, List<E>> person;
+        private final java.util.function.Function<Row, E> event;
+        private String current;
+        private List<E> timeline = new ArrayList<>();
+
+        Timelines(BiConsumer<String, List<E>> person, java.util.function.Function<Row, E> event) {
             this.person = person;
+            this.event = event;
         }
 
         @Override
@@ -243,13 +271,12 @@ public class PostgresEventStore implements EventStore {
                 finish();
                 current = who;
             }
-            timeline.add(new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2),
-                    row.getInteger(3), row.getString(4)));
+            timeline.add(event.apply(row));
         }
 
         void finish() {
             if (!timeline.isEmpty()) {
-                person.accept(timeline);
+                person.accept(current, timeline);
                 timeline = new ArrayList<>();
             }
         }

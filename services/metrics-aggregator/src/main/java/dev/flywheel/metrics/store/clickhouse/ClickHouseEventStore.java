@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.PathEvent;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.Scope;
@@ -320,6 +322,47 @@ public class ClickHouseEventStore implements EventStore {
             System.arraycopy(b, 0, both, a.length, b.length);
             return both;
         }
+    }
+
+    @Override
+    public Uni<Void> pathTimelines(Scope scope, PathQuery query, BiConsumer<String, List<PathEvent>> person) {
+        String which = switch (query.kind()) {
+            case EVENTS -> ClickHouseSql.ACTIVITY;
+            case PAGES -> "(type = 3 AND source != 4)";
+            case SCREENS -> "(type = 4 AND source != 4)";
+        };
+        String label = query.kind() == PathKind.PAGES
+                ? "if(" + nonEmptyString("path") + ", " + ClickHouseSql.value("path") + ", if(" + nonEmptyString(
+                        "url") + ", " + ClickHouseSql.value("url") + ", name))"
+                : "name";
+        String sql = "SELECT distinct_id AS who, arraySort(groupArray(ts_ms)), arraySort((l, t) -> t, groupArray("
+                + label + "), groupArray(ts_ms)) FROM " + new Read(which, which).from(scope, query.from(), query
+                        .until())
+                + " GROUP BY who";
+        return resolution(scope, false).chain(people -> {
+            // people with several ids wait for all of theirs, as funnels' do
+            Map<String, List<PathEvent>> waiting = new HashMap<>();
+            return http.rows(sql, people.tables(), row -> {
+                String who = people.person(row.text(0));
+                long[] times = row.longs(1);
+                List<String> labels = ClickHouseSql.array(row.raw(2));
+                List<PathEvent> timeline = new ArrayList<>(times.length);
+                for (int i = 0; i < times.length; i++) {
+                    timeline.add(new PathEvent(times[i], labels.get(i)));
+                }
+                if (people.shared(who)) {
+                    waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
+                } else {
+                    person.accept(who, timeline);
+                }
+            }).invoke(() -> waiting.forEach(person));
+        });
+    }
+
+    /** Whether a property is a non-empty string. */
+    private static String nonEmptyString(String property) {
+        return "(" + ClickHouseSql.kind(property) + " = " + ClickHouseSql.STRING + " AND " + ClickHouseSql.value(
+                property) + " != '')";
     }
 
     /** A bit per match, set on the events it matches: {@code 0 + if(m0, 1, 0) + if(m1, 2, 0) ...}. */
