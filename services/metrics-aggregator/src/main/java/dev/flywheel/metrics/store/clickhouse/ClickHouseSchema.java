@@ -1,5 +1,7 @@
 package dev.flywheel.metrics.store.clickhouse;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -87,7 +89,7 @@ public class ClickHouseSchema {
     private Uni<Void> activity(String database) {
         StringBuilder views = new StringBuilder();
         return http.select("SELECT count() FROM system.tables WHERE database = " + ClickHouseSql.literal(database)
-                + " AND name = 'activity_writer'", java.util.List.of(), row -> views.append(row[0])).chain(() -> {
+                + " AND name = 'activity_writer'", List.of(), row -> views.append(row[0])).chain(() -> {
                     if (!views.toString().equals("0")) {
                         return Uni.createFrom().voidItem();
                     }
@@ -113,9 +115,10 @@ public class ClickHouseSchema {
     private Uni<Void> relayout(String database) {
         StringBuilder key = new StringBuilder();
         return http.select("SELECT sorting_key FROM system.tables WHERE database = " + ClickHouseSql.literal(database)
-                + " AND name = 'events'", java.util.List.of(), row -> key.append(row[0])).chain(() -> {
+                + " AND name = 'events'", List.of(), row -> key.append(row[0])).chain(() -> {
                     if (key.toString().replace(" ", "").equals(SORTING_KEY.replace(" ", ""))) {
-                        return Uni.createFrom().voidItem();
+                        // left by a stop between the swap and the drop
+                        return http.execute("DROP TABLE IF EXISTS " + database + ".events_previous", false);
                     }
                     String copy = database + ".events_relayout";
                     return http.execute("DROP TABLE IF EXISTS " + copy, false)
