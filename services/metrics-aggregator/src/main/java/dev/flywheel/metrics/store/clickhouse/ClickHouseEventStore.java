@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,11 +28,7 @@ import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The event store on ClickHouse (docs/adr/0013-clickhouse-event-store.md), with the PostgreSQL store's semantics.
@@ -64,7 +59,7 @@ public class ClickHouseEventStore implements EventStore {
     static final int MERGED_HERE_AT_MOST = 1_000_000;
 
     private final ClickHouseHttp http;
-    private final Pool pool;
+    private final ClickHouseIdentities identities;
     private final int mergedHereAtMost;
 
     @Inject
@@ -75,7 +70,7 @@ public class ClickHouseEventStore implements EventStore {
     /** With another limit for merging people here (the tests take both paths). */
     public ClickHouseEventStore(ClickHouseHttp http, Pool pool, int mergedHereAtMost) {
         this.http = http;
-        this.pool = pool;
+        this.identities = new ClickHouseIdentities(pool);
         this.mergedHereAtMost = mergedHereAtMost;
     }
 
@@ -89,41 +84,49 @@ public class ClickHouseEventStore implements EventStore {
         boolean people = metric.aggregation() == Metric.Aggregation.UNIQUE_USERS;
         Read read = Read.of(List.of(metric.events()));
         // the identity links (and traits) are read once and sent with both queries
-        return tables(scope, people || traits, traits).chain(tables -> topValues(tables, scope, metric, from, until,
-                traits, breakdown, maxBreakdownValues).chain(values -> {
-                    String text = ClickHouseSql.text(breakdown == null ? "$" : breakdown, NONE);
-                    String group = breakdown == null
-                            ? "''"
-                            : "if(" + text + " = " + ClickHouseSql.literal(NONE) + ", '$none', " + (values.isEmpty()
-                                    ? "'$other'"
-                                    : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), " + text
-                                            + ", '$other')")
-                                    + ")";
-                    String keys = group + " AS breakdown, " + period(interval, zone) + " AS period";
-                    String where = ClickHouseSql.match(metric.events());
-                    String query = switch (metric.aggregation()) {
-                        case TOTAL -> "SELECT " + keys + ", toFloat64(uniqExact(message_id)) FROM " + events(scope,
-                                from, until, traits, read) + " WHERE " + where + " GROUP BY breakdown, period";
-                        case SUM -> "SELECT " + keys + ", toFloat64(sum(" + ClickHouseSql.number(metric.property())
-                                + ")) FROM (SELECT * FROM " + events(scope, from, until, traits, read)
-                                + " WHERE " + where + ONCE + ") GROUP BY breakdown, period";
-                        // per id first, then its person: the links join one row per id, period and value
-                        case UNIQUE_USERS -> traits
-                                ? "SELECT breakdown, period, toFloat64(uniqExact(who)) FROM (" + perKey(scope, from,
-                                        until, true, read, where, false, keys, "breakdown, period", "")
-                                        + ") GROUP BY breakdown, period"
-                                : "SELECT breakdown, period, toFloat64(uniqExact(if(person_id = '', distinct_id,"
-                                        + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM "
-                                        + read.from(scope, from, until) + " AND " + where
-                                        + " GROUP BY distinct_id, breakdown, period) ANY LEFT JOIN links USING"
-                                        + " distinct_id GROUP BY breakdown, period";
-                    };
-                    List<TrendRow> rows = new ArrayList<>();
-                    return http.select(query, tables, row -> rows.add(new TrendRow(breakdown == null
-                            ? null
-                            : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]), Double.parseDouble(row[2]))))
-                            .replaceWith(rows);
-                }));
+        return identities.tables(scope, people || traits, traits)
+                .chain(tables -> topValues(tables, scope, metric, from, until,
+                        traits, breakdown, maxBreakdownValues).chain(values -> {
+                            String text = ClickHouseSql.text(breakdown == null ? "$" : breakdown, NONE);
+                            String group = breakdown == null
+                                    ? "''"
+                                    : "if(" + text + " = " + ClickHouseSql.literal(NONE) + ", '$none', "
+                                            + (values.isEmpty()
+                                                    ? "'$other'"
+                                                    : "if(" + text + " IN (" + ClickHouseSql.literals(values) + "), "
+                                                            + text
+                                                            + ", '$other')")
+                                            + ")";
+                            String keys = group + " AS breakdown, " + period(interval, zone) + " AS period";
+                            String where = ClickHouseSql.match(metric.events());
+                            String query = switch (metric.aggregation()) {
+                                case TOTAL -> "SELECT " + keys + ", toFloat64(uniqExact(message_id)) FROM "
+                                        + events(scope,
+                                                from, until, traits, read)
+                                        + " WHERE " + where + " GROUP BY breakdown, period";
+                                case SUM ->
+                                    "SELECT " + keys + ", toFloat64(sum(" + ClickHouseSql.number(metric.property())
+                                            + ")) FROM (SELECT * FROM " + events(scope, from, until, traits, read)
+                                            + " WHERE " + where + ONCE + ") GROUP BY breakdown, period";
+                                // per id first, then its person: the links join one row per id, period and value
+                                case UNIQUE_USERS -> traits
+                                        ? "SELECT breakdown, period, toFloat64(uniqExact(who)) FROM ("
+                                                + perKey(scope, from,
+                                                        until, true, read, where, false, keys, "breakdown, period", "")
+                                                + ") GROUP BY breakdown, period"
+                                        : "SELECT breakdown, period, toFloat64(uniqExact(if(person_id = '', distinct_id,"
+                                                + " person_id))) FROM (SELECT distinct_id, " + keys + " FROM "
+                                                + read.from(scope, from, until) + " AND " + where
+                                                + " GROUP BY distinct_id, breakdown, period) ANY LEFT JOIN links USING"
+                                                + " distinct_id GROUP BY breakdown, period";
+                            };
+                            List<TrendRow> rows = new ArrayList<>();
+                            return http.select(query, tables, row -> rows.add(new TrendRow(breakdown == null
+                                    ? null
+                                    : ClickHouseSql.unescape(row[0]), LocalDate.parse(row[1]),
+                                    Double.parseDouble(row[2]))))
+                                    .replaceWith(rows);
+                        }));
     }
 
     /** A breakdown's most frequent values (none without a breakdown). */
@@ -155,9 +158,11 @@ public class ClickHouseEventStore implements EventStore {
                 : perKey(scope, start, end, traits, Read.of(List.of(match)), ClickHouseSql.match(
                         match), false, "", "", "arraySort(groupUniqArray(toUInt16(toDate(ts, " + day + "))))");
         Map<String, int[]> days = new HashMap<>();
-        return resolution(scope, traits).chain(people -> http.rows(query, people.tables(), row -> days.merge(people
-                .person(row.text(0)), row.ints(1),
-                ClickHouseEventStore::union))).replaceWith(days);
+        return identities.resolution(scope, traits)
+                .chain(people -> http.rows(query, people.tables(), row -> days.merge(people
+                        .person(row.text(0)), row.ints(1),
+                        ClickHouseEventStore::union)))
+                .replaceWith(days);
     }
 
     /** Two ascending sets of days as one. */
@@ -183,13 +188,15 @@ public class ClickHouseEventStore implements EventStore {
         }
         Map<String, First> first = new HashMap<>();
         // a person's first event is the earliest of their ids' first events (ties: the smallest message id)
-        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, Instant.EPOCH, until, traits,
-                Read.ACTIVITY, ClickHouseSql.ACTIVITY, false, "", "", "min(ts_ms), argMin(message_id,"
-                        + " (ts_ms, message_id)), argMin(" + source + ", (ts_ms, message_id))"),
-                people.tables(), row -> first.merge(people.person(row.text(0)), new First(Long.parseLong(row.raw(1)),
-                        row.text(2), row.text(3)),
-                        (a, b) -> a.at() < b.at() || a.at() == b.at() && a.message()
-                                .compareTo(b.message()) <= 0 ? a : b)))
+        return identities
+                .resolution(scope, traits).chain(people -> http.rows(perKey(scope, Instant.EPOCH, until, traits,
+                        Read.ACTIVITY, ClickHouseSql.ACTIVITY, false, "", "", "min(ts_ms), argMin(message_id,"
+                                + " (ts_ms, message_id)), argMin(" + source + ", (ts_ms, message_id))"),
+                        people.tables(),
+                        row -> first.merge(people.person(row.text(0)), new First(Long.parseLong(row.raw(1)),
+                                row.text(2), row.text(3)),
+                                (a, b) -> a.at() < b.at() || a.at() == b.at() && a.message()
+                                        .compareTo(b.message()) <= 0 ? a : b)))
                 .map(done -> {
                     List<FirstSeen> seen = new ArrayList<>();
                     first.forEach((person, event) -> {
@@ -208,11 +215,12 @@ public class ClickHouseEventStore implements EventStore {
     public Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), null);
         Map<String, Instant> first = new HashMap<>();
-        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, from, until, traits, Read.of(List
-                .of(match)), ClickHouseSql.match(match), false, "", "", "min(ts_ms)"), people
-                        .tables(),
-                row -> first.merge(people.person(row.text(0)), Instant.ofEpochMilli(Long.parseLong(row.raw(1))),
-                        (a, b) -> a.isBefore(b) ? a : b)))
+        return identities.resolution(scope, traits)
+                .chain(people -> http.rows(perKey(scope, from, until, traits, Read.of(List
+                        .of(match)), ClickHouseSql.match(match), false, "", "", "min(ts_ms)"), people
+                                .tables(),
+                        row -> first.merge(people.person(row.text(0)), Instant.ofEpochMilli(Long.parseLong(row.raw(1))),
+                                (a, b) -> a.isBefore(b) ? a : b)))
                 .replaceWith(first);
     }
 
@@ -250,11 +258,12 @@ public class ClickHouseEventStore implements EventStore {
         String sql = perKey(scope, query.startFrom(), query.until(), traits, query.everyEvent()
                 ? new Read(null, "(" + ClickHouseSql.ACTIVITY + " OR " + ClickHouseSql.prefilter(all) + ")")
                 : Read.of(all), rows, false, "", "", aggregates);
-        return resolution(scope, traits).chain(resolved -> {
+        return identities.resolution(scope, traits).chain(resolved -> {
             // Many people with several ids would wait here in memory: ClickHouse merges their rows instead.
-            People people = resolved.shared().size() <= mergedHereAtMost
+            ClickHouseIdentities.People people = resolved.shared().size() <= mergedHereAtMost
                     ? resolved
-                    : new People(List.of(linksTable(resolved.personOf())), Map.of(), Set.of());
+                    : new ClickHouseIdentities.People(List.of(ClickHouseIdentities.linksTable(resolved.personOf())),
+                            Map.of(), Set.of());
             String perPerson = people == resolved
                     ? sql
                     : "SELECT person, sum(id_entries), arraySort(groupArrayArray(id_events)), " + (exclusions
@@ -339,7 +348,7 @@ public class ClickHouseEventStore implements EventStore {
                 + label + "), groupArray(ts_ms)) FROM " + new Read(which, which).from(scope, query.from(), query
                         .until())
                 + " GROUP BY who";
-        return resolution(scope, false).chain(people -> {
+        return identities.resolution(scope, false).chain(people -> {
             // people with several ids wait for all of theirs, as funnels' do
             Map<String, List<PathEvent>> waiting = new HashMap<>();
             return http.rows(sql, people.tables(), row -> {
@@ -384,7 +393,7 @@ public class ClickHouseEventStore implements EventStore {
             DateRange range, Interval interval) {
         boolean traits = ClickHouseSql.needsTraits(List.of(match), property);
         Map<String, Map<LocalDate, Double>> sums = new HashMap<>();
-        return resolution(scope, traits).chain(people -> http.rows(perKey(scope, range.startInstant(), range
+        return identities.resolution(scope, traits).chain(people -> http.rows(perKey(scope, range.startInstant(), range
                 .endInstant(), traits, Read.of(List.of(match)), ClickHouseSql.match(match), true,
                 period(interval, zone(range.zone())) + " AS period", "period", "toFloat64(sum(" + ClickHouseSql
                         .number(property) + "))"),
@@ -396,7 +405,8 @@ public class ClickHouseEventStore implements EventStore {
     /**
      * The matching events aggregated into {@code aggregates} per {@code who} (and {@code keys}, given as
      * {@code expression AS name} and grouped by {@code keyNames}): the distinct id, whose person is found here
-     * ({@link People}); with conditions on traits, the person, as events are joined to links and traits in
+     * ({@link ClickHouseIdentities.People}); with conditions on traits, the person, as events are joined to links and
+     * traits in
      * ClickHouse. The table's sorting key (name, distinct id, time) keeps the aggregation per id local. {@code once}:
      * each message id counted once (sums).
      */
@@ -483,79 +493,5 @@ public class ClickHouseEventStore implements EventStore {
             return seconds == 0 ? "UTC" : "Etc/GMT" + (seconds > 0 ? "-" : "+") + Math.abs(seconds / 3600);
         }
         return zone.getId();
-    }
-
-    /**
-     * Who the rows of a per-key query are about. Without traits the rows are per distinct id: the scope's links,
-     * read from PostgreSQL, give each its person, and tell which people have several ids (their rows are merged).
-     * With traits the rows are per person already, and the temporary tables carry links and traits.
-     */
-    private record People(List<ClickHouseHttp.ExternalTable> tables, Map<String, String> personOf,
-            Set<String> shared) {
-
-        String person(String who) {
-            return personOf.getOrDefault(who, who);
-        }
-
-        boolean shared(String person) {
-            return shared.contains(person);
-        }
-    }
-
-    private Uni<People> resolution(Scope scope, boolean traits) {
-        if (traits) {
-            return tables(scope, true, true).map(tables -> new People(tables, Map.of(), Set.of()));
-        }
-        return links(scope).map(links -> new People(List.of(), links, new HashSet<>(links.values())));
-    }
-
-    /** The scope's identity links: distinct id to person. */
-    private Uni<Map<String, String>> links(Scope scope) {
-        return pool.preparedQuery("SELECT distinct_id, person_id FROM identity_link WHERE project_id = $1"
-                + " AND environment = $2").execute(Tuple.of(scope.projectId(), scope.environment())).map(rows -> {
-                    Map<String, String> links = new HashMap<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        links.put(row.getString(0), row.getString(1));
-                    }
-                    return links;
-                });
-    }
-
-    private static ClickHouseHttp.ExternalTable linksTable(Map<String, String> links) {
-        Buffer tsv = Buffer.buffer();
-        links.forEach((id, person) -> tsv.appendString(ClickHouseSql.tsv(id)).appendString("\t")
-                .appendString(ClickHouseSql.tsv(person)).appendString("\n"));
-        return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
-    }
-
-    /** The identity links (and, when asked for, person traits) of the scope, as temporary tables. */
-    private Uni<List<ClickHouseHttp.ExternalTable>> tables(Scope scope, boolean links, boolean traits) {
-        if (!links && !traits) {
-            return Uni.createFrom().item(List.of());
-        }
-        Uni<ClickHouseHttp.ExternalTable> linked = links(scope).map(ClickHouseEventStore::linksTable);
-        if (!traits) {
-            return linked.map(List::of);
-        }
-        Uni<ClickHouseHttp.ExternalTable> personTraits = pool.preparedQuery("SELECT distinct_id, traits::text"
-                + " FROM person_traits WHERE project_id = $1 AND environment = $2").execute(Tuple.of(
-                        scope
-                                .projectId(),
-                        scope.environment()))
-                .map(rows -> {
-                    Buffer tsv = Buffer.buffer();
-                    for (Row row : rows) {
-                        ClickHouseSql.Flat flat = new ClickHouseSql.Flat();
-                        ClickHouseSql.flatten("traits", new JsonObject(row.getString(1)).getMap(), flat);
-                        tsv.appendString(ClickHouseSql.tsv(row.getString(0))).appendString("\t")
-                                .appendString(ClickHouseSql.arrayLiteral(flat.keys())).appendString("\t")
-                                .appendString(ClickHouseSql.arrayLiteral(flat.values())).appendString("\t")
-                                .appendString(flat.kinds().toString().replace(" ", "")).appendString("\n");
-                    }
-                    return new ClickHouseHttp.ExternalTable("traits", "person String, t_keys Array(String),"
-                            + " t_values Array(String), t_kinds Array(UInt8)", tsv);
-                });
-        return Uni.combine().all().unis(linked, personTraits).asTuple().map(both -> List.of(both.getItem1(), both
-                .getItem2()));
     }
 }
