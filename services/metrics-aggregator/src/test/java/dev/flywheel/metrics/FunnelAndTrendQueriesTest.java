@@ -254,4 +254,29 @@ class FunnelAndTrendQueriesTest {
                                 .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, noMove.getStatus().getCode());
     }
+
+    @Test
+    void pathsNeedAReaderKeyAndBoundedRequests() {
+        PathsRequest.Builder tooManyExclusions = paths();
+        for (int i = 0; i <= 100; i++) {
+            tooManyExclusions.addExclude("label-" + i);
+        }
+        PathsRequest.Builder tooManyRules = paths();
+        for (int i = 0; i <= 20; i++) {
+            tooManyRules.addCleaning(PathCleaningRule.newBuilder().setPattern("x" + i));
+        }
+        for (PathsRequest oversized : List.of(tooManyExclusions.build(), tooManyRules.build(), paths()
+                .addCleaning(PathCleaningRule.newBuilder().setPattern("a".repeat(201))).build())) {
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class, () -> grpc.queries(
+                    TestKeys.ADMIN_A).paths(oversized)).getStatus().getCode());
+        }
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> grpc.anonymous()
+                .paths(paths().build())).getStatus().getCode());
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class, () -> grpc.queries(
+                TestKeys.CLIENT_A).paths(paths().build())).getStatus().getCode());
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> grpc.anonymous()
+                .pathPeople(PathPeopleRequest.newBuilder().setEnvironment(funnels).setPaths(paths()).setStep(1)
+                        .setFrom("a").setTo("b").build()))
+                .getStatus().getCode());
+    }
 }
