@@ -52,14 +52,15 @@ public final class Correlation {
     }
 
     /**
-     * Candidates held by at least {@code minPeople} people (rarer ones are neither shown nor counted as tested), most
-     * significant first (adjusted p-value, then the odds ratio's distance from 1, then name).
+     * Candidates held by at least {@code minPeople} people and not by everybody (nothing to compare; neither are shown
+     * nor counted as tested), most significant first (adjusted p-value, then the odds ratio's distance from 1, then
+     * name).
      */
     public List<Result> result(double alpha, long minPeople) {
         List<String> tested = new ArrayList<>();
         List<long[]> tables = new ArrayList<>();
         counts.forEach((candidate, count) -> {
-            if (count[0] >= minPeople) {
+            if (count[0] >= minPeople && count[0] < people) {
                 tested.add(candidate);
                 tables.add(new long[]{count[1], count[0] - count[1], outcomes - count[1], people - outcomes
                         - (count[0] - count[1])});

@@ -42,8 +42,11 @@ public final class FunnelCalculator {
         }
     }
 
-    /** Adds one person's events, in any order. */
-    public void addPerson(List<FunnelEvent> events) {
+    /**
+     * Adds one person's events, in any order; returns the furthest step (from 0) the person counts at, or -1 when
+     * they did not enter the funnel (correlation splits people by it).
+     */
+    public int addPerson(List<FunnelEvent> events) {
         List<FunnelEvent> timeline = new ArrayList<>(events);
         timeline.sort(TIMELINE);
         List<Path> paths = switch (spec.order()) {
@@ -68,7 +71,9 @@ public final class FunnelCalculator {
             boolean windowOpen = latestStartAtBest + spec.windowMillis() > spec.now().toEpochMilli();
             groups.computeIfAbsent(best.breakdown, b -> new GroupTally(spec.steps()))
                     .add(best.level, best.times, windowOpen);
+            return best.level;
         }
+        return -1;
     }
 
     private boolean startsInRange(FunnelEvent event) {

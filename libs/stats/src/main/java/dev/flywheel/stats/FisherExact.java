@@ -27,22 +27,35 @@ public final class FisherExact {
                 + c), Math.toIntExact(a + b));
         int low = tables.getSupportLowerBound();
         int high = tables.getSupportUpperBound();
-        double seen = tables.logProbability(Math.toIntExact(a));
-        // sums in log space relative to the likeliest table, so tiny probabilities do not vanish
-        double likeliest = Double.NEGATIVE_INFINITY;
-        for (int x = low; x <= high; x++) {
-            likeliest = Math.max(likeliest, tables.logProbability(x));
-        }
-        double asExtreme = 0;
-        double all = 0;
-        for (int x = low; x <= high; x++) {
-            double log = tables.logProbability(x);
-            double relative = Math.exp(log - likeliest);
+        long successes = a + c;
+        long draws = a + b;
+        // Every table's probability relative to the likeliest (the mode), walked outwards by the ratio of
+        // neighbouring terms until they no longer count: work grows with the spread of the tables, not with n,
+        // so a funnel of a million people is tested in microseconds.
+        int mode = (int) Math.max(low, Math.min(high, (draws + 1) * (successes + 1) / (n + 2)));
+        double seen = Math.exp(tables.logProbability(Math.toIntExact(a)) - tables.logProbability(mode));
+        double threshold = seen * (1 + RELATIVE_TOLERANCE);
+        double negligible = Math.min(seen, 1) * 1e-17;
+        double all = 1;
+        double asExtreme = 1 <= threshold ? 1 : 0;
+        double relative = 1;
+        for (long x = mode; x < high && relative > negligible; x++) {
+            relative *= (double) (successes - x) * (draws - x) / ((x + 1) * (double) (n - successes - draws + x + 1));
             all += relative;
-            if (log <= seen + Math.log1p(RELATIVE_TOLERANCE)) {
+            if (relative <= threshold) {
                 asExtreme += relative;
             }
         }
+        relative = 1;
+        for (long x = mode; x > low && relative > negligible; x--) {
+            relative *= x * (double) (n - successes - draws + x) / ((double) (successes - x + 1) * (draws - x + 1));
+            all += relative;
+            if (relative <= threshold) {
+                asExtreme += relative;
+            }
+        }
+        // a table further out than the walk went still counts itself
+        asExtreme = Math.max(asExtreme, seen);
         return Math.min(1, asExtreme / all);
     }
 

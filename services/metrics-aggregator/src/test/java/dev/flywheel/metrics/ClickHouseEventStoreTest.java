@@ -169,6 +169,12 @@ class ClickHouseEventStoreTest {
             EventStore.PathQuery paths = new EventStore.PathQuery(kind, week.startInstant(), week.endInstant());
             assertEquals(pathTimelines(postgres, scope, paths), pathTimelines(clickHouse, scope, paths), kind.name());
         }
+        EventStore.CandidateQuery candidates = new EventStore.CandidateQuery(week.startInstant(), week.endInstant(),
+                List.of("plan", "price", "context.campaign.source"), 2);
+        Map<String, List<String>> expected = candidates(postgres, scope, candidates);
+        assertTrue(expected.values().stream().flatMap(List::stream).anyMatch(c -> c.startsWith("plan|")), expected
+                .toString());
+        assertEquals(expected, candidates(clickHouse, scope, candidates));
         // without traits, people with several ids (u3 and anon-9) are merged in the aggregator, or in ClickHouse
         EventStore.FunnelQuery byPlan = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),
@@ -463,9 +469,19 @@ class ClickHouseEventStoreTest {
 
     private static Map<String, List<FunnelEvent>> timelines(EventStore store, Scope scope,
             EventStore.FunnelQuery query) {
-        Map<String, List<FunnelEvent>> byFirst = new java.util.TreeMap<>();
-        await(store.funnelTimelines(scope, query, timeline -> byFirst.put(timeline.get(0).atMillis() + "/"
-                + timeline.size(), timeline)));
-        return byFirst;
+        Map<String, List<FunnelEvent>> byPerson = new java.util.TreeMap<>();
+        await(store.funnelTimelines(scope, query, byPerson::put));
+        return byPerson;
+    }
+
+    /** Per person, their candidates as "candidate times…", sorted. */
+    private static Map<String, List<String>> candidates(EventStore store, Scope scope,
+            EventStore.CandidateQuery query) {
+        Map<String, List<String>> byPerson = new java.util.TreeMap<>();
+        await(store.candidateTimes(scope, query, (person, times) -> byPerson.put(person, times.entrySet().stream()
+                .map(c -> c.getKey().replace(dev.flywheel.metrics.store.Candidates.SEPARATOR, "|") + " "
+                        + java.util.Arrays.toString(c.getValue()))
+                .sorted().toList())));
+        return byPerson;
     }
 }

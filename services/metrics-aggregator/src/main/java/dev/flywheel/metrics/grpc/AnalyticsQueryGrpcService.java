@@ -16,10 +16,13 @@ import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.service.AnalyticsQueries;
+import dev.flywheel.metrics.service.CorrelationQueries;
 import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.proto.analytics.v1.AarrrPeriod;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.AarrrResponse;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryResponse;
 import dev.flywheel.proto.analytics.v1.ActiveDay;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersResponse;
@@ -28,6 +31,8 @@ import dev.flywheel.proto.analytics.v1.ChurnPeriod;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.ChurnResponse;
 import dev.flywheel.proto.analytics.v1.Cohort;
+import dev.flywheel.proto.analytics.v1.CorrelationResponse;
+import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelGroup;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
@@ -45,6 +50,7 @@ import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.Point;
+import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
 import dev.flywheel.proto.analytics.v1.Series;
@@ -66,10 +72,12 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
 
     private final CallerScope caller;
     private final AnalyticsQueries queries;
+    private final CorrelationQueries correlations;
 
-    public AnalyticsQueryGrpcService(CallerScope caller, AnalyticsQueries queries) {
+    public AnalyticsQueryGrpcService(CallerScope caller, AnalyticsQueries queries, CorrelationQueries correlations) {
         this.caller = caller;
         this.queries = queries;
+        this.correlations = correlations;
     }
 
     /** Authenticates, runs the query with the caller's scope, and maps every failure to a status. */
@@ -119,38 +127,40 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
 
     @Override
     public Uni<FunnelResponse> funnel(FunnelRequest request) {
-        return run(request.getEnvironment(), scope -> {
-            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
-            List<EventMatch> steps = new ArrayList<>();
-            for (int i = 0; i < request.getStepsCount(); i++) {
-                steps.add(QueryMapper.match(request.getSteps(i), "steps[" + i + "]", true));
-            }
-            List<AnalyticsQueries.Exclusion> exclusions = new ArrayList<>();
-            for (int i = 0; i < request.getExclusionsCount(); i++) {
-                var exclusion = request.getExclusions(i);
-                exclusions.add(new AnalyticsQueries.Exclusion(QueryMapper.match(exclusion.getEvents(),
-                        "exclusions[" + i + "].events", true), exclusion.getFromStep(), exclusion.getToStep()));
-            }
-            Duration window = request.getWindowSeconds() == 0
-                    ? DEFAULT_WINDOW
-                    : Duration.ofSeconds(request.getWindowSeconds());
-            if (window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
-                throw RefusedRequest.invalid("windowSeconds: 1 second to 365 days");
-            }
-            FunnelOrder order = switch (request.getOrder()) {
-                case FUNNEL_ORDER_UNSPECIFIED, FUNNEL_ORDER_ORDERED -> FunnelOrder.ORDERED;
-                case FUNNEL_ORDER_STRICT -> FunnelOrder.STRICT;
-                case FUNNEL_ORDER_UNORDERED -> FunnelOrder.UNORDERED;
-                case UNRECOGNIZED -> throw RefusedRequest.invalid("order is unknown");
-            };
-            return queries.funnel(scope, steps, order, window, exclusions, days[0], days[1],
-                    QueryMapper.property(request.getBreakdown(), "breakdown"))
-                    .map(groups -> {
-                        FunnelResponse.Builder out = FunnelResponse.newBuilder();
-                        groups.forEach(group -> out.addGroups(funnelGroup(group)));
-                        return out.build();
-                    });
-        });
+        return run(request.getEnvironment(), scope -> queries.funnel(scope, funnelQuestion(request, "")).map(groups -> {
+            FunnelResponse.Builder out = FunnelResponse.newBuilder();
+            groups.forEach(group -> out.addGroups(funnelGroup(group)));
+            return out.build();
+        }));
+    }
+
+    /** A funnel request's question; {@code field} prefixes the names in errors ("funnel." when nested). */
+    static AnalyticsQueries.FunnelQuestion funnelQuestion(FunnelRequest request, String field) {
+        LocalDate[] days = QueryMapper.days(request.getRange(), field + "range");
+        List<EventMatch> steps = new ArrayList<>();
+        for (int i = 0; i < request.getStepsCount(); i++) {
+            steps.add(QueryMapper.match(request.getSteps(i), field + "steps[" + i + "]", true));
+        }
+        List<AnalyticsQueries.Exclusion> exclusions = new ArrayList<>();
+        for (int i = 0; i < request.getExclusionsCount(); i++) {
+            var exclusion = request.getExclusions(i);
+            exclusions.add(new AnalyticsQueries.Exclusion(QueryMapper.match(exclusion.getEvents(),
+                    field + "exclusions[" + i + "].events", true), exclusion.getFromStep(), exclusion.getToStep()));
+        }
+        Duration window = request.getWindowSeconds() == 0
+                ? DEFAULT_WINDOW
+                : Duration.ofSeconds(request.getWindowSeconds());
+        if (window.isNegative() || window.compareTo(MAX_WINDOW) > 0) {
+            throw RefusedRequest.invalid(field + "windowSeconds: 1 second to 365 days");
+        }
+        FunnelOrder order = switch (request.getOrder()) {
+            case FUNNEL_ORDER_UNSPECIFIED, FUNNEL_ORDER_ORDERED -> FunnelOrder.ORDERED;
+            case FUNNEL_ORDER_STRICT -> FunnelOrder.STRICT;
+            case FUNNEL_ORDER_UNORDERED -> FunnelOrder.UNORDERED;
+            case UNRECOGNIZED -> throw RefusedRequest.invalid(field + "order is unknown");
+        };
+        return new AnalyticsQueries.FunnelQuestion(steps, order, window, exclusions, days[0], days[1], QueryMapper
+                .property(request.getBreakdown(), field + "breakdown"));
     }
 
     private static FunnelGroup funnelGroup(FunnelResult.Group group) {
@@ -172,30 +182,33 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
 
     @Override
     public Uni<RetentionResponse> retention(RetentionRequest request) {
-        return run(request.getEnvironment(), scope -> {
-            LocalDate[] days = QueryMapper.days(request.getRange(), "range");
-            EventMatch start = QueryMapper.match(request.getStart(), "start", false);
-            EventMatch back = QueryMapper.match(request.getReturn(), "return", false);
-            RetentionCalculator.Type type = switch (request.getType()) {
-                case RETENTION_TYPE_UNSPECIFIED, RETENTION_TYPE_FIRST_TIME -> RetentionCalculator.Type.FIRST_TIME;
-                case RETENTION_TYPE_RECURRING -> RetentionCalculator.Type.RECURRING;
-                case UNRECOGNIZED -> throw RefusedRequest.invalid("type is unknown");
-            };
-            RetentionCalculator.Mode mode = switch (request.getMode()) {
-                case RETENTION_MODE_UNSPECIFIED, RETENTION_MODE_ON -> RetentionCalculator.Mode.ON;
-                case RETENTION_MODE_ON_OR_AFTER -> RetentionCalculator.Mode.ON_OR_AFTER;
-                case UNRECOGNIZED -> throw RefusedRequest.invalid("mode is unknown");
-            };
-            int periods = request.getPeriods() == 0 ? DEFAULT_RETENTION_PERIODS : request.getPeriods();
-            return queries.retention(scope, start, back, days[0], days[1],
-                    QueryMapper.interval(request.getInterval(), Interval.DAY), periods, type, mode)
-                    .map(cohorts -> {
-                        RetentionResponse.Builder out = RetentionResponse.newBuilder();
-                        cohorts.forEach(c -> out.addCohorts(Cohort.newBuilder().setPeriod(c.start().toString())
-                                .setSize(c.size()).addAllCounts(c.counts()).addAllShares(c.shares())));
-                        return out.build();
-                    });
-        });
+        return run(request.getEnvironment(), scope -> queries.retention(scope, retentionQuestion(request, ""))
+                .map(cohorts -> {
+                    RetentionResponse.Builder out = RetentionResponse.newBuilder();
+                    cohorts.forEach(c -> out.addCohorts(Cohort.newBuilder().setPeriod(c.start().toString())
+                            .setSize(c.size()).addAllCounts(c.counts()).addAllShares(c.shares())));
+                    return out.build();
+                }));
+    }
+
+    /** A retention request's question; {@code field} prefixes the names in errors. */
+    static AnalyticsQueries.RetentionQuestion retentionQuestion(RetentionRequest request, String field) {
+        LocalDate[] days = QueryMapper.days(request.getRange(), field + "range");
+        EventMatch start = QueryMapper.match(request.getStart(), field + "start", false);
+        EventMatch back = QueryMapper.match(request.getReturn(), field + "return", false);
+        RetentionCalculator.Type type = switch (request.getType()) {
+            case RETENTION_TYPE_UNSPECIFIED, RETENTION_TYPE_FIRST_TIME -> RetentionCalculator.Type.FIRST_TIME;
+            case RETENTION_TYPE_RECURRING -> RetentionCalculator.Type.RECURRING;
+            case UNRECOGNIZED -> throw RefusedRequest.invalid(field + "type is unknown");
+        };
+        RetentionCalculator.Mode mode = switch (request.getMode()) {
+            case RETENTION_MODE_UNSPECIFIED, RETENTION_MODE_ON -> RetentionCalculator.Mode.ON;
+            case RETENTION_MODE_ON_OR_AFTER -> RetentionCalculator.Mode.ON_OR_AFTER;
+            case UNRECOGNIZED -> throw RefusedRequest.invalid(field + "mode is unknown");
+        };
+        int periods = request.getPeriods() == 0 ? DEFAULT_RETENTION_PERIODS : request.getPeriods();
+        return new AnalyticsQueries.RetentionQuestion(start, back, days[0], days[1], QueryMapper.interval(request
+                .getInterval(), Interval.DAY), periods, type, mode);
     }
 
     @Override
@@ -337,6 +350,29 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                     .getFrom(), request.getTo(), limit).map(
                             people -> PathPeopleResponse.newBuilder().addAllPeople(
                                     people).build());
+        });
+    }
+
+    @Override
+    public Uni<CorrelationResponse> funnelCorrelation(FunnelCorrelationRequest request) {
+        return run(request.getEnvironment(), scope -> correlations.funnel(scope, funnelQuestion(request.getFunnel(),
+                "funnel."), CorrelationMapping.options(request.getOptions())).map(CorrelationMapping::answer));
+    }
+
+    @Override
+    public Uni<CorrelationResponse> retentionCorrelation(RetentionCorrelationRequest request) {
+        return run(request.getEnvironment(), scope -> correlations.retention(scope, retentionQuestion(request
+                .getRetention(), "retention."), request.getPeriod() == 0 ? 1 : request.getPeriod(), CorrelationMapping
+                        .options(request.getOptions()))
+                .map(CorrelationMapping::answer));
+    }
+
+    @Override
+    public Uni<ActivationDiscoveryResponse> activationDiscovery(ActivationDiscoveryRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            CorrelationQueries.ActivationQuestion question = CorrelationMapping.activation(request);
+            return correlations.activation(scope, question).map(answer -> CorrelationMapping.activation(answer,
+                    question.actionDays()));
         });
     }
 

@@ -123,24 +123,37 @@ public class AnalyticsQueries {
         });
     }
 
-    public Uni<List<FunnelResult.Group>> funnel(Scope scope, List<EventMatch> steps, FunnelOrder order,
-            Duration window, List<Exclusion> exclusions, LocalDate from, LocalDate to, String breakdown) {
+    /** A funnel question, as days in the project's zone. */
+    public record FunnelQuestion(List<EventMatch> steps, FunnelOrder order, Duration window,
+            List<Exclusion> exclusions, LocalDate from, LocalDate to, String breakdown) {
+    }
+
+    /** A funnel's engine and the read that feeds it. */
+    record FunnelRun(FunnelCalculator calculator, EventStore.FunnelQuery query) {
+    }
+
+    public Uni<List<FunnelResult.Group>> funnel(Scope scope, FunnelQuestion question) {
         return settings.zone(scope.projectId()).chain(zone -> {
-            DateRange range = range(from, to, zone);
-            FunnelSpec spec;
-            try {
-                spec = new FunnelSpec(steps.size(), order, window, exclusions.stream()
-                        .map(e -> new FunnelSpec.Exclusion(e.fromStep(), e.toStep())).toList(),
-                        range.startInstant(), range.endInstant(), Instant.now());
-            } catch (IllegalArgumentException e) {
-                throw RefusedRequest.invalid(e.getMessage());
-            }
-            EventStore.FunnelQuery query = new EventStore.FunnelQuery(steps,
-                    exclusions.stream().map(Exclusion::events).toList(), range.startInstant(), range.endInstant(),
-                    range.endInstant().plus(window), order == FunnelOrder.STRICT, breakdown);
-            FunnelCalculator calculator = new FunnelCalculator(spec);
-            return store.funnelTimelines(scope, query, calculator::addPerson).map(done -> calculator.result());
+            FunnelRun run = funnelRun(question, zone);
+            return store.funnelTimelines(scope, run.query(), (person, events) -> run.calculator().addPerson(events))
+                    .map(done -> run.calculator().result());
         });
+    }
+
+    static FunnelRun funnelRun(FunnelQuestion question, ZoneId zone) {
+        DateRange range = range(question.from(), question.to(), zone);
+        FunnelSpec spec;
+        try {
+            spec = new FunnelSpec(question.steps().size(), question.order(), question.window(), question.exclusions()
+                    .stream().map(e -> new FunnelSpec.Exclusion(e.fromStep(), e.toStep())).toList(),
+                    range.startInstant(), range.endInstant(), Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw RefusedRequest.invalid(e.getMessage());
+        }
+        return new FunnelRun(new FunnelCalculator(spec), new EventStore.FunnelQuery(question.steps(), question
+                .exclusions().stream().map(Exclusion::events).toList(), range.startInstant(), range.endInstant(),
+                range.endInstant().plus(question.window()), question.order() == FunnelOrder.STRICT, question
+                        .breakdown()));
     }
 
     /** A paths question: the engine's spec without the range, which days in the project's zone give. */
@@ -186,24 +199,33 @@ public class AnalyticsQueries {
         });
     }
 
-    public Uni<List<RetentionCalculator.Cohort>> retention(Scope scope, EventMatch start, EventMatch back,
-            LocalDate from, LocalDate to, Interval interval, int periods, RetentionCalculator.Type type,
-            RetentionCalculator.Mode mode) {
+    /** A retention question, as days in the project's zone. */
+    public record RetentionQuestion(EventMatch start, EventMatch back, LocalDate from, LocalDate to,
+            Interval interval, int periods, RetentionCalculator.Type type, RetentionCalculator.Mode mode) {
+    }
+
+    public Uni<List<RetentionCalculator.Cohort>> retention(Scope scope, RetentionQuestion question) {
+        Interval interval = question.interval();
+        LocalDate from = question.from();
+        LocalDate to = question.to();
         return settings.zone(scope.projectId()).chain(zone -> {
             DateRange range = range(from, to, zone);
             RetentionCalculator calculator;
             try {
-                calculator = new RetentionCalculator(interval, range, periods, type, mode, LocalDate.now(zone));
+                calculator = new RetentionCalculator(interval, range, question.periods(), question.type(), question
+                        .mode(), LocalDate.now(zone));
             } catch (IllegalArgumentException e) {
                 throw RefusedRequest.invalid(e.getMessage());
             }
             LocalDate cohortsFrom = interval.start(from);
             LocalDate cohortsTo = periodEnd(interval, to);
             // First-time retention must know whether a start event happened before the range.
-            LocalDate startsFrom = type == RetentionCalculator.Type.FIRST_TIME ? LocalDate.EPOCH : cohortsFrom;
-            LocalDate returnsTo = periodEnd(interval, interval.plus(interval.start(to), periods - 1L));
-            return bothActiveDays(scope, start, startsFrom, cohortsTo, back, cohortsFrom, returnsTo, zone)
-                    .map(both -> {
+            LocalDate startsFrom = question.type() == RetentionCalculator.Type.FIRST_TIME
+                    ? LocalDate.EPOCH
+                    : cohortsFrom;
+            LocalDate returnsTo = periodEnd(interval, interval.plus(interval.start(to), question.periods() - 1L));
+            return bothActiveDays(scope, question.start(), startsFrom, cohortsTo, question.back(), cohortsFrom,
+                    returnsTo, zone).map(both -> {
                         Map<String, int[]> starts = both.get(0);
                         Map<String, int[]> returns = both.get(1);
                         starts.forEach((person, days) -> calculator.addPerson(days,
@@ -217,7 +239,7 @@ public class AnalyticsQueries {
      * Two day sets; when both are of the same events (retention's usual "came back and did it again"), one read of
      * the union of the two ranges, cut in two here.
      */
-    private Uni<List<Map<String, int[]>>> bothActiveDays(Scope scope, EventMatch first, LocalDate firstFrom,
+    Uni<List<Map<String, int[]>>> bothActiveDays(Scope scope, EventMatch first, LocalDate firstFrom,
             LocalDate firstTo, EventMatch second, LocalDate secondFrom, LocalDate secondTo, ZoneId zone) {
         if (!first.equals(second)) {
             return Uni.combine().all().unis(store.activeDays(scope, first, firstFrom, firstTo, zone),

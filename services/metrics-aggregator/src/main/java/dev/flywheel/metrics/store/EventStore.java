@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import dev.flywheel.analytics.DateRange;
 import dev.flywheel.analytics.FunnelEvent;
@@ -51,6 +50,14 @@ public interface EventStore {
     }
 
     /**
+     * What correlation and activation discovery compare people by, read from activity events in [from, until): each
+     * event's name, and the value it carries of each named event property ({@link Candidates} spells them); per
+     * candidate, its earliest {@code timesKept} times.
+     */
+    record CandidateQuery(Instant from, Instant until, List<String> eventProperties, int timesKept) {
+    }
+
+    /**
      * The metric per period, split by an event property when {@code breakdown} is set: its most frequent
      * {@code maxBreakdownValues} values by name, the rest as "$other", events without it as "$none".
      */
@@ -70,13 +77,19 @@ public interface EventStore {
      * Hands {@code person} one timeline per person, every event carrying the steps and exclusions it matches; one
      * person's events at a time, so memory does not grow with the number of events.
      */
-    Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person);
+    Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, BiConsumer<String, List<FunnelEvent>> person);
 
     /**
      * Hands {@code person} each person's id and events, labelled for paths (the event's name; a page's "path"
      * property, else its "url", else its name), one person at a time, in no particular order within a person.
      */
     Uni<Void> pathTimelines(Scope scope, PathQuery query, BiConsumer<String, List<PathEvent>> person);
+
+    /**
+     * Hands {@code person} each person's candidates ({@link Candidates}) with their earliest times in epoch
+     * milliseconds, ascending; one person at a time.
+     */
+    Uni<Void> candidateTimes(Scope scope, CandidateQuery query, BiConsumer<String, Map<String, long[]>> person);
 
     /** Per person and period (first day), the sum of a numeric property over matching events. */
     Uni<Map<String, Map<LocalDate, Double>>> sums(Scope scope, EventMatch match, String property, DateRange range,

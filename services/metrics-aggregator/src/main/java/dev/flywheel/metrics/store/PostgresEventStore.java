@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -183,7 +184,7 @@ public class PostgresEventStore implements EventStore {
     }
 
     @Override
-    public Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person) {
+    public Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, BiConsumer<String, List<FunnelEvent>> person) {
         EventSql sql = new EventSql();
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
@@ -224,7 +225,7 @@ public class PostgresEventStore implements EventStore {
             text = "SELECT " + EventSql.PERSON + ", e.ts, " + steps + ", " + exclusions + ", " + breakdown
                     + " FROM event e" + joins + " WHERE " + where + names + " AND (" + any + ") ORDER BY 1, 2";
         }
-        Timelines<FunnelEvent> timelines = new Timelines<>((who, timeline) -> person.accept(timeline),
+        Timelines<FunnelEvent> timelines = new Timelines<>(person,
                 row -> new FunnelEvent(row.getOffsetDateTime(1).toInstant().toEpochMilli(), row.getInteger(2), row
                         .getInteger(3), row.getString(4)));
         return stream(text, sql.params(), timelines).invoke(timelines::finish);
@@ -246,6 +247,30 @@ public class PostgresEventStore implements EventStore {
                 + " ORDER BY 1, 2";
         Timelines<PathEvent> timelines = new Timelines<>(person, row -> new PathEvent(row.getOffsetDateTime(1)
                 .toInstant().toEpochMilli(), row.getString(2)));
+        return stream(text, sql.params(), timelines).invoke(timelines::finish);
+    }
+
+    @Override
+    public Uni<Void> candidateTimes(Scope scope, CandidateQuery query,
+            BiConsumer<String, Map<String, long[]>> person) {
+        EventSql sql = new EventSql();
+        StringBuilder candidates = new StringBuilder("(" + sql.param(Candidates.SEPARATOR) + "::text || e.name)");
+        for (String property : query.eventProperties()) {
+            candidates.append(", (").append(sql.param(property + Candidates.SEPARATOR)).append("::text || ")
+                    .append(sql.text(property)).append(")");
+        }
+        String text = "SELECT person, candidate, (array_agg(at ORDER BY at))[1:" + query.timesKept() + "] FROM"
+                + " (SELECT " + EventSql.PERSON + " AS person, c.candidate, (extract(epoch FROM e.ts) * 1000)::int8"
+                + " AS at FROM event e" + EventSql.LINK_JOIN + " CROSS JOIN LATERAL (VALUES "
+                + candidates + ") c(candidate) WHERE "
+                + eventRange(sql, scope, query.from(), query.until()) + " AND " + EventSql.ACTIVITY + ") x"
+                + " WHERE candidate IS NOT NULL GROUP BY 1, 2 ORDER BY 1";
+        Timelines<Map.Entry<String, long[]>> timelines = new Timelines<>((who, rows) -> {
+            Map<String, long[]> times = new HashMap<>(rows.size() * 2);
+            rows.forEach(row -> times.put(row.getKey(), row.getValue()));
+            person.accept(who, times);
+        }, row -> Map.entry(row.getString(1), Arrays.stream(row.getArrayOfLongs(2)).mapToLong(Long::longValue)
+                .toArray()));
         return stream(text, sql.params(), timelines).invoke(timelines::finish);
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +25,7 @@ import dev.flywheel.analytics.PathEvent;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.Scope;
+import dev.flywheel.metrics.store.Candidates;
 import dev.flywheel.metrics.store.EventStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -225,7 +225,7 @@ public class ClickHouseEventStore implements EventStore {
     }
 
     @Override
-    public Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, Consumer<List<FunnelEvent>> person) {
+    public Uni<Void> funnelTimelines(Scope scope, FunnelQuery query, BiConsumer<String, List<FunnelEvent>> person) {
         List<EventMatch> all = new ArrayList<>(query.steps());
         all.addAll(query.exclusions());
         boolean traits = ClickHouseSql.needsTraits(all, query.breakdown());
@@ -285,16 +285,16 @@ public class ClickHouseEventStore implements EventStore {
                         : null);
                 if (!people.shared(who)) {
                     if (received.entered) {
-                        person.accept(received.timeline(base, steps));
+                        person.accept(who, received.timeline(base, steps));
                     }
                     return;
                 }
                 waiting.merge(who, received, Rows::and);
-            }).invoke(() -> waiting.values().forEach(merged -> {
+            }).invoke(() -> waiting.forEach((who, merged) -> {
                 if (merged.entered) {
                     List<FunnelEvent> timeline = merged.timeline(base, steps);
                     timeline.sort(Comparator.comparingLong(FunnelEvent::atMillis));
-                    person.accept(timeline);
+                    person.accept(who, timeline);
                 }
             }));
         });
@@ -363,6 +363,46 @@ public class ClickHouseEventStore implements EventStore {
                     waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
                 } else {
                     person.accept(who, timeline);
+                }
+            }).invoke(() -> waiting.forEach(person));
+        });
+    }
+
+    @Override
+    public Uni<Void> candidateTimes(Scope scope, CandidateQuery query,
+            BiConsumer<String, Map<String, long[]>> person) {
+        StringBuilder candidates = new StringBuilder("[concat(" + ClickHouseSql.literal(Candidates.SEPARATOR)
+                + ", name)");
+        for (String property : query.eventProperties()) {
+            // absent, null and empty values are no candidates
+            String value = ClickHouseSql.text(property, "");
+            candidates.append(", if(").append(value).append(" = '', '', concat(").append(ClickHouseSql.literal(
+                    property + Candidates.SEPARATOR)).append(", ").append(value).append("))");
+        }
+        candidates.append("]");
+        // per id and candidate the earliest times, then per id in one row: candidates, how many times each, the times
+        String sql = "SELECT who, groupArray(candidate), groupArray(length(times)), groupArrayArray(times) FROM"
+                + " (SELECT distinct_id AS who, arrayJoin(arrayFilter(c -> c != '', " + candidates + "))"
+                + " AS candidate, arraySlice(arraySort(groupArray(ts_ms)), 1, " + query.timesKept() + ") AS times"
+                + " FROM " + Read.ACTIVITY.from(scope, query.from(), query.until()) + " GROUP BY who, candidate)"
+                + " GROUP BY who";
+        return identities.resolution(scope, false).chain(people -> {
+            Map<String, Map<String, long[]>> waiting = new HashMap<>();
+            return http.rows(sql, people.tables(), row -> {
+                String who = people.person(row.text(0));
+                List<String> names = ClickHouseSql.array(row.raw(1));
+                long[] lengths = row.longs(2);
+                long[] times = row.longs(3);
+                Map<String, long[]> received = new HashMap<>(names.size() * 2);
+                int at = 0;
+                for (int i = 0; i < names.size(); i++) {
+                    received.put(names.get(i), Arrays.copyOfRange(times, at, at + (int) lengths[i]));
+                    at += (int) lengths[i];
+                }
+                if (people.shared(who)) {
+                    waiting.merge(who, received, (a, b) -> Candidates.merge(a, b, query.timesKept()));
+                } else {
+                    person.accept(who, received);
                 }
             }).invoke(() -> waiting.forEach(person));
         });

@@ -1,0 +1,301 @@
+package dev.flywheel.metrics.service;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.analytics.ActivationDiscovery;
+import dev.flywheel.analytics.Correlation;
+import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.RetentionCalculator;
+import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.Scope;
+import dev.flywheel.metrics.store.Candidates;
+import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.PersonTraitsStore;
+import dev.flywheel.service.grpc.RefusedRequest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The value map's statistics (docs/analytics.md): which events and property values go with converting in a funnel
+ * or being retained, and which early actions go with new people staying. The stores read per-person candidates;
+ * the engines of libs/analytics count and test.
+ */
+@ApplicationScoped
+public class CorrelationQueries {
+
+    private final EventStore store;
+    private final PersonTraitsStore traits;
+    private final AnalyticsSettingsService settings;
+    private final AnalyticsQueries queries;
+
+    public CorrelationQueries(EventStore store, PersonTraitsStore traits, AnalyticsSettingsService settings,
+            AnalyticsQueries queries) {
+        this.store = store;
+        this.traits = traits;
+        this.settings = settings;
+        this.queries = queries;
+    }
+
+    /** What people are compared by, and how the answer is cut. */
+    public record Options(List<String> eventProperties, List<String> personProperties, boolean skipEvents,
+            long minPeople, double alpha, int limit) {
+    }
+
+    /**
+     * One candidate: an event (property null), an event property's value, or a person property's value (property
+     * "person.&lt;name&gt;").
+     */
+    public record Candidate(String event, String property, String value, Correlation.Result result) {
+    }
+
+    public record Answer(long successes, long failures, long tested, List<Candidate> candidates) {
+    }
+
+    /**
+     * Converted (reached the last step) against dropped (entered, did not), by what people did in the funnel's read.
+     */
+    public Uni<Answer> funnel(Scope scope, AnalyticsQueries.FunnelQuestion question, Options options) {
+        return settings.zone(scope.projectId()).chain(zone -> {
+            AnalyticsQueries.FunnelRun run = AnalyticsQueries.funnelRun(question, zone);
+            int last = question.steps().size() - 1;
+            Map<String, Boolean> converted = new HashMap<>();
+            Set<String> stepEvents = new HashSet<>();
+            question.steps().stream().filter(step -> !step.anyActivity()).forEach(step -> stepEvents.add(step
+                    .event()));
+            return store.funnelTimelines(scope, run.query(), (person, events) -> {
+                int reached = run.calculator().addPerson(events);
+                if (reached >= 0) {
+                    converted.put(person, reached == last);
+                }
+            }).chain(() -> correlate(scope, converted, new EventStore.CandidateQuery(run.query().startFrom(), run
+                    .query().until(), options.eventProperties(), 1), (person, at) -> true, stepEvents, options));
+        });
+    }
+
+    /**
+     * Retained in {@code period} after their cohort's (the period of their first start event in the range) against
+     * not, by what people did in their cohort's period.
+     */
+    public Uni<Answer> retention(Scope scope, AnalyticsQueries.RetentionQuestion question, int period,
+            Options options) {
+        if (period < 1 || period >= question.periods()) {
+            throw RefusedRequest
+                    .invalid("period: 1 to " + (question.periods() - 1) + " (below the question's periods)");
+        }
+        Interval interval = question.interval();
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = AnalyticsQueries.range(question.from(), question.to(), zone);
+            LocalDate cohortsFrom = interval.start(question.from());
+            LocalDate cohortsTo = AnalyticsQueries.periodEnd(interval, question.to());
+            LocalDate today = LocalDate.now(zone);
+            boolean firstTime = question.type() == RetentionCalculator.Type.FIRST_TIME;
+            boolean onOrAfter = question.mode() == RetentionCalculator.Mode.ON_OR_AFTER;
+            LocalDate returnsTo = onOrAfter
+                    ? today
+                    : AnalyticsQueries.periodEnd(interval, interval.plus(interval.start(question.to()), period));
+            return queries.bothActiveDays(scope, question.start(), firstTime ? LocalDate.EPOCH : cohortsFrom,
+                    cohortsTo, question.back(), cohortsFrom, returnsTo, zone).chain(both -> {
+                        Map<String, Boolean> retained = new HashMap<>();
+                        Map<String, long[]> cohortPeriod = new HashMap<>();
+                        both.get(0).forEach((person, days) -> {
+                            // first time: their first start ever must be in the range
+                            LocalDate first = firstTime
+                                    ? LocalDate.ofEpochDay(days[0])
+                                    : firstDayIn(days, range);
+                            if (first == null || !range.contains(first)) {
+                                return;
+                            }
+                            LocalDate cohort = interval.start(first);
+                            LocalDate target = interval.plus(cohort, period);
+                            LocalDate targetEnd = interval.plus(cohort, period + 1);
+                            if (onOrAfter ? target.isAfter(today) : targetEnd.isAfter(today)) {
+                                return; // not known yet
+                            }
+                            int[] returns = both.get(1).getOrDefault(person, new int[0]);
+                            retained.put(person, returned(returns, target, onOrAfter ? null : targetEnd));
+                            cohortPeriod.put(person, new long[]{startOf(cohort, zone), startOf(interval.plus(cohort,
+                                    1), zone)});
+                        });
+                        return correlate(scope, retained, new EventStore.CandidateQuery(Instant.ofEpochMilli(startOf(
+                                cohortsFrom, zone)), Instant.ofEpochMilli(startOf(cohortsTo.plusDays(1), zone)), options
+                                        .eventProperties(),
+                                1), (person, at) -> {
+                                    long[] window = cohortPeriod.get(person);
+                                    return at >= window[0] && at < window[1];
+                                }, Set.of(), options);
+                    });
+        });
+    }
+
+    private static LocalDate firstDayIn(int[] days, DateRange range) {
+        for (int day : days) {
+            if (day >= range.from().toEpochDay() && day <= range.to().toEpochDay()) {
+                return LocalDate.ofEpochDay(day);
+            }
+        }
+        return null;
+    }
+
+    /** Whether a day of {@code days} falls in [from, until) ({@code until} null: on or after from). */
+    private static boolean returned(int[] days, LocalDate from, LocalDate until) {
+        for (int day : days) {
+            if (day >= from.toEpochDay() && (until == null || day < until.toEpochDay())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long startOf(LocalDate day, ZoneId zone) {
+        return day.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    /** When a candidate held at a time counts for a person. */
+    private interface Window {
+        boolean holds(String person, long at);
+    }
+
+    /**
+     * Feeds each person with an outcome, with their candidates, to the engine: the events and event property values
+     * read (those in the person's window), the person property values; people the read did not see count with their
+     * person properties alone.
+     */
+    private Uni<Answer> correlate(Scope scope, Map<String, Boolean> outcomes, EventStore.CandidateQuery query,
+            Window window, Set<String> skippedEvents, Options options) {
+        Correlation correlation = new Correlation();
+        Map<String, Boolean> unseen = new HashMap<>(outcomes);
+        return traits.values(scope, options.personProperties()).chain(personValues -> {
+            Uni<Void> read = options.skipEvents() && options.eventProperties().isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : store.candidateTimes(scope, query, (person, times) -> {
+                        Boolean outcome = unseen.remove(person);
+                        if (outcome == null) {
+                            return;
+                        }
+                        Set<String> held = personCandidates(personValues.get(person));
+                        times.forEach((candidate, at) -> {
+                            boolean event = Candidates.propertyOf(candidate).isEmpty();
+                            if (event && (options.skipEvents() || skippedEvents.contains(Candidates.valueOf(
+                                    candidate)))) {
+                                return;
+                            }
+                            if (window.holds(person, at[0])) {
+                                held.add(candidate);
+                            }
+                        });
+                        correlation.addPerson(outcome, held);
+                    });
+            return read.map(done -> {
+                unseen.forEach((person, outcome) -> correlation.addPerson(outcome, personCandidates(personValues
+                        .get(person))));
+                long successes = outcomes.values().stream().filter(Boolean::booleanValue).count();
+                List<Correlation.Result> results = correlation.result(options.alpha(), options.minPeople());
+                List<Candidate> shown = new ArrayList<>();
+                for (Correlation.Result result : results.subList(0, Math.min(options.limit(), results.size()))) {
+                    String property = Candidates.propertyOf(result.candidate());
+                    String value = Candidates.valueOf(result.candidate());
+                    shown.add(property.isEmpty()
+                            ? new Candidate(value, null, null, result)
+                            : new Candidate(null, property, value, result));
+                }
+                return new Answer(successes, outcomes.size() - successes, results.size(), shown);
+            });
+        });
+    }
+
+    private static Set<String> personCandidates(Map<String, String> values) {
+        Set<String> held = new HashSet<>();
+        if (values != null) {
+            values.forEach((trait, value) -> held.add(Candidates.property("person." + trait, value)));
+        }
+        return held;
+    }
+
+    /** An activation question: new people of a range, and what counts as acting early and as staying. */
+    public record ActivationQuestion(LocalDate from, LocalDate to, int actionDays, int returnFromDay,
+            int returnToDay, EventMatch back, int[] thresholds, Set<String> actions, long minPeople, double alpha,
+            int limit) {
+    }
+
+    public record Activation(long newPeople, long observed, long retained, long tested,
+            List<ActivationDiscovery.Finding> findings) {
+    }
+
+    /**
+     * New people (first seen in the range) whose return window has ended; each action counted over their first
+     * {@code actionDays} days; retained: the return event on a day in [returnFromDay, returnToDay) after the first.
+     */
+    public Uni<Activation> activation(Scope scope, ActivationQuestion question) {
+        ActivationDiscovery discovery;
+        try {
+            discovery = new ActivationDiscovery(question.thresholds());
+        } catch (IllegalArgumentException e) {
+            throw RefusedRequest.invalid("thresholds: " + e.getMessage());
+        }
+        int most = question.thresholds()[question.thresholds().length - 1];
+        return settings.zone(scope.projectId()).chain(zone -> {
+            DateRange range = AnalyticsQueries.range(question.from(), question.to(), zone);
+            long now = Instant.now().toEpochMilli();
+            LocalDate lastReturnDay = question.to().plusDays(question.returnToDay());
+            return Uni.combine().all().unis(store.firstSeen(scope, range.startInstant(), range.endInstant(), null),
+                    store.activeDays(scope, question.back(), question.from(), lastReturnDay, zone))
+                    .asTuple().chain(both -> {
+                        long newPeople = both.getItem1().size();
+                        Map<String, int[]> returns = both.getItem2();
+                        // per observed person: the end of their action days, and whether they stayed
+                        Map<String, Long> actionsUntil = new HashMap<>();
+                        Map<String, Boolean> retained = new HashMap<>();
+                        for (EventStore.FirstSeen person : both.getItem1()) {
+                            LocalDate first = range.dayOf(person.at());
+                            if (startOf(first.plusDays(question.returnToDay()), zone) > now) {
+                                continue;
+                            }
+                            actionsUntil.put(person.person(), startOf(first.plusDays(question.actionDays()), zone));
+                            retained.put(person.person(), returned(returns.getOrDefault(person.person(), new int[0]),
+                                    first.plusDays(question.returnFromDay()), first.plusDays(question
+                                            .returnToDay())));
+                        }
+                        EventStore.CandidateQuery read = new EventStore.CandidateQuery(range.startInstant(), Instant
+                                .ofEpochMilli(startOf(question.to().plusDays(question.actionDays() + 1L), zone)),
+                                List.of(), most);
+                        return store.candidateTimes(scope, read, (person, times) -> {
+                            Long until = actionsUntil.remove(person);
+                            if (until == null) {
+                                return;
+                            }
+                            Map<String, Integer> counts = new HashMap<>();
+                            times.forEach((candidate, at) -> {
+                                String action = Candidates.valueOf(candidate);
+                                if (question.actions().isEmpty() || question.actions().contains(action)) {
+                                    int count = 0;
+                                    while (count < at.length && at[count] < until) {
+                                        count++;
+                                    }
+                                    if (count > 0) {
+                                        counts.put(action, count);
+                                    }
+                                }
+                            });
+                            discovery.addPerson(retained.get(person), counts);
+                        }).map(done -> {
+                            actionsUntil.keySet().forEach(person -> discovery.addPerson(retained.get(person), Map
+                                    .of()));
+                            List<ActivationDiscovery.Finding> all = discovery.result(question.alpha(), question
+                                    .minPeople(), Integer.MAX_VALUE);
+                            return new Activation(newPeople, discovery.people(), discovery.retained(), all.size(), all
+                                    .subList(0, Math.min(question.limit(), all.size())));
+                        });
+                    });
+        });
+    }
+}
