@@ -77,6 +77,27 @@ class AnalyticsApiTest {
     }
 
     @Test
+    void valueMapRoutesTakeReaderKeysAndCheckTheirBodies() {
+        for (String route : java.util.List.of("paths", "path-people", "funnel-correlation", "retention-correlation",
+                "activation-discovery")) {
+            given().auth().oauth2(adminKey).contentType("application/json").body("{}").when().post(base + route)
+                    .then().statusCode(503);
+            given().contentType("application/json").body("{}").when().post(base + route).then().statusCode(401)
+                    .contentType("application/problem+json");
+            given().auth().oauth2(AdminFixtures.key(project, "client", "production")).contentType("application/json")
+                    .body("{}").when().post(base + route).then().statusCode(403);
+            given().auth().oauth2(adminKey).contentType("application/json").body("{\"limit\": \"many\"}")
+                    .when().post(base + route).then().statusCode(400).contentType("application/problem+json");
+        }
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"options\": {\"eventProperties\": \"plan\"}}").when().post(base + "funnel-correlation")
+                .then().statusCode(400).body("detail", containsString("options.eventProperties"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"thresholds\": [1.5]}")
+                .when().post(base + "activation-discovery").then().statusCode(400)
+                .body("detail", containsString("thresholds"));
+    }
+
+    @Test
     void settingsAreForTheProjectsAdminKeys() {
         String settings = "/api/v1/projects/" + project + "/analytics-settings";
         given().auth().oauth2(adminKey).when().get(settings).then().statusCode(503);

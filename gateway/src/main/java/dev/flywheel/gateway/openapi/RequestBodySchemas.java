@@ -10,16 +10,19 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import dev.flywheel.gateway.json.ProtoJsonSchemas;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
+import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
+import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
@@ -49,6 +52,10 @@ public class RequestBodySchemas implements OASFilter {
                 .add(PathsRequest.getDescriptor(), ENVIRONMENT)
                 .add(PathPeopleRequest.getDescriptor(), ENVIRONMENT)
                 .add(RetentionRequest.getDescriptor(), ENVIRONMENT)
+                // after the questions they nest, whose schemas leave the environment to the path
+                .add(FunnelCorrelationRequest.getDescriptor(), ENVIRONMENT)
+                .add(RetentionCorrelationRequest.getDescriptor(), ENVIRONMENT)
+                .add(ActivationDiscoveryRequest.getDescriptor(), ENVIRONMENT)
                 .add(LifecycleRequest.getDescriptor(), ENVIRONMENT)
                 .add(ChurnRequest.getDescriptor(), ENVIRONMENT)
                 .add(TimeToValueRequest.getDescriptor(), ENVIRONMENT)

@@ -9,16 +9,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.flywheel.gateway.problem.GrpcProblems;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
 import dev.flywheel.proto.analytics.v1.AarrrResponse;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryResponse;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersResponse;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.ChurnResponse;
+import dev.flywheel.proto.analytics.v1.CorrelationResponse;
 import dev.flywheel.proto.analytics.v1.DeleteMetricRequest;
 import dev.flywheel.proto.analytics.v1.DeleteMetricResponse;
 import dev.flywheel.proto.analytics.v1.ExperimentHealth;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.ExperimentResults;
+import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
 import dev.flywheel.proto.analytics.v1.GetAnalyticsSettingsRequest;
@@ -42,6 +46,7 @@ import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
+import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
@@ -155,6 +160,21 @@ public class AnalyticsClient {
 
     public Uni<PathPeopleResponse> pathPeople(String key, PathPeopleRequest request) {
         return as(queries, key, QUERY_DEADLINE).pathPeople(request).onFailure()
+                .transform(AnalyticsClient::problem);
+    }
+
+    public Uni<CorrelationResponse> funnelCorrelation(String key, FunnelCorrelationRequest request) {
+        return as(queries, key, QUERY_DEADLINE).funnelCorrelation(request).onFailure()
+                .transform(AnalyticsClient::problem);
+    }
+
+    public Uni<CorrelationResponse> retentionCorrelation(String key, RetentionCorrelationRequest request) {
+        return as(queries, key, QUERY_DEADLINE).retentionCorrelation(request).onFailure()
+                .transform(AnalyticsClient::problem);
+    }
+
+    public Uni<ActivationDiscoveryResponse> activationDiscovery(String key, ActivationDiscoveryRequest request) {
+        return as(queries, key, QUERY_DEADLINE).activationDiscovery(request).onFailure()
                 .transform(AnalyticsClient::problem);
     }
 

@@ -31,15 +31,18 @@ import dev.flywheel.gateway.analytics.client.AnalyticsClient;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
+import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
+import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
@@ -125,6 +128,36 @@ public class AnalyticsResource {
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "PathPeopleRequest"))) JsonNode body) {
         return query(projectId, environment, body, PathPeopleRequest.newBuilder(),
                 (key, request) -> analytics.pathPeople(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "funnel-correlation")
+    @Operation(summary = "Which events and property values go with converting in a funnel: odds ratios, exact tests, Holm-adjusted")
+    public Uni<ObjectNode> funnelCorrelation(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FunnelCorrelationRequest"))) JsonNode body) {
+        return query(projectId, environment, body, FunnelCorrelationRequest.newBuilder(),
+                (key, request) -> analytics.funnelCorrelation(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "retention-correlation")
+    @Operation(summary = "Which events and property values go with being retained in a period")
+    public Uni<ObjectNode> retentionCorrelation(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RetentionCorrelationRequest"))) JsonNode body) {
+        return query(projectId, environment, body, RetentionCorrelationRequest.newBuilder(),
+                (key, request) -> analytics.retentionCorrelation(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "activation-discovery")
+    @Operation(summary = "Which early actions go with new people staying, ranked by retention lift, with a ready experiment and survey")
+    public Uni<ObjectNode> activationDiscovery(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ActivationDiscoveryRequest"))) JsonNode body) {
+        return query(projectId, environment, body, ActivationDiscoveryRequest.newBuilder(),
+                (key, request) -> analytics.activationDiscovery(key, request.build()));
     }
 
     @POST
