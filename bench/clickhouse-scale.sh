@@ -3,7 +3,7 @@
 # ClickHouse (bench/clickhouse-generate.sh: 50 events per person over 8 weeks, in an environment of their own, e.g.
 # "scale-100000000"), then the benchmark's queries through the gateway, and ClickHouse's resident memory. Against the
 # platform ./flywheel up started; the environments are added to the demo project, and stay (with their events).
-# GENERATE=false measures environments generated before.
+# GENERATE=false measures environments generated before; ONLY=paths runs the queries whose name contains "paths".
 # Usage: bench/clickhouse-scale.sh SIZE...
 #   bench/clickhouse-scale.sh 30000000 100000000
 set -euo pipefail
@@ -19,7 +19,7 @@ for events in "$@"; do
   echo "== $events events, $((events / 50)) people"
   java -cp "bench/target/flywheel-bench.jar:bench/target/lib/*" dev.flywheel.bench.AnalyticsLoad queries \
     --gateway "$FLYWHEEL_GATEWAY_URL" --key "$FLYWHEEL_DEMO_ADMIN_KEY" --project "$FLYWHEEL_DEMO_PROJECT_ID" \
-    --environment "$environment" --runs "${RUNS:-3}"
+    --environment "$environment" --runs "${RUNS:-3}" --only "${ONLY:-}"
   echo "clickhouse-server resident memory: $(($(awk '/VmRSS/ {print $2}' \
     "/proc/$(cat .flywheel/pids/clickhouse.pid)/status") / 1024)) MiB"
 done

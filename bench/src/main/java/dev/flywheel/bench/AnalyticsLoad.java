@@ -41,7 +41,8 @@ import dev.flywheel.proto.events.v1.EventType;
  * Kafka, with deterministic message ids, so a rerun stores nothing twice;</li>
  * <li>{@code store}: the aggregator's store throughput, read from its Prometheus counter while it drains the
  * topic;</li>
- * <li>{@code queries}: latency of a 3-step funnel, 8-week retention and DAU over the data, through the gateway.</li>
+ * <li>{@code queries}: latency of a 3-step funnel, 8-week retention, DAU, trends, paths, funnel correlation and
+ * activation discovery over the data, through the gateway.</li>
  * </ul>
  */
 public final class AnalyticsLoad {
@@ -64,7 +65,8 @@ public final class AnalyticsLoad {
             case "store" -> store(options.get("metrics"), Long.parseLong(options.get("events")),
                     options.getOrDefault("counter", "flywheel_aggregator_events"));
             case "queries" -> queries(options.get("gateway"), options.get("key"), options.get("project"),
-                    options.get("environment"), Integer.parseInt(options.getOrDefault("runs", "5")));
+                    options.get("environment"), Integer.parseInt(options.getOrDefault("runs", "5")), options
+                            .getOrDefault("only", ""));
             default -> throw new IllegalArgumentException("produce | store | queries");
         }
     }
@@ -192,7 +194,9 @@ public final class AnalyticsLoad {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    static void queries(String gateway, String key, String project, String environment, int runs) throws Exception {
+    /** {@code only}: the queries whose name contains it (all when empty). */
+    static void queries(String gateway, String key, String project, String environment, int runs, String only)
+            throws Exception {
         String range = "{\"from\": \"%s\", \"to\": \"%s\"}".formatted(FIRST_DAY, FIRST_DAY.plusDays(DAYS - 1));
         Map<String, String[]> queries = new LinkedHashMap<>();
         queries.put("funnel, 3 steps, 1-day window", new String[]{"funnel", """
@@ -208,8 +212,18 @@ public final class AnalyticsLoad {
         queries.put("trend, revenue by plan (raw events)", new String[]{"trends", """
                 {"metric": {"events": {"event": "Purchased"}, "aggregation": "sum", "property": "amount"},
                  "breakdown": "plan", "interval": "week", "range": %s}""".formatted(range)});
+        queries.put("paths, 5 steps from App Opened", new String[]{"paths", """
+                {"start": "App Opened", "steps": 5, "range": %s}""".formatted(range)});
+        queries.put("funnel correlation, 3 steps", new String[]{"funnel-correlation", """
+                {"funnel": {"steps": [{"event": "App Opened"}, {"event": "Viewed Product"}, {"event": "Purchased"}],
+                            "windowSeconds": 86400, "range": %s},
+                 "options": {"eventProperties": ["plan"]}}""".formatted(range)});
+        queries.put("activation discovery, 7 days", new String[]{"activation-discovery", """
+                {"range": {"from": "%s", "to": "%s"}, "actionDays": 7, "minPeople": 100}"""
+                .formatted(FIRST_DAY, FIRST_DAY.plusDays(DAYS - 15))});
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String base = gateway + "/api/v1/projects/" + project + "/environments/" + environment + "/analytics/";
+        queries.keySet().removeIf(name -> !name.contains(only));
         for (Map.Entry<String, String[]> query : queries.entrySet()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base + query.getValue()[0]))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")

@@ -1,11 +1,12 @@
 package dev.flywheel.analytics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 import dev.flywheel.stats.FisherExact;
 import dev.flywheel.stats.MultipleTesting;
@@ -33,20 +34,48 @@ public final class Correlation {
 
     private long outcomes;
     private long people;
-    /** Per candidate: people with it, and those of them with the outcome. */
-    private final Map<String, long[]> counts = new TreeMap<>();
+    /** Candidates by id, and per id: people with it, and those of them with the outcome. */
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+    private long[] with = new long[16];
+    private long[] withOutcome = new long[16];
+
+    /** The id of a candidate, for {@link #addPerson(boolean, int[], int)}. */
+    public int candidate(String name) {
+        Integer id = ids.get(name);
+        if (id != null) {
+            return id;
+        }
+        int next = names.size();
+        ids.put(name, next);
+        names.add(name);
+        if (next == with.length) {
+            with = Arrays.copyOf(with, next * 2);
+            withOutcome = Arrays.copyOf(withOutcome, next * 2);
+        }
+        return next;
+    }
 
     /** Adds one person: whether they had the outcome, and their candidates (each counted once). */
     public void addPerson(boolean outcome, Set<String> candidates) {
+        int[] held = new int[candidates.size()];
+        int i = 0;
+        for (String name : candidates) {
+            held[i++] = candidate(name);
+        }
+        addPerson(outcome, held, held.length);
+    }
+
+    /** Adds one person by the ids of their first {@code count} candidates, each id at most once. */
+    public void addPerson(boolean outcome, int[] candidates, int count) {
         people++;
         if (outcome) {
             outcomes++;
         }
-        for (String candidate : candidates) {
-            long[] count = counts.computeIfAbsent(candidate, c -> new long[2]);
-            count[0]++;
+        for (int i = 0; i < count; i++) {
+            with[candidates[i]]++;
             if (outcome) {
-                count[1]++;
+                withOutcome[candidates[i]]++;
             }
         }
     }
@@ -59,13 +88,13 @@ public final class Correlation {
     public List<Result> result(double alpha, long minPeople) {
         List<String> tested = new ArrayList<>();
         List<long[]> tables = new ArrayList<>();
-        counts.forEach((candidate, count) -> {
-            if (count[0] >= minPeople && count[0] < people) {
-                tested.add(candidate);
-                tables.add(new long[]{count[1], count[0] - count[1], outcomes - count[1], people - outcomes
-                        - (count[0] - count[1])});
+        for (int id = 0; id < names.size(); id++) {
+            if (with[id] >= minPeople && with[id] < people) {
+                tested.add(names.get(id));
+                tables.add(new long[]{withOutcome[id], with[id] - withOutcome[id], outcomes - withOutcome[id], people
+                        - outcomes - (with[id] - withOutcome[id])});
             }
-        });
+        }
         double[] p = new double[tables.size()];
         for (int i = 0; i < p.length; i++) {
             long[] t = tables.get(i);

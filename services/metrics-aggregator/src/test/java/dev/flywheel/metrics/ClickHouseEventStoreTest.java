@@ -175,6 +175,9 @@ class ClickHouseEventStoreTest {
         assertTrue(expected.values().stream().flatMap(List::stream).anyMatch(c -> c.startsWith("plan|")), expected
                 .toString());
         assertEquals(expected, candidates(clickHouse, scope, candidates));
+        EventStore.CandidateQuery held = new EventStore.CandidateQuery(week.startInstant(), week.endInstant(),
+                List.of("plan", "price"), 0);
+        assertEquals(candidates(postgres, scope, held), candidates(clickHouse, scope, held), "held, without times");
         // without traits, people with several ids (u3 and anon-9) are merged in the aggregator, or in ClickHouse
         EventStore.FunnelQuery byPlan = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),

@@ -72,13 +72,15 @@ public class CorrelationQueries {
             Set<String> stepEvents = new HashSet<>();
             question.steps().stream().filter(step -> !step.anyActivity()).forEach(step -> stepEvents.add(step
                     .event()));
-            return store.funnelTimelines(scope, run.query(), (person, events) -> {
+            Uni<Map<String, Boolean>> outcomes = store.funnelTimelines(scope, run.query(), (person, events) -> {
                 int reached = run.calculator().addPerson(events);
                 if (reached >= 0) {
                     converted.put(person, reached == last);
                 }
-            }).chain(() -> correlate(scope, converted, new EventStore.CandidateQuery(run.query().startFrom(), run
-                    .query().until(), options.eventProperties(), 1), (person, at) -> true, stepEvents, options));
+            }).replaceWith(converted);
+            // whether a person did something in the read is all that counts: no times asked
+            return correlate(scope, outcomes, new EventStore.CandidateQuery(run.query().startFrom(), run.query()
+                    .until(), options.eventProperties(), 0), null, stepEvents, options);
         });
     }
 
@@ -103,10 +105,11 @@ public class CorrelationQueries {
             LocalDate returnsTo = onOrAfter
                     ? today
                     : AnalyticsQueries.periodEnd(interval, interval.plus(interval.start(question.to()), period));
-            return queries.bothActiveDays(scope, question.start(), firstTime ? LocalDate.EPOCH : cohortsFrom,
-                    cohortsTo, question.back(), cohortsFrom, returnsTo, zone).chain(both -> {
+            Map<String, long[]> cohortPeriod = new HashMap<>();
+            Uni<Map<String, Boolean>> outcomes = queries.bothActiveDays(scope, question.start(), firstTime
+                    ? LocalDate.EPOCH
+                    : cohortsFrom, cohortsTo, question.back(), cohortsFrom, returnsTo, zone).map(both -> {
                         Map<String, Boolean> retained = new HashMap<>();
-                        Map<String, long[]> cohortPeriod = new HashMap<>();
                         both.get(0).forEach((person, days) -> {
                             // first time: their first start ever must be in the range
                             LocalDate first = firstTime
@@ -126,14 +129,15 @@ public class CorrelationQueries {
                             cohortPeriod.put(person, new long[]{startOf(cohort, zone), startOf(interval.plus(cohort,
                                     1), zone)});
                         });
-                        return correlate(scope, retained, new EventStore.CandidateQuery(Instant.ofEpochMilli(startOf(
-                                cohortsFrom, zone)), Instant.ofEpochMilli(startOf(cohortsTo.plusDays(1), zone)), options
-                                        .eventProperties(),
-                                1), (person, at) -> {
-                                    long[] window = cohortPeriod.get(person);
-                                    return at >= window[0] && at < window[1];
-                                }, Set.of(), options);
+                        return retained;
                     });
+            // the candidates of each person's cohort period: the first time of each tells
+            return correlate(scope, outcomes, new EventStore.CandidateQuery(Instant.ofEpochMilli(startOf(cohortsFrom,
+                    zone)), Instant.ofEpochMilli(startOf(cohortsTo.plusDays(1), zone)), options.eventProperties(), 1),
+                    (person, at) -> {
+                        long[] window = cohortPeriod.get(person);
+                        return at >= window[0] && at < window[1];
+                    }, Set.of(), options);
         });
     }
 
@@ -167,58 +171,89 @@ public class CorrelationQueries {
 
     /**
      * Feeds each person with an outcome, with their candidates, to the engine: the events and event property values
-     * read (those in the person's window), the person property values; people the read did not see count with their
-     * person properties alone.
+     * read (those in the person's window; every one read when the window is null), and the person property values.
+     * The candidates are read while the outcomes are computed, kept compact until both are there.
      */
-    private Uni<Answer> correlate(Scope scope, Map<String, Boolean> outcomes, EventStore.CandidateQuery query,
+    private Uni<Answer> correlate(Scope scope, Uni<Map<String, Boolean>> outcomes, EventStore.CandidateQuery query,
             Window window, Set<String> skippedEvents, Options options) {
         Correlation correlation = new Correlation();
-        Map<String, Boolean> unseen = new HashMap<>(outcomes);
-        return traits.values(scope, options.personProperties()).chain(personValues -> {
-            Uni<Void> read = options.skipEvents() && options.eventProperties().isEmpty()
-                    ? Uni.createFrom().voidItem()
-                    : store.candidateTimes(scope, query, (person, times) -> {
-                        Boolean outcome = unseen.remove(person);
-                        if (outcome == null) {
-                            return;
+        HeldCandidates held = new HeldCandidates(correlation, query.timesKept() > 0);
+        Uni<Boolean> read = options.skipEvents() && options.eventProperties().isEmpty()
+                ? Uni.createFrom().item(true)
+                : store.candidateTimes(scope, query, (person, times) -> held.add(person, times, candidate -> {
+                    boolean event = Candidates.propertyOf(candidate).isEmpty();
+                    return !event || !options.skipEvents() && !skippedEvents.contains(Candidates.valueOf(
+                            candidate));
+                })).replaceWith(true);
+        return Uni.combine().all().unis(outcomes, read, traits.values(scope, options.personProperties())).asTuple()
+                .map(all -> {
+                    Map<String, Boolean> outcome = all.getItem1();
+                    Map<String, Map<String, String>> personValues = all.getItem3();
+                    int[] buffer = new int[16];
+                    for (Map.Entry<String, Boolean> person : outcome.entrySet()) {
+                        int[] ids = held.ids.getOrDefault(person.getKey(), NONE);
+                        long[] firsts = held.firsts.get(person.getKey());
+                        Map<String, String> values = personValues.getOrDefault(person.getKey(), Map.of());
+                        if (buffer.length < ids.length + values.size()) {
+                            buffer = new int[ids.length + values.size()];
                         }
-                        Set<String> held = personCandidates(personValues.get(person));
-                        times.forEach((candidate, at) -> {
-                            boolean event = Candidates.propertyOf(candidate).isEmpty();
-                            if (event && (options.skipEvents() || skippedEvents.contains(Candidates.valueOf(
-                                    candidate)))) {
-                                return;
+                        int count = 0;
+                        for (int i = 0; i < ids.length; i++) {
+                            if (window == null || window.holds(person.getKey(), firsts[i])) {
+                                buffer[count++] = ids[i];
                             }
-                            if (window.holds(person, at[0])) {
-                                held.add(candidate);
-                            }
-                        });
-                        correlation.addPerson(outcome, held);
-                    });
-            return read.map(done -> {
-                unseen.forEach((person, outcome) -> correlation.addPerson(outcome, personCandidates(personValues
-                        .get(person))));
-                long successes = outcomes.values().stream().filter(Boolean::booleanValue).count();
-                List<Correlation.Result> results = correlation.result(options.alpha(), options.minPeople());
-                List<Candidate> shown = new ArrayList<>();
-                for (Correlation.Result result : results.subList(0, Math.min(options.limit(), results.size()))) {
-                    String property = Candidates.propertyOf(result.candidate());
-                    String value = Candidates.valueOf(result.candidate());
-                    shown.add(property.isEmpty()
-                            ? new Candidate(value, null, null, result)
-                            : new Candidate(null, property, value, result));
-                }
-                return new Answer(successes, outcomes.size() - successes, results.size(), shown);
-            });
-        });
+                        }
+                        for (Map.Entry<String, String> value : values.entrySet()) {
+                            buffer[count++] = correlation.candidate(Candidates.property("person." + value.getKey(),
+                                    value.getValue()));
+                        }
+                        correlation.addPerson(person.getValue(), buffer, count);
+                    }
+                    long successes = outcome.values().stream().filter(Boolean::booleanValue).count();
+                    List<Correlation.Result> results = correlation.result(options.alpha(), options.minPeople());
+                    List<Candidate> shown = new ArrayList<>();
+                    for (Correlation.Result result : results.subList(0, Math.min(options.limit(), results.size()))) {
+                        String property = Candidates.propertyOf(result.candidate());
+                        String value = Candidates.valueOf(result.candidate());
+                        shown.add(property.isEmpty()
+                                ? new Candidate(value, null, null, result)
+                                : new Candidate(null, property, value, result));
+                    }
+                    return new Answer(successes, outcome.size() - successes, results.size(), shown);
+                });
     }
 
-    private static Set<String> personCandidates(Map<String, String> values) {
-        Set<String> held = new HashSet<>();
-        if (values != null) {
-            values.forEach((trait, value) -> held.add(Candidates.property("person." + trait, value)));
+    private static final int[] NONE = new int[0];
+
+    /** Per person, the ids of their candidates in the engine, and (when times were read) the first time of each. */
+    private static final class HeldCandidates {
+        final Correlation correlation;
+        final boolean timed;
+        final Map<String, int[]> ids = new HashMap<>();
+        final Map<String, long[]> firsts = new HashMap<>();
+
+        HeldCandidates(Correlation correlation, boolean timed) {
+            this.correlation = correlation;
+            this.timed = timed;
         }
-        return held;
+
+        void add(String person, Map<String, long[]> times, java.util.function.Predicate<String> kept) {
+            int[] held = new int[times.size()];
+            long[] first = timed ? new long[times.size()] : null;
+            int count = 0;
+            for (Map.Entry<String, long[]> candidate : times.entrySet()) {
+                if (kept.test(candidate.getKey())) {
+                    if (timed) {
+                        first[count] = candidate.getValue()[0];
+                    }
+                    held[count++] = correlation.candidate(candidate.getKey());
+                }
+            }
+            ids.put(person, count == held.length ? held : java.util.Arrays.copyOf(held, count));
+            if (timed) {
+                firsts.put(person, first);
+            }
+        }
     }
 
     /** An activation question: new people of a range, and what counts as acting early and as staying. */

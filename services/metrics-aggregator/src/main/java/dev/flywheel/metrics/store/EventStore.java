@@ -48,11 +48,11 @@ public interface EventStore {
     /** A paths read: the events of a kind in [from, until). */
     record PathQuery(PathKind kind, Instant from, Instant until) {
     }
-
     /**
      * What correlation and activation discovery compare people by, read from activity events in [from, until): each
      * event's name, and the value it carries of each named event property ({@link Candidates} spells them); per
-     * candidate, its earliest {@code timesKept} times.
+     * candidate, its earliest {@code timesKept} times (0: whether the person holds it is all that is asked, a cheaper
+     * read).
      */
     record CandidateQuery(Instant from, Instant until, List<String> eventProperties, int timesKept) {
     }

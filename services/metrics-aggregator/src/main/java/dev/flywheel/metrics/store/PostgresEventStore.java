@@ -259,7 +259,10 @@ public class PostgresEventStore implements EventStore {
             candidates.append(", (").append(sql.param(property + Candidates.SEPARATOR)).append("::text || ")
                     .append(sql.text(property)).append(")");
         }
-        String text = "SELECT person, candidate, (array_agg(at ORDER BY at))[1:" + query.timesKept() + "] FROM"
+        String earliest = query.timesKept() == 0
+                ? "'{}'::int8[]"
+                : "(array_agg(at ORDER BY at))[1:" + query.timesKept() + "]";
+        String text = "SELECT person, candidate, " + earliest + " FROM"
                 + " (SELECT " + EventSql.PERSON + " AS person, c.candidate, (extract(epoch FROM e.ts) * 1000)::int8"
                 + " AS at FROM event e" + EventSql.LINK_JOIN + " CROSS JOIN LATERAL (VALUES "
                 + candidates + ") c(candidate) WHERE "

@@ -371,34 +371,13 @@ public class ClickHouseEventStore implements EventStore {
     @Override
     public Uni<Void> candidateTimes(Scope scope, CandidateQuery query,
             BiConsumer<String, Map<String, long[]>> person) {
-        StringBuilder candidates = new StringBuilder("[concat(" + ClickHouseSql.literal(Candidates.SEPARATOR)
-                + ", name)");
-        for (String property : query.eventProperties()) {
-            // absent, null and empty values are no candidates
-            String value = ClickHouseSql.text(property, "");
-            candidates.append(", if(").append(value).append(" = '', '', concat(").append(ClickHouseSql.literal(
-                    property + Candidates.SEPARATOR)).append(", ").append(value).append("))");
-        }
-        candidates.append("]");
-        // per id and candidate the earliest times, then per id in one row: candidates, how many times each, the times
-        String sql = "SELECT who, groupArray(candidate), groupArray(length(times)), groupArrayArray(times) FROM"
-                + " (SELECT distinct_id AS who, arrayJoin(arrayFilter(c -> c != '', " + candidates + "))"
-                + " AS candidate, arraySlice(arraySort(groupArray(ts_ms)), 1, " + query.timesKept() + ") AS times"
-                + " FROM " + Read.ACTIVITY.from(scope, query.from(), query.until()) + " GROUP BY who, candidate)"
-                + " GROUP BY who";
+        String sql = query.timesKept() == 0 ? heldCandidates(scope, query) : candidateTimes(scope, query);
+        boolean held = query.timesKept() == 0;
         return identities.resolution(scope, false).chain(people -> {
             Map<String, Map<String, long[]>> waiting = new HashMap<>();
             return http.rows(sql, people.tables(), row -> {
                 String who = people.person(row.text(0));
-                List<String> names = ClickHouseSql.array(row.raw(1));
-                long[] lengths = row.longs(2);
-                long[] times = row.longs(3);
-                Map<String, long[]> received = new HashMap<>(names.size() * 2);
-                int at = 0;
-                for (int i = 0; i < names.size(); i++) {
-                    received.put(names.get(i), Arrays.copyOfRange(times, at, at + (int) lengths[i]));
-                    at += (int) lengths[i];
-                }
+                Map<String, long[]> received = held ? held(row, query.eventProperties()) : timed(row);
                 if (people.shared(who)) {
                     waiting.merge(who, received, (a, b) -> Candidates.merge(a, b, query.timesKept()));
                 } else {
@@ -406,6 +385,65 @@ public class ClickHouseEventStore implements EventStore {
                 }
             }).invoke(() -> waiting.forEach(person));
         });
+    }
+
+    /**
+     * Per id, the names of its events and the values of each property, as one array each: no per-event strings are
+     * built, and one aggregation per id.
+     */
+    private static String heldCandidates(Scope scope, CandidateQuery query) {
+        StringBuilder arrays = new StringBuilder("groupUniqArray(name)");
+        for (String property : query.eventProperties()) {
+            arrays.append(", groupUniqArray(").append(ClickHouseSql.text(property, "")).append(")");
+        }
+        return "SELECT distinct_id AS who, " + arrays + " FROM " + Read.ACTIVITY.from(scope, query.from(), query
+                .until()) + " GROUP BY who";
+    }
+
+    private static final long[] NO_TIMES = new long[0];
+
+    private static Map<String, long[]> held(TsvRow row, List<String> properties) {
+        Map<String, long[]> held = new HashMap<>();
+        ClickHouseSql.array(row.raw(1)).forEach(name -> held.put(Candidates.event(name), NO_TIMES));
+        for (int i = 0; i < properties.size(); i++) {
+            for (String value : ClickHouseSql.array(row.raw(2 + i))) {
+                // absent, null and empty values are no candidates
+                if (!value.isEmpty()) {
+                    held.put(Candidates.property(properties.get(i), value), NO_TIMES);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Per id and candidate the earliest times, then per id in one row: candidates, how many times each, the times. */
+    private static String candidateTimes(Scope scope, CandidateQuery query) {
+        StringBuilder candidates = new StringBuilder("[concat(" + ClickHouseSql.literal(Candidates.SEPARATOR)
+                + ", name)");
+        for (String property : query.eventProperties()) {
+            String value = ClickHouseSql.text(property, "");
+            candidates.append(", if(").append(value).append(" = '', '', concat(").append(ClickHouseSql.literal(
+                    property + Candidates.SEPARATOR)).append(", ").append(value).append("))");
+        }
+        candidates.append("]");
+        return "SELECT who, groupArray(candidate), groupArray(length(times)), groupArrayArray(times) FROM"
+                + " (SELECT distinct_id AS who, arrayJoin(arrayFilter(c -> c != '', " + candidates + "))"
+                + " AS candidate, arraySlice(arraySort(groupArray(ts_ms)), 1, " + query.timesKept() + ") AS times"
+                + " FROM " + Read.ACTIVITY.from(scope, query.from(), query.until()) + " GROUP BY who, candidate)"
+                + " GROUP BY who";
+    }
+
+    private static Map<String, long[]> timed(TsvRow row) {
+        List<String> names = ClickHouseSql.array(row.raw(1));
+        long[] lengths = row.longs(2);
+        long[] times = row.longs(3);
+        Map<String, long[]> received = new HashMap<>(names.size() * 2);
+        int at = 0;
+        for (int i = 0; i < names.size(); i++) {
+            received.put(names.get(i), Arrays.copyOfRange(times, at, at + (int) lengths[i]));
+            at += (int) lengths[i];
+        }
+        return received;
     }
 
     /** Whether a property is a non-empty string. */
