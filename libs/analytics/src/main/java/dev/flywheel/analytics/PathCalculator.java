@@ -140,6 +140,11 @@ public final class PathCalculator {
         return groups;
     }
 
+    /** The counts over everybody, whatever their group (its group is null). */
+    public PathResult.Group everybody() {
+        return count(null, walks);
+    }
+
     private PathResult.Group count(String group, List<Walk> members) {
         String[][] shown = shownLabels(members);
         Map<String, long[]> nodes = new TreeMap<>(); // "column\u0000label" -> people, leaving
@@ -200,14 +205,14 @@ public final class PathCalculator {
     }
 
     /**
-     * The people who moved along an edge as {@link #result()} shows it (labels may be {@link #OTHER}), in the order
-     * they were added, at most {@code limit}.
+     * The people of a group (null: everybody) who moved along an edge as {@link #result()} or {@link #everybody()}
+     * shows it (labels may be {@link #OTHER}), in the order they were added, at most {@code limit}.
      *
      * @param step
      *            the edge's first column, from 1
      */
     public List<String> peopleOn(String group, int step, String from, String to, int limit) {
-        List<Walk> members = walks.stream().filter(w -> java.util.Objects.equals(w.group(), group)).toList();
+        List<Walk> members = group == null ? walks : walks.stream().filter(w -> group.equals(w.group())).toList();
         String[][] shown = shownLabels(members);
         int column = step - 1;
         List<String> people = new ArrayList<>();

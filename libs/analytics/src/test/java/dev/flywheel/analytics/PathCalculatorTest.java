@@ -143,6 +143,10 @@ class PathCalculatorTest {
         assertEquals(List.of("1:Home>Cart=2"), edges(groups.get(0)));
         assertEquals(List.of("1:Home>Product=1"), edges(groups.get(1)));
         assertEquals(List.of("a"), paths.peopleOn("control", 1, "Home", "Product", 5));
+        PathResult.Group everybody = paths.everybody();
+        assertEquals(3, everybody.people());
+        assertEquals(List.of("1:Home>Cart=2", "1:Home>Product=1"), edges(everybody));
+        assertEquals(List.of("b", "c"), paths.peopleOn(null, 1, "Home", "Cart", 5), "null: everybody");
     }
 
     @Test

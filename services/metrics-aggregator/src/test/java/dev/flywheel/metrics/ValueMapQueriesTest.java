@@ -27,6 +27,9 @@ import dev.flywheel.proto.analytics.v1.CorrelationOptions;
 import dev.flywheel.proto.analytics.v1.CorrelationResponse;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
+import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
+import dev.flywheel.proto.analytics.v1.PathsRequest;
+import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.events.v1.Event;
@@ -93,6 +96,11 @@ class ValueMapQueriesTest {
                 if (i < 3 || i == 6) {
                     events.add(feed.track(person, "Came Back", at("2026-03-03", i), Map.of()));
                 }
+            }
+            // p0–p5 were shown the treatment of "pricing-test" (p0 while anonymous), p6–p9 the control
+            for (int i = 0; i < 10; i++) {
+                events.add(feed.exposure(i == 0 ? "anon-p0" : "p" + i, "pricing-test", i < 6 ? 1 : 0, Instant
+                        .parse("2026-03-02T09:00:00Z")));
             }
             feed.send(events.toArray(Event.Builder[]::new));
             store.awaitEvents(journeys, events.size());
@@ -233,6 +241,30 @@ class ValueMapQueriesTest {
         ActivationDiscoveryResponse oneAction = grpc.queries(TestKeys.ADMIN_A).activationDiscovery(activation()
                 .addActions("Signed Up").build());
         assertEquals(0, oneAction.getTested());
+    }
+
+    @Test
+    void pathsBreakDownByVariationAndPersonProperty() {
+        PathsRequest.Builder paths = PathsRequest.newBuilder().setEnvironment(journeys).setRange(range("2026-03-02",
+                "2026-03-02")).setStart("Viewed Pricing").setSteps(2).setMinShare(0);
+        PathsResponse byVariation = grpc.queries(TestKeys.ADMIN_A).paths(paths.setBreakdown("experiments.pricing-test")
+                .build());
+        assertEquals(12, byVariation.getPeople());
+        assertEquals(
+                List.of("treatment 6 [1:Viewed Pricing>Watched Demo=6]", "control 4 [1:Viewed Pricing>Read Docs=2]",
+                        "$none 2 []"),
+                byVariation.getGroupsList().stream().map(g -> g.getBreakdown() + " " + g.getPeople() + " "
+                        + g.getEdgesList().stream().map(e -> e.getStep() + ":" + e.getFrom() + ">" + e.getTo() + "=" + e
+                                .getPeople()).toList())
+                        .toList());
+        assertEquals(List.of("p6", "p7"), grpc.queries(TestKeys.ADMIN_A).pathPeople(PathPeopleRequest.newBuilder()
+                .setEnvironment(journeys).setPaths(paths).setGroup("control").setStep(1).setFrom("Viewed Pricing")
+                .setTo("Read Docs").build()).getPeopleList().stream().sorted().toList());
+        PathsResponse bySize = grpc.queries(TestKeys.ADMIN_A).paths(paths.setBreakdown("person.company_size").build());
+        assertEquals(List.of("$none 10", "large 2"), bySize.getGroupsList().stream().map(g -> g.getBreakdown() + " " + g
+                .getPeople()).toList());
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class, () -> grpc.queries(
+                TestKeys.ADMIN_A).paths(paths.setBreakdown("plan").build())).getStatus().getCode());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import dev.flywheel.analytics.FunnelOrder;
 import dev.flywheel.analytics.FunnelResult;
 import dev.flywheel.analytics.Interval;
+import dev.flywheel.analytics.PathResult;
 import dev.flywheel.analytics.PathSpec;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.model.EventMatch;
@@ -44,6 +45,7 @@ import dev.flywheel.proto.analytics.v1.NamedSeries;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarResponse;
 import dev.flywheel.proto.analytics.v1.PathEdge;
+import dev.flywheel.proto.analytics.v1.PathGroup;
 import dev.flywheel.proto.analytics.v1.PathNode;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
@@ -323,15 +325,26 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
     public Uni<PathsResponse> paths(PathsRequest request) {
         return run(request.getEnvironment(), scope -> {
             LocalDate[] days = QueryMapper.days(request.getRange(), "range");
-            return queries.paths(scope, pathsQuestion(request), days[0], days[1]).map(group -> {
-                PathsResponse.Builder out = PathsResponse.newBuilder().setPeople(group.people());
-                group.nodes().forEach(n -> out.addNodes(PathNode.newBuilder().setStep(n.step()).setLabel(n.label())
-                        .setPeople(n.people()).setLeaving(n.leaving())));
-                group.edges().forEach(e -> out.addEdges(PathEdge.newBuilder().setStep(e.step()).setFrom(e.from())
-                        .setTo(e.to()).setPeople(e.people())));
+            return queries.paths(scope, pathsQuestion(request), days[0], days[1]).map(answer -> {
+                PathResult.Group everybody = answer.everybody();
+                PathsResponse.Builder out = PathsResponse.newBuilder().setPeople(everybody.people())
+                        .addAllNodes(pathNodes(everybody)).addAllEdges(pathEdges(everybody));
+                answer.groups().forEach(group -> out.addGroups(PathGroup.newBuilder().setBreakdown(group
+                        .breakdown()).setPeople(group.people()).addAllNodes(pathNodes(group)).addAllEdges(pathEdges(
+                                group))));
                 return out.build();
             });
         });
+    }
+
+    private static List<PathNode> pathNodes(PathResult.Group group) {
+        return group.nodes().stream().map(n -> PathNode.newBuilder().setStep(n.step()).setLabel(n.label()).setPeople(n
+                .people()).setLeaving(n.leaving()).build()).toList();
+    }
+
+    private static List<PathEdge> pathEdges(PathResult.Group group) {
+        return group.edges().stream().map(e -> PathEdge.newBuilder().setStep(e.step()).setFrom(e.from()).setTo(e.to())
+                .setPeople(e.people()).build()).toList();
     }
 
     @Override
@@ -346,8 +359,12 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
             if (request.getStep() < 1 || request.getFrom().isEmpty() || request.getTo().isEmpty()) {
                 throw RefusedRequest.invalid("a move is a step (from 1) with its from and to labels");
             }
-            return queries.pathPeople(scope, pathsQuestion(paths), days[0], days[1], request.getStep(), request
-                    .getFrom(), request.getTo(), limit).map(
+            return queries.pathPeople(scope, pathsQuestion(paths), days[0], days[1], request.getGroup().isEmpty()
+                    ? null
+                    : request.getGroup(), request.getStep(),
+                    request
+                            .getFrom(),
+                    request.getTo(), limit).map(
                             people -> PathPeopleResponse.newBuilder().addAllPeople(
                                     people).build());
         });
@@ -409,6 +426,7 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                         ? null
                         : request.getEnd(),
                 window, request.hasMinShare() ? request.getMinShare() : DEFAULT_MIN_SHARE,
-                cleaning, Set.copyOf(request.getExcludeList()));
+                cleaning, Set.copyOf(request.getExcludeList()), QueryMapper.property(request.getBreakdown(),
+                        "breakdown"));
     }
 }

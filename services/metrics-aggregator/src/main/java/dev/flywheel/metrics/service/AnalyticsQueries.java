@@ -32,6 +32,8 @@ import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.ExperimentArmsStore;
+import dev.flywheel.metrics.store.PersonTraitsStore;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.service.grpc.Refusal;
 import dev.flywheel.service.grpc.RefusedRequest;
@@ -47,11 +49,16 @@ public class AnalyticsQueries {
     private final EventStore store;
     private final AnalyticsSettingsService settings;
     private final AggregatorConfig config;
+    private final PersonTraitsStore traits;
+    private final ExperimentArmsStore experiments;
 
-    public AnalyticsQueries(EventStore store, AnalyticsSettingsService settings, AggregatorConfig config) {
+    public AnalyticsQueries(EventStore store, AnalyticsSettingsService settings, AggregatorConfig config,
+            PersonTraitsStore traits, ExperimentArmsStore experiments) {
         this.store = store;
         this.settings = settings;
         this.config = config;
+        this.traits = traits;
+        this.experiments = experiments;
     }
 
     public record Point(LocalDate period, double value) {
@@ -156,47 +163,83 @@ public class AnalyticsQueries {
                         .breakdown()));
     }
 
-    /** A paths question: the engine's spec without the range, which days in the project's zone give. */
+    /**
+     * A paths question: the engine's spec without the range, which days in the project's zone give; an optional
+     * breakdown ("person.&lt;trait&gt;", "experiments.&lt;key&gt;").
+     */
     public record PathsQuestion(EventStore.PathKind kind, int steps, String start, String end, Duration window,
-            double minShare, List<PathSpec.Cleaning> cleaning, Set<String> excluded) {
+            double minShare, List<PathSpec.Cleaning> cleaning, Set<String> excluded, String breakdown) {
     }
 
-    /** Paths (docs/analytics.md): one group, everybody. */
-    public Uni<PathResult.Group> paths(Scope scope, PathsQuestion question, LocalDate from, LocalDate to) {
-        return pathCalculator(scope, question, from, to).map(calculator -> {
-            List<PathResult.Group> groups = calculator.result();
-            return groups.isEmpty() ? new PathResult.Group(null, 0, List.of(), List.of()) : groups.get(0);
-        });
+    /** Paths of everybody, and per breakdown group when one was asked for (largest first). */
+    public record PathsAnswer(PathResult.Group everybody, List<PathResult.Group> groups) {
     }
 
-    /** The people who made one move of {@link #paths}' answer (labels as shown, "$other" included). */
-    public Uni<List<String>> pathPeople(Scope scope, PathsQuestion question, LocalDate from, LocalDate to, int step,
-            String fromLabel, String toLabel, int limit) {
-        return pathCalculator(scope, question, from, to).map(calculator -> calculator.peopleOn(null, step,
+    /** A person without a value of the breakdown (no trait, never exposed). */
+    static final String NO_GROUP = "$none";
+    static final String EXPERIMENTS_PREFIX = "experiments.";
+
+    /** Paths (docs/analytics.md). */
+    public Uni<PathsAnswer> paths(Scope scope, PathsQuestion question, LocalDate from, LocalDate to) {
+        return pathCalculator(scope, question, from, to).map(calculator -> new PathsAnswer(calculator.everybody(),
+                question.breakdown() == null ? List.of() : calculator.result()));
+    }
+
+    /**
+     * The people who made one move of {@link #paths}' answer (labels as shown, "$other" included), in a breakdown
+     * group or (null) everybody's.
+     */
+    public Uni<List<String>> pathPeople(Scope scope, PathsQuestion question, LocalDate from, LocalDate to, String group,
+            int step, String fromLabel, String toLabel, int limit) {
+        return pathCalculator(scope, question, from, to).map(calculator -> calculator.peopleOn(group, step,
                 fromLabel, toLabel, limit));
     }
 
     private Uni<PathCalculator> pathCalculator(Scope scope, PathsQuestion question, LocalDate from, LocalDate to) {
-        return settings.zone(scope.projectId()).chain(zone -> {
-            DateRange range = range(from, to, zone);
-            PathCalculator calculator;
-            try {
-                calculator = new PathCalculator(new PathSpec(question.steps(), question.start(), question.end(), range
-                        .startInstant(), range.endInstant(), question.window(), question.minShare(),
-                        question
-                                .cleaning(),
-                        question.excluded()));
-            } catch (IllegalArgumentException e) {
-                throw RefusedRequest.invalid(e.getMessage());
-            }
-            // a path runs on from a start in range, or leads up to an end in range: a window either side
-            EventStore.PathQuery read = new EventStore.PathQuery(question.kind(), range.startInstant().minus(question
-                    .window()), range.endInstant().plus(question.window()));
-            // a cleaning pattern too costly on some label is the caller's to change
-            return store.pathTimelines(scope, read, (person, events) -> calculator.addPerson(person, null, events))
-                    .replaceWith(calculator).onFailure(IllegalArgumentException.class)
-                    .transform(e -> RefusedRequest.invalid(e.getMessage()));
-        });
+        return Uni.combine().all().unis(settings.zone(scope.projectId()), groups(scope, question.breakdown()))
+                .asTuple().chain(both -> {
+                    DateRange range = range(from, to, both.getItem1());
+                    Map<String, String> groupOf = both.getItem2();
+                    PathCalculator calculator;
+                    try {
+                        calculator = new PathCalculator(new PathSpec(question.steps(), question.start(), question
+                                .end(), range.startInstant(), range.endInstant(), question.window(),
+                                question
+                                        .minShare(),
+                                question.cleaning(), question.excluded()));
+                    } catch (IllegalArgumentException e) {
+                        throw RefusedRequest.invalid(e.getMessage());
+                    }
+                    // a path runs on from a start in range, or leads up to an end in range: a window either side
+                    EventStore.PathQuery read = new EventStore.PathQuery(question.kind(), range.startInstant().minus(
+                            question.window()), range.endInstant().plus(question.window()));
+                    String none = question.breakdown() == null ? null : NO_GROUP;
+                    // a cleaning pattern too costly on some label is the caller's to change
+                    return store.pathTimelines(scope, read, (person, events) -> calculator.addPerson(person, groupOf
+                            .getOrDefault(person, none), events))
+                            .replaceWith(calculator).onFailure(IllegalArgumentException.class)
+                            .transform(e -> RefusedRequest.invalid(e.getMessage()));
+                });
+    }
+
+    /** Each person's group in a breakdown (none: nobody has one). */
+    private Uni<Map<String, String>> groups(Scope scope, String breakdown) {
+        if (breakdown == null) {
+            return Uni.createFrom().item(Map.of());
+        }
+        if (breakdown.startsWith(EXPERIMENTS_PREFIX) && breakdown.length() > EXPERIMENTS_PREFIX.length()) {
+            return experiments.variationsByPerson(scope, breakdown.substring(EXPERIMENTS_PREFIX.length()));
+        }
+        if (breakdown.startsWith("person.") && breakdown.length() > "person.".length()) {
+            String trait = breakdown.substring("person.".length());
+            return traits.values(scope, List.of(trait)).map(values -> {
+                Map<String, String> groups = new java.util.HashMap<>(values.size() * 2);
+                values.forEach((person, value) -> groups.put(person, value.get(trait)));
+                return groups;
+            });
+        }
+        throw RefusedRequest.invalid("breakdown: \"person.<trait>\" or \"experiments.<key>\", not \"" + breakdown
+                + "\"");
     }
 
     /** A retention question, as days in the project's zone. */

@@ -2,7 +2,9 @@ package dev.flywheel.metrics.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +27,13 @@ public class ExperimentArmsStore {
     private static final String UNITS = "SELECT unit_id, variation_index, variation_key, exposed_at"
             + " FROM experiment_exposure WHERE project_id = $1 AND environment = $2 AND experiment_key = $3"
             + " AND unit_id = ANY($4::text[])";
+
+    private static final String PERSON_VARIATIONS = """
+            SELECT DISTINCT ON (COALESCE(l.person_id, x.unit_id)) COALESCE(l.person_id, x.unit_id), x.variation_key
+            FROM experiment_exposure x LEFT JOIN identity_link l ON l.project_id = x.project_id
+              AND l.environment = x.environment AND l.distinct_id = x.unit_id
+            WHERE x.project_id = $1 AND x.environment = $2 AND x.experiment_key = $3
+            ORDER BY COALESCE(l.person_id, x.unit_id), x.exposed_at""";
 
     /** A variation's exposed units. */
     public record Arm(int index, String key, long units) {
@@ -73,6 +82,15 @@ public class ExperimentArmsStore {
                             row.getString(2), row.getOffsetDateTime(3).toInstant())));
                     return out;
                 });
+    }
+
+    /** Per person (identities merged), the key of the variation they were first exposed to. */
+    public Uni<Map<String, String>> variationsByPerson(Scope scope, String experimentKey) {
+        return pool.preparedQuery(PERSON_VARIATIONS).execute(key(scope, experimentKey)).map(rows -> {
+            Map<String, String> out = new HashMap<>(rows.size() * 2);
+            rows.forEach(row -> out.put(row.getString(0), row.getString(1)));
+            return out;
+        });
     }
 
     private static Tuple key(Scope scope, String experimentKey) {
