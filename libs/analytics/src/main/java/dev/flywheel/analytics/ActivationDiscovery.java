@@ -2,9 +2,9 @@ package dev.flywheel.analytics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.flywheel.stats.FisherExact;
 import dev.flywheel.stats.MultipleTesting;
@@ -36,7 +36,7 @@ public final class ActivationDiscovery {
     private long people;
     private long retained;
     /** Per action and threshold: people who reached it, and those of them retained. */
-    private final Map<String, long[][]> counts = new TreeMap<>();
+    private final Map<String, long[][]> counts = new HashMap<>();
 
     /**
      * @param thresholds
