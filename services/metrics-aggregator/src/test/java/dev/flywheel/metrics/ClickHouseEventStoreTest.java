@@ -114,6 +114,10 @@ class ClickHouseEventStoreTest {
                     page(feed, "u1", "Pricing", T0.plusSeconds(20), Map.of("url", "https://x/pricing")),
                     page(feed, "anon-9", "Docs", T0.plusSeconds(30), Map.of("path", "", "url", "https://x/docs")),
                     page(feed, "u2", "Blog", T0.plusSeconds(40), Map.of())));
+            // more than 64 names and values: candidates held span several 64-bit words
+            for (int i = 0; i < 70; i++) {
+                events.add(feed.track("u2", "Step " + i, T0.plusSeconds(500 + i), Map.of("plan", "v" + i)));
+            }
             feed.send(events.toArray(dev.flywheel.proto.events.v1.Event.Builder[]::new));
             new StoreQueries(pool).awaitEvents(environment, events.size());
         }
