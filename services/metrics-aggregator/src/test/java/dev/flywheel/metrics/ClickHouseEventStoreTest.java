@@ -173,6 +173,23 @@ class ClickHouseEventStoreTest {
             EventStore.PathQuery paths = new EventStore.PathQuery(kind, week.startInstant(), week.endInstant());
             assertEquals(pathTimelines(postgres, scope, paths), pathTimelines(clickHouse, scope, paths), kind.name());
         }
+        // ClickHouse cuts each id's events to those after its first start: the paths are the same
+        for (String start : java.util.Arrays.asList("Viewed", "Home", null)) {
+            for (EventStore.PathKind kind : EventStore.PathKind.values()) {
+                dev.flywheel.analytics.PathSpec spec = new dev.flywheel.analytics.PathSpec(4, start, null, week
+                        .startInstant(), week.endInstant(), Duration.ofHours(1), 0, List.of(), java.util.Set.of());
+                EventStore.PathQuery full = new EventStore.PathQuery(kind, week.startInstant().minus(Duration.ofHours(
+                        1)), week.endInstant().plus(Duration.ofHours(1)));
+                EventStore.PathQuery cut = new EventStore.PathQuery(kind, full.from(), full.until(),
+                        new EventStore.StartCut(start, week.startInstant(), week.endInstant(), Duration.ofHours(1)
+                                .toMillis()));
+                assertEquals(paths(postgres, scope, full, spec), paths(clickHouse, scope, cut, spec), kind + " from "
+                        + start);
+                // one label sent as a number, the others as text
+                assertEquals(paths(postgres, scope, full, spec), paths(new ClickHouseEventStore(http, pool, 0, 1),
+                        scope, cut, spec), kind + " from " + start + ", labels as text");
+            }
+        }
         EventStore.CandidateQuery candidates = new EventStore.CandidateQuery(week.startInstant(), week.endInstant(),
                 List.of("plan", "price", "context.campaign.source"), 2);
         Map<String, List<String>> expected = candidates(postgres, scope, candidates);
@@ -187,7 +204,7 @@ class ClickHouseEventStoreTest {
                 List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),
                 false, "plan");
         assertEquals(timelines(postgres, scope, byPlan), timelines(clickHouse, scope, byPlan));
-        assertEquals(timelines(postgres, scope, byPlan), timelines(new ClickHouseEventStore(http, pool, 0), scope,
+        assertEquals(timelines(postgres, scope, byPlan), timelines(new ClickHouseEventStore(http, pool, 0, 1), scope,
                 byPlan));
     }
 
@@ -461,6 +478,13 @@ class ClickHouseEventStoreTest {
         return (user.startsWith("anon-") ? feed.anonymous(user, name, at) : feed.track(user, name, at, Map.of()))
                 .setType(dev.flywheel.proto.events.v1.EventType.EVENT_TYPE_PAGE).setProperties(
                         dev.flywheel.service.grpc.ProtoValues.toStruct(properties));
+    }
+
+    private static String paths(EventStore store, Scope scope, EventStore.PathQuery query,
+            dev.flywheel.analytics.PathSpec spec) {
+        dev.flywheel.analytics.PathCalculator calculator = new dev.flywheel.analytics.PathCalculator(spec);
+        await(store.pathTimelines(scope, query, (person, events) -> calculator.addPerson(person, null, events)));
+        return calculator.everybody().toString();
     }
 
     /** Per person, their path events as "time label", in time then label order. */

@@ -211,8 +211,14 @@ public class AnalyticsQueries {
                         throw RefusedRequest.invalid(e.getMessage());
                     }
                     // a path runs on from a start in range, or leads up to an end in range: a window either side
+                    // paths from a start as stored (no cleaning), or from the first event, need no earlier events
+                    EventStore.StartCut cut = question.end() != null && question.start() == null
+                            || question.start() != null && !question.cleaning().isEmpty()
+                                    ? null
+                                    : new EventStore.StartCut(question.start(), range.startInstant(), range
+                                            .endInstant(), question.window().toMillis());
                     EventStore.PathQuery read = new EventStore.PathQuery(question.kind(), range.startInstant().minus(
-                            question.window()), range.endInstant().plus(question.window()));
+                            question.window()), range.endInstant().plus(question.window()), cut);
                     String none = question.breakdown() == null ? null : NO_GROUP;
                     // a cleaning pattern too costly on some label is the caller's to change
                     return store.pathTimelines(scope, read, (person, events) -> calculator.addPerson(person, groupOf

@@ -45,8 +45,23 @@ public interface EventStore {
         EVENTS, PAGES, SCREENS
     }
 
-    /** A paths read: the events of a kind in [from, until). */
-    record PathQuery(PathKind kind, Instant from, Instant until) {
+    /**
+     * A paths read: the events of a kind in [from, until). With a {@link StartCut}, a store may leave out the events no
+     * path uses.
+     */
+    record PathQuery(PathKind kind, Instant from, Instant until, StartCut cut) {
+
+        public PathQuery(PathKind kind, Instant from, Instant until) {
+            this(kind, from, until, null);
+        }
+    }
+
+    /**
+     * Paths begin at a person's first event labelled {@code start} (as stored, no cleaning; null: their first event
+     * of any label) in [from, until) and last at most {@code windowMillis}: what lies before it or after its window
+     * is no path's.
+     */
+    record StartCut(String start, Instant from, Instant until, long windowMillis) {
     }
     /**
      * What correlation and activation discovery compare people by, read from activity events in [from, until): each

@@ -61,17 +61,21 @@ public class ClickHouseEventStore implements EventStore {
     private final ClickHouseHttp http;
     private final ClickHouseIdentities identities;
     private final int mergedHereAtMost;
+    private final int pathLabels;
 
     @Inject
     public ClickHouseEventStore(ClickHouseHttp http, Pool pool) {
-        this(http, pool, MERGED_HERE_AT_MOST);
+        this(http, pool, MERGED_HERE_AT_MOST, MAX_PATH_LABELS);
     }
 
-    /** With another limit for merging people here (the tests take both paths). */
-    public ClickHouseEventStore(ClickHouseHttp http, Pool pool, int mergedHereAtMost) {
+    /**
+     * With other limits for merging people here and for path labels sent as numbers (the tests take every path).
+     */
+    public ClickHouseEventStore(ClickHouseHttp http, Pool pool, int mergedHereAtMost, int pathLabels) {
         this.http = http;
         this.identities = new ClickHouseIdentities(pool);
         this.mergedHereAtMost = mergedHereAtMost;
+        this.pathLabels = pathLabels;
     }
 
     @Override
@@ -344,28 +348,64 @@ public class ClickHouseEventStore implements EventStore {
                 ? "if(" + nonEmptyString("path") + ", " + ClickHouseSql.value("path") + ", if(" + nonEmptyString(
                         "url") + ", " + ClickHouseSql.value("url") + ", name))"
                 : "name";
-        String sql = "SELECT distinct_id AS who, arraySort(groupArray(ts_ms)), arraySort((l, t) -> t, groupArray("
-                + label + "), groupArray(ts_ms)) FROM " + new Read(which, which).from(scope, query.from(), query
-                        .until())
-                + " GROUP BY who";
-        return identities.resolution(scope, false).chain(people -> {
-            // people with several ids wait for all of theirs, as funnels' do
-            Map<String, List<PathEvent>> waiting = new HashMap<>();
-            return http.rows(sql, people.tables(), row -> {
-                String who = people.person(row.text(0));
-                long[] times = row.longs(1);
-                List<String> labels = ClickHouseSql.array(row.raw(2));
-                List<PathEvent> timeline = new ArrayList<>(times.length);
-                for (int i = 0; i < times.length; i++) {
-                    timeline.add(new PathEvent(times[i], labels.get(i)));
-                }
-                if (people.shared(who)) {
-                    waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
-                } else {
-                    person.accept(who, timeline);
-                }
-            }).invoke(() -> waiting.forEach(person));
-        });
+        String events = new Read(which, which).from(scope, query.from(), query.until());
+        // labels travel as numbers: the most frequent ones first, the rest as text
+        String dictionary = "SELECT label FROM (SELECT " + label + " AS label, count() AS c FROM " + events
+                + " GROUP BY label ORDER BY c DESC LIMIT " + pathLabels + ")";
+        List<String> labels = new ArrayList<>();
+        return http.rows(dictionary, List.of(), row -> labels.add(row.text(0))).chain(() -> labels.isEmpty()
+                ? Uni.createFrom().voidItem() // no events of the kind
+                : identities.resolution(scope, false).chain(people -> {
+                    boolean texts = labels.size() == pathLabels;
+                    String sql = pathsRead(query, label, events, labels, texts);
+                    List<ClickHouseHttp.ExternalTable> tables = query.cut() == null
+                            ? List.of()
+                            : List.of(ClickHouseIdentities.idsTable("shared_ids", people.personOf()));
+                    // people with several ids wait for all of theirs, as funnels' do
+                    Map<String, List<PathEvent>> waiting = new HashMap<>();
+                    return http.rows(sql, tables, row -> {
+                        String who = people.person(row.text(0));
+                        long[] times = row.longs(1);
+                        long[] ids = row.longs(2);
+                        List<String> text = texts ? ClickHouseSql.array(row.raw(3)) : null;
+                        List<PathEvent> timeline = new ArrayList<>(times.length);
+                        for (int i = 0; i < times.length; i++) {
+                            timeline.add(new PathEvent(times[i], ids[i] >= 0 ? labels.get((int) ids[i]) : text.get(i)));
+                        }
+                        if (people.shared(who)) {
+                            waiting.computeIfAbsent(who, w -> new ArrayList<>()).addAll(timeline);
+                        } else {
+                            person.accept(who, timeline);
+                        }
+                    }).invoke(() -> waiting.forEach(person));
+                }));
+    }
+
+    /** Labels sent as numbers; a label beyond them as text. */
+    static final int MAX_PATH_LABELS = 5_000;
+
+    /**
+     * Per id, its events' times and label numbers (and texts, when the labels did not all fit the dictionary), in no
+     * order. With a cut, each id's events from its first start through the window; every event of ids whose person
+     * has several (their first start may be in another id) and ids without a start left out.
+     */
+    private static String pathsRead(PathQuery query, String label, String events, List<String> labels,
+            boolean texts) {
+        String number = "transform(" + label + ", [" + ClickHouseSql.literals(labels) + "], range(" + labels.size()
+                + "), -1)";
+        String perId = "SELECT distinct_id AS who, groupArray(ts_ms) AS times, groupArray(" + number + ") AS ids"
+                + (texts ? ", groupArray(if(" + number + " = -1, " + label + ", '')) AS texts" : "");
+        EventStore.StartCut cut = query.cut();
+        if (cut == null) {
+            return perId + " FROM " + events + " GROUP BY who";
+        }
+        String started = "ts_ms >= " + cut.from().toEpochMilli() + " AND ts_ms < " + cut.until().toEpochMilli()
+                + (cut.start() == null ? "" : " AND " + label + " = " + ClickHouseSql.literal(cut.start()));
+        String kept = "shared OR t >= s AND t <= s + " + cut.windowMillis();
+        return "SELECT who, arrayFilter(t -> " + kept + ", times), arrayFilter((x, t) -> " + kept + ", ids, times)"
+                + (texts ? ", arrayFilter((x, t) -> " + kept + ", texts, times)" : "")
+                + " FROM (SELECT *, who IN shared_ids AS shared FROM (" + perId + ", minIf(ts_ms, " + started
+                + ") AS s FROM " + events + " GROUP BY who)) WHERE s > 0 OR shared";
     }
 
     /** Candidates held: the most frequent values of a property taken, the rarer ones could not be significant. */

@@ -70,6 +70,15 @@ final class ClickHouseIdentities {
         return new ClickHouseHttp.ExternalTable("links", "distinct_id String, person_id String", tsv);
     }
 
+    /** Every id of a person with several (both sides of the links), as a one-column table. */
+    static ClickHouseHttp.ExternalTable idsTable(String name, Map<String, String> links) {
+        Set<String> ids = new HashSet<>(links.keySet());
+        ids.addAll(links.values());
+        Buffer tsv = Buffer.buffer();
+        ids.forEach(id -> tsv.appendString(ClickHouseSql.tsv(id)).appendString("\n"));
+        return new ClickHouseHttp.ExternalTable(name, "id String", tsv);
+    }
+
     /** The identity links (and, when asked for, person traits) of the scope, as temporary tables. */
     Uni<List<ClickHouseHttp.ExternalTable>> tables(Scope scope, boolean links, boolean traits) {
         if (!links && !traits) {
