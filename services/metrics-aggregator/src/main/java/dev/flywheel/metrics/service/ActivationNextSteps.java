@@ -1,8 +1,6 @@
 package dev.flywheel.metrics.service;
 
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import dev.flywheel.analytics.ActivationDiscovery;
 import io.vertx.core.json.JsonArray;
@@ -29,11 +27,12 @@ public final class ActivationNextSteps {
                         + " their first %d days stay at %.1f%% against %.1f%%: helping more of them do it raises"
                         + " retention", finding.action(), finding.atLeast(), actionDays, 100 * finding.retention(),
                         100 * finding.othersRetention())))
-                .put("variations", new JsonArray(List.of(
-                        Map.of("key", "control", "name", "As today", "value", false),
-                        Map.of("key", "nudge", "name", shorten("Nudge towards " + finding.action()), "value", true))))
+                .put("variations", new JsonArray()
+                        .add(new JsonObject().put("key", "control").put("name", "As today").put("value", false))
+                        .add(new JsonObject().put("key", "nudge").put("name", shorten("Nudge towards " + finding
+                                .action())).put("value", true)))
                 .put("seed", key)
-                .put("tags", new JsonArray(List.of("activation")));
+                .put("tags", new JsonArray().add("activation"));
         return new Definition(key, definition.encode());
     }
 
@@ -41,12 +40,14 @@ public final class ActivationNextSteps {
         String key = "about-" + slug(finding.action());
         JsonObject definition = new JsonObject()
                 .put("name", shorten("About " + finding.action()))
-                .put("questions", new JsonArray(List.of(
-                        Map.of("id", "tried", "type", "single_choice", "text", shorten("Have you tried "
-                                + finding.action() + " yet?"), "choices", List.of("Yes", "Not yet"), "branches",
-                                List.of(Map.of("anyOf", List.of("Yes"), "next", "end"))),
-                        Map.of("id", "why", "type", "open_text", "text", "What has kept you from it so far?",
-                                "optional", true))))
+                .put("questions", new JsonArray()
+                        .add(new JsonObject().put("id", "tried").put("type", "single_choice").put("text", shorten(
+                                "Have you tried " + finding.action() + " yet?"))
+                                .put("choices", new JsonArray().add("Yes").add("Not yet"))
+                                .put("branches", new JsonArray().add(new JsonObject().put("anyOf", new JsonArray()
+                                        .add("Yes")).put("next", "end"))))
+                        .add(new JsonObject().put("id", "why").put("type", "open_text").put("text",
+                                "What has kept you from it so far?").put("optional", true)))
                 .put("targeting", new JsonObject().put("sampling", 0.2));
         return new Definition(key, definition.encode());
     }
