@@ -43,10 +43,17 @@ public final class FunnelCalculator {
     }
 
     /**
-     * Adds one person's events, in any order; returns the furthest step (from 0) the person counts at, or -1 when
-     * they did not enter the funnel (correlation splits people by it).
+     * Where a person counts: the furthest step (from 0) of their counted path, and whether its window is still open
+     * (they may go further).
      */
-    public int addPerson(List<FunnelEvent> events) {
+    public record Reached(int step, boolean windowOpen) {
+    }
+
+    /**
+     * Adds one person's events, in any order; returns where they count, or null when they did not enter the funnel
+     * (correlation splits people by it).
+     */
+    public Reached addPerson(List<FunnelEvent> events) {
         List<FunnelEvent> timeline = new ArrayList<>(events);
         timeline.sort(TIMELINE);
         List<Path> paths = switch (spec.order()) {
@@ -71,9 +78,9 @@ public final class FunnelCalculator {
             boolean windowOpen = latestStartAtBest + spec.windowMillis() > spec.now().toEpochMilli();
             groups.computeIfAbsent(best.breakdown, b -> new GroupTally(spec.steps()))
                     .add(best.level, best.times, windowOpen);
-            return best.level;
+            return new Reached(best.level, windowOpen);
         }
-        return -1;
+        return null;
     }
 
     private boolean startsInRange(FunnelEvent event) {

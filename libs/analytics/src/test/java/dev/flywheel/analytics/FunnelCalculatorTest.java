@@ -117,9 +117,13 @@ class FunnelCalculatorTest {
         Instant now = T0.plus(Duration.ofMinutes(90));
         FunnelCalculator funnel = new FunnelCalculator(spec(FunnelOrder.ORDERED, Duration.ofHours(1), List.of(),
                 now));
-        funnel.addPerson(List.of(at(0, A), at(61, B))); // B came after the window: dropped
-        funnel.addPerson(List.of(at(40, A))); // window open until minute 100: in progress
-        funnel.addPerson(List.of(at(10, A))); // window closed at minute 70: dropped
+        // B came after the window: dropped
+        assertEquals(new FunnelCalculator.Reached(0, false), funnel.addPerson(List.of(at(0, A), at(61, B))));
+        // window open until minute 100: in progress
+        assertEquals(new FunnelCalculator.Reached(0, true), funnel.addPerson(List.of(at(40, A))));
+        // window closed at minute 70: dropped
+        assertEquals(new FunnelCalculator.Reached(0, false), funnel.addPerson(List.of(at(10, A))));
+        assertEquals(null, funnel.addPerson(List.of(at(20, B))), "never entered");
         FunnelResult.Step second = funnel.result().get(0).steps().get(1);
         assertEquals(0, second.count());
         assertEquals(1, second.inProgress());

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.flywheel.analytics.ActivationDiscovery;
 import dev.flywheel.analytics.Correlation;
 import dev.flywheel.analytics.DateRange;
+import dev.flywheel.analytics.FunnelCalculator;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.model.EventMatch;
@@ -62,7 +63,8 @@ public class CorrelationQueries {
     }
 
     /**
-     * Converted (reached the last step) against dropped (entered, did not), by what people did in the funnel's read.
+     * Converted (reached the last step) against dropped (entered, did not, and their window has closed: who may still
+     * convert is left out), by what people did in the funnel's read.
      */
     public Uni<Answer> funnel(Scope scope, AnalyticsQueries.FunnelQuestion question, Options options) {
         return settings.zone(scope.projectId()).chain(zone -> {
@@ -73,9 +75,10 @@ public class CorrelationQueries {
             question.steps().stream().filter(step -> !step.anyActivity()).forEach(step -> stepEvents.add(step
                     .event()));
             Uni<Map<String, Boolean>> outcomes = store.funnelTimelines(scope, run.query(), (person, events) -> {
-                int reached = run.calculator().addPerson(events);
-                if (reached >= 0) {
-                    converted.put(person, reached == last);
+                FunnelCalculator.Reached reached = run.calculator().addPerson(events);
+                // people who may still convert have not dropped yet: they are left out
+                if (reached != null && (reached.step() == last || !reached.windowOpen())) {
+                    converted.put(person, reached.step() == last);
                 }
             }).replaceWith(converted);
             // whether a person did something in the read is all that counts: no times asked
@@ -86,7 +89,7 @@ public class CorrelationQueries {
 
     /**
      * Retained in {@code period} after their cohort's (the period of their first start event in the range) against
-     * not, by what people did in their cohort's period.
+     * not, by what people had done by the end of their cohort's period.
      */
     public Uni<Answer> retention(Scope scope, AnalyticsQueries.RetentionQuestion question, int period,
             Options options) {
@@ -105,7 +108,7 @@ public class CorrelationQueries {
             LocalDate returnsTo = onOrAfter
                     ? today
                     : AnalyticsQueries.periodEnd(interval, interval.plus(interval.start(question.to()), period));
-            Map<String, long[]> cohortPeriod = new HashMap<>();
+            Map<String, Long> cohortEnd = new HashMap<>();
             Uni<Map<String, Boolean>> outcomes = queries.bothActiveDays(scope, question.start(), firstTime
                     ? LocalDate.EPOCH
                     : cohortsFrom, cohortsTo, question.back(), cohortsFrom, returnsTo, zone).map(both -> {
@@ -126,18 +129,15 @@ public class CorrelationQueries {
                             }
                             int[] returns = both.get(1).getOrDefault(person, new int[0]);
                             retained.put(person, returned(returns, target, onOrAfter ? null : targetEnd));
-                            cohortPeriod.put(person, new long[]{startOf(cohort, zone), startOf(interval.plus(cohort,
-                                    1), zone)});
+                            cohortEnd.put(person, startOf(interval.plus(cohort, 1), zone));
                         });
                         return retained;
                     });
-            // the candidates of each person's cohort period: the first time of each tells
+            // what each person had done by the end of their cohort period (from the first cohort's start): the first
+            // time of each candidate tells
             return correlate(scope, outcomes, new EventStore.CandidateQuery(Instant.ofEpochMilli(startOf(cohortsFrom,
                     zone)), Instant.ofEpochMilli(startOf(cohortsTo.plusDays(1), zone)), options.eventProperties(), 1),
-                    (person, at) -> {
-                        long[] window = cohortPeriod.get(person);
-                        return at >= window[0] && at < window[1];
-                    }, Set.of(), options);
+                    (person, at) -> at < cohortEnd.get(person), Set.of(), options);
         });
     }
 
