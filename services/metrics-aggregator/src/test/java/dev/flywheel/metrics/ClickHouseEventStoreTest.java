@@ -199,6 +199,10 @@ class ClickHouseEventStoreTest {
         EventStore.CandidateQuery held = new EventStore.CandidateQuery(week.startInstant(), week.endInstant(),
                 List.of("plan", "price"), 0);
         assertEquals(candidates(postgres, scope, held), candidates(clickHouse, scope, held), "held, without times");
+        // ClickHouse sends each id's first minutes only (every event of u3, who has two ids): the same first minutes
+        EventStore.CandidateQuery early = new EventStore.CandidateQuery(week.startInstant(), week.endInstant(), List
+                .of(), 3, Duration.ofMinutes(3).toMillis());
+        assertEquals(firstMinutes(postgres, scope, early), firstMinutes(clickHouse, scope, early));
         // without traits, people with several ids (u3 and anon-9) are merged in the aggregator, or in ClickHouse
         EventStore.FunnelQuery byPlan = new EventStore.FunnelQuery(List.of(EventMatch.named("Viewed"), bought),
                 List.of(EventMatch.named("Refunded")), week.startInstant(), week.endInstant(), week.endInstant(),
@@ -502,6 +506,22 @@ class ClickHouseEventStoreTest {
             EventStore.FunnelQuery query) {
         Map<String, List<FunnelEvent>> byPerson = new java.util.TreeMap<>();
         await(store.funnelTimelines(scope, query, byPerson::put));
+        return byPerson;
+    }
+
+    /** Per person, their candidates' times within the query's early span of their first, as "candidate times…". */
+    private static Map<String, List<String>> firstMinutes(EventStore store, Scope scope,
+            EventStore.CandidateQuery query) {
+        Map<String, List<String>> byPerson = new java.util.TreeMap<>();
+        await(store.candidateTimes(scope, query, (person, times) -> {
+            long first = times.values().stream().mapToLong(t -> t[0]).min().orElseThrow();
+            byPerson.put(person, times.entrySet().stream().map(c -> c.getKey().replace(
+                    dev.flywheel.metrics.store.Candidates.SEPARATOR, "|") + " "
+                    + java.util.Arrays.toString(
+                            java.util.Arrays.stream(c.getValue()).filter(t -> t < first + query.earlyMillis())
+                                    .toArray()))
+                    .filter(c -> !c.endsWith("[]")).sorted().toList());
+        }));
         return byPerson;
     }
 

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -239,7 +241,7 @@ public class AnalyticsQueries {
         if (breakdown.startsWith("person.") && breakdown.length() > "person.".length()) {
             String trait = breakdown.substring("person.".length());
             return traits.values(scope, List.of(trait)).map(values -> {
-                Map<String, String> groups = new java.util.HashMap<>(values.size() * 2);
+                Map<String, String> groups = new HashMap<>(values.size() * 2);
                 values.forEach((person, value) -> groups.put(person, value.get(trait)));
                 return groups;
             });
@@ -305,7 +307,7 @@ public class AnalyticsQueries {
     private static Map<String, int[]> within(Map<String, int[]> days, LocalDate from, LocalDate to) {
         int first = (int) from.toEpochDay();
         int last = (int) to.toEpochDay();
-        Map<String, int[]> kept = new java.util.HashMap<>(days.size() * 2);
+        Map<String, int[]> kept = new HashMap<>(days.size() * 2);
         days.forEach((person, all) -> {
             // ascending: the days in range are one run
             int start = 0;
@@ -319,7 +321,7 @@ public class AnalyticsQueries {
             if (end > start) {
                 kept.put(person, start == 0 && end == all.length
                         ? all
-                        : java.util.Arrays.copyOfRange(all, start,
+                        : Arrays.copyOfRange(all, start,
                                 end));
             }
         });

@@ -1,14 +1,17 @@
 package dev.flywheel.metrics.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -237,7 +240,7 @@ public class CorrelationQueries {
             this.timed = timed;
         }
 
-        void add(String person, Map<String, long[]> times, java.util.function.Predicate<String> kept) {
+        void add(String person, Map<String, long[]> times, Predicate<String> kept) {
             int[] held = new int[times.size()];
             long[] first = timed ? new long[times.size()] : null;
             int count = 0;
@@ -249,7 +252,7 @@ public class CorrelationQueries {
                     held[count++] = correlation.candidate(candidate.getKey());
                 }
             }
-            ids.put(person, count == held.length ? held : java.util.Arrays.copyOf(held, count));
+            ids.put(person, count == held.length ? held : Arrays.copyOf(held, count));
             if (timed) {
                 firsts.put(person, first);
             }
@@ -300,9 +303,11 @@ public class CorrelationQueries {
                                     first.plusDays(question.returnFromDay()), first.plusDays(question
                                             .returnToDay())));
                         }
+                        // a person's first days are at most this long (a day of 25 hours included)
+                        long early = Duration.ofHours(25L * question.actionDays()).toMillis();
                         EventStore.CandidateQuery read = new EventStore.CandidateQuery(range.startInstant(), Instant
                                 .ofEpochMilli(startOf(question.to().plusDays(question.actionDays() + 1L), zone)),
-                                List.of(), most);
+                                List.of(), most, early);
                         return store.candidateTimes(scope, read, (person, times) -> {
                             Long until = actionsUntil.remove(person);
                             if (until == null) {

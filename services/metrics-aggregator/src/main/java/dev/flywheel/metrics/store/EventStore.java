@@ -67,9 +67,14 @@ public interface EventStore {
      * What correlation and activation discovery compare people by, read from activity events in [from, until): each
      * event's name, and the value it carries of each named event property ({@link Candidates} spells them); per
      * candidate, its earliest {@code timesKept} times (0: whether the person holds it is all that is asked, a cheaper
-     * read).
+     * read). With {@code earlyMillis}, only what happens that long after a person's first event in the read is asked
+     * (a store may send more).
      */
-    record CandidateQuery(Instant from, Instant until, List<String> eventProperties, int timesKept) {
+    record CandidateQuery(Instant from, Instant until, List<String> eventProperties, int timesKept, long earlyMillis) {
+
+        public CandidateQuery(Instant from, Instant until, List<String> eventProperties, int timesKept) {
+            this(from, until, eventProperties, timesKept, 0);
+        }
     }
 
     /**

@@ -422,12 +422,22 @@ public class ClickHouseEventStore implements EventStore {
                         : identities.resolution(scope, false).chain(people -> {
                             Map<String, Map<String, long[]>> waiting = new HashMap<>();
                             boolean held = query.timesKept() == 0;
+                            boolean early = !held && query.earlyMillis() > 0 && dictionary.numbers().size() == 1;
                             String sql = held
                                     ? heldRead(events, dictionary)
-                                    : timedRead(events, dictionary, query.timesKept());
-                            return http.rows(sql, people.tables(), row -> {
+                                    : early
+                                            ? earlyRead(events, dictionary, query.earlyMillis())
+                                            : timedRead(events, dictionary, query.timesKept());
+                            List<ClickHouseHttp.ExternalTable> tables = early
+                                    ? List.of(ClickHouseIdentities.idsTable("shared_ids", people.personOf()))
+                                    : people.tables();
+                            return http.rows(sql, tables, row -> {
                                 String who = people.person(row.text(0));
-                                Map<String, long[]> candidates = held ? held(row, dictionary) : timed(row, dictionary);
+                                Map<String, long[]> candidates = held
+                                        ? held(row, dictionary)
+                                        : early
+                                                ? early(row, dictionary, query.timesKept())
+                                                : timed(row, dictionary);
                                 if (people.shared(who)) {
                                     waiting.merge(who, candidates, (x, y) -> Candidates.merge(x, y, query
                                             .timesKept()));
@@ -529,6 +539,50 @@ public class ClickHouseEventStore implements EventStore {
                         .numbers())
                 + "])) AS c, arraySlice(arraySort(groupArray(ts_ms)), 1, " + kept + ") AS times FROM " + events
                 + " GROUP BY who, c) GROUP BY who";
+    }
+
+    /**
+     * Per id, the numbers and times of its events within {@code earlyMillis} of its first in the read (every event
+     * of people with several ids: their first may be in another id), in no order: a person's first days are a
+     * fraction of what the read holds.
+     */
+    private static String earlyRead(String events, CandidateDictionary dictionary, long earlyMillis) {
+        String kept = "shared OR t < first_at + " + earlyMillis;
+        // the columns the lambdas use selected as well: 18.16 drops a column only lambdas use
+        return "SELECT who, arrayFilter((n, t) -> " + kept + ", numbers, times), arrayFilter(t -> " + kept + ", times),"
+                + " shared, first_at FROM (SELECT *, who IN shared_ids AS shared FROM (SELECT distinct_id AS who,"
+                + " min(ts_ms) AS first_at,"
+                + " groupArray(" + dictionary.numbers().get(0) + ") AS numbers, groupArray(ts_ms) AS times FROM "
+                + events + " GROUP BY who))";
+    }
+
+    private static Map<String, long[]> early(TsvRow row, CandidateDictionary dictionary, int kept) {
+        long[] numbers = row.longs(1);
+        long[] times = row.longs(2);
+        Map<Integer, long[]> byNumber = new HashMap<>();
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int i = 0; i < numbers.length; i++) {
+            if (numbers[i] < 0) {
+                continue; // a name beyond the dictionary
+            }
+            int number = (int) numbers[i];
+            long[] at = byNumber.computeIfAbsent(number, n -> new long[4]);
+            int count = counts.merge(number, 1, Integer::sum);
+            if (count > at.length) {
+                at = Arrays.copyOf(at, at.length * 2);
+                byNumber.put(number, at);
+            }
+            at[count - 1] = times[i];
+        }
+        Map<String, long[]> received = new HashMap<>(byNumber.size() * 2);
+        byNumber.forEach((number, at) -> {
+            long[] sorted = Arrays.copyOf(at, counts.get(number));
+            Arrays.sort(sorted);
+            received.put(dictionary.candidates().get(number), sorted.length > kept
+                    ? Arrays.copyOf(sorted, kept)
+                    : sorted);
+        });
+        return received;
     }
 
     private static Map<String, long[]> timed(TsvRow row, CandidateDictionary dictionary) {
