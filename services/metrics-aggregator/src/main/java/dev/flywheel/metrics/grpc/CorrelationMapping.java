@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.flywheel.analytics.ActivationDiscovery;
 import dev.flywheel.analytics.Correlation;
 import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.PropertyCondition;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.service.ActivationNextSteps;
 import dev.flywheel.metrics.service.CorrelationQueries;
@@ -49,9 +50,9 @@ final class CorrelationMapping {
         List<String> eventProperties = properties(options.getEventPropertiesList(), "options.eventProperties");
         List<String> personProperties = properties(options.getPersonPropertiesList(), "options.personProperties");
         for (String trait : personProperties) {
-            if (trait.startsWith("person.")) {
+            if (trait.startsWith(PropertyCondition.PERSON_PREFIX)) {
                 throw RefusedRequest.invalid("options.personProperties: name traits without \"person.\" (\"" + trait
-                        .substring("person.".length()) + "\")");
+                        .substring(PropertyCondition.PERSON_PREFIX.length()) + "\")");
             }
         }
         if (options.getSkipEvents() && eventProperties.isEmpty() && personProperties.isEmpty()) {

@@ -8,6 +8,9 @@ import java.util.List;
  */
 public record PropertyCondition(String property, Operator operator, List<String> values) {
 
+    /** Names a person's property (a trait): "person.email". */
+    public static final String PERSON_PREFIX = "person.";
+
     public enum Operator {
         EQUALS, NOT_EQUALS, CONTAINS, GREATER_THAN, LESS_THAN, IS_SET, IS_NOT_SET
     }

@@ -31,6 +31,7 @@ import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.config.AggregatorConfig;
 import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
+import dev.flywheel.metrics.model.PropertyCondition;
 import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
@@ -238,8 +239,9 @@ public class AnalyticsQueries {
         if (breakdown.startsWith(EXPERIMENTS_PREFIX) && breakdown.length() > EXPERIMENTS_PREFIX.length()) {
             return experiments.variationsByPerson(scope, breakdown.substring(EXPERIMENTS_PREFIX.length()));
         }
-        if (breakdown.startsWith("person.") && breakdown.length() > "person.".length()) {
-            String trait = breakdown.substring("person.".length());
+        String prefix = PropertyCondition.PERSON_PREFIX;
+        if (breakdown.startsWith(prefix) && breakdown.length() > prefix.length()) {
+            String trait = breakdown.substring(prefix.length());
             return traits.values(scope, List.of(trait)).map(values -> {
                 Map<String, String> groups = new HashMap<>(values.size() * 2);
                 values.forEach((person, value) -> groups.put(person, value.get(trait)));

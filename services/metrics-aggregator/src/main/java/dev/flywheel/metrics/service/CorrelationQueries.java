@@ -22,12 +22,14 @@ import dev.flywheel.analytics.FunnelCalculator;
 import dev.flywheel.analytics.Interval;
 import dev.flywheel.analytics.RetentionCalculator;
 import dev.flywheel.metrics.model.EventMatch;
+import dev.flywheel.metrics.model.PropertyCondition;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.Candidates;
 import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.metrics.store.PersonTraitsStore;
 import dev.flywheel.service.grpc.RefusedRequest;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The value map's statistics (docs/analytics.md): which events and property values go with converting in a funnel
@@ -188,8 +190,9 @@ public class CorrelationQueries {
                     return !event || !options.skipEvents() && !skippedEvents.contains(Candidates.valueOf(
                             candidate));
                 })).replaceWith(true);
+        // the traits' read may finish last, on the event loop: the per-person pass and the tests run on a worker
         return Uni.combine().all().unis(outcomes, read, traits.values(scope, options.personProperties())).asTuple()
-                .map(all -> {
+                .emitOn(Infrastructure.getDefaultWorkerPool()).map(all -> {
                     Map<String, Boolean> outcome = all.getItem1();
                     Map<String, Map<String, String>> personValues = all.getItem3();
                     int[] buffer = new int[16];
@@ -207,8 +210,9 @@ public class CorrelationQueries {
                             }
                         }
                         for (Map.Entry<String, String> value : values.entrySet()) {
-                            buffer[count++] = correlation.candidate(Candidates.property("person." + value.getKey(),
-                                    value.getValue()));
+                            buffer[count++] = correlation
+                                    .candidate(Candidates.property(PropertyCondition.PERSON_PREFIX + value.getKey(),
+                                            value.getValue()));
                         }
                         correlation.addPerson(person.getValue(), buffer, count);
                     }

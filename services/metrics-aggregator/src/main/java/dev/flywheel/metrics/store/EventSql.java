@@ -14,7 +14,7 @@ import dev.flywheel.metrics.model.PropertyCondition;
  */
 final class EventSql {
 
-    static final String PERSON_PREFIX = "person.";
+    static final String PERSON_PREFIX = PropertyCondition.PERSON_PREFIX;
     static final String CONTEXT_PREFIX = "context.";
     static final String PROPERTIES_PREFIX = "properties.";
 

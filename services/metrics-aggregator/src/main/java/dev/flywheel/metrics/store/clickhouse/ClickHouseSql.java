@@ -27,7 +27,7 @@ import io.vertx.core.json.Json;
  */
 public final class ClickHouseSql {
 
-    static final String PERSON_PREFIX = "person.";
+    static final String PERSON_PREFIX = PropertyCondition.PERSON_PREFIX;
     static final char SEPARATOR = '\u0001';
     /** Kinds of a flattened value; 0 is what an absent key reads as. */
     static final int ABSENT = 0, STRING = 1, NUMBER = 2, BOOLEAN = 3, STRUCTURE = 4, NULL = 5;
