@@ -88,6 +88,10 @@ class AnalyticsApiTest {
                     .body("{}").when().post(base + route).then().statusCode(403);
             given().auth().oauth2(adminKey).contentType("application/json").body("{\"limit\": \"many\"}")
                     .when().post(base + route).then().statusCode(400).contentType("application/problem+json");
+            given().auth().oauth2(adminKey).contentType("application/json").body("{\"range\": ")
+                    .when().post(base + route).then().statusCode(400).contentType("application/problem+json");
+            given().auth().oauth2(adminKey).contentType("application/json").body("{\"x\": \"" + "x".repeat(70_000)
+                    + "\"}").when().post(base + route).then().statusCode(413).contentType("application/problem+json");
         }
         given().auth().oauth2(adminKey).contentType("application/json")
                 .body("{\"options\": {\"eventProperties\": \"plan\"}}").when().post(base + "funnel-correlation")
