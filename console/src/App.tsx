@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, ApiError, type Me, type ProjectRole, useCsrfToken } from './api';
 import { Experiment, Experiments } from './pages/Experiments';
 import { Flag, Flags } from './pages/Flags';
+import { Insights } from './insights/Insights';
 import { Keys } from './pages/Keys';
 import { Members } from './pages/Members';
 import { Metrics } from './pages/Metrics';
@@ -59,6 +60,7 @@ export function App() {
 }
 
 const SECTIONS = [
+  { key: 'insights', label: 'Insights', perEnvironment: true },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
   { key: 'metrics', label: 'Metrics', perEnvironment: false },
@@ -142,6 +144,9 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   }
   if (match(`${base}/flags/:env`, path)) {
     return <Flags project={project} environment={environment} />;
+  }
+  if (match(`${base}/insights/:env`, path)) {
+    return <Insights key={environment} project={project} environment={environment} />;
   }
   if ((params = match(`${base}/experiments/:env/:key`, path))) {
     return <Experiment project={project} environment={params.env} experimentKey={params.key} />;

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -48,8 +45,8 @@ class ConsoleE2ETest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "a long console password";
-    static final Duration WAIT = Duration.ofSeconds(20);
 
+    ConsoleBrowser console;
     WebDriver browser;
     String project;
     String ownerEmail;
@@ -59,7 +56,8 @@ class ConsoleE2ETest {
 
     @BeforeAll
     void start() throws Exception {
-        browser = Chromium.driver();
+        console = new ConsoleBrowser();
+        browser = console.driver;
         project = Tenants.project("console-" + UUID.randomUUID().toString().substring(0, 8));
         adminKey = Tenants.key(project, "admin", null);
         flagPath = "/api/v1/projects/" + project + "/environments/production/flags/checkout-redesign";
@@ -67,8 +65,8 @@ class ConsoleE2ETest {
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
@@ -76,12 +74,12 @@ class ConsoleE2ETest {
     @Order(1)
     void theConsoleStartsUnderItsPolicyOnAnyOfItsPaths() throws Exception {
         browser.get(Platform.gatewayUrl() + "/console/p/none/flags/production");
-        WebElement title = await(By.cssSelector("form.sign-in h1"));
+        WebElement title = console.await(By.cssSelector("form.sign-in h1"));
         assertEquals("Sign in", title.getText());
         // the app's script ran, and nothing came from anywhere but the gateway
-        assertEquals(0L, js("return performance.getEntriesByType('resource').filter(function (r) {"
+        assertEquals(0L, console.js("return performance.getEntriesByType('resource').filter(function (r) {"
                 + " return r.name.indexOf(location.origin) !== 0; }).length"));
-        Chromium.screenshot(browser, "console-sign-in");
+        console.screenshot("console-sign-in");
     }
 
     @Test
@@ -93,15 +91,15 @@ class ConsoleE2ETest {
         }
         assertEquals(201, issued.statusCode(), issued.asString());
         browser.get(Platform.gatewayUrl() + issued.jsonPath().getString("path"));
-        await(By.id("setup-title"));
-        type("Name", "First Owner");
-        type("Email", "first-owner@example.com");
-        type("Password", PASSWORD);
-        Chromium.screenshot(browser, "console-setup");
-        click("Create account");
-        await(By.cssSelector("nav.side"));
+        console.await(By.id("setup-title"));
+        console.type("Name", "First Owner");
+        console.type("Email", "first-owner@example.com");
+        console.type("Password", PASSWORD);
+        console.screenshot("console-setup");
+        console.click("Create account");
+        console.await(By.cssSelector("nav.side"));
         assertEquals(409, Tenants.asOperator().when().post("/api/v1/setup/tokens").statusCode());
-        signOut();
+        console.signOut();
     }
 
     @Test
@@ -112,49 +110,49 @@ class ConsoleE2ETest {
                 .when().post("/api/v1/projects/" + project + "/invitations")
                 .then().statusCode(201).extract().path("path");
         browser.get(Platform.gatewayUrl() + link);
-        await(By.id("join-title"));
-        type("Your name", "Olivia Owner");
-        type("Choose a password", PASSWORD);
-        click("Join");
-        await(By.cssSelector("nav.side"));
+        console.await(By.id("join-title"));
+        console.type("Your name", "Olivia Owner");
+        console.type("Choose a password", PASSWORD);
+        console.click("Join");
+        console.await(By.cssSelector("nav.side"));
         assertEquals("owner", browser.findElement(By.cssSelector(".role-badge")).getText());
 
         // an API key, shown once with a copy button
         browser.findElement(By.linkText("API keys")).click();
-        await(By.xpath("//h1[text()='API keys']"));
-        select("Environment", "production");
-        type("Name", "web shop");
-        click("Create key");
-        clientKey = await(By.cssSelector("code.key-secret")).getText();
+        console.await(By.xpath("//h1[text()='API keys']"));
+        console.select("Environment", "production");
+        console.type("Name", "web shop");
+        console.click("Create key");
+        clientKey = console.await(By.cssSelector("code.key-secret")).getText();
         assertTrue(clientKey.startsWith("fw_client_"), clientKey);
         assertTrue(browser.findElement(By.xpath("//button[text()='Copy']")).isDisplayed());
-        Chromium.screenshot(browser, "console-keys");
+        console.screenshot("console-keys");
 
         // a new flag with a 30% rollout of "on"
         browser.findElement(By.linkText("Flags")).click();
-        type("New flag key", "checkout-redesign");
-        click("Create flag");
-        await(By.xpath("//h1[text()='checkout-redesign']"));
-        await(By.xpath("//label[contains(., 'Percentage rollout')]/input")).click();
-        setNumber("Percent for on", "30");
-        setNumber("Percent for off", "70");
-        click("Review changes");
-        String diff = await(By.cssSelector("pre.diff")).getText();
+        console.type("New flag key", "checkout-redesign");
+        console.click("Create flag");
+        console.await(By.xpath("//h1[text()='checkout-redesign']"));
+        console.await(By.xpath("//label[contains(., 'Percentage rollout')]/input")).click();
+        console.setNumber("Percent for on", "30");
+        console.setNumber("Percent for off", "70");
+        console.click("Review changes");
+        String diff = console.await(By.cssSelector("pre.diff")).getText();
         assertTrue(diff.contains("+ ") && diff.contains("fractional"), diff);
-        Chromium.screenshot(browser, "console-flag-diff");
-        click("Save");
-        awaitText(By.cssSelector("table.table"), "person:" + ownerEmail);
-        js("window.scrollTo(0, 0)");
-        Chromium.screenshot(browser, "console-flag-editor");
+        console.screenshot("console-flag-diff");
+        console.click("Save");
+        console.awaitText(By.cssSelector("table.table"), "person:" + ownerEmail);
+        console.js("window.scrollTo(0, 0)");
+        console.screenshot("console-flag-editor");
 
         double share = ofrepShareOn(600);
         assertTrue(share > 0.22 && share < 0.38, "30% rollout served to " + share);
 
         // "try it" answers what OFREP serves the same context
         for (String user : List.of("user-7", "user-8", "user-9")) {
-            type("Evaluation context", "{\"targetingKey\": \"" + user + "\"}");
-            click("Evaluate");
-            String tried = awaitText(By.cssSelector(".try-answer"), "reason").getText();
+            console.type("Evaluation context", "{\"targetingKey\": \"" + user + "\"}");
+            console.click("Evaluate");
+            String tried = console.awaitText(By.cssSelector(".try-answer"), "reason").getText();
             String served = given().baseUri(Platform.gatewayUrl()).auth().oauth2(clientKey)
                     .contentType(ContentType.JSON).body(Map.of("context", Map.of("targetingKey", user)))
                     .when().post("/ofrep/v1/evaluate/flags/checkout-redesign").then().statusCode(200)
@@ -163,23 +161,23 @@ class ConsoleE2ETest {
         }
 
         // switched off: everyone gets the default variant
-        await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
-        click("Review changes");
-        click("Save");
-        awaitText(By.cssSelector(".page .muted"), "Version 2");
+        console.await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
+        console.click("Review changes");
+        console.click("Save");
+        console.awaitText(By.cssSelector(".page .muted"), "Version 2");
         assertEquals(0.0, ofrepShareOn(50));
 
         browser.findElement(By.linkText("Flags")).click();
-        awaitText(By.cssSelector("table.flags"), "checkout-redesign");
-        Chromium.screenshot(browser, "console-flags");
-        assertNoSeriousAccessibilityViolations("flags list");
+        console.awaitText(By.cssSelector("table.flags"), "checkout-redesign");
+        console.screenshot("console-flags");
+        console.assertNoSeriousAccessibilityViolations("flags list");
     }
 
     @Test
     @Order(4)
     void anEditFromAnotherTabIsExplainedAndTheEditKept() throws Exception {
         browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/flags/production/checkout-redesign");
-        await(By.xpath("//h1[text()='checkout-redesign']"));
+        console.await(By.xpath("//h1[text()='checkout-redesign']"));
         // meanwhile someone else changes it
         JsonNode current = JSON.readTree(given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey)
                 .when().get(flagPath).then().statusCode(200).extract().asString());
@@ -188,45 +186,45 @@ class ConsoleE2ETest {
                         "definition")).put("defaultVariant", "on")))
                 .header("If-Match", "\"2\"")
                 .when().put(flagPath).then().statusCode(200);
-        await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
-        click("Review changes");
-        click("Save");
-        String stale = awaitText(By.cssSelector(".stale"), "while you were editing").getText();
+        console.await(By.xpath("//label[contains(., 'Enabled')]/input")).click();
+        console.click("Review changes");
+        console.click("Save");
+        String stale = console.awaitText(By.cssSelector(".stale"), "while you were editing").getText();
         assertTrue(stale.contains("version 2 → 3"), stale);
-        Chromium.screenshot(browser, "console-flag-stale");
-        click("Save over theirs");
-        awaitText(By.cssSelector(".page .muted"), "Version 4");
-        assertNoSeriousAccessibilityViolations("flag editor");
+        console.screenshot("console-flag-stale");
+        console.click("Save over theirs");
+        console.awaitText(By.cssSelector(".page .muted"), "Version 4");
+        console.assertNoSeriousAccessibilityViolations("flag editor");
     }
 
     @Test
     @Order(5)
     void aViewerReadsButTheApiRefusesTheirWritesAndCrossSiteWritesFail() throws Exception {
         browser.findElement(By.linkText("Members")).click();
-        type("Email", "viewer-" + UUID.randomUUID() + "@example.com");
-        select("Role", "viewer");
-        click("Invite");
-        String link = await(By.cssSelector("code.invitation-link")).getText();
-        Chromium.screenshot(browser, "console-members");
-        assertNoSeriousAccessibilityViolations("members");
+        console.type("Email", "viewer-" + UUID.randomUUID() + "@example.com");
+        console.select("Role", "viewer");
+        console.click("Invite");
+        String link = console.await(By.cssSelector("code.invitation-link")).getText();
+        console.screenshot("console-members");
+        console.assertNoSeriousAccessibilityViolations("members");
         // the project's activity names the person behind the key and the invitation
         browser.findElement(By.linkText("Settings")).click();
-        awaitText(By.cssSelector("section[aria-label=Activity] tbody"), "invitation.created");
+        console.awaitText(By.cssSelector("section[aria-label=Activity] tbody"), "invitation.created");
         String activity = browser.findElement(By.cssSelector("section[aria-label=Activity] tbody")).getText();
         assertTrue(activity.contains("person:" + ownerEmail) && activity.contains("key.issued"), activity);
-        Chromium.screenshot(browser, "console-settings");
-        assertNoSeriousAccessibilityViolations("settings");
-        signOut();
+        console.screenshot("console-settings");
+        console.assertNoSeriousAccessibilityViolations("settings");
+        console.signOut();
 
         browser.get(link);
-        await(By.id("join-title"));
-        type("Your name", "Vic Viewer");
-        type("Choose a password", PASSWORD);
-        click("Join");
-        await(By.cssSelector("nav.side"));
+        console.await(By.id("join-title"));
+        console.type("Your name", "Vic Viewer");
+        console.type("Choose a password", PASSWORD);
+        console.click("Join");
+        console.await(By.cssSelector("nav.side"));
         browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/flags/production/checkout-redesign");
-        awaitText(By.cssSelector(".notice"), "editors change it");
-        Chromium.screenshot(browser, "console-viewer");
+        console.awaitText(By.cssSelector(".notice"), "editors change it");
+        console.screenshot("console-viewer");
 
         Cookie cookie = browser.manage().getCookieNamed("fw_session");
         assertTrue(cookie.isHttpOnly(), "the session cookie is HttpOnly");
@@ -249,7 +247,7 @@ class ConsoleE2ETest {
                 .header("Origin", "https://evil.example").contentType(ContentType.JSON)
                 .body(Map.of("currentPassword", PASSWORD, "newPassword", "hijacked password"))
                 .when().put("/api/v1/me/password").then().statusCode(403);
-        signOut();
+        console.signOut();
         given().baseUri(Platform.gatewayUrl()).cookie("fw_session", session).when().get("/api/v1/me")
                 .then().statusCode(401);
     }
@@ -260,15 +258,15 @@ class ConsoleE2ETest {
         String server = Tenants.key(project, "server", "production");
         String experiments = "/api/v1/projects/" + project + "/environments/production/experiments";
         // the metric, defined in the console
-        signIn(ownerEmail);
+        console.signIn(ownerEmail, PASSWORD);
         browser.findElement(By.linkText("Metrics")).click();
-        type("Key", "purchased");
-        type("Name", "Purchased");
-        type("Event", "Order Completed");
-        type("Window after exposure", "24");
-        click("Create metric");
-        awaitText(By.cssSelector("table.table"), "Order Completed");
-        Chromium.screenshot(browser, "console-metrics");
+        console.type("Key", "purchased");
+        console.type("Name", "Purchased");
+        console.type("Event", "Order Completed");
+        console.type("Window after exposure", "24");
+        console.click("Create metric");
+        console.awaitText(By.cssSelector("table.table"), "Order Completed");
+        console.screenshot("console-metrics");
         given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).when()
                 .get("/api/v1/projects/" + project + "/experiment-metrics/purchased").then().statusCode(200)
                 .body("windowSeconds", org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.equalTo(86_400),
@@ -280,13 +278,13 @@ class ConsoleE2ETest {
                 .when().put(experiments + "/one-page").then().statusCode(201);
 
         browser.get(Platform.gatewayUrl() + "/console/p/" + project + "/experiments/production/one-page");
-        click("Start");
-        awaitText(By.cssSelector(".page .muted"), "running");
+        console.click("Start");
+        console.awaitText(By.cssSelector(".page .muted"), "running");
         // a preview answers what a user will get, and assigns no one
-        type("Preview a user", "{\"id\": \"shopper-0\"}");
-        click("Preview");
-        String previewed = awaitText(By.cssSelector(".preview-answer"), "Nothing was recorded").getText();
-        Chromium.screenshot(browser, "console-experiment-preview");
+        console.type("Preview a user", "{\"id\": \"shopper-0\"}");
+        console.click("Preview");
+        String previewed = console.awaitText(By.cssSelector(".preview-answer"), "Nothing was recorded").getText();
+        console.screenshot("console-experiment-preview");
 
         int users = 400;
         Random random = new Random(20261203L);
@@ -321,7 +319,7 @@ class ConsoleE2ETest {
         JsonNode comparison = results.get("metrics").get(0).get("variations").get(1).get("comparison");
 
         browser.navigate().refresh();
-        WebElement plot = await(By.cssSelector("[data-metric=purchased] .forest svg"));
+        WebElement plot = console.await(By.cssSelector("[data-metric=purchased] .forest svg"));
         assertTrue(plot.isDisplayed());
         String plotted = browser.findElement(By.cssSelector("[data-metric=purchased] .forest"))
                 .getDomAttribute("data-estimates");
@@ -330,7 +328,7 @@ class ConsoleE2ETest {
                 + "td[data-estimate]")).getText();
         assertEquals(comparison.get("estimate").asDouble() * 100, Double.parseDouble(shown.replace("%", "")), 0.051,
                 shown);
-        Chromium.screenshot(browser, "console-experiment-results");
+        console.screenshot("console-experiment-results");
 
         // over time: once the day's snapshot holds the counted sums, the page draws it
         double estimate = comparison.get("estimate").asDouble();
@@ -349,10 +347,11 @@ class ConsoleE2ETest {
         }
         assertEquals(1, days.size(), days::toString);
         browser.findElement(By.cssSelector("[data-metric=purchased] .over-time-details summary")).click();
-        WebElement overTime = await(By.cssSelector("[data-metric=purchased] .over-time-chart[data-days='1'] svg"));
+        WebElement overTime = console
+                .await(By.cssSelector("[data-metric=purchased] .over-time-chart[data-days='1'] svg"));
         ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", overTime);
-        Chromium.screenshot(browser, "console-experiment-over-time");
-        assertNoSeriousAccessibilityViolations("experiment results");
+        console.screenshot("console-experiment-over-time");
+        console.assertNoSeriousAccessibilityViolations("experiment results");
     }
 
     // --- helpers ---
@@ -368,97 +367,5 @@ class ConsoleE2ETest {
             on += Boolean.TRUE.equals(value) ? 1 : 0;
         }
         return on / (double) users;
-    }
-
-    private void signIn(String email) {
-        browser.get(Platform.gatewayUrl() + "/console/");
-        await(By.id("sign-in-title"));
-        type("Email", email);
-        type("Password", PASSWORD);
-        click("Sign in");
-        await(By.cssSelector("nav.side"));
-    }
-
-    private void signOut() {
-        click("Sign out");
-        await(By.id("sign-in-title"));
-    }
-
-    private void assertNoSeriousAccessibilityViolations(String page) throws Exception {
-        if (js("return typeof axe").equals("undefined")) {
-            js(Files.readString(Platform.root().resolve("console/node_modules/axe-core/axe.min.js")));
-        }
-        Object found = ((JavascriptExecutor) browser).executeAsyncScript(
-                "var done = arguments[arguments.length - 1];"
-                        + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
-                        + " done(JSON.stringify(r.violations.filter(function (v) {"
-                        + "  return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) {"
-                        + "  return v.id + ': ' + v.help + ' ' + v.nodes.map(function (n) { return n.target; })"
-                        + "   .join(' | '); }))); });");
-        assertEquals("[]", found, "serious accessibility violations on the " + page + " page");
-    }
-
-    private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
-    }
-
-    private WebElement field(String label) {
-        return await(By.xpath("//label[starts-with(normalize-space(.), '" + label + "')]//*[self::input or "
-                + "self::select or self::textarea]"));
-    }
-
-    private void type(String label, String text) {
-        WebElement input = field(label);
-        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), text);
-    }
-
-    private void setNumber(String ariaLabel, String value) {
-        WebElement input = await(By.cssSelector("input[aria-label='" + ariaLabel + "']"));
-        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), value);
-    }
-
-    private void select(String label, String option) {
-        WebElement select = field(label);
-        select.findElement(By.xpath(".//option[normalize-space(.)='" + option + "' or starts-with(normalize-space(.), '"
-                + option + " ')]")).click();
-    }
-
-    private void click(String button) {
-        await(By.xpath("//button[normalize-space(.)='" + button + "' and not(@disabled)]")).click();
-    }
-
-    private WebElement await(By locator) {
-        return waitFor(() -> browser.findElements(locator).stream().filter(WebElement::isDisplayed).findFirst()
-                .orElse(null), locator.toString());
-    }
-
-    private WebElement awaitText(By locator, String text) {
-        return waitFor(() -> browser.findElements(locator).stream().filter(e -> e.getText().contains(text))
-                .findFirst().orElse(null), locator + " containing '" + text + "'");
-    }
-
-    private <T> T waitFor(Supplier<T> probe, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            T found;
-            try {
-                found = probe.get();
-            } catch (org.openqa.selenium.StaleElementReferenceException changing) {
-                found = null;
-            }
-            if (found != null) {
-                return found;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + " on "
-                        + browser.getCurrentUrl() + ": " + browser.findElement(By.tagName("body")).getText());
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }
