@@ -3,11 +3,24 @@ package dev.flywheel.gateway;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.flywheel.gateway.analytics.service.AnswerCache;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The gateway's side of analytics: who may query which environment, and which bodies are accepted. The
@@ -150,5 +163,79 @@ class AnalyticsApiTest {
         given().auth().oauth2(server).contentType("application/json")
                 .body("{\"metricKeys\": [\"" + "m".repeat(70_000) + "\"]}").when().post(results)
                 .then().statusCode(413);
+    }
+
+    @Test
+    void savedInsightsAndDashboardsAreDefinitionsOfTheProject() {
+        String insights = "/api/v1/projects/" + project + "/insights";
+        String dashboards = "/api/v1/projects/" + project + "/dashboards";
+        String insight = "{\"name\": \"Sign-ups\", \"environment\": \"production\", \"queryJson\": \"{\\\"kind\\\": \\\"trends\\\"}\"}";
+        given().auth().oauth2(adminKey).when().get(insights).then().statusCode(503);
+        given().auth().oauth2(adminKey).contentType("application/json").body(insight)
+                .when().put(insights + "/sign-ups").then().statusCode(503);
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"name\": \"Growth\", \"tiles\": [{\"insightKey\": \"sign-ups\", \"width\": 2}]}")
+                .when().put(dashboards + "/growth").then().statusCode(503);
+        given().auth().oauth2(adminKey).when().get(dashboards + "/growth").then().statusCode(503);
+        given().auth().oauth2(adminKey).when().get("/api/v1/projects/" + project + "/board-audit")
+                .then().statusCode(503);
+        // who: a key of the project's environments reads nothing here, no key is 401, another project's key 403
+        given().auth().oauth2(AdminFixtures.key(project, "server", "production")).when().get(dashboards)
+                .then().statusCode(403);
+        given().when().get(insights).then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(AdminFixtures.adminKey(AdminFixtures.project())).when().get(insights)
+                .then().statusCode(403);
+        // bodies
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"key\": \"other\"}")
+                .when().put(insights + "/sign-ups").then().statusCode(400).body("detail", containsString("key"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"tiles\": {}}")
+                .when().put(dashboards + "/growth").then().statusCode(400).body("detail", containsString("tiles"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"tiles\": [{\"width\": \"wide\"}]}")
+                .when().put(dashboards + "/growth").then().statusCode(400)
+                .body("detail", containsString("tiles[0].width"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"name\": ")
+                .when().put(insights + "/sign-ups").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"name\": \"x\", \"environment\": \"nowhere\"}").when().put(insights + "/sign-ups")
+                .then().statusCode(404).body("detail", containsString("Environment"));
+        given().auth().oauth2(adminKey).contentType("application/json")
+                .body("{\"queryJson\": \"" + "x".repeat(70_000) + "\"}").when().put(insights + "/big")
+                .then().statusCode(413).contentType("application/problem+json");
+        given().auth().oauth2(adminKey).contentType("application/json").header("If-Match", "\"soon\"")
+                .body(insight).when().put(insights + "/sign-ups").then().statusCode(400);
+        given().auth().oauth2(adminKey).header("If-Match", "\"soon\"").when().delete(dashboards + "/growth")
+                .then().statusCode(400);
+    }
+
+    @Inject
+    AnswerCache answers;
+
+    @Test
+    void dashboardsShareAnswersForAsLongAsTheyAskAndRefreshOnDemand() {
+        UUID tenant = UUID.randomUUID();
+        AtomicInteger computed = new AtomicInteger();
+        Supplier<Uni<ObjectNode>> compute = () -> Uni.createFrom().item(() -> JsonNodeFactory.instance.objectNode()
+                .put("n", computed.incrementAndGet()));
+        byte[] question = AnswerCache.question("FunnelRequest", new byte[]{1, 2, 3});
+        Duration wait = Duration.ofSeconds(5);
+        AnswerCache.Answer first = answers.answer(tenant, "production", question, "max-age=600", compute)
+                .await().atMost(wait);
+        AnswerCache.Answer again = answers.answer(tenant, "production", question, "private, max-age=600", compute)
+                .await().atMost(wait);
+        assertEquals(1, again.body().get("n").asInt(), "the kept answer, not a new one");
+        assertEquals(first.computedAt(), again.computedAt());
+        // another environment, another question, no-cache, or no header at all: computed again
+        assertEquals(2, answers.answer(tenant, "staging", question, "max-age=600", compute).await().atMost(wait)
+                .body().get("n").asInt());
+        assertEquals(3, answers.answer(tenant, "production", AnswerCache.question("TrendsRequest",
+                new byte[]{1, 2, 3}), "max-age=600", compute).await().atMost(wait).body().get("n").asInt());
+        assertEquals(4, answers.answer(tenant, "production", question, "no-cache", compute).await().atMost(wait)
+                .body().get("n").asInt());
+        assertEquals(4, answers.answer(tenant, "production", question, "max-age=600", compute).await().atMost(wait)
+                .body().get("n").asInt(), "a refresh is what the next reader gets");
+        assertEquals(5, answers.answer(tenant, "production", question, null, compute).await().atMost(wait)
+                .body().get("n").asInt());
+        assertEquals(6, answers.answer(tenant, "production", question, "max-age=0", compute).await().atMost(wait)
+                .body().get("n").asInt(), "max-age=0 accepts nothing kept");
     }
 }

@@ -14,6 +14,7 @@ import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
 import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
+import dev.flywheel.proto.analytics.v1.Dashboard;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
@@ -24,6 +25,7 @@ import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.SavedInsight;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import dev.flywheel.proto.feedback.v1.DismissSurveyRequest;
@@ -64,6 +66,8 @@ public class RequestBodySchemas implements OASFilter {
                 .add(AnalyticsSettings.getDescriptor(), Set.of("version"))
                 .add(GetExperimentResultsRequest.getDescriptor(), Set.of("environment", "experimentKey"))
                 .add(ExperimentMetric.getDescriptor(), Set.of("key", "version"))
+                .add(SavedInsight.getDescriptor(), Set.of("key", "kind", "version", "updatedBy", "updatedAt"))
+                .add(Dashboard.getDescriptor(), Set.of("key", "version", "updatedBy", "updatedAt"))
                 .add(NextSurveyRequest.getDescriptor(), Set.of())
                 .add(SubmitAnswersRequest.getDescriptor(), Set.of("surveyKey"))
                 .add(DismissSurveyRequest.getDescriptor(), Set.of("surveyKey"))

@@ -1,5 +1,7 @@
 package dev.flywheel.gateway.analytics.rest;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -28,6 +30,7 @@ import com.google.protobuf.Message;
 
 import dev.flywheel.gateway.access.ProjectAdminAccess;
 import dev.flywheel.gateway.analytics.client.AnalyticsClient;
+import dev.flywheel.gateway.analytics.service.AnswerCache;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.json.ProtoJson;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
@@ -47,6 +50,7 @@ import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Product analytics of one environment, with an admin key of the project or a server key of the environment. Each
@@ -65,19 +69,37 @@ public class AnalyticsResource {
 
     private final AnalyticsClient analytics;
     private final ProjectAdminAccess access;
+    private final AnswerCache answers;
+    private final HttpServerRequest http;
 
-    public AnalyticsResource(AnalyticsClient analytics, ProjectAdminAccess access) {
+    public AnalyticsResource(AnalyticsClient analytics, ProjectAdminAccess access, AnswerCache answers,
+            HttpServerRequest http) {
         this.analytics = analytics;
         this.access = access;
+        this.answers = answers;
+        this.http = http;
     }
 
-    /** Reads the body into the request, names the environment, and runs the query with the caller's key. */
+    /**
+     * Reads the body into the request, names the environment, and runs the query with the caller's key (checked
+     * before any cached answer is looked at); the answer says when it was computed (X-Computed-At, Age).
+     */
     private <B extends Message.Builder, R extends Message> Uni<ObjectNode> query(UUID projectId, String environment,
             JsonNode body, B request, BiFunction<String, B, Uni<R>> call) {
         ProtoJson.read(body, request, "");
         request.setField(request.getDescriptorForType().findFieldByName("environment"), environment);
+        byte[] question = AnswerCache.question(request.getDescriptorForType().getName(), request.build()
+                .toByteArray());
+        String cacheControl = http.getHeader(HttpHeaders.CACHE_CONTROL);
         return access.readerKeyFor(projectId, environment, "Analytics")
-                .chain(key -> call.apply(key, request)).map(ProtoJson::write);
+                .chain(key -> answers.answer(projectId, environment, question, cacheControl,
+                        () -> call.apply(key, request).map(ProtoJson::write)))
+                .map(answer -> {
+                    http.response().putHeader("X-Computed-At", answer.computedAt().toString())
+                            .putHeader("Age", Long.toString(Math.max(0, Duration.between(answer.computedAt(),
+                                    Instant.now()).toSeconds())));
+                    return answer.body();
+                });
     }
 
     @POST
