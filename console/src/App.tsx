@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, ApiError, type Me, type ProjectRole, useCsrfToken } from './api';
 import { Experiment, Experiments } from './pages/Experiments';
 import { Flag, Flags } from './pages/Flags';
+import { DashboardPage, Dashboards } from './insights/Dashboards';
 import { Insights } from './insights/Insights';
 import { Keys } from './pages/Keys';
 import { Members } from './pages/Members';
@@ -61,6 +62,7 @@ export function App() {
 
 const SECTIONS = [
   { key: 'insights', label: 'Insights', perEnvironment: true },
+  { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
   { key: 'metrics', label: 'Metrics', perEnvironment: false },
@@ -145,8 +147,18 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   if (match(`${base}/flags/:env`, path)) {
     return <Flags project={project} environment={environment} />;
   }
+  if ((params = match(`${base}/insights/:env/:key`, path))) {
+    return <Insights key={`${params.env}/${params.key}`} project={project} environment={params.env}
+      savedKey={params.key} />;
+  }
   if (match(`${base}/insights/:env`, path)) {
     return <Insights key={environment} project={project} environment={environment} />;
+  }
+  if ((params = match(`${base}/dashboards/:key`, path))) {
+    return <DashboardPage key={params.key} project={project} dashboardKey={params.key} />;
+  }
+  if (path === `${base}/dashboards`) {
+    return <Dashboards project={project} />;
   }
   if ((params = match(`${base}/experiments/:env/:key`, path))) {
     return <Experiment project={project} environment={params.env} experimentKey={params.key} />;

@@ -29,6 +29,7 @@ export function useCsrfToken(token: string | null) {
 export interface Answer<T> {
   body: T;
   etag: string | null;
+  headers: Headers;
 }
 
 /** A same-origin call to the gateway's API with its ETag; a refusal becomes an ApiError carrying the problem. */
@@ -46,14 +47,14 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<Ans
   });
   const etag = response.headers.get('ETag');
   if (response.status === 204) {
-    return { body: undefined as T, etag };
+    return { body: undefined as T, etag, headers: response.headers };
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(body && typeof body.title === 'string' ? body as Problem
       : { status: response.status, title: response.statusText || `HTTP ${response.status}` });
   }
-  return { body: body as T, etag };
+  return { body: body as T, etag, headers: response.headers };
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {

@@ -73,3 +73,21 @@ describe('CSV', () => {
     expect(shown.rows).toEqual([['2026-03-30', 10, 10, 4], ['2026-03-31', 5, 5, null]]);
   });
 });
+
+describe('saved insights', () => {
+  it('keep the question with its kind and read back the same', async () => {
+    const { queryJsonOf, questionOf, keyFrom, age } = await import('../src/insights/boards');
+    const insight = { ...DEFAULT_INSIGHT, kind: 'trends' as const, series: [{ event: 'Signed Up',
+      aggregation: 'unique_users' as const }] };
+    const json = queryJsonOf(insight);
+    expect(JSON.parse(json)).toEqual({ kind: 'trends', series: [{ event: 'Signed Up', aggregation: 'unique_users' }] });
+    expect(questionOf({ queryJson: json } as never)).toEqual(insight);
+    expect(keyFrom('Weekly Sign-ups (EU)!')).toBe('weekly-sign-ups-eu');
+    expect(keyFrom('???')).toBe('insight');
+    expect(keyFrom('x'.repeat(80)).length).toBe(64);
+    const now = new Date('2026-03-31T12:00:00Z');
+    expect(age(new Date('2026-03-31T11:59:50Z'), now)).toBe('just now');
+    expect(age(new Date('2026-03-31T11:56:00Z'), now)).toBe('4 min ago');
+    expect(age(new Date('2026-03-31T09:00:00Z'), now)).toBe('3 h ago');
+  });
+});

@@ -1,8 +1,10 @@
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
 
-import { api, describe, type ProjectRole } from '../api';
-import { ErrorText, Page } from '../ui';
+import { api, call, describe, includes, type ProjectRole } from '../api';
+import { Link, navigate } from '../router';
+import { ErrorText, Page, useAction, useLoad, when } from '../ui';
 import { type Answers, table } from './answers';
+import { keyFrom, queryJsonOf, questionOf, type SavedInsight } from './boards';
 import {
   type Call, calls as callsOf, DEFAULT_INSIGHT, type Filter, fromQuery, type Insight, KINDS, OPERATORS,
   rangeOf, takesFilters, toCsv, toQuery,
@@ -12,12 +14,19 @@ import { Results } from './Results';
 type Run = { state: 'idle' } | { state: 'running' } | { state: 'failed'; error: string }
   | { state: 'done'; insight: Insight; calls: Call[]; answers: Answers; at: Date; millis: number };
 
-/** Runs an insight's calls against the gateway, all at once. */
-export async function runInsight(project: string, environment: string, calls: Call[]): Promise<Answers> {
-  const answers = await Promise.all(calls.map((c) => api<unknown>(
+/**
+ * Runs an insight's calls against the gateway, all at once; with a Cache-Control, an answer the gateway keeps may
+ * do (dashboards). When it was computed: the oldest of the answers.
+ */
+export async function runInsight(project: string, environment: string, calls: Call[], cacheControl?: string):
+  Promise<{ answers: Answers; computedAt: Date }> {
+  const answered = await Promise.all(calls.map((c) => call<unknown>(
     `/api/v1/projects/${project}/environments/${encodeURIComponent(environment)}/analytics/${c.route}`,
-    { method: 'POST', body: JSON.stringify(c.body) })));
-  return Object.fromEntries(calls.map((c, i) => [c.name, answers[i]]));
+    { method: 'POST', body: JSON.stringify(c.body),
+      headers: cacheControl ? { 'Cache-Control': cacheControl } : undefined })));
+  const times = answered.map((a) => Date.parse(a.headers.get('X-Computed-At') ?? '')).filter((t) => !isNaN(t));
+  return { answers: Object.fromEntries(calls.map((c, i) => [c.name, answered[i].body])),
+    computedAt: new Date(times.length ? Math.min(...times) : Date.now()) };
 }
 
 function download(name: string, csv: string) {
@@ -34,9 +43,12 @@ function download(name: string, csv: string) {
  * Product analytics for one environment: pick a question, its dates and filters, run it, read the chart and the
  * table under it, export the table as CSV, share the URL (it holds the whole question).
  */
-export function Insights({ project, environment }: { project: ProjectRole; environment: string }) {
+export function Insights({ project, environment, savedKey }: { project: ProjectRole; environment: string;
+  savedKey?: string }) {
   const [insight, setInsight] = useState<Insight>(() => fromQuery(window.location.search));
   const [run, setRun] = useState<Run>({ state: 'idle' });
+  const [saved, setSaved] = useState<SavedInsight | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const set = (change: Partial<Insight>) => setInsight((current) => ({ ...current, ...change }));
 
   async function go(question: Insight) {
@@ -45,8 +57,8 @@ export function Insights({ project, environment }: { project: ProjectRole; envir
     setRun({ state: 'running' });
     const started = performance.now();
     try {
-      const answers = await runInsight(project.id, environment, calls);
-      setRun({ state: 'done', insight: question, calls, answers, at: new Date(),
+      const { answers, computedAt } = await runInsight(project.id, environment, calls);
+      setRun({ state: 'done', insight: question, calls, answers, at: computedAt,
         millis: performance.now() - started });
     } catch (failure) {
       setRun({ state: 'failed', error: describe(failure) });
@@ -54,12 +66,22 @@ export function Insights({ project, environment }: { project: ProjectRole; envir
   }
 
   useEffect(() => {
-    // a shared link opens with its answer
-    if (window.location.search.includes('q=')) {
+    if (savedKey) {
+      // a saved insight opens with its answer
+      api<SavedInsight>(`/api/v1/projects/${project.id}/insights/${encodeURIComponent(savedKey)}`).then((loaded) => {
+        setSaved(loaded);
+        // the link may carry the saved question as someone changed it (not saved yet)
+        const question = window.location.search.includes('q=') ? fromQuery(window.location.search)
+          : questionOf(loaded);
+        setInsight(question);
+        void go(question);
+      }, (failure) => setLoadError(describe(failure)));
+    } else if (window.location.search.includes('q=')) {
+      // so does a shared link
       void go(insight);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.id, environment]);
+  }, [project.id, environment, savedKey]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -67,8 +89,13 @@ export function Insights({ project, environment }: { project: ProjectRole; envir
   }
 
   const range = rangeOf(insight);
+  if (loadError) {
+    return <Page title={savedKey ?? 'Insight'}><ErrorText error={loadError} /></Page>;
+  }
   return (
-    <Page title="Insights">
+    <Page title={saved?.name ?? 'Insights'} actions={<Link to={`/p/${project.id}/dashboards`}>Dashboards</Link>}>
+      {saved && <p className="muted">Saved insight <code>{saved.key}</code> · version {saved.version} · by
+        {' '}{saved.updatedBy} {when(saved.updatedAt)}</p>}
       <div className="kinds" role="group" aria-label="Insight">
         {KINDS.map((k) => (
           <button key={k.key} type="button" className={insight.kind === k.key ? 'kind chosen' : 'kind'}
@@ -109,6 +136,14 @@ export function Insights({ project, environment }: { project: ProjectRole; envir
         </div>
       </form>
       <Answer run={run} project={project} environment={environment} />
+      {includes(project.role, 'editor') && <SaveInsight project={project} environment={environment}
+        insight={insight} saved={saved} onSaved={(stored) => {
+          setSaved(stored);
+          if (stored.key !== savedKey) {
+            navigate(`/p/${project.id}/insights/${environment}/${stored.key}`);
+          }
+        }} />}
+      <SavedList project={project} round={saved?.version ?? 0} />
     </Page>
   );
 }
@@ -398,5 +433,57 @@ function Filters({ filters, onChange }: { filters: Filter[]; onChange: (filters:
       <button type="button" className="small ghost-dark" onClick={() => onChange([...filters,
         { property: '', operator: 'equals', values: [] }])}>Add filter</button>
     </fieldset>
+  );
+}
+
+/** Saves the question as it stands: over the opened saved insight (If-Match), or as a new one. */
+function SaveInsight({ project, environment, insight, saved, onSaved }: { project: ProjectRole; environment: string;
+  insight: Insight; saved: SavedInsight | null; onSaved: (stored: SavedInsight) => void }) {
+  const [name, setName] = useState(saved?.name ?? '');
+  const action = useAction();
+  useEffect(() => setName(saved?.name ?? ''), [saved?.key]);
+
+  function save(asNew: boolean) {
+    void action.run(async () => {
+      const key = asNew || !saved ? keyFrom(name) : saved.key;
+      const body = { name, description: saved && !asNew ? saved.description : '', environment,
+        queryJson: queryJsonOf(insight) };
+      const stored = await api<SavedInsight>(`/api/v1/projects/${project.id}/insights/${encodeURIComponent(key)}`,
+        { method: 'PUT', body: JSON.stringify(body),
+          headers: asNew || !saved ? { 'If-None-Match': '*' } : { 'If-Match': `"${saved.version}"` } });
+      onSaved(stored);
+    });
+  }
+
+  return (
+    <form className="card form save-insight" aria-label="Save insight" onSubmit={(e) => {
+      e.preventDefault();
+      save(false);
+    }}>
+      <div className="row">
+        <label>Insight name<input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Weekly sign-up funnel" /></label>
+        <button type="submit" disabled={action.busy}>{saved ? 'Save changes' : 'Save insight'}</button>
+        {saved && <button type="button" className="ghost-dark" disabled={action.busy || !name}
+          onClick={() => save(true)}>Save as new</button>}
+      </div>
+      <ErrorText error={action.error} />
+    </form>
+  );
+}
+
+/** The project's saved insights, each a link that opens it with its answer. */
+function SavedList({ project, round }: { project: ProjectRole; round: number }) {
+  const list = useLoad(() => api<{ insights?: SavedInsight[] }>(`/api/v1/projects/${project.id}/insights`),
+    [project.id, round]);
+  const insights = list.data?.insights ?? [];
+  return (
+    <section className="saved-insights" aria-label="Saved insights">
+      <h2>Saved insights</h2>
+      {list.error ? <ErrorText error={list.error} /> : insights.length === 0
+        ? <p className="muted">None yet: run a question and save it.</p>
+        : <ul>{insights.map((i) => <li key={i.key}><Link to={`/p/${project.id}/insights/${i.environment}/${i.key}`}>
+          {i.name}</Link> <span className="muted">{i.kind} · {i.environment}</span></li>)}</ul>}
+    </section>
   );
 }

@@ -105,12 +105,12 @@ function Funnel({ answer, steps }: { answer: FunnelAnswer; steps: string[] }) {
     const chart: ChartOption = {
       legend: { top: 0, type: 'scroll' }, grid: GRID,
       xAxis: { type: 'category', data: names }, yAxis: { type: 'value', name: 'people' },
-      series: [...groups.map((g) => ({ type: 'bar', name: g.breakdown || 'everybody', stack: g.breakdown,
+      series: [...groups.map((g) => ({ type: 'bar', name: g.breakdown || 'everybody', stack: `funnel ${g.breakdown}`,
         data: g.steps.map((s) => num(s.count)),
         label: { show: true, position: 'insideTop',
           formatter: (p: { dataIndex: number }) => percent(num(g.steps[p.dataIndex].conversionFromFirst)) } })),
       // without a breakdown, who left before each step stands greyed on top of who is there
-      ...(groups.length === 1 ? [{ type: 'bar', name: 'left before this step', stack: groups[0].breakdown,
+      ...(groups.length === 1 ? [{ type: 'bar', name: 'left before this step', stack: `funnel ${groups[0].breakdown}`,
         itemStyle: { color: '#d5dae3' },
         data: groups[0].steps.map((s) => num(groups[0].steps[0]?.count) - num(s.count)) }] : [])],
     };

@@ -140,7 +140,8 @@ final class ConsoleBrowser implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + " on "
-                        + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("body")).getText());
+                        + driver.getCurrentUrl() + ": " + driver.findElement(By.tagName("body")).getText()
+                        + "\nthe page's console: " + consoleLog());
             }
             try {
                 Thread.sleep(100);
@@ -148,6 +149,17 @@ final class ConsoleBrowser implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** What the page wrote to its console (errors first of all). */
+    String consoleLog() {
+        try {
+            return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .map(entry -> entry.getLevel() + " " + entry.getMessage())
+                    .collect(java.util.stream.Collectors.joining("\n"));
+        } catch (RuntimeException unavailable) {
+            return "(unavailable: " + unavailable.getMessage() + ")";
         }
     }
 

@@ -274,6 +274,92 @@ class ConsoleInsightsE2ETest {
         shoot("insights-activation-experiment");
     }
 
+    @Test
+    @Order(7)
+    void anEditorSavesInsightsAndArrangesThemOnADashboard() throws Exception {
+        // two questions, saved by name
+        console.open("/console/p/" + project + "/insights/production?q=" + java.net.URLEncoder.encode(
+                "{\"kind\":\"funnel\",\"steps\":[\"Viewed Pricing\",\"Signed Up\",\"Purchased\"]}",
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        plotted(".funnel-chart");
+        console.type("Insight name", "Pricing funnel");
+        console.click("Save insight");
+        console.awaitText(By.id("page-title"), "Pricing funnel");
+        assertTrue(console.driver.getCurrentUrl().contains("/insights/production/pricing-funnel"),
+                console.driver.getCurrentUrl());
+        chooseKind("Lifecycle");
+        console.click("Run");
+        plotted(".lifecycle-chart");
+        console.type("Insight name", "Who is new");
+        console.click("Save as new");
+        console.awaitText(By.id("page-title"), "Who is new");
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).when()
+                .get("/api/v1/projects/" + project + "/insights/who-is-new").then().statusCode(200)
+                .body("kind", org.hamcrest.Matchers.equalTo("lifecycle"))
+                .body("updatedBy", org.hamcrest.Matchers.startsWith("person:"));
+
+        // a dashboard of both, the lifecycle twice as wide
+        console.follow("Dashboards");
+        console.type("Dashboard name", "Growth weekly");
+        console.click("Create dashboard");
+        console.awaitText(By.id("page-title"), "Growth weekly");
+        console.select("Add a saved insight", "Pricing funnel");
+        console.click("Add tile");
+        console.select("Add a saved insight", "Who is new");
+        console.click("Add tile");
+        console.await(By.xpath("//section[@data-insight='who-is-new']//button[normalize-space(.)='Wider']")).click();
+        console.click("Save dashboard");
+        console.awaitText(By.cssSelector(".page .muted"), "Version 2");
+        JsonNode board = JSON.readTree(given().baseUri(Platform.gatewayUrl()).auth().oauth2(adminKey).when()
+                .get("/api/v1/projects/" + project + "/dashboards/growth-weekly").then().statusCode(200)
+                .extract().asString());
+        assertEquals("[{\"insightKey\":\"pricing-funnel\",\"width\":1},{\"insightKey\":\"who-is-new\","
+                + "\"width\":2}]", board.get("tiles").toString());
+        console.await(By.cssSelector(".board[data-all-drawn=true] .lifecycle-chart svg"));
+        assertEquals(JSON.readTree("{\"everybody\": [120, 90, 60]}"), plotted("[data-insight=pricing-funnel] "
+                + ".funnel-chart"));
+        shoot("dashboard-editor");
+    }
+
+    @Test
+    @Order(8)
+    void aViewerSeesTheDashboardFromTheSameAnswersAndCannotChangeIt() throws Exception {
+        String computed = console.await(By.cssSelector("[data-insight=pricing-funnel] .computed"))
+                .getDomAttribute("data-computed-at");
+        console.signOut();
+        console.joinAs(project, "viewer-" + UUID.randomUUID() + "@example.com", "viewer", "Vera Viewer",
+                "a viewer's long password");
+        console.open("/console/p/" + project + "/dashboards/growth-weekly");
+        console.await(By.cssSelector(".board[data-all-drawn=true] .funnel-chart svg"));
+        assertEquals(JSON.readTree("{\"everybody\": [120, 90, 60]}"), plotted("[data-insight=pricing-funnel] "
+                + ".funnel-chart"));
+        // the gateway kept the editor's answer: the viewer is shown it, with when it was computed
+        assertEquals(computed, console.await(By.cssSelector("[data-insight=pricing-funnel] .computed"))
+                .getDomAttribute("data-computed-at"));
+        console.awaitText(By.cssSelector(".notice"), "editors arrange it");
+        assertTrue(console.driver.findElements(By.xpath("//button[normalize-space(.)='Add tile' or "
+                + "normalize-space(.)='Save dashboard' or normalize-space(.)='Wider']")).isEmpty(),
+                "a viewer has no controls to change it");
+        shoot("dashboard-viewer");
+        console.assertNoSeriousAccessibilityViolations("dashboard");
+
+        // the API refuses the viewer's change itself
+        String csrf = console.asThisSession().when().get("/api/v1/me").then().statusCode(200).extract()
+                .path("csrfToken");
+        console.asThisSession().header("X-CSRF-Token", csrf).contentType("application/json")
+                .body("{\"name\": \"Mine now\", \"tiles\": []}")
+                .when().put("/api/v1/projects/" + project + "/dashboards/growth-weekly")
+                .then().statusCode(403).body("detail", org.hamcrest.Matchers.containsString("editor"));
+
+        // Refresh computes again
+        console.click("Refresh");
+        console.waitFor(() -> {
+            String now = console.driver.findElements(By.cssSelector("[data-insight=pricing-funnel] .computed"))
+                    .stream().map(e -> e.getDomAttribute("data-computed-at")).findFirst().orElse(computed);
+            return now.compareTo(computed) > 0 ? now : null;
+        }, "a newer answer after Refresh");
+    }
+
     // --- helpers ---
 
     /** A screenshot with the answer in view. */
