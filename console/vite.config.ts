@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   base: '/console/',
   plugins: [react()],
-  build: { outDir: 'dist', assetsDir: 'assets', sourcemap: true },
+  // two pages: the console, and the session player it frames (served under its own content policy)
+  build: { outDir: 'dist', assetsDir: 'assets', sourcemap: true,
+    rollupOptions: { input: { console: 'index.html', player: 'player.html' } } },
   test: { environment: 'happy-dom', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'] },
 });

@@ -8,6 +8,7 @@ import { Insights } from './insights/Insights';
 import { Keys } from './pages/Keys';
 import { Members } from './pages/Members';
 import { Metrics } from './pages/Metrics';
+import { RecordingView, Recordings } from './pages/Recordings';
 import { Settings } from './pages/Settings';
 import { Join, Setup, SignIn } from './pages/Auth';
 import { Link, match, navigate, usePath } from './router';
@@ -63,6 +64,7 @@ export function App() {
 const SECTIONS = [
   { key: 'insights', label: 'Insights', perEnvironment: true },
   { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
+  { key: 'recordings', label: 'Recordings', perEnvironment: true },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
   { key: 'metrics', label: 'Metrics', perEnvironment: false },
@@ -153,6 +155,13 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   }
   if (match(`${base}/insights/:env`, path)) {
     return <Insights key={environment} project={project} environment={environment} />;
+  }
+  if ((params = match(`${base}/recordings/:env/:session`, path))) {
+    return <RecordingView key={params.session} project={project} environment={params.env}
+      sessionId={params.session} />;
+  }
+  if (match(`${base}/recordings/:env`, path)) {
+    return <Recordings key={environment} project={project} environment={environment} />;
   }
   if ((params = match(`${base}/dashboards/:key`, path))) {
     return <DashboardPage key={params.key} project={project} dashboardKey={params.key} />;

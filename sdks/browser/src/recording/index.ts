@@ -137,6 +137,10 @@ export class Recorder {
 
   /** The client tells of activity: a page view (URL triggers) or a tracked event (event triggers). */
   observe(event?: string): void {
+    if (event && this.stopRecording) {
+      // the player marks tracked events on its timeline
+      record.addCustomEvent(event, { flywheel: 'track' });
+    }
     this.evaluate(event);
   }
 

@@ -40,4 +40,20 @@ class ConsolePagesTest {
         // source maps stay out of what is served
         given().when().get(script.group(1) + ".map").then().statusCode(404);
     }
+
+    @Test
+    void theSessionPlayerHasItsOwnPolicyForReplayedPagesAndOnlyTheConsoleFramesIt() {
+        given().when().get("/console/player.html").then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Cache-Control", equalTo("no-cache"))
+                // its own scripts only, still; a replayed page's inline styles and images from anywhere
+                .header("Content-Security-Policy", containsString("script-src 'self';"))
+                .header("Content-Security-Policy", containsString("style-src 'self' 'unsafe-inline'"))
+                .header("Content-Security-Policy", containsString("img-src 'self' data: blob: http: https:"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'self'"))
+                .body(containsString("id=\"stage\""));
+        // the console's own page may not be framed at all
+        given().when().get("/console/").then().header("Content-Security-Policy",
+                containsString("frame-ancestors 'none'"));
+    }
 }

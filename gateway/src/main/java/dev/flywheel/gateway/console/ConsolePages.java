@@ -20,6 +20,16 @@ public class ConsolePages {
             + " connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self';"
             + " object-src 'none'";
 
+    static final String PLAYER = "/console/player.html";
+    /**
+     * The session player's page, framed by the console: still only its own scripts, but a replayed page's styles
+     * (inline ones too), images, fonts and media from anywhere, as the recorded page had them (ADR 0014).
+     */
+    static final String PLAYER_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'"
+            + " http: https:; img-src 'self' data: blob: http: https:; font-src 'self' data: http: https:;"
+            + " media-src 'self' data: blob: http: https:; connect-src 'self'; frame-src 'self';"
+            + " frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
+
     void install(@Observes Router router) {
         router.get("/console").handler(context -> context.response().setStatusCode(301)
                 .putHeader(HttpHeaders.LOCATION, "/console/").end());
@@ -28,6 +38,14 @@ public class ConsolePages {
 
     private void page(RoutingContext context) {
         String path = context.normalizedPath();
+        if (path.equals(PLAYER)) {
+            context.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                    .putHeader("Content-Security-Policy", PLAYER_POLICY)
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "same-origin");
+            context.next();
+            return;
+        }
         String last = path.substring(path.lastIndexOf('/') + 1);
         if (!last.isEmpty() && last.contains(".") && !path.equals(PAGE)) {
             context.next(); // a file: the static handler serves it, or answers 404

@@ -1,0 +1,135 @@
+package dev.flywheel.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Recordings in the console, in headless Chromium: a two-minute session (two pages, clicks, a console error, a
+ * tracked event, half a minute of nothing) found in the list, replayed by the player page the console frames, with
+ * the recorded page's own inline style applied (the player's policy allows it, ADR 0014), every kind of moment
+ * marked, and playing when Play is pressed. Screenshots: target/screenshots/recording-*.png.
+ */
+@ExtendWith(Platform.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleRecordingsE2ETest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ConsoleBrowser console;
+    String project;
+    String session = "console-" + UUID.randomUUID();
+
+    @BeforeAll
+    void record() throws Exception {
+        project = Tenants.project("recordings-console");
+        String client = Tenants.key(project, "client", "production");
+        long t0 = System.currentTimeMillis() - 300_000;
+        String events = String.join(",", meta(t0, "https://shop.example/pricing"), page(t0 + 10, "Pricing"),
+                click(t0 + 5_000), click(t0 + 10_000), error(t0 + 20_000), custom(t0 + 25_000, "Signed Up"),
+                meta(t0 + 60_000, "https://shop.example/welcome"), page(t0 + 60_010, "Welcome"),
+                move(t0 + 90_000), move(t0 + 120_000));
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(client).contentType("application/json")
+                .body("{\"sessionId\": \"" + session + "\", \"windowId\": \"window-0001\", \"sequence\": 0,"
+                        + " \"distinctId\": \"shopper-rec\", \"events\": [" + events + "]}")
+                .when().post("/api/v1/recordings").then().statusCode(200);
+        console = new ConsoleBrowser();
+        console.joinAs(project, "researcher-" + UUID.randomUUID() + "@example.com", "viewer", "Rita Researcher",
+                "a researcher's long password");
+    }
+
+    @AfterAll
+    void close() {
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    static String meta(long at, String href) {
+        return "{\"type\": 4, \"timestamp\": " + at + ", \"data\": {\"href\": \"" + href
+                + "\", \"width\": 1024, \"height\": 640}}";
+    }
+
+    /** A full snapshot of a small page whose heading an inline style sheet colours red. */
+    static String page(long at, String heading) {
+        return "{\"type\": 2, \"timestamp\": " + at
+                + ", \"data\": {\"node\": {\"type\": 0, \"id\": 1, \"childNodes\": ["
+                + "{\"type\": 1, \"id\": 2, \"name\": \"html\", \"publicId\": \"\", \"systemId\": \"\"},"
+                + "{\"type\": 2, \"id\": 3, \"tagName\": \"html\", \"attributes\": {}, \"childNodes\": ["
+                + "{\"type\": 2, \"id\": 4, \"tagName\": \"head\", \"attributes\": {}, \"childNodes\": ["
+                + "{\"type\": 2, \"id\": 5, \"tagName\": \"style\", \"attributes\": {\"_cssText\": "
+                + "\"h1 { color: rgb(200, 0, 0); }\"}, \"childNodes\": []}]},"
+                + "{\"type\": 2, \"id\": 6, \"tagName\": \"body\", \"attributes\": {}, \"childNodes\": ["
+                + "{\"type\": 2, \"id\": 7, \"tagName\": \"h1\", \"attributes\": {}, \"childNodes\": ["
+                + "{\"type\": 3, \"id\": 8, \"textContent\": \"" + heading + "\"}]},"
+                + "{\"type\": 2, \"id\": 9, \"tagName\": \"button\", \"attributes\": {\"id\": \"buy\"}, \"childNodes\": ["
+                + "{\"type\": 3, \"id\": 10, \"textContent\": \"Buy\"}]}]}]}]}, "
+                + "\"initialOffset\": {\"top\": 0, \"left\": 0}}}";
+    }
+
+    static String click(long at) {
+        return "{\"type\": 3, \"timestamp\": " + at + ", \"data\": {\"source\": 2, \"type\": 2, \"id\": 9, \"x\": 20,"
+                + " \"y\": 60}}";
+    }
+
+    static String move(long at) {
+        return "{\"type\": 3, \"timestamp\": " + at
+                + ", \"data\": {\"source\": 1, \"positions\": [{\"x\": 40, \"y\": 40,"
+                + " \"id\": 6, \"timeOffset\": 0}]}}";
+    }
+
+    static String error(long at) {
+        return "{\"type\": 6, \"timestamp\": " + at + ", \"data\": {\"plugin\": \"rrweb/console@1\", \"payload\": "
+                + "{\"level\": \"error\", \"trace\": [], \"payload\": [\"\\\"TypeError: price is undefined\\\"\"]}}}";
+    }
+
+    static String custom(long at, String event) {
+        return "{\"type\": 5, \"timestamp\": " + at + ", \"data\": {\"tag\": \"" + event + "\", \"payload\": "
+                + "{\"flywheel\": \"track\"}}}";
+    }
+
+    @Test
+    void aSessionIsFoundReplayedWithItsStylesMarkedAndPlays() throws Exception {
+        console.open("/console/p/" + project + "/recordings/production");
+        WebElement row = console.await(By.cssSelector("tr[data-session='" + session + "']"));
+        assertTrue(row.getText().contains("shopper-rec") && row.getText().contains("2:00"), row.getText());
+        console.screenshot("recording-list");
+        console.assertNoSeriousAccessibilityViolations("recordings");
+        row.findElement(By.tagName("a")).click();
+        console.awaitText(By.cssSelector("aside[aria-label='About this session']"), "shopper-rec");
+
+        WebElement frame = console.await(By.cssSelector("iframe.player-frame"));
+        console.driver.switchTo().frame(frame);
+        try {
+            console.await(By.cssSelector("body[data-state=paused]"));
+            assertEquals(JSON.readTree("{\"page\": 2, \"click\": 2, \"error\": 1, \"event\": 1}"),
+                    JSON.readTree(console.driver.findElement(By.tagName("body")).getDomAttribute("data-markers")));
+            assertTrue(Integer.parseInt(console.driver.findElement(By.tagName("body"))
+                    .getDomAttribute("data-first-frame-ms")) > 0);
+            console.awaitText(By.id("moments"), "TypeError: price is undefined");
+            // the recorded page as it looked: its own inline style applies inside the replay
+            Object colour = console.js("var d = document.querySelector('#stage iframe').contentDocument;"
+                    + " var h = d && d.querySelector('h1'); return h ? d.defaultView.getComputedStyle(h).color : null;");
+            assertEquals("rgb(200, 0, 0)", colour);
+            console.click("Play");
+            console.waitFor(() -> ((Number) console.js("return window.flywheelPlayer.replayer.getCurrentTime()"))
+                    .doubleValue() > 1000 ? Boolean.TRUE : null, "the player moving through the session");
+            console.await(By.cssSelector("body[data-state=playing], body[data-state=finished]"));
+        } finally {
+            console.driver.switchTo().defaultContent();
+        }
+        console.screenshot("recording-player");
+    }
+}
