@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 
-import { call, describe, includes, type ProjectRole } from '../api';
+import { api, call, describe, includes, type ProjectRole } from '../api';
 import { Chart, type ChartOption } from '../charts/Chart';
 import { Link } from '../router';
 import { ErrorText, percent } from '../ui';
@@ -40,7 +40,11 @@ export function Results({ insight, calls, answers, project, environment }: { ins
     case 'trends':
       return <Trends insight={insight} calls={calls} answers={answers} />;
     case 'funnel':
-      return <Funnel answer={only as FunnelAnswer} steps={insight.steps} />;
+      return <>
+        <Funnel answer={only as FunnelAnswer} steps={insight.steps} />
+        <FunnelPeople project={project} environment={environment} funnel={calls[0].body} steps={insight.steps}
+          answer={only as FunnelAnswer} />
+      </>;
     case 'retention':
       return <Retention answer={only as RetentionAnswer} />;
     case 'lifecycle':
@@ -429,5 +433,75 @@ function Activation({ answer, project, environment }: { answer: ActivationAnswer
         </tbody>
       </table>
     </>
+  );
+}
+
+const OUTCOMES = [
+  { key: 'reached', label: 'reached' },
+  { key: 'converted', label: 'went on' },
+  { key: 'dropped', label: 'dropped' },
+  { key: 'in_progress', label: 'in progress' },
+] as const;
+
+/**
+ * Each step's people: who reached it, went on, dropped there or may still go on; each person a way to their
+ * recordings.
+ */
+function FunnelPeople({ project, environment, funnel, steps, answer }: { project: ProjectRole; environment: string;
+  funnel: Record<string, unknown>; steps: string[]; answer: FunnelAnswer }) {
+  const [chosen, setChosen] = useState<{ step: number; outcome: string } | null>(null);
+  const [found, setFound] = useState<{ people: string[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const everybody = answer.groups?.find((g) => !g.breakdown) ?? answer.groups?.[0];
+
+  async function list(step: number, outcome: string) {
+    setChosen({ step, outcome });
+    setFound(null);
+    setError(null);
+    try {
+      const answered = await api<{ people?: string[]; total?: number }>(`/api/v1/projects/${project.id}/environments/`
+        + `${encodeURIComponent(environment)}/analytics/funnel-people`, { method: 'POST',
+        body: JSON.stringify({ funnel: { ...funnel, breakdown: '' }, step, outcome, limit: 100 }) });
+      setFound({ people: answered.people ?? [], total: num(answered.total) });
+    } catch (failure) {
+      setError(describe(failure));
+    }
+  }
+
+  return (
+    <section className="funnel-people" aria-label="People at each step">
+      <table className="table compact">
+        <thead><tr><th>Step</th><th>People</th><th>Conversion from previous</th><th>Median time</th>
+          <th>Who</th></tr></thead>
+        <tbody>
+          {(everybody?.steps ?? []).map((s, i) => (
+            <tr key={i} data-step={i}>
+              <td>{i + 1}. {steps[i] || 'any event'}</td><td>{num(s.count)}</td>
+              <td>{i === 0 ? '—' : percent(num(s.conversionFromPrevious))}</td>
+              <td>{i === 0 ? '—' : seconds(s.medianSecondsToConvert)}</td>
+              <td>{OUTCOMES.filter((o) => i < steps.length - 1 || o.key === 'reached').map((o) => (
+                <button key={o.key} type="button" className="small ghost-dark" aria-label={`People who ${o.label} at step ${i + 1}`}
+                  onClick={() => void list(i, o.key)}>{o.label}</button>))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {chosen && (
+        <div className="card people-list" aria-live="polite">
+          <h2>People who {OUTCOMES.find((o) => o.key === chosen.outcome)?.label} at step {chosen.step + 1}
+            {found ? ` (${found.total})` : ''}</h2>
+          <ErrorText error={error} />
+          {!found && !error && <p className="muted">Finding them…</p>}
+          {found && found.people.length === 0 && <p className="muted">Nobody.</p>}
+          {found && found.people.length > 0 && (
+            <ul>{found.people.map((person) => <li key={person}><code>{person}</code> · <Link
+              to={`/p/${project.id}/recordings/${environment}?distinctId=${encodeURIComponent(person)}`}>recordings</Link>
+            </li>)}</ul>
+          )}
+          {found && found.total > found.people.length && <p className="muted">The first {found.people.length}
+            {' '}of {found.total}.</p>}
+        </div>
+      )}
+    </section>
   );
 }

@@ -45,6 +45,19 @@ class ConsoleRecordingsE2ETest {
                 .body("{\"sessionId\": \"" + session + "\", \"windowId\": \"window-0001\", \"sequence\": 0,"
                         + " \"distinctId\": \"shopper-rec\", \"events\": [" + events + "]}")
                 .when().post("/api/v1/recordings").then().statusCode(200);
+        // two days ago: shopper-rec viewed pricing and left; two others signed up within the hour
+        String server = Tenants.key(project, "server", "production");
+        java.time.Instant before = java.time.Instant.now().minus(java.time.Duration.ofDays(2));
+        StringBuilder batch = new StringBuilder("{\"batch\": [");
+        for (String person : java.util.List.of("shopper-rec", "shopper-a", "shopper-b")) {
+            batch.append(track(person, "Viewed Pricing", before)).append(',');
+            if (!person.equals("shopper-rec")) {
+                batch.append(track(person, "Signed Up", before.plusSeconds(600))).append(',');
+            }
+        }
+        batch.setLength(batch.length() - 1);
+        given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(server, "").contentType("application/json")
+                .body(batch.append("]}").toString()).when().post("/v1/import").then().statusCode(200);
         console = new ConsoleBrowser();
         console.joinAs(project, "researcher-" + UUID.randomUUID() + "@example.com", "viewer", "Rita Researcher",
                 "a researcher's long password");
@@ -55,6 +68,11 @@ class ConsoleRecordingsE2ETest {
         if (console != null) {
             console.close();
         }
+    }
+
+    static String track(String person, String event, java.time.Instant at) {
+        return "{\"type\": \"track\", \"event\": \"" + event + "\", \"userId\": \"" + person
+                + "\", \"timestamp\": \"" + at + "\"}";
     }
 
     static String meta(long at, String href) {
@@ -101,10 +119,26 @@ class ConsoleRecordingsE2ETest {
     }
 
     @Test
-    void aSessionIsFoundReplayedWithItsStylesMarkedAndPlays() throws Exception {
-        console.open("/console/p/" + project + "/recordings/production");
+    void fromAFunnelsDropOffToThePersonToTheirRecordingWhichPlays() throws Exception {
+        // the funnel, once the events are counted
+        String funnel = "{\"kind\":\"funnel\",\"steps\":[\"Viewed Pricing\",\"Signed Up\"],\"windowHours\":1}";
+        console.waitFor(() -> {
+            console.open("/console/p/" + project + "/insights/production?q=" + java.net.URLEncoder.encode(funnel,
+                    java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+            console.await(By.cssSelector(".funnel-chart svg"));
+            return console.driver.findElement(By.cssSelector(".funnel-chart")).getDomAttribute("data-values")
+                    .equals("{\"everybody\":[3,2]}") ? Boolean.TRUE : null;
+        }, "the funnel counting 3 and 2");
+        console.await(By.cssSelector("button[aria-label='People who dropped at step 1']")).click();
+        WebElement dropped = console.awaitText(By.cssSelector(".people-list"), "shopper-rec");
+        assertTrue(dropped.getText().contains("(1)"), dropped.getText());
+        console.screenshot("recording-funnel-people");
+        dropped.findElement(By.linkText("recordings")).click();
+
         WebElement row = console.await(By.cssSelector("tr[data-session='" + session + "']"));
         assertTrue(row.getText().contains("shopper-rec") && row.getText().contains("2:00"), row.getText());
+        assertEquals(1, console.driver.findElements(By.cssSelector("tr[data-session]")).size(),
+                "only shopper-rec's recordings");
         console.screenshot("recording-list");
         console.assertNoSeriousAccessibilityViolations("recordings");
         row.findElement(By.tagName("a")).click();

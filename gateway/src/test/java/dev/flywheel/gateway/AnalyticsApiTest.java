@@ -92,7 +92,7 @@ class AnalyticsApiTest {
     @Test
     void valueMapRoutesTakeReaderKeysAndCheckTheirBodies() {
         for (String route : java.util.List.of("paths", "path-people", "funnel-correlation", "retention-correlation",
-                "activation-discovery")) {
+                "activation-discovery", "funnel-people")) {
             given().auth().oauth2(adminKey).contentType("application/json").body("{}").when().post(base + route)
                     .then().statusCode(503);
             given().contentType("application/json").body("{}").when().post(base + route).then().statusCode(401)
@@ -112,6 +112,9 @@ class AnalyticsApiTest {
         given().auth().oauth2(adminKey).contentType("application/json").body("{\"thresholds\": [1.5]}")
                 .when().post(base + "activation-discovery").then().statusCode(400)
                 .body("detail", containsString("thresholds"));
+        given().auth().oauth2(adminKey).contentType("application/json").body("{\"outcome\": \"gone\"}")
+                .when().post(base + "funnel-people").then().statusCode(400)
+                .body("detail", containsString("converted"));
     }
 
     @Test

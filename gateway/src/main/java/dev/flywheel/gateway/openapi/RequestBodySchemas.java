@@ -17,6 +17,7 @@ import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.Dashboard;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
@@ -56,6 +57,7 @@ public class RequestBodySchemas implements OASFilter {
                 .add(RetentionRequest.getDescriptor(), ENVIRONMENT)
                 // after the questions they nest, whose schemas leave the environment to the path
                 .add(FunnelCorrelationRequest.getDescriptor(), ENVIRONMENT)
+                .add(FunnelPeopleRequest.getDescriptor(), ENVIRONMENT)
                 .add(RetentionCorrelationRequest.getDescriptor(), ENVIRONMENT)
                 .add(ActivationDiscoveryRequest.getDescriptor(), ENVIRONMENT)
                 .add(LifecycleRequest.getDescriptor(), ENVIRONMENT)

@@ -26,6 +26,9 @@ import dev.flywheel.proto.analytics.v1.CorrelationCandidate;
 import dev.flywheel.proto.analytics.v1.CorrelationOptions;
 import dev.flywheel.proto.analytics.v1.CorrelationResponse;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.FunnelOutcome;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
@@ -181,6 +184,51 @@ class ValueMapQueriesTest {
         assertEquals(1, eventsOnly.getTested(), "Read Docs and Came Back (4 people each) are too rare");
         assertEquals(List.of("Watched Demo: 5 1 1 5"), eventsOnly.getCandidatesList().stream().map(
                 ValueMapQueriesTest::table).toList());
+    }
+
+    @Test
+    void funnelPeopleAreWhoCorrelationCountsAtEachStep() {
+        FunnelRequest funnel = funnelCorrelation().getFunnel();
+        java.util.function.BiFunction<Integer, FunnelOutcome, FunnelPeopleResponse> people = (step, outcome) -> grpc
+                .queries(TestKeys.ADMIN_A).funnelPeople(FunnelPeopleRequest.newBuilder().setEnvironment(journeys)
+                        .setFunnel(funnel).setStep(step).setOutcome(outcome).build());
+        FunnelPeopleResponse converted = people.apply(0, FunnelOutcome.FUNNEL_OUTCOME_CONVERTED);
+        FunnelPeopleResponse dropped = people.apply(0, FunnelOutcome.FUNNEL_OUTCOME_DROPPED);
+        FunnelPeopleResponse reached = people.apply(0, FunnelOutcome.FUNNEL_OUTCOME_REACHED);
+        assertEquals(6, converted.getTotal(), "correlation's successes");
+        assertEquals(6, dropped.getTotal(), "correlation's failures: every window has closed");
+        assertEquals(0, people.apply(0, FunnelOutcome.FUNNEL_OUTCOME_IN_PROGRESS).getTotal());
+        assertEquals(converted.getPeopleList(), people.apply(1, FunnelOutcome.FUNNEL_OUTCOME_REACHED)
+                .getPeopleList());
+        java.util.List<String> both = new java.util.ArrayList<>(converted.getPeopleList());
+        both.addAll(dropped.getPeopleList());
+        both.sort(null);
+        assertEquals(both, reached.getPeopleList(), "reached is converted and dropped, sorted, apart");
+        FunnelPeopleResponse two = grpc.queries(TestKeys.ADMIN_A).funnelPeople(FunnelPeopleRequest.newBuilder()
+                .setEnvironment(journeys).setFunnel(funnel).setOutcome(FunnelOutcome.FUNNEL_OUTCOME_DROPPED)
+                .setLimit(2).build());
+        assertEquals(dropped.getPeopleList().subList(0, 2), two.getPeopleList());
+        assertEquals(6, two.getTotal());
+
+        for (FunnelPeopleRequest bad : List.of(
+                FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel).setStep(2)
+                        .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build(),
+                FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel).setStep(1)
+                        .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_DROPPED).build(),
+                FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel).build(),
+                FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel).setLimit(1_001)
+                        .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build(),
+                FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel.toBuilder().clearSteps())
+                        .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build())) {
+            io.grpc.StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.ADMIN_A).funnelPeople(bad));
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), bad.toString());
+        }
+        io.grpc.StatusRuntimeException client = org.junit.jupiter.api.Assertions.assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.CLIENT_A).funnelPeople(
+                        FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel)
+                                .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build()));
+        assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, client.getStatus().getCode());
     }
 
     @Test

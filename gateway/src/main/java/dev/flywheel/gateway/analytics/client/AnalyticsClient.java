@@ -23,6 +23,8 @@ import dev.flywheel.proto.analytics.v1.ExperimentHealth;
 import dev.flywheel.proto.analytics.v1.ExperimentMetric;
 import dev.flywheel.proto.analytics.v1.ExperimentResults;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
 import dev.flywheel.proto.analytics.v1.GetAnalyticsSettingsRequest;
@@ -192,6 +194,10 @@ public class AnalyticsClient {
 
     public Uni<TimeToValueResponse> timeToValue(String key, TimeToValueRequest request) {
         return as(queries, key, QUERY_DEADLINE).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<FunnelPeopleResponse> funnelPeople(String key, FunnelPeopleRequest request) {
+        return as(queries, key, QUERY_DEADLINE).funnelPeople(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<AarrrResponse> aarrr(String key, AarrrRequest request) {

@@ -39,6 +39,7 @@ import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.AnalyticsSettings;
 import dev.flywheel.proto.analytics.v1.ChurnRequest;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.NorthStarRequest;
@@ -150,6 +151,16 @@ public class AnalyticsResource {
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "PathPeopleRequest"))) JsonNode body) {
         return query(projectId, environment, body, PathPeopleRequest.newBuilder(),
                 (key, request) -> analytics.pathPeople(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "funnel-people")
+    @Operation(summary = "The people at one step of a funnel: reached, converted, dropped or in progress")
+    public Uni<ObjectNode> funnelPeople(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FunnelPeopleRequest"))) JsonNode body) {
+        return query(projectId, environment, body, FunnelPeopleRequest.newBuilder(),
+                (key, request) -> analytics.funnelPeople(key, request.build()));
     }
 
     @POST

@@ -35,6 +35,8 @@ import dev.flywheel.proto.analytics.v1.Cohort;
 import dev.flywheel.proto.analytics.v1.CorrelationResponse;
 import dev.flywheel.proto.analytics.v1.FunnelCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.FunnelGroup;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
+import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
 import dev.flywheel.proto.analytics.v1.FunnelStep;
@@ -318,8 +320,8 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
     static final Duration MAX_PATH_WINDOW = Duration.ofDays(30);
     static final double DEFAULT_MIN_SHARE = 0.01;
     static final int MAX_EXCLUDED_LABELS = 100;
-    static final int DEFAULT_PATH_PEOPLE = 100;
-    static final int MAX_PATH_PEOPLE = 1_000;
+    static final int DEFAULT_PEOPLE = 100;
+    static final int MAX_PEOPLE = 1_000;
 
     @Override
     public Uni<PathsResponse> paths(PathsRequest request) {
@@ -352,9 +354,9 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
         return run(request.getEnvironment(), scope -> {
             PathsRequest paths = request.getPaths();
             LocalDate[] days = QueryMapper.days(paths.getRange(), "paths.range");
-            int limit = request.getLimit() == 0 ? DEFAULT_PATH_PEOPLE : request.getLimit();
-            if (limit < 1 || limit > MAX_PATH_PEOPLE) {
-                throw RefusedRequest.invalid("limit: 1 to " + MAX_PATH_PEOPLE);
+            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
+            if (limit < 1 || limit > MAX_PEOPLE) {
+                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
             }
             if (request.getStep() < 1 || request.getFrom().isEmpty() || request.getTo().isEmpty()) {
                 throw RefusedRequest.invalid("a move is a step (from 1) with its from and to labels");
@@ -367,6 +369,27 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                     request.getTo(), limit).map(
                             people -> PathPeopleResponse.newBuilder().addAllPeople(
                                     people).build());
+        });
+    }
+
+    @Override
+    public Uni<FunnelPeopleResponse> funnelPeople(FunnelPeopleRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
+            if (limit < 1 || limit > MAX_PEOPLE) {
+                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
+            }
+            CorrelationQueries.StepOutcome outcome = switch (request.getOutcome()) {
+                case FUNNEL_OUTCOME_REACHED -> CorrelationQueries.StepOutcome.REACHED;
+                case FUNNEL_OUTCOME_CONVERTED -> CorrelationQueries.StepOutcome.CONVERTED;
+                case FUNNEL_OUTCOME_DROPPED -> CorrelationQueries.StepOutcome.DROPPED;
+                case FUNNEL_OUTCOME_IN_PROGRESS -> CorrelationQueries.StepOutcome.IN_PROGRESS;
+                default -> throw RefusedRequest.invalid("outcome: reached, converted, dropped or in_progress");
+            };
+            return correlations.funnelPeople(scope, funnelQuestion(request.getFunnel(), "funnel."), request.getStep(),
+                    outcome, limit).map(
+                            found -> FunnelPeopleResponse.newBuilder().addAllPeople(found.people())
+                                    .setTotal(found.total()).build());
         });
     }
 
