@@ -69,7 +69,9 @@ function start(events: eventWithTime[]) {
   });
   replayer.on('fullsnapshot-rebuilded', () => {
     if (!document.body.dataset.firstFrameMs) {
+      // since the script started, and since navigation began (what a person waits)
       document.body.dataset.firstFrameMs = String(Math.round(performance.now() - started));
+      document.body.dataset.firstFrameAt = String(Math.round(performance.now()));
     }
   });
   replayer.on('finish', () => {
