@@ -5,10 +5,10 @@
 //   ENVIRONMENT=development RUNS=5 node dashboard.mjs
 // And the session player's time to its first frame for a 30-minute recording (rrweb events sent to the gateway).
 // Prints JSON lines; medians over the runs.
-import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+import { chromium } from 'playwright-core';
 
 import { bootstrap, gateway, median, request as call } from '../common.mjs';
 
