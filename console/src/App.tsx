@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 
 import { api, ApiError, type Me, type ProjectRole, useCsrfToken } from './api';
 import { Experiment, Experiments } from './pages/Experiments';
+import { FeedbackWall } from './pages/Feedback';
 import { Flag, Flags } from './pages/Flags';
 import { DashboardPage, Dashboards } from './insights/Dashboards';
 import { Insights } from './insights/Insights';
@@ -65,6 +66,7 @@ const SECTIONS = [
   { key: 'insights', label: 'Insights', perEnvironment: true },
   { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
   { key: 'recordings', label: 'Recordings', perEnvironment: true },
+  { key: 'feedback', label: 'Feedback', perEnvironment: true },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
   { key: 'metrics', label: 'Metrics', perEnvironment: false },
@@ -159,6 +161,9 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   if ((params = match(`${base}/recordings/:env/:session`, path))) {
     return <RecordingView key={params.session} project={project} environment={params.env}
       sessionId={params.session} />;
+  }
+  if (match(`${base}/feedback/:env`, path)) {
+    return <FeedbackWall key={environment} project={project} environment={environment} />;
   }
   if (match(`${base}/recordings/:env`, path)) {
     return <Recordings key={environment} project={project} environment={environment} />;

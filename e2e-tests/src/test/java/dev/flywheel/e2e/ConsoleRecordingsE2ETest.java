@@ -8,8 +8,11 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -20,10 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Recordings in the console, in headless Chromium: a two-minute session (two pages, clicks, a console error, a
  * tracked event, half a minute of nothing) found in the list, replayed by the player page the console frames, with
  * the recorded page's own inline style applied (the player's policy allows it, ADR 0014), every kind of moment
- * marked, and playing when Play is pressed. Screenshots: target/screenshots/recording-*.png.
+ * marked, and playing when Play is pressed; and the feedback wall, whose screenshot opens large and whose item leads
+ * to the recording of that moment. Screenshots: target/screenshots/recording-*.png, feedback-*.png.
  */
 @ExtendWith(Platform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleRecordingsE2ETest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +41,8 @@ class ConsoleRecordingsE2ETest {
     void record() throws Exception {
         project = Tenants.project("recordings-console");
         String client = Tenants.key(project, "client", "production");
-        long t0 = System.currentTimeMillis() - 300_000;
+        // the session ends half a minute ago: the feedback below is left while it went on (a minute's slack)
+        long t0 = System.currentTimeMillis() - 150_000;
         String events = String.join(",", meta(t0, "https://shop.example/pricing"), page(t0 + 10, "Pricing"),
                 click(t0 + 5_000), click(t0 + 10_000), error(t0 + 20_000), custom(t0 + 25_000, "Signed Up"),
                 meta(t0 + 60_000, "https://shop.example/welcome"), page(t0 + 60_010, "Welcome"),
@@ -58,6 +64,12 @@ class ConsoleRecordingsE2ETest {
         batch.setLength(batch.length() - 1);
         given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(server, "").contentType("application/json")
                 .body(batch.append("]}").toString()).when().post("/v1/import").then().statusCode(200);
+        // shopper-rec leaves feedback with a screenshot (a 1×1 PNG), highlighting the buy button
+        given().baseUri(Platform.gatewayUrl()).auth().oauth2(client).contentType("application/json")
+                .body("{\"person\": {\"userId\": \"shopper-rec\"}, \"rating\": 2, \"comment\": \"The price is"
+                        + " missing\", \"pageUrl\": \"https://shop.example/pricing\", \"selector\": \"#buy\","
+                        + " \"screenshotPng\": \"" + PIXEL + "\"}")
+                .when().post("/api/v1/feedback").then().statusCode(201);
         console = new ConsoleBrowser();
         console.joinAs(project, "researcher-" + UUID.randomUUID() + "@example.com", "viewer", "Rita Researcher",
                 "a researcher's long password");
@@ -69,6 +81,8 @@ class ConsoleRecordingsE2ETest {
             console.close();
         }
     }
+
+    static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
     static String track(String person, String event, java.time.Instant at) {
         return "{\"type\": \"track\", \"event\": \"" + event + "\", \"userId\": \"" + person
@@ -119,6 +133,28 @@ class ConsoleRecordingsE2ETest {
     }
 
     @Test
+    @Order(2)
+    void theFeedbackWallShowsTheScreenshotLargeAndLeadsToTheRecording() throws Exception {
+        console.open("/console/p/" + project + "/feedback/production");
+        WebElement item = console.awaitText(By.cssSelector(".wall-item"), "The price is missing");
+        assertEquals("#buy", item.findElement(By.cssSelector("code.selector")).getText());
+        assertTrue(item.getText().contains("2/5"), item.getText());
+        console.assertNoSeriousAccessibilityViolations("feedback");
+        item.findElement(By.cssSelector("button.thumb")).click();
+        WebElement shot = console.await(By.cssSelector("dialog.lightbox[open] img"));
+        assertEquals(1L, console.js("return arguments[0].naturalWidth", shot), "the screenshot loaded");
+        console.screenshot("feedback-lightbox");
+        console.click("Close");
+        item.findElement(By.xpath(".//button[normalize-space(.)='Watch the recording']")).click();
+        console.waitFor(() -> console.driver.getCurrentUrl().endsWith("/recordings/production/" + session)
+                ? Boolean.TRUE
+                : null, "the recording of that moment");
+        console.await(By.cssSelector("iframe.player-frame"));
+        console.screenshot("feedback-wall-recording");
+    }
+
+    @Test
+    @Order(1)
     void fromAFunnelsDropOffToThePersonToTheirRecordingWhichPlays() throws Exception {
         // the funnel, once the events are counted
         String funnel = "{\"kind\":\"funnel\",\"steps\":[\"Viewed Pricing\",\"Signed Up\"],\"windowHours\":1}";
