@@ -4,6 +4,7 @@ import { api, ApiError, type Me, type ProjectRole, useCsrfToken } from './api';
 import { Experiment, Experiments } from './pages/Experiments';
 import { FeedbackWall } from './pages/Feedback';
 import { Flag, Flags } from './pages/Flags';
+import { Heatmaps } from './pages/Heatmaps';
 import { DashboardPage, Dashboards } from './insights/Dashboards';
 import { Insights } from './insights/Insights';
 import { Keys } from './pages/Keys';
@@ -66,6 +67,7 @@ const SECTIONS = [
   { key: 'insights', label: 'Insights', perEnvironment: true },
   { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
   { key: 'recordings', label: 'Recordings', perEnvironment: true },
+  { key: 'heatmaps', label: 'Heatmaps', perEnvironment: true },
   { key: 'feedback', label: 'Feedback', perEnvironment: true },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
@@ -161,6 +163,9 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   if ((params = match(`${base}/recordings/:env/:session`, path))) {
     return <RecordingView key={params.session} project={project} environment={params.env}
       sessionId={params.session} />;
+  }
+  if (match(`${base}/heatmaps/:env`, path)) {
+    return <Heatmaps key={environment} project={project} environment={environment} />;
   }
   if (match(`${base}/feedback/:env`, path)) {
     return <FeedbackWall key={environment} project={project} environment={environment} />;

@@ -2,7 +2,8 @@
  * The session player: rrweb's Replayer over the gateway's replay data, in its own page so recorded pages' images,
  * fonts and inline styles may load (its policy allows them; the console's does not), framed by the console's
  * recording view. Controls: play/pause, a timeline with inactivity shaded and marks for clicks, page views, errors
- * and tracked events, speed, skipping inactivity; every moment listed, each a link into the replay.
+ * and tracked events, speed, skipping inactivity; every moment listed, each a link into the replay. With
+ * mode=heatmap it draws one page of the recording instead, whole, with a heatmap over it (./heatmap.ts).
  */
 import '@rrweb/replay/dist/style.css';
 import './player.css';
@@ -10,6 +11,7 @@ import './player.css';
 import { Replayer } from '@rrweb/replay';
 import type { eventWithTime } from '@rrweb/types';
 
+import { showHeatmap } from './heatmap';
 import { clock, inactivity, markers } from './markers';
 
 const started = performance.now();
@@ -156,4 +158,11 @@ function start(events: eventWithTime[]) {
   (window as unknown as { flywheelPlayer: unknown }).flywheelPlayer = { replayer, total };
 }
 
-load().then(start, (failure: Error) => fail(`The recording could not be loaded: ${failure.message}`));
+if (params.get('mode') === 'heatmap') {
+  load().then((events) => showHeatmap(events, stage, params), (failure: Error) => fail(
+    `The page could not be drawn: ${failure.message}`)).then(() => {
+    status.hidden = true;
+  }, (failure: Error) => fail(`The heatmap could not be drawn: ${failure.message}`));
+} else {
+  load().then(start, (failure: Error) => fail(`The recording could not be loaded: ${failure.message}`));
+}

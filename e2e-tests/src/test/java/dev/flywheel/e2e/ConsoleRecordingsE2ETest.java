@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * tracked event, half a minute of nothing) found in the list, replayed by the player page the console frames, with
  * the recorded page's own inline style applied (the player's policy allows it, ADR 0014), every kind of moment
  * marked, and playing when Play is pressed; and the feedback wall, whose screenshot opens large and whose item leads
- * to the recording of that moment. Screenshots: target/screenshots/recording-*.png, feedback-*.png.
+ * to the recording of that moment; and a page's heatmap drawn over the page as its recording saw it. Screenshots:
+ * target/screenshots/recording-*.png, feedback-*.png.
  */
 @ExtendWith(Platform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +65,19 @@ class ConsoleRecordingsE2ETest {
         batch.setLength(batch.length() - 1);
         given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(server, "").contentType("application/json")
                 .body(batch.append("]}").toString()).when().post("/v1/import").then().statusCode(200);
+        // heatmap data of the pricing page, as the SDK sends it: 5 clicks on the buy button, 2 on the heading, 2 scrolls
+        StringBuilder heat = new StringBuilder("{\"batch\": [");
+        for (int i = 0; i < 7; i++) {
+            heat.append(i == 0 ? "" : ",").append(heatmapClick(i < 5 ? "#buy" : "h1", i < 5 ? 0.03 : 0.05,
+                    i < 5 ? 40 : 15));
+        }
+        for (int i = 0; i < 2; i++) {
+            heat.append(",{\"type\": \"track\", \"event\": \"$heatmap_scroll\", \"userId\": \"shopper-rec\","
+                    + " \"properties\": {\"depth\": 640, \"pageHeight\": 640, \"viewportWidth\": 1024},"
+                    + " \"context\": {\"page\": {\"url\": \"https://shop.example/pricing\"}}}");
+        }
+        given().baseUri(Platform.gatewayUrl()).auth().preemptive().basic(client, "").contentType("application/json")
+                .body(heat.append("]}").toString()).when().post("/v1/batch").then().statusCode(200);
         // shopper-rec leaves feedback with a screenshot (a 1×1 PNG), highlighting the buy button
         given().baseUri(Platform.gatewayUrl()).auth().oauth2(client).contentType("application/json")
                 .body("{\"person\": {\"userId\": \"shopper-rec\"}, \"rating\": 2, \"comment\": \"The price is"
@@ -83,6 +97,12 @@ class ConsoleRecordingsE2ETest {
     }
 
     static final String PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+    static String heatmapClick(String selector, double x, int y) {
+        return "{\"type\": \"track\", \"event\": \"$heatmap_click\", \"userId\": \"shopper-rec\", \"properties\":"
+                + " {\"x\": " + x + ", \"y\": " + y + ", \"selector\": \"" + selector + "\", \"viewportWidth\": 1024,"
+                + " \"rage\": false}, \"context\": {\"page\": {\"url\": \"https://shop.example/pricing\"}}}";
+    }
 
     static String track(String person, String event, java.time.Instant at) {
         return "{\"type\": \"track\", \"event\": \"" + event + "\", \"userId\": \"" + person
@@ -151,6 +171,33 @@ class ConsoleRecordingsE2ETest {
                 : null, "the recording of that moment");
         console.await(By.cssSelector("iframe.player-frame"));
         console.screenshot("feedback-wall-recording");
+    }
+
+    @Test
+    @Order(3)
+    void aHeatmapIsDrawnOverThePageAsARecordingSawItWithItsElementsCounted() throws Exception {
+        console.waitFor(() -> given().baseUri(Platform.gatewayUrl()).cookie("fw_session", console.driver.manage()
+                .getCookieNamed("fw_session").getValue()).queryParam("url", "https://shop.example/pricing")
+                .when().get("/api/v1/projects/" + project + "/environments/production/heatmaps")
+                .then().statusCode(200).extract().jsonPath().getInt("total") == 7 ? Boolean.TRUE : null,
+                "the 7 clicks counted");
+        console.open("/console/p/" + project + "/heatmaps/production");
+        console.type("Page URL", "https://shop.example/pricing");
+        console.click("Show");
+        WebElement buy = console.await(By.cssSelector("table.elements tr[data-selector='#buy']"));
+        assertTrue(buy.getText().contains("5"), buy.getText());
+        console.assertNoSeriousAccessibilityViolations("heatmaps");
+        console.driver.switchTo().frame(console.await(By.cssSelector("iframe.heatmap-frame")));
+        try {
+            WebElement body = console.await(By.cssSelector("body[data-state=heatmap]"));
+            assertEquals("7", body.getDomAttribute("data-total"));
+            assertTrue(Integer.parseInt(body.getDomAttribute("data-cells")) >= 2, body.getDomAttribute("data-cells"));
+            assertEquals("Pricing", console.js("return document.querySelector('#stage iframe').contentDocument"
+                    + ".querySelector('h1').textContent"), "the page the heatmap is about, from its recording");
+        } finally {
+            console.driver.switchTo().defaultContent();
+        }
+        console.screenshot("heatmap");
     }
 
     @Test
