@@ -12,6 +12,7 @@ import { Members } from './pages/Members';
 import { Metrics } from './pages/Metrics';
 import { RecordingView, Recordings } from './pages/Recordings';
 import { Settings } from './pages/Settings';
+import { SurveyPage, Surveys } from './pages/Surveys';
 import { Join, Setup, SignIn } from './pages/Auth';
 import { Link, match, navigate, usePath } from './router';
 import { ErrorText, Page, useAction } from './ui';
@@ -68,6 +69,7 @@ const SECTIONS = [
   { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
   { key: 'recordings', label: 'Recordings', perEnvironment: true },
   { key: 'heatmaps', label: 'Heatmaps', perEnvironment: true },
+  { key: 'surveys', label: 'Surveys', perEnvironment: true },
   { key: 'feedback', label: 'Feedback', perEnvironment: true },
   { key: 'flags', label: 'Flags', perEnvironment: true },
   { key: 'experiments', label: 'Experiments', perEnvironment: true },
@@ -163,6 +165,13 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   if ((params = match(`${base}/recordings/:env/:session`, path))) {
     return <RecordingView key={params.session} project={project} environment={params.env}
       sessionId={params.session} />;
+  }
+  if ((params = match(`${base}/surveys/:env/:key`, path))) {
+    return <SurveyPage key={`${params.env}/${params.key}`} project={project} environment={params.env}
+      surveyKey={params.key} />;
+  }
+  if (match(`${base}/surveys/:env`, path)) {
+    return <Surveys key={environment} project={project} environment={environment} />;
   }
   if (match(`${base}/heatmaps/:env`, path)) {
     return <Heatmaps key={environment} project={project} environment={environment} />;

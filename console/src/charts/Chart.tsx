@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
 
-import { BarChart, LineChart, SankeyChart } from 'echarts/charts';
+import { BarChart, GaugeChart, LineChart, SankeyChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, SankeyChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent,
+echarts.use([LineChart, BarChart, SankeyChart, GaugeChart, GridComponent, LegendComponent, TooltipComponent, AriaComponent,
   SVGRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
