@@ -10,6 +10,7 @@ import { Insights } from './insights/Insights';
 import { Keys } from './pages/Keys';
 import { Members } from './pages/Members';
 import { Metrics } from './pages/Metrics';
+import { People, Person } from './pages/People';
 import { RecordingView, Recordings } from './pages/Recordings';
 import { Settings } from './pages/Settings';
 import { SurveyPage, Surveys } from './pages/Surveys';
@@ -67,6 +68,7 @@ export function App() {
 const SECTIONS = [
   { key: 'insights', label: 'Insights', perEnvironment: true },
   { key: 'dashboards', label: 'Dashboards', perEnvironment: false },
+  { key: 'people', label: 'People', perEnvironment: true },
   { key: 'recordings', label: 'Recordings', perEnvironment: true },
   { key: 'heatmaps', label: 'Heatmaps', perEnvironment: true },
   { key: 'surveys', label: 'Surveys', perEnvironment: true },
@@ -161,6 +163,12 @@ function Section({ project, path, environment }: { me: Me; project: ProjectRole;
   }
   if (match(`${base}/insights/:env`, path)) {
     return <Insights key={environment} project={project} environment={environment} />;
+  }
+  if ((params = match(`${base}/people/:env/:person`, path))) {
+    return <Person key={params.person} project={project} environment={params.env} distinctId={params.person} />;
+  }
+  if (match(`${base}/people/:env`, path)) {
+    return <People key={environment} project={project} environment={environment} />;
   }
   if ((params = match(`${base}/recordings/:env/:session`, path))) {
     return <RecordingView key={params.session} project={project} environment={params.env}

@@ -494,7 +494,8 @@ function FunnelPeople({ project, environment, funnel, steps, answer }: { project
           {!found && !error && <p className="muted">Finding them…</p>}
           {found && found.people.length === 0 && <p className="muted">Nobody.</p>}
           {found && found.people.length > 0 && (
-            <ul>{found.people.map((person) => <li key={person}><code>{person}</code> · <Link
+            <ul>{found.people.map((person) => <li key={person}><Link to={`/p/${project.id}/people/${environment}/`
+              + encodeURIComponent(person)}><code>{person}</code></Link> · <Link
               to={`/p/${project.id}/recordings/${environment}?distinctId=${encodeURIComponent(person)}`}>recordings</Link>
             </li>)}</ul>
           )}

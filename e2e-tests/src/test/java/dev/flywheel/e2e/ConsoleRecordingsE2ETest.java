@@ -216,12 +216,26 @@ class ConsoleRecordingsE2ETest {
         WebElement dropped = console.awaitText(By.cssSelector(".people-list"), "shopper-rec");
         assertTrue(dropped.getText().contains("(1)"), dropped.getText());
         console.screenshot("recording-funnel-people");
-        dropped.findElement(By.linkText("recordings")).click();
+        // the person: their events, the feedback they left, their recordings
+        dropped.findElement(By.linkText("shopper-rec")).click();
+        console.awaitText(By.cssSelector("table.timeline"), "Viewed Pricing");
+        console.awaitText(By.cssSelector("section[aria-label=Who]"), "The price is missing");
+        WebElement recordingLink = console.await(By.cssSelector("ul.recordings a"));
+        console.screenshot("person");
+        console.assertNoSeriousAccessibilityViolations("person");
+        recordingLink.click();
+        console.await(By.cssSelector("iframe.player-frame"));
+        console.driver.navigate().back();
+        console.await(By.cssSelector("ul.recordings a"));
+        console.follow("Recordings");
+        console.type("Person", "shopper-rec");
+        console.click("Find");
 
         WebElement row = console.await(By.cssSelector("tr[data-session='" + session + "']"));
         assertTrue(row.getText().contains("shopper-rec") && row.getText().contains("2:00"), row.getText());
-        assertEquals(1, console.driver.findElements(By.cssSelector("tr[data-session]")).size(),
-                "only shopper-rec's recordings");
+        console.waitFor(() -> console.driver.findElements(By.cssSelector("tr[data-session]")).size() == 1
+                ? Boolean.TRUE
+                : null, "only shopper-rec's recordings");
         console.screenshot("recording-list");
         console.assertNoSeriousAccessibilityViolations("recordings");
         row.findElement(By.tagName("a")).click();

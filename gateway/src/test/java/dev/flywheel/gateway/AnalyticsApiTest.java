@@ -210,6 +210,21 @@ class AnalyticsApiTest {
                 .then().statusCode(400);
     }
 
+    @Test
+    void peopleAreReadWithReaderKeysAndTheirParametersChecked() {
+        String people = "/api/v1/projects/" + project + "/environments/production/people";
+        given().auth().oauth2(adminKey).queryParam("q", "ada").when().get(people).then().statusCode(503);
+        given().auth().oauth2(AdminFixtures.key(project, "server", "production")).when().get(people + "/u-1")
+                .then().statusCode(503);
+        given().auth().oauth2(AdminFixtures.key(project, "client", "production")).when().get(people + "/u-1")
+                .then().statusCode(403);
+        given().when().get(people + "/u-1").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(adminKey).queryParam("limit", "lots").when().get(people).then().statusCode(400)
+                .body("detail", containsString("limit"));
+        given().auth().oauth2(adminKey).queryParam("days", "-1").when().get(people + "/u-1").then().statusCode(400)
+                .body("detail", containsString("days"));
+    }
+
     @Inject
     AnswerCache answers;
 

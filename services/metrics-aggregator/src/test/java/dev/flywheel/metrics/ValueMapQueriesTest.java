@@ -30,11 +30,16 @@ import dev.flywheel.proto.analytics.v1.FunnelOutcome;
 import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
 import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
+import dev.flywheel.proto.analytics.v1.GetPersonRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
+import dev.flywheel.proto.analytics.v1.PersonEvent;
+import dev.flywheel.proto.analytics.v1.PersonExperiment;
+import dev.flywheel.proto.analytics.v1.PersonProfile;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.service.grpc.ProtoValues;
 import dev.flywheel.testsupport.TestKeys;
@@ -229,6 +234,52 @@ class ValueMapQueriesTest {
                         FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel)
                                 .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build()));
         assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, client.getStatus().getCode());
+    }
+
+    @Test
+    void aPersonIsFoundByIdOrTraitAndTheirProfileHasEveryIdTraitsExperimentsAndEvents() {
+        PersonProfile p0 = grpc.queries(TestKeys.ADMIN_A).getPerson(GetPersonRequest.newBuilder()
+                .setEnvironment(journeys).setDistinctId("anon-p0").setDays(365).build());
+        assertEquals("p0", p0.getPersonId());
+        assertEquals(List.of("anon-p0", "p0"), p0.getDistinctIdsList());
+        assertEquals("{\"company_size\":\"large\"}", p0.getTraitsJson());
+        assertEquals(List.of("pricing-test"), p0.getExperimentsList().stream().map(PersonExperiment::getExperimentKey)
+                .toList(), "exposed while anonymous: the person's");
+        List<String> names = p0.getEventsList().stream().map(PersonEvent::getName).toList();
+        assertEquals(List.of("Came Back", "Purchased", "Read Docs", "Watched Demo"), names.subList(0, 4), names
+                .toString());
+        assertTrue(names.contains("Viewed Pricing"), "the anonymous view is theirs: " + names);
+        assertEquals("track", p0.getEvents(0).getType());
+        assertEquals("2026-03-03T10:00:00Z", p0.getEvents(0).getAt(), "RFC 3339");
+        assertEquals(2, grpc.queries(TestKeys.ADMIN_A).getPerson(GetPersonRequest.newBuilder().setEnvironment(journeys)
+                .setDistinctId("p0").setDays(365).setLimit(2).build()).getEventsCount());
+        assertEquals(0, grpc.queries(TestKeys.ADMIN_A).getPerson(GetPersonRequest.newBuilder().setEnvironment(journeys)
+                .setDistinctId("p0").setDays(1).build()).getEventsCount(), "nothing in the last day");
+
+        java.util.function.Function<String, List<String>> search = query -> grpc.queries(TestKeys.ADMIN_A)
+                .searchPeople(SearchPeopleRequest.newBuilder().setEnvironment(journeys).setQuery(query).build())
+                .getPeopleList().stream().map(found -> found.getDistinctId() + ">" + found.getPersonId()).sorted()
+                .toList();
+        assertEquals(List.of("p0>p0", "p1>p1"), search.apply("LARGE"), "a trait's value, any case");
+        assertEquals(List.of("p0>p0", "p1>p1"), search.apply("company_size = large"));
+        assertEquals(List.of(), search.apply("company_size=small"));
+        assertEquals(List.of("anon-p0>p0", "anon-p1>p1"), search.apply("anon"), "linked ids too");
+        assertEquals(List.of(), search.apply("%"), "a wildcard is a character");
+        for (SearchPeopleRequest bad : List.of(SearchPeopleRequest.newBuilder().setEnvironment(journeys).build(),
+                SearchPeopleRequest.newBuilder().setEnvironment(journeys).setQuery("x".repeat(201)).build(),
+                SearchPeopleRequest.newBuilder().setEnvironment(journeys).setQuery("p").setLimit(201).build())) {
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.ADMIN_A).searchPeople(bad))
+                    .getStatus().getCode());
+        }
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, org.junit.jupiter.api.Assertions.assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.ADMIN_A).getPerson(GetPersonRequest
+                        .newBuilder().setEnvironment(journeys).setDistinctId("p0").setDays(366).build()))
+                .getStatus().getCode());
+        assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, org.junit.jupiter.api.Assertions.assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.CLIENT_A).getPerson(GetPersonRequest
+                        .newBuilder().setEnvironment(journeys).setDistinctId("p0").build()))
+                .getStatus().getCode());
     }
 
     @Test

@@ -31,6 +31,7 @@ import dev.flywheel.proto.analytics.v1.GetAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentHealthRequest;
 import dev.flywheel.proto.analytics.v1.GetExperimentResultsRequest;
 import dev.flywheel.proto.analytics.v1.GetMetricRequest;
+import dev.flywheel.proto.analytics.v1.GetPersonRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleResponse;
 import dev.flywheel.proto.analytics.v1.ListMetricAuditRequest;
@@ -46,11 +47,14 @@ import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
+import dev.flywheel.proto.analytics.v1.PersonProfile;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
+import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
+import dev.flywheel.proto.analytics.v1.SearchPeopleResponse;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
@@ -194,6 +198,14 @@ public class AnalyticsClient {
 
     public Uni<TimeToValueResponse> timeToValue(String key, TimeToValueRequest request) {
         return as(queries, key, QUERY_DEADLINE).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<SearchPeopleResponse> searchPeople(String key, SearchPeopleRequest request) {
+        return as(queries, key, QUERY_DEADLINE).searchPeople(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<PersonProfile> person(String key, GetPersonRequest request) {
+        return as(queries, key, QUERY_DEADLINE).getPerson(request).onFailure().transform(AnalyticsClient::problem);
     }
 
     public Uni<FunnelPeopleResponse> funnelPeople(String key, FunnelPeopleRequest request) {

@@ -18,6 +18,7 @@ import dev.flywheel.metrics.model.QueryMapper;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.service.AnalyticsQueries;
 import dev.flywheel.metrics.service.CorrelationQueries;
+import dev.flywheel.metrics.service.PeopleQueries;
 import dev.flywheel.metrics.store.EventStore;
 import dev.flywheel.proto.analytics.v1.AarrrPeriod;
 import dev.flywheel.proto.analytics.v1.AarrrRequest;
@@ -40,6 +41,7 @@ import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.FunnelResponse;
 import dev.flywheel.proto.analytics.v1.FunnelStep;
+import dev.flywheel.proto.analytics.v1.GetPersonRequest;
 import dev.flywheel.proto.analytics.v1.LifecyclePeriod;
 import dev.flywheel.proto.analytics.v1.LifecycleRequest;
 import dev.flywheel.proto.analytics.v1.LifecycleResponse;
@@ -53,10 +55,15 @@ import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
+import dev.flywheel.proto.analytics.v1.PersonExperiment;
+import dev.flywheel.proto.analytics.v1.PersonProfile;
+import dev.flywheel.proto.analytics.v1.PersonSummary;
 import dev.flywheel.proto.analytics.v1.Point;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
+import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
+import dev.flywheel.proto.analytics.v1.SearchPeopleResponse;
 import dev.flywheel.proto.analytics.v1.Series;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueResponse;
@@ -77,9 +84,12 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
     private final CallerScope caller;
     private final AnalyticsQueries queries;
     private final CorrelationQueries correlations;
+    private final PeopleQueries people;
 
-    public AnalyticsQueryGrpcService(CallerScope caller, AnalyticsQueries queries, CorrelationQueries correlations) {
+    public AnalyticsQueryGrpcService(CallerScope caller, AnalyticsQueries queries, CorrelationQueries correlations,
+            PeopleQueries people) {
         this.caller = caller;
+        this.people = people;
         this.queries = queries;
         this.correlations = correlations;
     }
@@ -373,20 +383,58 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
     }
 
     @Override
+    public Uni<SearchPeopleResponse> searchPeople(SearchPeopleRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            int limit = request.getLimit() == 0 ? 50 : request.getLimit();
+            if (limit < 1 || limit > 200) {
+                throw RefusedRequest.invalid("limit: 1 to 200");
+            }
+            return people.search(scope, request.getQuery(), limit).map(found -> SearchPeopleResponse.newBuilder()
+                    .addAllPeople(found.stream().map(f -> PersonSummary.newBuilder().setDistinctId(f.distinctId())
+                            .setPersonId(f.personId()).setTraitsJson(f.traitsJson()).build()).toList())
+                    .build());
+        });
+    }
+
+    @Override
+    public Uni<PersonProfile> getPerson(GetPersonRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            int days = request.getDays() == 0 ? 30 : request.getDays();
+            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
+            if (days < 1 || days > 365) {
+                throw RefusedRequest.invalid("days: 1 to 365");
+            }
+            if (limit < 1 || limit > MAX_PEOPLE) {
+                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
+            }
+            return people.profile(scope, request.getDistinctId(), days, limit).map(p -> PersonProfile.newBuilder()
+                    .setPersonId(p.identity().personId()).addAllDistinctIds(p.identity().distinctIds())
+                    .setTraitsJson(p.traitsJson())
+                    .addAllExperiments(p.experiments().stream().map(x -> PersonExperiment.newBuilder()
+                            .setExperimentKey(x.experimentKey()).setVariationKey(x.variationKey())
+                            .setFirstExposedAt(x.at().toString()).build()).toList())
+                    .addAllEvents(p.events().stream().map(e -> dev.flywheel.proto.analytics.v1.PersonEvent
+                            .newBuilder().setName(e.name()).setType(e.type()).setAt(e.at().toString()).build())
+                            .toList())
+                    .build());
+        });
+    }
+
+    @Override
     public Uni<FunnelPeopleResponse> funnelPeople(FunnelPeopleRequest request) {
         return run(request.getEnvironment(), scope -> {
             int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
             if (limit < 1 || limit > MAX_PEOPLE) {
                 throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
             }
-            CorrelationQueries.StepOutcome outcome = switch (request.getOutcome()) {
-                case FUNNEL_OUTCOME_REACHED -> CorrelationQueries.StepOutcome.REACHED;
-                case FUNNEL_OUTCOME_CONVERTED -> CorrelationQueries.StepOutcome.CONVERTED;
-                case FUNNEL_OUTCOME_DROPPED -> CorrelationQueries.StepOutcome.DROPPED;
-                case FUNNEL_OUTCOME_IN_PROGRESS -> CorrelationQueries.StepOutcome.IN_PROGRESS;
+            PeopleQueries.StepOutcome outcome = switch (request.getOutcome()) {
+                case FUNNEL_OUTCOME_REACHED -> PeopleQueries.StepOutcome.REACHED;
+                case FUNNEL_OUTCOME_CONVERTED -> PeopleQueries.StepOutcome.CONVERTED;
+                case FUNNEL_OUTCOME_DROPPED -> PeopleQueries.StepOutcome.DROPPED;
+                case FUNNEL_OUTCOME_IN_PROGRESS -> PeopleQueries.StepOutcome.IN_PROGRESS;
                 default -> throw RefusedRequest.invalid("outcome: reached, converted, dropped or in_progress");
             };
-            return correlations.funnelPeople(scope, funnelQuestion(request.getFunnel(), "funnel."), request.getStep(),
+            return people.funnelPeople(scope, funnelQuestion(request.getFunnel(), "funnel."), request.getStep(),
                     outcome, limit).map(
                             found -> FunnelPeopleResponse.newBuilder().addAllPeople(found.people())
                                     .setTotal(found.total()).build());

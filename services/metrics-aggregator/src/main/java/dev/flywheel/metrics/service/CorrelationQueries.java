@@ -67,45 +67,6 @@ public class CorrelationQueries {
     public record Answer(long successes, long failures, long tested, List<Candidate> candidates) {
     }
 
-    /** Who to list at a funnel step (flywheel.analytics.v1.FunnelOutcome). */
-    public enum StepOutcome {
-        REACHED, CONVERTED, DROPPED, IN_PROGRESS
-    }
-
-    /** The people at a funnel step, sorted, at most {@code limit}, and how many in all. */
-    public record StepPeople(List<String> people, long total) {
-    }
-
-    /** The people at one step of a funnel ({@code step} from 0), by what became of them there. */
-    public Uni<StepPeople> funnelPeople(Scope scope, AnalyticsQueries.FunnelQuestion question, int step,
-            StepOutcome outcome, int limit) {
-        int last = question.steps().size() - 1;
-        if (step < 0 || step > last) {
-            throw RefusedRequest.invalid("step: 0 to " + last + " (the funnel's steps, from 0)");
-        }
-        if (step == last && outcome != StepOutcome.REACHED) {
-            throw RefusedRequest.invalid("outcome: the last step has no next one; only reached applies");
-        }
-        return settings.zone(scope.projectId()).chain(zone -> {
-            AnalyticsQueries.FunnelRun run = AnalyticsQueries.funnelRun(question, zone);
-            List<String> found = new ArrayList<>();
-            return store.funnelTimelines(scope, run.query(), (person, events) -> {
-                FunnelCalculator.Reached reached = run.calculator().addPerson(events);
-                if (reached != null && switch (outcome) {
-                    case REACHED -> reached.step() >= step;
-                    case CONVERTED -> reached.step() > step;
-                    case DROPPED -> reached.step() == step && !reached.windowOpen();
-                    case IN_PROGRESS -> reached.step() == step && reached.windowOpen();
-                }) {
-                    found.add(person);
-                }
-            }).map(ignored -> {
-                found.sort(null);
-                return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
-            });
-        });
-    }
-
     /**
      * Converted (reached the last step) against dropped (entered, did not, and their window has closed: who may still
      * convert is left out), by what people did in the funnel's read.

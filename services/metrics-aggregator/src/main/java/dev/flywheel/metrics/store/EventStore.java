@@ -81,6 +81,16 @@ public interface EventStore {
      * The metric per period, split by an event property when {@code breakdown} is set: its most frequent
      * {@code maxBreakdownValues} values by name, the rest as "$other", events without it as "$none".
      */
+    /** One event on a person's timeline: its name, its type (track, page, screen, identify, ...) and time. */
+    record PersonEvent(String name, String type, Instant at) {
+    }
+
+    /**
+     * The latest events (at most {@code limit}) of any of these distinct ids in [from, until), newest first (the
+     * message id breaks ties), each once.
+     */
+    Uni<List<PersonEvent>> personEvents(Scope scope, List<String> distinctIds, Instant from, Instant until, int limit);
+
     Uni<List<TrendRow>> trend(Scope scope, Metric metric, DateRange range, Interval interval, String breakdown,
             int maxBreakdownValues);
 

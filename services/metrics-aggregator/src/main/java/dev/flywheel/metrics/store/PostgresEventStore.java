@@ -174,6 +174,19 @@ public class PostgresEventStore implements EventStore {
     }
 
     @Override
+    public Uni<List<PersonEvent>> personEvents(Scope scope, List<String> distinctIds, Instant from, Instant until,
+            int limit) {
+        String text = "SELECT name, type, ts FROM event WHERE project_id = $1 AND environment = $2"
+                + " AND distinct_id = ANY($3) AND ts >= $4 AND ts < $5 ORDER BY ts DESC, message_id DESC LIMIT $6";
+        List<PersonEvent> events = new ArrayList<>();
+        return stream(text, new Object[]{scope.projectId(), scope.environment(), distinctIds.toArray(String[]::new),
+                from.atOffset(ZoneOffset.UTC), until.atOffset(ZoneOffset.UTC), limit},
+                row -> events.add(new PersonEvent(row.getString(0), StoredEvent.typeName(row.getShort(1)),
+                        row.getOffsetDateTime(2).toInstant())))
+                .map(done -> events);
+    }
+
+    @Override
     public Uni<Map<String, Instant>> firstOccurrences(Scope scope, EventMatch match, Instant from, Instant until) {
         EventSql sql = new EventSql();
         String text = "SELECT " + EventSql.PERSON + ", min(e.ts) FROM event e" + joins(match, null) + " WHERE "

@@ -171,6 +171,14 @@ public record StoredEvent(String projectId, String environment, String messageId
         return value;
     }
 
+    /** The stored type number as a word: track, page, screen, identify, ... ("unknown" for none known). */
+    public static String typeName(int number) {
+        EventType type = EventType.forNumber(number);
+        return type == null || type == EventType.EVENT_TYPE_UNSPECIFIED || type == EventType.UNRECOGNIZED
+                ? "unknown"
+                : type.name().substring("EVENT_TYPE_".length()).toLowerCase(Locale.ROOT);
+    }
+
     /** Unnamed identify, page, screen, group and alias calls get a $-name, so queries can still pick them. */
     public static String name(Event event) {
         if (!event.getName().isEmpty()) {

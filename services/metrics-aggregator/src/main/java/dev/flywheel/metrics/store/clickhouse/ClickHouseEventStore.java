@@ -26,6 +26,7 @@ import dev.flywheel.metrics.model.EventMatch;
 import dev.flywheel.metrics.model.Metric;
 import dev.flywheel.metrics.model.Scope;
 import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -214,6 +215,19 @@ public class ClickHouseEventStore implements EventStore {
                     });
                     return seen;
                 });
+    }
+
+    @Override
+    public Uni<List<PersonEvent>> personEvents(Scope scope, List<String> distinctIds, Instant from, Instant until,
+            int limit) {
+        // every name: the sorting key narrows by scope only, the month partitions by the range
+        List<PersonEvent> events = new ArrayList<>();
+        return http.rows("SELECT name, type, ts_ms FROM events WHERE " + inScope(scope, from, until)
+                + " AND distinct_id IN (" + ClickHouseSql.literals(distinctIds) + ") ORDER BY ts_ms DESC, message_id"
+                + " DESC LIMIT 1 BY message_id LIMIT " + limit, List.of(),
+                row -> events.add(new PersonEvent(row.text(0), StoredEvent.typeName(Integer.parseInt(row.raw(1))),
+                        Instant.ofEpochMilli(Long.parseLong(row.raw(2))))))
+                .replaceWith(events);
     }
 
     @Override

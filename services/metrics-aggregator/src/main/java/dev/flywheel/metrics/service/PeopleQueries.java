@@ -1,0 +1,104 @@
+package dev.flywheel.metrics.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.flywheel.analytics.FunnelCalculator;
+import dev.flywheel.metrics.model.Scope;
+import dev.flywheel.metrics.store.EventStore;
+import dev.flywheel.metrics.store.PeopleStore;
+import dev.flywheel.service.grpc.RefusedRequest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * People: found by id or trait, one person's profile (ids, traits, experiments and latest events), and who is at a
+ * funnel's step.
+ */
+@ApplicationScoped
+public class PeopleQueries {
+
+    public static final int MAX_QUERY = 200;
+
+    /** A person as the console shows them. */
+    public record Profile(PeopleStore.Identity identity, String traitsJson, List<PeopleStore.Exposure> experiments,
+            List<EventStore.PersonEvent> events) {
+    }
+
+    private final PeopleStore people;
+    private final EventStore events;
+    private final AnalyticsSettingsService settings;
+
+    public PeopleQueries(PeopleStore people, EventStore events, AnalyticsSettingsService settings) {
+        this.people = people;
+        this.events = events;
+        this.settings = settings;
+    }
+
+    /** Who to list at a funnel step (flywheel.analytics.v1.FunnelOutcome). */
+    public enum StepOutcome {
+        REACHED, CONVERTED, DROPPED, IN_PROGRESS
+    }
+
+    /** The people at a funnel step, sorted, at most {@code limit}, and how many in all. */
+    public record StepPeople(List<String> people, long total) {
+    }
+
+    /** The people at one step of a funnel ({@code step} from 0), by what became of them there. */
+    public Uni<StepPeople> funnelPeople(Scope scope, AnalyticsQueries.FunnelQuestion question, int step,
+            StepOutcome outcome, int limit) {
+        int last = question.steps().size() - 1;
+        if (step < 0 || step > last) {
+            throw RefusedRequest.invalid("step: 0 to " + last + " (the funnel's steps, from 0)");
+        }
+        if (step == last && outcome != StepOutcome.REACHED) {
+            throw RefusedRequest.invalid("outcome: the last step has no next one; only reached applies");
+        }
+        return settings.zone(scope.projectId()).chain(zone -> {
+            AnalyticsQueries.FunnelRun run = AnalyticsQueries.funnelRun(question, zone);
+            List<String> found = new ArrayList<>();
+            return events.funnelTimelines(scope, run.query(), (person, timeline) -> {
+                FunnelCalculator.Reached reached = run.calculator().addPerson(timeline);
+                if (reached != null && switch (outcome) {
+                    case REACHED -> reached.step() >= step;
+                    case CONVERTED -> reached.step() > step;
+                    case DROPPED -> reached.step() == step && !reached.windowOpen();
+                    case IN_PROGRESS -> reached.step() == step && reached.windowOpen();
+                }) {
+                    found.add(person);
+                }
+            }).map(ignored -> {
+                found.sort(null);
+                return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
+            });
+        });
+    }
+
+    /** "plan=pro" finds a trait's value; anything else, ids and trait values containing it. */
+    public Uni<List<PeopleStore.Found>> search(Scope scope, String query, int limit) {
+        String text = query.strip();
+        if (text.isEmpty() || text.length() > MAX_QUERY) {
+            throw RefusedRequest.invalid("query: 1 to " + MAX_QUERY + " characters");
+        }
+        int equals = text.indexOf('=');
+        return equals > 0 && !text.substring(0, equals).isBlank()
+                ? people.search(scope, text.substring(0, equals).strip(), text.substring(equals + 1).strip(), limit)
+                : people.search(scope, null, text, limit);
+    }
+
+    /** One person: every id of theirs, their traits, their experiments and their events of the last {@code days}. */
+    public Uni<Profile> profile(Scope scope, String distinctId, int days, int limit) {
+        if (distinctId.isBlank() || distinctId.length() > MAX_QUERY) {
+            throw RefusedRequest.invalid("distinctId: 1 to " + MAX_QUERY + " characters");
+        }
+        Instant now = Instant.now();
+        return people.identity(scope, distinctId).chain(identity -> Uni.combine().all().unis(
+                people.traits(scope, identity.distinctIds()), people.exposures(scope, identity.distinctIds()),
+                events.personEvents(scope, identity.distinctIds(), now.minus(Duration.ofDays(days)),
+                        now.plus(Duration.ofDays(1)), limit))
+                .with((traits, exposures, latest) -> new Profile(identity, traits, exposures, latest)));
+    }
+}
