@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 
 import { api, call, describe, includes, type ProjectRole } from '../api';
 import { Chart, type ChartOption } from '../charts/Chart';
@@ -46,7 +46,8 @@ export function Results({ insight, calls, answers, project, environment }: { ins
           answer={only as FunnelAnswer} />
       </>;
     case 'retention':
-      return <Retention answer={only as RetentionAnswer} />;
+      return <Retention answer={only as RetentionAnswer} project={project} environment={environment}
+        question={calls[0].body} />;
     case 'lifecycle':
       return <Lifecycle answer={only as LifecycleAnswer} />;
     case 'active-users':
@@ -155,7 +156,9 @@ function Tile({ label, value, detail }: { label: string; value: string; detail?:
  * The cohort triangle as a heat table (darker: more of the cohort came back; never so dark that the text loses its
  * contrast), and the average curve.
  */
-function Retention({ answer }: { answer: RetentionAnswer }) {
+function Retention({ answer, project, environment, question }: { answer: RetentionAnswer; project: ProjectRole;
+  environment: string; question: Record<string, unknown> }) {
+  const [ask, setAsk] = useState<PeopleAsk | null>(null);
   const all = answer.cohorts ?? [];
   const cohorts = useMemo(() => all.filter((c) => num(c.size) > 0), [all]);
   const width = Math.max(0, ...cohorts.map((c) => c.counts.length));
@@ -187,12 +190,17 @@ function Retention({ answer }: { answer: RetentionAnswer }) {
               {Array.from({ length: width }, (_, k) => (k < c.counts.length
                 ? <td key={k} data-count={num(c.counts[k])}
                   style={{ background: `rgba(37, 84, 176, ${(0.05 + 0.5 * num(c.shares[k])).toFixed(3)})` }}
-                  title={`${num(c.counts[k])} of ${num(c.size)}`}>{percent(num(c.shares[k]))}</td>
+                  title={`${num(c.counts[k])} of ${num(c.size)}`}>
+                  <button type="button" className="cell" aria-label={`People of the ${c.period} cohort in period ${k}`}
+                    onClick={() => setAsk({ title: `The ${c.period} cohort in period ${k}`, route: 'retention-people',
+                      body: { retention: question, cohort: c.period, period: k } })}>
+                    {percent(num(c.shares[k]))}</button></td>
                 : <td key={k} />))}
             </tr>
           ))}
         </tbody>
       </table>
+      {ask && <PeopleList project={project} environment={environment} ask={ask} />}
       <Chart option={option} values={curve} label="Retention curve: the share retained per period" height={240}
         className="retention-curve" />
     </>
@@ -443,31 +451,52 @@ const OUTCOMES = [
   { key: 'in_progress', label: 'in progress' },
 ] as const;
 
+/** Which people a list shows: its title, and the analytics route and body that find them. */
+interface PeopleAsk { title: string; route: string; body: Record<string, unknown> }
+
+/** People the analytics found (at most 100 shown, with how many in all), each a link to their page and recordings. */
+function PeopleList({ project, environment, ask }: { project: ProjectRole; environment: string; ask: PeopleAsk }) {
+  const [found, setFound] = useState<{ people: string[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    setFound(null);
+    setError(null);
+    api<{ people?: string[]; total?: number }>(`/api/v1/projects/${project.id}/environments/`
+      + `${encodeURIComponent(environment)}/analytics/${ask.route}`, { method: 'POST',
+      body: JSON.stringify({ ...ask.body, limit: 100 }) }).then(
+      (answered) => current && setFound({ people: answered.people ?? [], total: num(answered.total) }),
+      (failure) => current && setError(describe(failure)));
+    return () => {
+      current = false;
+    };
+  }, [project.id, environment, ask]);
+  return (
+    <div className="card people-list" aria-live="polite">
+      <h2>{ask.title}{found ? ` (${found.total})` : ''}</h2>
+      <ErrorText error={error} />
+      {!found && !error && <p className="muted">Finding them…</p>}
+      {found && found.people.length === 0 && <p className="muted">Nobody.</p>}
+      {found && found.people.length > 0 && (
+        <ul>{found.people.map((person) => <li key={person}><Link to={`/p/${project.id}/people/${environment}/`
+          + encodeURIComponent(person)}><code>{person}</code></Link> · <Link
+          to={`/p/${project.id}/recordings/${environment}?distinctId=${encodeURIComponent(person)}`}>recordings</Link>
+        </li>)}</ul>
+      )}
+      {found && found.total > found.people.length && <p className="muted">The first {found.people.length}
+        {' '}of {found.total}.</p>}
+    </div>
+  );
+}
+
 /**
- * Each step's people: who reached it, went on, dropped there or may still go on; each person a way to their
- * recordings.
+ * Each step's people: who reached it, went on, dropped there or may still go on; each person a way to their page
+ * and recordings.
  */
 function FunnelPeople({ project, environment, funnel, steps, answer }: { project: ProjectRole; environment: string;
   funnel: Record<string, unknown>; steps: string[]; answer: FunnelAnswer }) {
-  const [chosen, setChosen] = useState<{ step: number; outcome: string } | null>(null);
-  const [found, setFound] = useState<{ people: string[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [ask, setAsk] = useState<PeopleAsk | null>(null);
   const everybody = answer.groups?.find((g) => !g.breakdown) ?? answer.groups?.[0];
-
-  async function list(step: number, outcome: string) {
-    setChosen({ step, outcome });
-    setFound(null);
-    setError(null);
-    try {
-      const answered = await api<{ people?: string[]; total?: number }>(`/api/v1/projects/${project.id}/environments/`
-        + `${encodeURIComponent(environment)}/analytics/funnel-people`, { method: 'POST',
-        body: JSON.stringify({ funnel: { ...funnel, breakdown: '' }, step, outcome, limit: 100 }) });
-      setFound({ people: answered.people ?? [], total: num(answered.total) });
-    } catch (failure) {
-      setError(describe(failure));
-    }
-  }
-
   return (
     <section className="funnel-people" aria-label="People at each step">
       <table className="table compact">
@@ -480,29 +509,16 @@ function FunnelPeople({ project, environment, funnel, steps, answer }: { project
               <td>{i === 0 ? '—' : percent(num(s.conversionFromPrevious))}</td>
               <td>{i === 0 ? '—' : seconds(s.medianSecondsToConvert)}</td>
               <td>{OUTCOMES.filter((o) => i < steps.length - 1 || o.key === 'reached').map((o) => (
-                <button key={o.key} type="button" className="small ghost-dark" aria-label={`People who ${o.label} at step ${i + 1}`}
-                  onClick={() => void list(i, o.key)}>{o.label}</button>))}</td>
+                <button key={o.key} type="button" className="small ghost-dark"
+                  aria-label={`People who ${o.label} at step ${i + 1}`}
+                  onClick={() => setAsk({ title: `People who ${o.label} at step ${i + 1}`, route: 'funnel-people',
+                    body: { funnel: { ...funnel, breakdown: '' }, step: i, outcome: o.key } })}>{o.label}</button>))}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {chosen && (
-        <div className="card people-list" aria-live="polite">
-          <h2>People who {OUTCOMES.find((o) => o.key === chosen.outcome)?.label} at step {chosen.step + 1}
-            {found ? ` (${found.total})` : ''}</h2>
-          <ErrorText error={error} />
-          {!found && !error && <p className="muted">Finding them…</p>}
-          {found && found.people.length === 0 && <p className="muted">Nobody.</p>}
-          {found && found.people.length > 0 && (
-            <ul>{found.people.map((person) => <li key={person}><Link to={`/p/${project.id}/people/${environment}/`
-              + encodeURIComponent(person)}><code>{person}</code></Link> · <Link
-              to={`/p/${project.id}/recordings/${environment}?distinctId=${encodeURIComponent(person)}`}>recordings</Link>
-            </li>)}</ul>
-          )}
-          {found && found.total > found.people.length && <p className="muted">The first {found.people.length}
-            {' '}of {found.total}.</p>}
-        </div>
-      )}
+      {ask && <PeopleList project={project} environment={environment} ask={ask} />}
     </section>
   );
 }

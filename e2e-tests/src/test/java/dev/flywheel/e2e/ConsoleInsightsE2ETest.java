@@ -201,6 +201,12 @@ class ConsoleInsightsE2ETest {
             }
         }
         assertEquals(PEOPLE / 3, returned, "a third came back on day 6");
+        // a cell's people are its count
+        WebElement cell = rows.get(0).findElements(By.cssSelector("td[data-count]")).get(6);
+        String count = cell.getDomAttribute("data-count");
+        cell.findElement(By.tagName("button")).click();
+        console.awaitText(By.cssSelector(".people-list h2"), "period 6 (" + count + ")");
+        assertEquals(Integer.parseInt(count), console.driver.findElements(By.cssSelector(".people-list li")).size());
         shoot("insights-retention");
         console.assertNoSeriousAccessibilityViolations("retention insight");
     }

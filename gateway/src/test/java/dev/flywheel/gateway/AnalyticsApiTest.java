@@ -92,7 +92,7 @@ class AnalyticsApiTest {
     @Test
     void valueMapRoutesTakeReaderKeysAndCheckTheirBodies() {
         for (String route : java.util.List.of("paths", "path-people", "funnel-correlation", "retention-correlation",
-                "activation-discovery", "funnel-people")) {
+                "activation-discovery", "funnel-people", "retention-people")) {
             given().auth().oauth2(adminKey).contentType("application/json").body("{}").when().post(base + route)
                     .then().statusCode(503);
             given().contentType("application/json").body("{}").when().post(base + route).then().statusCode(401)

@@ -25,6 +25,7 @@ import dev.flywheel.proto.analytics.v1.NorthStarRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.SavedInsight;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
@@ -58,6 +59,7 @@ public class RequestBodySchemas implements OASFilter {
                 // after the questions they nest, whose schemas leave the environment to the path
                 .add(FunnelCorrelationRequest.getDescriptor(), ENVIRONMENT)
                 .add(FunnelPeopleRequest.getDescriptor(), ENVIRONMENT)
+                .add(RetentionPeopleRequest.getDescriptor(), ENVIRONMENT)
                 .add(RetentionCorrelationRequest.getDescriptor(), ENVIRONMENT)
                 .add(ActivationDiscoveryRequest.getDescriptor(), ENVIRONMENT)
                 .add(LifecycleRequest.getDescriptor(), ENVIRONMENT)

@@ -31,6 +31,7 @@ import dev.flywheel.proto.analytics.v1.FunnelPeopleRequest;
 import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.GetPersonRequest;
+import dev.flywheel.proto.analytics.v1.Interval;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
@@ -38,7 +39,10 @@ import dev.flywheel.proto.analytics.v1.PersonEvent;
 import dev.flywheel.proto.analytics.v1.PersonExperiment;
 import dev.flywheel.proto.analytics.v1.PersonProfile;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleResponse;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
+import dev.flywheel.proto.analytics.v1.RetentionResponse;
 import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
 import dev.flywheel.proto.events.v1.Event;
 import dev.flywheel.service.grpc.ProtoValues;
@@ -234,6 +238,36 @@ class ValueMapQueriesTest {
                         FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel)
                                 .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build()));
         assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, client.getStatus().getCode());
+    }
+
+    @Test
+    void aRetentionCellsPeopleAreItsCount() {
+        RetentionRequest retention = retentionCorrelation().getRetention();
+        RetentionResponse table = grpc.queries(TestKeys.ADMIN_A).retention(retention.toBuilder().setEnvironment(
+                journeys).build());
+        java.util.function.BiFunction<String, Integer, RetentionPeopleResponse> cell = (cohort, period) -> grpc
+                .queries(TestKeys.ADMIN_A).retentionPeople(RetentionPeopleRequest.newBuilder().setEnvironment(
+                        journeys).setRetention(retention).setCohort(cohort).setPeriod(period).build());
+        assertEquals("2026-03-02", table.getCohorts(0).getPeriod());
+        for (int period = 0; period < table.getCohorts(0).getCountsCount(); period++) {
+            assertEquals(table.getCohorts(0).getCounts(period), cell.apply("2026-03-02", period).getTotal(),
+                    "period " + period);
+        }
+        assertEquals(List.of("p0", "p1", "p2", "p6"), cell.apply("2026-03-02", 1).getPeopleList(),
+                "came back the next day");
+        assertEquals(12, cell.apply("2026-03-02", 0).getPeopleCount(), "the cohort itself");
+        assertEquals(0, cell.apply("2026-03-03", 1).getTotal(), "a cohort without people");
+        for (RetentionPeopleRequest bad : List.of(
+                RetentionPeopleRequest.newBuilder().setEnvironment(journeys).setRetention(retention)
+                        .setCohort("March").build(),
+                RetentionPeopleRequest.newBuilder().setEnvironment(journeys).setRetention(retention)
+                        .setCohort("2026-03-02").setPeriod(4).build(),
+                RetentionPeopleRequest.newBuilder().setEnvironment(journeys).setRetention(retention.toBuilder()
+                        .setInterval(Interval.INTERVAL_WEEK)).setCohort("2026-03-03").build())) {
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> grpc.queries(TestKeys.ADMIN_A).retentionPeople(bad))
+                    .getStatus().getCode(), bad.toString());
+        }
     }
 
     @Test

@@ -51,6 +51,8 @@ import dev.flywheel.proto.analytics.v1.PersonProfile;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.PutMetricRequest;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleResponse;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
 import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
@@ -198,6 +200,11 @@ public class AnalyticsClient {
 
     public Uni<TimeToValueResponse> timeToValue(String key, TimeToValueRequest request) {
         return as(queries, key, QUERY_DEADLINE).timeToValue(request).onFailure().transform(AnalyticsClient::problem);
+    }
+
+    public Uni<RetentionPeopleResponse> retentionPeople(String key, RetentionPeopleRequest request) {
+        return as(queries, key, QUERY_DEADLINE).retentionPeople(request).onFailure()
+                .transform(AnalyticsClient::problem);
     }
 
     public Uni<SearchPeopleResponse> searchPeople(String key, SearchPeopleRequest request) {

@@ -47,6 +47,7 @@ import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PutAnalyticsSettingsRequest;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.TimeToValueRequest;
 import dev.flywheel.proto.analytics.v1.TrendsRequest;
@@ -161,6 +162,16 @@ public class AnalyticsResource {
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FunnelPeopleRequest"))) JsonNode body) {
         return query(projectId, environment, body, FunnelPeopleRequest.newBuilder(),
                 (key, request) -> analytics.funnelPeople(key, request.build()));
+    }
+
+    @POST
+    @Path(ANALYTICS + "retention-people")
+    @Operation(summary = "The people in one cell of a retention table: a cohort's members who came back in a period")
+    public Uni<ObjectNode> retentionPeople(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RetentionPeopleRequest"))) JsonNode body) {
+        return query(projectId, environment, body, RetentionPeopleRequest.newBuilder(),
+                (key, request) -> analytics.retentionPeople(key, request.build()));
     }
 
     @POST

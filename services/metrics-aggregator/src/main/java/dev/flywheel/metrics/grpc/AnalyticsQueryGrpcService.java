@@ -60,6 +60,8 @@ import dev.flywheel.proto.analytics.v1.PersonProfile;
 import dev.flywheel.proto.analytics.v1.PersonSummary;
 import dev.flywheel.proto.analytics.v1.Point;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
+import dev.flywheel.proto.analytics.v1.RetentionPeopleResponse;
 import dev.flywheel.proto.analytics.v1.RetentionRequest;
 import dev.flywheel.proto.analytics.v1.RetentionResponse;
 import dev.flywheel.proto.analytics.v1.SearchPeopleRequest;
@@ -379,6 +381,26 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
                     request.getTo(), limit).map(
                             people -> PathPeopleResponse.newBuilder().addAllPeople(
                                     people).build());
+        });
+    }
+
+    @Override
+    public Uni<RetentionPeopleResponse> retentionPeople(RetentionPeopleRequest request) {
+        return run(request.getEnvironment(), scope -> {
+            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
+            if (limit < 1 || limit > MAX_PEOPLE) {
+                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
+            }
+            LocalDate cohort;
+            try {
+                cohort = LocalDate.parse(request.getCohort());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw RefusedRequest.invalid("cohort: a day, YYYY-MM-DD");
+            }
+            return people.retentionPeople(scope, retentionQuestion(request.getRetention(), "retention."), cohort,
+                    request.getPeriod(), limit).map(
+                            found -> RetentionPeopleResponse.newBuilder()
+                                    .addAllPeople(found.people()).setTotal(found.total()).build());
         });
     }
 

@@ -92,6 +92,59 @@ public class CorrelationQueries {
         });
     }
 
+    /** A person of a retention question's cohorts: their cohort (its first day), and whether they came back. */
+    public record RetentionOutcome(LocalDate cohort, boolean retained) {
+    }
+
+    /**
+     * Per person whose cohort (the period of their first start event in the range; first time: ever) is the
+     * question's and whose period {@code period} after it is known (ended; begun, counting on or after): their cohort
+     * and whether they came back then. Period 0 is the cohort itself: everyone in it, retained.
+     */
+    public Uni<Map<String, RetentionOutcome>> retentionOutcomes(Scope scope,
+            AnalyticsQueries.RetentionQuestion question,
+            int period, ZoneId zone) {
+        Interval interval = question.interval();
+        DateRange range = AnalyticsQueries.range(question.from(), question.to(), zone);
+        LocalDate cohortsFrom = interval.start(question.from());
+        LocalDate cohortsTo = AnalyticsQueries.periodEnd(interval, question.to());
+        LocalDate today = LocalDate.now(zone);
+        boolean firstTime = question.type() == RetentionCalculator.Type.FIRST_TIME;
+        boolean onOrAfter = question.mode() == RetentionCalculator.Mode.ON_OR_AFTER;
+        LocalDate returnsTo = onOrAfter
+                ? today
+                : AnalyticsQueries.periodEnd(interval, interval.plus(interval.start(question.to()), period));
+        return queries.bothActiveDays(scope, question.start(), firstTime
+                ? LocalDate.EPOCH
+                : cohortsFrom, cohortsTo, question.back(), cohortsFrom, returnsTo, zone).map(both -> {
+                    Map<String, RetentionOutcome> outcomes = new HashMap<>();
+                    both.get(0).forEach((person, days) -> {
+                        // first time: their first start ever must be in the range
+                        LocalDate first = firstTime
+                                ? LocalDate.ofEpochDay(days[0])
+                                : firstDayIn(days, range);
+                        if (first == null || !range.contains(first)) {
+                            return;
+                        }
+                        LocalDate cohort = interval.start(first);
+                        if (period == 0) {
+                            outcomes.put(person, new RetentionOutcome(cohort, true));
+                            return;
+                        }
+                        LocalDate target = interval.plus(cohort, period);
+                        LocalDate targetEnd = interval.plus(cohort, period + 1);
+                        if (onOrAfter ? target.isAfter(today) : targetEnd.isAfter(today)) {
+                            return; // not known yet
+                        }
+                        int[] returns = both.get(1).getOrDefault(person, new int[0]);
+                        outcomes.put(person, new RetentionOutcome(cohort, returned(returns, target, onOrAfter
+                                ? null
+                                : targetEnd)));
+                    });
+                    return outcomes;
+                });
+    }
+
     /**
      * Retained in {@code period} after their cohort's (the period of their first start event in the range) against
      * not, by what people had done by the end of their cohort's period.
@@ -104,40 +157,17 @@ public class CorrelationQueries {
         }
         Interval interval = question.interval();
         return settings.zone(scope.projectId()).chain(zone -> {
-            DateRange range = AnalyticsQueries.range(question.from(), question.to(), zone);
             LocalDate cohortsFrom = interval.start(question.from());
             LocalDate cohortsTo = AnalyticsQueries.periodEnd(interval, question.to());
-            LocalDate today = LocalDate.now(zone);
-            boolean firstTime = question.type() == RetentionCalculator.Type.FIRST_TIME;
-            boolean onOrAfter = question.mode() == RetentionCalculator.Mode.ON_OR_AFTER;
-            LocalDate returnsTo = onOrAfter
-                    ? today
-                    : AnalyticsQueries.periodEnd(interval, interval.plus(interval.start(question.to()), period));
             Map<String, Long> cohortEnd = new HashMap<>();
-            Uni<Map<String, Boolean>> outcomes = queries.bothActiveDays(scope, question.start(), firstTime
-                    ? LocalDate.EPOCH
-                    : cohortsFrom, cohortsTo, question.back(), cohortsFrom, returnsTo, zone).map(both -> {
-                        Map<String, Boolean> retained = new HashMap<>();
-                        both.get(0).forEach((person, days) -> {
-                            // first time: their first start ever must be in the range
-                            LocalDate first = firstTime
-                                    ? LocalDate.ofEpochDay(days[0])
-                                    : firstDayIn(days, range);
-                            if (first == null || !range.contains(first)) {
-                                return;
-                            }
-                            LocalDate cohort = interval.start(first);
-                            LocalDate target = interval.plus(cohort, period);
-                            LocalDate targetEnd = interval.plus(cohort, period + 1);
-                            if (onOrAfter ? target.isAfter(today) : targetEnd.isAfter(today)) {
-                                return; // not known yet
-                            }
-                            int[] returns = both.get(1).getOrDefault(person, new int[0]);
-                            retained.put(person, returned(returns, target, onOrAfter ? null : targetEnd));
-                            cohortEnd.put(person, startOf(interval.plus(cohort, 1), zone));
-                        });
-                        return retained;
-                    });
+            Uni<Map<String, Boolean>> outcomes = retentionOutcomes(scope, question, period, zone).map(found -> {
+                Map<String, Boolean> retained = new HashMap<>(found.size() * 2);
+                found.forEach((person, outcome) -> {
+                    retained.put(person, outcome.retained());
+                    cohortEnd.put(person, startOf(interval.plus(outcome.cohort(), 1), zone));
+                });
+                return retained;
+            });
             // what each person had done by the end of their cohort period (from the first cohort's start): the first
             // time of each candidate tells
             return correlate(scope, outcomes, new EventStore.CandidateQuery(Instant.ofEpochMilli(startOf(cohortsFrom,

@@ -2,6 +2,7 @@ package dev.flywheel.metrics.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,11 +32,14 @@ public class PeopleQueries {
     private final PeopleStore people;
     private final EventStore events;
     private final AnalyticsSettingsService settings;
+    private final CorrelationQueries correlations;
 
-    public PeopleQueries(PeopleStore people, EventStore events, AnalyticsSettingsService settings) {
+    public PeopleQueries(PeopleStore people, EventStore events, AnalyticsSettingsService settings,
+            CorrelationQueries correlations) {
         this.people = people;
         this.events = events;
         this.settings = settings;
+        this.correlations = correlations;
     }
 
     /** Who to list at a funnel step (flywheel.analytics.v1.FunnelOutcome). */
@@ -43,7 +47,7 @@ public class PeopleQueries {
         REACHED, CONVERTED, DROPPED, IN_PROGRESS
     }
 
-    /** The people at a funnel step, sorted, at most {@code limit}, and how many in all. */
+    /** The people at a funnel step or in a retention cell, sorted, at most {@code limit}, and how many in all. */
     public record StepPeople(List<String> people, long total) {
     }
 
@@ -75,6 +79,29 @@ public class PeopleQueries {
                 return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
             });
         });
+    }
+
+    /** The people in one cell of a retention table: members of the cohort starting {@code cohort} retained then. */
+    public Uni<StepPeople> retentionPeople(Scope scope, AnalyticsQueries.RetentionQuestion question, LocalDate cohort,
+            int period, int limit) {
+        if (period < 0 || period >= question.periods()) {
+            throw RefusedRequest.invalid("period: 0 to " + (question.periods() - 1) + " (the question's periods)");
+        }
+        if (!question.interval().start(cohort).equals(cohort)) {
+            throw RefusedRequest.invalid("cohort: the first day of a " + question.interval().name().toLowerCase(
+                    java.util.Locale.ROOT) + ", as the answer's cohorts name them");
+        }
+        return settings.zone(scope.projectId()).chain(zone -> correlations.retentionOutcomes(scope, question, period,
+                zone)).map(outcomes -> {
+                    List<String> found = new ArrayList<>();
+                    outcomes.forEach((person, outcome) -> {
+                        if (outcome.cohort().equals(cohort) && outcome.retained()) {
+                            found.add(person);
+                        }
+                    });
+                    found.sort(null);
+                    return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
+                });
     }
 
     /** "plan=pro" finds a trait's value; anything else, ids and trait values containing it. */
