@@ -127,7 +127,9 @@ export function Insights({ project, environment, savedKey }: { project: ProjectR
         <KindFields insight={insight} set={set} />
         {takesFilters(insight.kind)
           ? <Filters filters={insight.filters} onChange={(filters) => set({ filters })} />
-          : <p className="muted">Filters do not apply here: this insight counts all activity.</p>}
+          : <p className="muted">Filters do not apply here: {insight.kind === 'paths' || insight.kind
+            === 'activation-discovery' ? 'every event of a journey counts' : 'its stages are the project\'s analytics '
+            + 'settings'}.</p>}
         <div className="row">
           <button type="submit" disabled={run.state === 'running'}>
             {run.state === 'running' ? 'Running…' : 'Run'}</button>

@@ -171,10 +171,11 @@ export function calls(insight: Insight, today = new Date()): Call[] {
       return [{ name: 'retention', route: 'retention', body: retentionBody(insight, range) }];
     case 'lifecycle':
       return [{ name: 'lifecycle', route: 'lifecycle', body: { range, interval: insight.interval,
-        event: insight.event.trim() } }];
+        ...matcher(insight.event, insight.filters) } }];
     case 'stickiness':
     case 'active-users':
-      return [{ name: insight.kind, route: 'active-users', body: { range, event: insight.event.trim() } }];
+      return [{ name: insight.kind, route: 'active-users', body: { range,
+        ...matcher(insight.event, insight.filters) } }];
     case 'churn':
       return [{ name: 'churn', route: 'churn', body: { range, interval: insight.interval } }];
     case 'time-to-value':
@@ -200,10 +201,13 @@ export function calls(insight: Insight, today = new Date()): Call[] {
   }
 }
 
-/** Which kinds read the property filters (the others count activity from the daily rollups or settings). */
+/**
+ * Which kinds read the property filters: not churn, AARRR and the North Star (defined once in the project's
+ * analytics settings), paths (every event of a journey) and activation discovery (every action is a candidate).
+ */
 export function takesFilters(kind: InsightKind): boolean {
-  return ['trends', 'funnel', 'retention', 'time-to-value', 'funnel-correlation', 'retention-correlation']
-    .includes(kind);
+  return ['trends', 'funnel', 'retention', 'lifecycle', 'stickiness', 'active-users', 'time-to-value',
+    'funnel-correlation', 'retention-correlation'].includes(kind);
 }
 
 /** The insight as a URL query (only what differs from the defaults), so a link opens the same question. */

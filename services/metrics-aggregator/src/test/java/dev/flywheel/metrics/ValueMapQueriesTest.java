@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import dev.flywheel.proto.analytics.v1.ActivationCandidate;
 import dev.flywheel.proto.analytics.v1.ActivationDiscoveryRequest;
 import dev.flywheel.proto.analytics.v1.ActivationDiscoveryResponse;
+import dev.flywheel.proto.analytics.v1.ActiveUsersRequest;
 import dev.flywheel.proto.analytics.v1.CorrelationCandidate;
 import dev.flywheel.proto.analytics.v1.CorrelationOptions;
 import dev.flywheel.proto.analytics.v1.CorrelationResponse;
@@ -32,12 +33,16 @@ import dev.flywheel.proto.analytics.v1.FunnelPeopleResponse;
 import dev.flywheel.proto.analytics.v1.FunnelRequest;
 import dev.flywheel.proto.analytics.v1.GetPersonRequest;
 import dev.flywheel.proto.analytics.v1.Interval;
+import dev.flywheel.proto.analytics.v1.LifecycleRequest;
+import dev.flywheel.proto.analytics.v1.LifecycleResponse;
 import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
 import dev.flywheel.proto.analytics.v1.PersonEvent;
 import dev.flywheel.proto.analytics.v1.PersonExperiment;
 import dev.flywheel.proto.analytics.v1.PersonProfile;
+import dev.flywheel.proto.analytics.v1.PropertyFilter;
+import dev.flywheel.proto.analytics.v1.PropertyOperator;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
 import dev.flywheel.proto.analytics.v1.RetentionPeopleResponse;
@@ -238,6 +243,21 @@ class ValueMapQueriesTest {
                         FunnelPeopleRequest.newBuilder().setEnvironment(journeys).setFunnel(funnel)
                                 .setOutcome(FunnelOutcome.FUNNEL_OUTCOME_REACHED).build()));
         assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, client.getStatus().getCode());
+    }
+
+    @Test
+    void activeUsersAndLifecycleCountOnlyEventsWithTheFilteredProperties() {
+        PropertyFilter pro = PropertyFilter.newBuilder().setProperty("plan")
+                .setOperator(PropertyOperator.PROPERTY_OPERATOR_EQUALS).addValues("pro").build();
+        ActiveUsersRequest.Builder active = ActiveUsersRequest.newBuilder().setEnvironment(journeys).setRange(range(
+                "2026-03-02", "2026-03-02")).setEvent("Viewed Pricing");
+        assertEquals(12, grpc.queries(TestKeys.ADMIN_A).activeUsers(active.build()).getDays(0).getDau());
+        assertEquals(6, grpc.queries(TestKeys.ADMIN_A).activeUsers(active.addFilters(pro).build()).getDays(0)
+                .getDau(), "p0 (anonymously, merged) and p1-p5 viewed pricing on the pro plan");
+        LifecycleResponse lifecycle = grpc.queries(TestKeys.ADMIN_A).lifecycle(LifecycleRequest.newBuilder()
+                .setEnvironment(journeys).setRange(range("2026-03-02", "2026-03-02")).setEvent("Viewed Pricing")
+                .addFilters(pro).build());
+        assertEquals(6, lifecycle.getPeriods(0).getNew());
     }
 
     @Test

@@ -129,7 +129,8 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
         return run(request.getEnvironment(), scope -> {
             LocalDate[] days = QueryMapper.days(request.getRange(), "range");
             EventMatch match = QueryMapper.match(
-                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent()).build(),
+                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent())
+                            .addAllFilters(request.getFiltersList()).build(),
                     "event", false);
             return queries.activeUsers(scope, days[0], days[1], match).map(active -> {
                 ActiveUsersResponse.Builder out = ActiveUsersResponse.newBuilder()
@@ -232,7 +233,8 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
         return run(request.getEnvironment(), scope -> {
             LocalDate[] days = QueryMapper.days(request.getRange(), "range");
             EventMatch match = QueryMapper.match(
-                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent()).build(),
+                    dev.flywheel.proto.analytics.v1.EventMatcher.newBuilder().setEvent(request.getEvent())
+                            .addAllFilters(request.getFiltersList()).build(),
                     "event", false);
             return queries.lifecycle(scope, days[0], days[1],
                     QueryMapper.interval(request.getInterval(), Interval.DAY), match).map(periods -> {
