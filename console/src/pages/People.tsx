@@ -69,6 +69,11 @@ export function People({ project, environment }: { project: ProjectRole; environ
 }
 
 interface Recording { sessionId: string; startedAt: string; durationMs: number; pages: string[] }
+interface Submission {
+  surveyKey: string; submissionId: string; shownAt: string; completed: boolean; dismissed: boolean;
+  answers?: { questionId: string; score?: number; choices?: string[]; other: string; text: string }[];
+}
+
 interface FeedbackItem { feedbackId: string; rating: number; comment: string; createdAt: string; person: string;
   pageUrl: string }
 
@@ -85,6 +90,9 @@ export function Person({ project, environment, distinctId }: { project: ProjectR
       `${base}/recordings?limit=20&distinctId=${encodeURIComponent(id)}`)));
     return lists.flatMap((l) => l.recordings ?? []).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }, [base, ids.join('\n')]);
+  const answers = useLoad(async () => (ids.length ? (await api<{ submissions?: Submission[] }>(
+    `${base}/survey-answers?${ids.slice(0, 50).map((id) => `person=${encodeURIComponent(id)}`).join('&')}`))
+    .submissions ?? [] : []), [base, ids.join('\n')]);
   const feedback = useLoad(async () => {
     if (!ids.length) return [];
     const wall = await api<{ items?: FeedbackItem[] }>(`${base}/feedback?limit=200`);
@@ -116,6 +124,16 @@ export function Person({ project, environment, distinctId }: { project: ProjectR
               : <ul className="recordings">{recordings.data.map((r) => <li key={r.sessionId}><Link
                 to={`/p/${project.id}/recordings/${environment}/${encodeURIComponent(r.sessionId)}`}>
                 {when(r.startedAt)}</Link> · {clock(Number(r.durationMs))} · {(r.pages ?? []).length} pages</li>)}</ul>}
+            <h2>Survey answers</h2>
+            {!answers.data ? <Loading error={answers.error} /> : answers.data.length === 0
+              ? <p className="muted">None.</p>
+              : <ul className="answers">{answers.data.map((s) => <li key={s.submissionId} data-survey={s.surveyKey}>
+                <Link to={`/p/${project.id}/surveys/${environment}/${s.surveyKey}`}>{s.surveyKey}</Link>
+                {' '}<span className="muted">{when(s.shownAt)}{s.dismissed ? ' · dismissed' : ''}</span>
+                {(s.answers ?? []).length === 0 ? <span className="muted"> · no answer</span> : <ul>
+                  {(s.answers ?? []).map((a) => <li key={a.questionId}>{a.questionId}: {a.score !== undefined
+                    ? Number(a.score) : [...(a.choices ?? []), a.other].filter(Boolean).join(', ') || a.text}</li>)}
+                </ul>}</li>)}</ul>}
             <h2>Feedback</h2>
             {!feedback.data ? <Loading error={feedback.error} /> : feedback.data.length === 0
               ? <p className="muted">None among the latest 200.</p>

@@ -109,5 +109,10 @@ class ConsoleSurveysE2ETest {
         console.js("document.querySelector('[data-question=score]').scrollIntoView()");
         console.screenshot("survey-results");
         console.assertNoSeriousAccessibilityViolations("survey results");
+
+        // a respondent's page says what they were asked and answered
+        console.open("/console/p/" + project + "/people/production/respondent-7");
+        WebElement answered = console.awaitText(By.cssSelector("ul.answers li[data-survey=checkout-nps]"), "score: 3");
+        assertTrue(answered.getText().contains("checkout-nps"), answered.getText());
     }
 }

@@ -59,6 +59,19 @@ class FeedbackApiTest {
     }
 
     @Test
+    void aPersonsAnswersAreReadWithReaderKeys() {
+        String answers = "/api/v1/projects/" + project + "/environments/production/survey-answers";
+        given().auth().oauth2(adminKey).queryParam("person", "u-1").queryParam("person", "anon-1").when()
+                .get(answers).then().statusCode(503);
+        given().auth().oauth2(AdminFixtures.key(project, "server", "production")).queryParam("person", "u-1")
+                .when().get(answers).then().statusCode(503);
+        given().auth().oauth2(AdminFixtures.key(project, "client", "production")).queryParam("person", "u-1")
+                .when().get(answers).then().statusCode(403);
+        given().queryParam("person", "u-1").when().get(answers).then().statusCode(401);
+        given().auth().oauth2(adminKey).queryParam("limit", "many").when().get(answers).then().statusCode(400);
+    }
+
+    @Test
     void browsersAnswerWithAClientKey() {
         given().auth().oauth2(client).contentType("application/json")
                 .body("{\"person\": {\"anonymousId\": \"a1\"}, \"url\": \"https://x/y\", \"properties\": {\"plan\": \"pro\"},"

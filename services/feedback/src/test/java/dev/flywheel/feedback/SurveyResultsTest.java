@@ -18,6 +18,8 @@ import com.google.protobuf.Value;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersResponse;
 import dev.flywheel.proto.feedback.v1.GroupResult;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.NextSurveyRequest;
@@ -131,6 +133,26 @@ class SurveyResultsTest {
             // Every word of the four comments is in all four: ties are in alphabetical order.
             assertTrue(comment.getThemesList().stream().anyMatch(t -> t.getPhrase().equals("pricing")
                     && t.getAnswers() == 4), comment.getThemesList().toString());
+
+            // what one person was asked and said, by any of their ids; nobody's else
+            ListPersonAnswersResponse first = results.listPersonAnswers(ListPersonAnswersRequest.newBuilder()
+                    .setEnvironment("production").addPersonKeys("r0-" + run).addPersonKeys("unknown-" + run).build());
+            assertEquals(1, first.getSubmissionsCount());
+            assertEquals(key, first.getSubmissions(0).getSurveyKey());
+            assertEquals(List.of("comment:Pricing page is confusing #0", "reason:[price]", "score=10.0"), first
+                    .getSubmissions(0).getAnswersList().stream().map(a -> a.hasScore() ? a.getQuestionId() + "="
+                            + a.getScore() : a.getChoicesCount() > 0 ? a.getQuestionId() + ":" + a.getChoicesList()
+                                    : a.getQuestionId() + ":" + a.getText()).toList());
+            ListPersonAnswersResponse silent = results.listPersonAnswers(ListPersonAnswersRequest.newBuilder()
+                    .setEnvironment("production").addPersonKeys("silent-" + run).build());
+            assertEquals(0, silent.getSubmissions(0).getAnswersCount(), "shown, nothing answered");
+            for (ListPersonAnswersRequest bad : List.of(ListPersonAnswersRequest.newBuilder().setEnvironment(
+                    "production").build(), ListPersonAnswersRequest.newBuilder().setEnvironment("production")
+                            .addPersonKeys("x").setLimit(101).build())) {
+                assertEquals(Status.Code.INVALID_ARGUMENT, org.junit.jupiter.api.Assertions.assertThrows(
+                        io.grpc.StatusRuntimeException.class, () -> results.listPersonAnswers(bad)).getStatus()
+                        .getCode());
+            }
 
             SurveyResults byPlan = results.getSurveyResults(GetSurveyResultsRequest.newBuilder()
                     .setEnvironment("production").setSurveyKey(key)

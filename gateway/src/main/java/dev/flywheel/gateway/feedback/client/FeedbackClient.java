@@ -16,6 +16,8 @@ import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackResponse;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersResponse;
 import dev.flywheel.proto.feedback.v1.ListSurveyAuditRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysResponse;
@@ -116,6 +118,10 @@ public class FeedbackClient {
 
     public Uni<SurveyResults> results(String key, GetSurveyResultsRequest request) {
         return as(results, key).getSurveyResults(request).onFailure().transform(FeedbackClient::problem);
+    }
+
+    public Uni<ListPersonAnswersResponse> personAnswers(String key, ListPersonAnswersRequest request) {
+        return as(results, key).listPersonAnswers(request).onFailure().transform(FeedbackClient::problem);
     }
 
     public Uni<ListFeedbackResponse> wall(String key, ListFeedbackRequest request) {

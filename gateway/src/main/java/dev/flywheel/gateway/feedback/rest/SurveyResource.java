@@ -43,6 +43,7 @@ import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveyAuditRequest;
 import dev.flywheel.proto.feedback.v1.ListSurveysRequest;
 import dev.flywheel.proto.feedback.v1.Period;
@@ -211,6 +212,19 @@ public class SurveyResource {
         }
         return access.readerKeyFor(projectId, environment, "Survey results")
                 .chain(token -> feedback.results(token, request.build())).map(ProtoJson::write);
+    }
+
+    @Access(Access.Level.ENVIRONMENT_READER)
+    @GET
+    @Path("/survey-answers")
+    @Operation(summary = "What one person was asked and answered, latest first: person= once per id of theirs (1 to 50), limit up to 100 submissions")
+    public Uni<ObjectNode> personAnswers(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment, @QueryParam("person") List<String> person,
+            @QueryParam("limit") Integer limit) {
+        ListPersonAnswersRequest request = ListPersonAnswersRequest.newBuilder().setEnvironment(environment)
+                .addAllPersonKeys(person == null ? List.of() : person).setLimit(limit == null ? 0 : limit).build();
+        return access.readerKeyFor(projectId, environment, "Survey answers")
+                .chain(token -> feedback.personAnswers(token, request)).map(ProtoJson::write);
     }
 
     @Access(Access.Level.ENVIRONMENT_READER)

@@ -2,11 +2,13 @@ package dev.flywheel.feedback.grpc;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.flywheel.feedback.service.FeedbackWall;
 import dev.flywheel.feedback.service.SurveyResultsReport;
+import dev.flywheel.feedback.store.SurveyResultsStore;
 import dev.flywheel.proto.analytics.v1.ListUnitVariationsRequest;
 import dev.flywheel.proto.analytics.v1.MutinyExperimentResultsServiceGrpc.MutinyExperimentResultsServiceStub;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
@@ -15,7 +17,11 @@ import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
 import dev.flywheel.proto.feedback.v1.ListFeedbackResponse;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersResponse;
 import dev.flywheel.proto.feedback.v1.Period;
+import dev.flywheel.proto.feedback.v1.PersonAnswer;
+import dev.flywheel.proto.feedback.v1.PersonSubmission;
 import dev.flywheel.proto.feedback.v1.SurveyResults;
 import dev.flywheel.proto.feedback.v1.SurveyResultsService;
 import dev.flywheel.service.auth.CallerKeyInterceptor;
@@ -43,9 +49,12 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
     private final SurveyResultsReport report;
     private final FeedbackWall wall;
     private final MutinyExperimentResultsServiceStub experiments;
+    private final SurveyResultsStore answers;
 
     public SurveyResultsGrpcService(FeedbackCallers callers, SurveyResultsReport report, FeedbackWall wall,
-            @GrpcClient("metrics-aggregator") MutinyExperimentResultsServiceStub experiments) {
+            @GrpcClient("metrics-aggregator") MutinyExperimentResultsServiceStub experiments,
+            SurveyResultsStore answers) {
+        this.answers = answers;
         this.callers = callers;
         this.report = report;
         this.wall = wall;
@@ -73,6 +82,54 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
                 .chain(scope -> wall.list(scope, request.getLimit() == 0 ? 50 : request.getLimit(),
                         request.hasBefore() ? instant(request.getBefore()) : null))
                 .onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    @Override
+    public Uni<ListPersonAnswersResponse> listPersonAnswers(ListPersonAnswersRequest request) {
+        int limit = request.getLimit() == 0 ? 20 : request.getLimit();
+        if (limit < 1 || limit > 100) {
+            return Uni.createFrom().failure(FeedbackCallers.toStatus(RefusedRequest.invalid("limit: 1 to 100")));
+        }
+        if (request.getPersonKeysCount() < 1 || request.getPersonKeysCount() > 50
+                || request.getPersonKeysList().stream().anyMatch(k -> k.isEmpty() || k.length() > 200)) {
+            return Uni.createFrom().failure(FeedbackCallers.toStatus(RefusedRequest.invalid(
+                    "personKeys: 1 to 50 ids of 1 to 200 characters")));
+        }
+        return callers.reader(request.getEnvironment())
+                .chain(scope -> answers.personAnswers(scope, request.getPersonKeysList(), limit))
+                .map(SurveyResultsGrpcService::submissions)
+                .onFailure().transform(FeedbackCallers::toStatus);
+    }
+
+    /** Rows of answers, a submission's in a row, as submissions with their answers. */
+    private static ListPersonAnswersResponse submissions(List<SurveyResultsStore.PersonAnswerRow> rows) {
+        ListPersonAnswersResponse.Builder out = ListPersonAnswersResponse.newBuilder();
+        PersonSubmission.Builder current = null;
+        for (SurveyResultsStore.PersonAnswerRow row : rows) {
+            if (current == null || !current.getSubmissionId().equals(row.submission().toString())) {
+                if (current != null) {
+                    out.addSubmissions(current);
+                }
+                current = PersonSubmission.newBuilder().setSurveyKey(row.survey())
+                        .setSubmissionId(row.submission().toString()).setShownAt(ProtoValues.timestamp(row.shownAt()))
+                        .setCompleted(row.completed()).setDismissed(row.dismissed());
+            }
+            if (row.question() != null) {
+                PersonAnswer.Builder answer = PersonAnswer.newBuilder().setQuestionId(row.question());
+                if (row.score() != null) {
+                    answer.setScore(row.score());
+                }
+                if (row.choices() != null) {
+                    answer.addAllChoices(List.of(row.choices()));
+                }
+                answer.setOther(row.other() == null ? "" : row.other()).setText(row.text() == null ? "" : row.text());
+                current.addAnswers(answer);
+            }
+        }
+        if (current != null) {
+            out.addSubmissions(current);
+        }
+        return out.build();
     }
 
     @Override

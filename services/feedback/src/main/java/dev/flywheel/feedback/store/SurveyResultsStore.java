@@ -40,6 +40,20 @@ public class SurveyResultsStore {
               AND ($5::timestamptz IS NULL OR a.answered_at < $5)
             ORDER BY a.answered_at DESC LIMIT $6""";
 
+    private static final String PERSON_ANSWERS = """
+            SELECT s.survey_key, s.submission_id, s.shown_at, s.completed, s.dismissed, a.question_id, a.score,
+                   a.choices, a.other, a.answer_text
+            FROM (SELECT * FROM survey_submission WHERE project_id = $1 AND environment = $2 AND person_key = ANY($3)
+                  ORDER BY shown_at DESC, submission_id LIMIT $4) s
+            LEFT JOIN survey_answer a ON a.project_id = s.project_id AND a.environment = s.environment
+                 AND a.survey_key = s.survey_key AND a.submission_id = s.submission_id
+            ORDER BY s.shown_at DESC, s.submission_id, a.answered_at, a.question_id""";
+
+    /** One answer of a person's submission (null question: shown, nothing answered). */
+    public record PersonAnswerRow(String survey, UUID submission, Instant shownAt, boolean completed,
+            boolean dismissed, String question, Double score, String[] choices, String other, String text) {
+    }
+
     /** Showings in the range: all, completed, dismissed, and those with at least one answer. */
     public record Counts(long shown, long completed, long dismissed, long responded) {
     }
@@ -63,6 +77,20 @@ public class SurveyResultsStore {
                 scope.getEnvironment(), surveyKey, utc(from), utc(to)})).map(rows -> {
                     Row c = rows.iterator().next();
                     return new Counts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
+                });
+    }
+
+    /** A person's latest submissions (at most {@code limit}) with their answers, newest first. */
+    public Uni<List<PersonAnswerRow>> personAnswers(Scope scope, List<String> personKeys, int limit) {
+        return pool.preparedQuery(PERSON_ANSWERS).execute(Tuple.from(new Object[]{scope.getProjectId(),
+                scope.getEnvironment(), personKeys.toArray(String[]::new), limit})).map(rows -> {
+                    List<PersonAnswerRow> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        out.add(new PersonAnswerRow(row.getString(0), row.getUUID(1), row.getOffsetDateTime(2)
+                                .toInstant(), row.getBoolean(3), row.getBoolean(4), row.getString(5),
+                                row.getDouble(6), row.getArrayOfStrings(7), row.getString(8), row.getString(9)));
+                    }
+                    return out;
                 });
     }
 
