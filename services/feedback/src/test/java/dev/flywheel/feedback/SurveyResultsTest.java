@@ -18,10 +18,10 @@ import com.google.protobuf.Value;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.GetFeedbackScreenshotRequest;
 import dev.flywheel.proto.feedback.v1.GetSurveyResultsRequest;
-import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
-import dev.flywheel.proto.feedback.v1.ListPersonAnswersResponse;
 import dev.flywheel.proto.feedback.v1.GroupResult;
 import dev.flywheel.proto.feedback.v1.ListFeedbackRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersRequest;
+import dev.flywheel.proto.feedback.v1.ListPersonAnswersResponse;
 import dev.flywheel.proto.feedback.v1.NextSurveyRequest;
 import dev.flywheel.proto.feedback.v1.NextSurveyResponse;
 import dev.flywheel.proto.feedback.v1.Person;
@@ -135,14 +135,18 @@ class SurveyResultsTest {
                     && t.getAnswers() == 4), comment.getThemesList().toString());
 
             // what one person was asked and said, by any of their ids; nobody's else
-            ListPersonAnswersResponse first = results.listPersonAnswers(ListPersonAnswersRequest.newBuilder()
+            ListPersonAnswersResponse r0 = results.listPersonAnswers(ListPersonAnswersRequest.newBuilder()
                     .setEnvironment("production").addPersonKeys("r0-" + run).addPersonKeys("unknown-" + run).build());
-            assertEquals(1, first.getSubmissionsCount());
-            assertEquals(key, first.getSubmissions(0).getSurveyKey());
-            assertEquals(List.of("comment:Pricing page is confusing #0", "reason:[price]", "score=10.0"), first
-                    .getSubmissions(0).getAnswersList().stream().map(a -> a.hasScore() ? a.getQuestionId() + "="
-                            + a.getScore() : a.getChoicesCount() > 0 ? a.getQuestionId() + ":" + a.getChoicesList()
-                                    : a.getQuestionId() + ":" + a.getText()).toList());
+            assertEquals(1, r0.getSubmissionsCount());
+            assertEquals(key, r0.getSubmissions(0).getSurveyKey());
+            assertEquals(List.of("comment:Pricing page is confusing #0", "reason:[price]", "score=10.0"), r0
+                    .getSubmissions(0).getAnswersList().stream().map(a -> a.hasScore()
+                            ? a.getQuestionId() + "="
+                                    + a.getScore()
+                            : a.getChoicesCount() > 0
+                                    ? a.getQuestionId() + ":" + a.getChoicesList()
+                                    : a.getQuestionId() + ":" + a.getText())
+                    .toList());
             ListPersonAnswersResponse silent = results.listPersonAnswers(ListPersonAnswersRequest.newBuilder()
                     .setEnvironment("production").addPersonKeys("silent-" + run).build());
             assertEquals(0, silent.getSubmissions(0).getAnswersCount(), "shown, nothing answered");

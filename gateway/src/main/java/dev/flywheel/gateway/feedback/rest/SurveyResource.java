@@ -36,6 +36,7 @@ import dev.flywheel.gateway.feedback.client.FeedbackClient;
 import dev.flywheel.gateway.json.AuditView;
 import dev.flywheel.gateway.json.JsonBodies;
 import dev.flywheel.gateway.json.ProtoJson;
+import dev.flywheel.gateway.json.QueryParams;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.proto.feedback.v1.BreakdownKind;
 import dev.flywheel.proto.feedback.v1.DeleteSurveyRequest;
@@ -220,9 +221,10 @@ public class SurveyResource {
     @Operation(summary = "What one person was asked and answered, latest first: person= once per id of theirs (1 to 50), limit up to 100 submissions")
     public Uni<ObjectNode> personAnswers(@PathParam("projectId") UUID projectId,
             @PathParam("environment") String environment, @QueryParam("person") List<String> person,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit") String limit) {
         ListPersonAnswersRequest request = ListPersonAnswersRequest.newBuilder().setEnvironment(environment)
-                .addAllPersonKeys(person == null ? List.of() : person).setLimit(limit == null ? 0 : limit).build();
+                .addAllPersonKeys(person == null ? List.of() : person)
+                .setLimit(limit == null ? 0 : QueryParams.intCount(limit, "limit")).build();
         return access.readerKeyFor(projectId, environment, "Survey answers")
                 .chain(token -> feedback.personAnswers(token, request)).map(ProtoJson::write);
     }

@@ -80,10 +80,15 @@ public class SurveyResultsStore {
                 });
     }
 
-    /** A person's latest submissions (at most {@code limit}) with their answers, newest first. */
-    public Uni<List<PersonAnswerRow>> personAnswers(Scope scope, List<String> personKeys, int limit) {
+    /**
+     * A person's latest submissions (at most {@code limit}) with their answers, newest first, by their distinct ids
+     * (each a user id or an anonymous id: submissions are kept under "u:" or "a:" and the id).
+     */
+    public Uni<List<PersonAnswerRow>> personAnswers(Scope scope, List<String> distinctIds, int limit) {
+        String[] keys = distinctIds.stream().flatMap(id -> java.util.stream.Stream.of("u:" + id, "a:" + id))
+                .toArray(String[]::new);
         return pool.preparedQuery(PERSON_ANSWERS).execute(Tuple.from(new Object[]{scope.getProjectId(),
-                scope.getEnvironment(), personKeys.toArray(String[]::new), limit})).map(rows -> {
+                scope.getEnvironment(), keys, limit})).map(rows -> {
                     List<PersonAnswerRow> out = new ArrayList<>();
                     for (Row row : rows) {
                         out.add(new PersonAnswerRow(row.getString(0), row.getUUID(1), row.getOffsetDateTime(2)
