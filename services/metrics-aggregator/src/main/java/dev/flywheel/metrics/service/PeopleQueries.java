@@ -49,6 +49,12 @@ public class PeopleQueries {
 
     /** The people at a funnel step or in a retention cell, sorted, at most {@code limit}, and how many in all. */
     public record StepPeople(List<String> people, long total) {
+
+        /** The first {@code limit} of the people found, in order, and how many were found. */
+        static StepPeople first(List<String> found, int limit) {
+            found.sort(null);
+            return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
+        }
     }
 
     /** The people at one step of a funnel ({@code step} from 0), by what became of them there. */
@@ -74,10 +80,7 @@ public class PeopleQueries {
                 }) {
                     found.add(person);
                 }
-            }).map(ignored -> {
-                found.sort(null);
-                return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
-            });
+            }).map(ignored -> StepPeople.first(found, limit));
         });
     }
 
@@ -99,8 +102,7 @@ public class PeopleQueries {
                             found.add(person);
                         }
                     });
-                    found.sort(null);
-                    return new StepPeople(List.copyOf(found.subList(0, Math.min(limit, found.size()))), found.size());
+                    return StepPeople.first(found, limit);
                 });
     }
 
