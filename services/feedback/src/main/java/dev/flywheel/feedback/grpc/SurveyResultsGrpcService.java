@@ -86,19 +86,18 @@ public class SurveyResultsGrpcService implements SurveyResultsService {
 
     @Override
     public Uni<ListPersonAnswersResponse> listPersonAnswers(ListPersonAnswersRequest request) {
-        int limit = request.getLimit() == 0 ? 20 : request.getLimit();
-        if (limit < 1 || limit > 100) {
-            return Uni.createFrom().failure(FeedbackCallers.toStatus(RefusedRequest.invalid("limit: 1 to 100")));
-        }
-        if (request.getPersonKeysCount() < 1 || request.getPersonKeysCount() > 50
-                || request.getPersonKeysList().stream().anyMatch(k -> k.isEmpty() || k.length() > 200)) {
-            return Uni.createFrom().failure(FeedbackCallers.toStatus(RefusedRequest.invalid(
-                    "personKeys: 1 to 50 ids of 1 to 200 characters")));
-        }
-        return callers.reader(request.getEnvironment())
-                .chain(scope -> answers.personAnswers(scope, request.getPersonKeysList(), limit))
-                .map(SurveyResultsGrpcService::submissions)
-                .onFailure().transform(FeedbackCallers::toStatus);
+        // who asks is settled before what they ask is looked at
+        return callers.reader(request.getEnvironment()).chain(scope -> {
+            int limit = request.getLimit() == 0 ? 20 : request.getLimit();
+            if (limit < 1 || limit > 100) {
+                throw RefusedRequest.invalid("limit: 1 to 100");
+            }
+            if (request.getPersonKeysCount() < 1 || request.getPersonKeysCount() > 50
+                    || request.getPersonKeysList().stream().anyMatch(k -> k.isEmpty() || k.length() > 200)) {
+                throw RefusedRequest.invalid("personKeys: 1 to 50 ids of 1 to 200 characters");
+            }
+            return answers.personAnswers(scope, request.getPersonKeysList(), limit);
+        }).map(SurveyResultsGrpcService::submissions).onFailure().transform(FeedbackCallers::toStatus);
     }
 
     /** Rows of answers, a submission's in a row, as submissions with their answers. */
