@@ -55,9 +55,7 @@ import dev.flywheel.proto.analytics.v1.PathPeopleRequest;
 import dev.flywheel.proto.analytics.v1.PathPeopleResponse;
 import dev.flywheel.proto.analytics.v1.PathsRequest;
 import dev.flywheel.proto.analytics.v1.PathsResponse;
-import dev.flywheel.proto.analytics.v1.PersonExperiment;
 import dev.flywheel.proto.analytics.v1.PersonProfile;
-import dev.flywheel.proto.analytics.v1.PersonSummary;
 import dev.flywheel.proto.analytics.v1.Point;
 import dev.flywheel.proto.analytics.v1.RetentionCorrelationRequest;
 import dev.flywheel.proto.analytics.v1.RetentionPeopleRequest;
@@ -334,8 +332,6 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
     static final Duration MAX_PATH_WINDOW = Duration.ofDays(30);
     static final double DEFAULT_MIN_SHARE = 0.01;
     static final int MAX_EXCLUDED_LABELS = 100;
-    static final int DEFAULT_PEOPLE = 100;
-    static final int MAX_PEOPLE = 1_000;
 
     @Override
     public Uni<PathsResponse> paths(PathsRequest request) {
@@ -368,10 +364,8 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
         return run(request.getEnvironment(), scope -> {
             PathsRequest paths = request.getPaths();
             LocalDate[] days = QueryMapper.days(paths.getRange(), "paths.range");
-            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
-            if (limit < 1 || limit > MAX_PEOPLE) {
-                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
-            }
+            int limit = PeopleMapping.count(request.getLimit(), PeopleMapping.DEFAULT_PEOPLE,
+                    PeopleMapping.MAX_PEOPLE, "limit");
             if (request.getStep() < 1 || request.getFrom().isEmpty() || request.getTo().isEmpty()) {
                 throw RefusedRequest.invalid("a move is a step (from 1) with its from and to labels");
             }
@@ -388,80 +382,41 @@ public class AnalyticsQueryGrpcService implements AnalyticsQueryService {
 
     @Override
     public Uni<RetentionPeopleResponse> retentionPeople(RetentionPeopleRequest request) {
-        return run(request.getEnvironment(), scope -> {
-            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
-            if (limit < 1 || limit > MAX_PEOPLE) {
-                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
-            }
-            LocalDate cohort;
-            try {
-                cohort = LocalDate.parse(request.getCohort());
-            } catch (java.time.format.DateTimeParseException e) {
-                throw RefusedRequest.invalid("cohort: a day, YYYY-MM-DD");
-            }
-            return people.retentionPeople(scope, retentionQuestion(request.getRetention(), "retention."), cohort,
-                    request.getPeriod(), limit).map(
-                            found -> RetentionPeopleResponse.newBuilder()
-                                    .addAllPeople(found.people()).setTotal(found.total()).build());
-        });
+        return run(request.getEnvironment(), scope -> people.retentionPeople(scope, retentionQuestion(request
+                .getRetention(), "retention."), PeopleMapping.cohort(request.getCohort()), request.getPeriod(),
+                PeopleMapping.count(request.getLimit(), PeopleMapping.DEFAULT_PEOPLE, PeopleMapping.MAX_PEOPLE,
+                        "limit"))
+                .map(found -> RetentionPeopleResponse.newBuilder().addAllPeople(found.people())
+                        .setTotal(found.total()).build()));
     }
 
     @Override
     public Uni<SearchPeopleResponse> searchPeople(SearchPeopleRequest request) {
-        return run(request.getEnvironment(), scope -> {
-            int limit = request.getLimit() == 0 ? 50 : request.getLimit();
-            if (limit < 1 || limit > 200) {
-                throw RefusedRequest.invalid("limit: 1 to 200");
-            }
-            return people.search(scope, request.getQuery(), limit).map(found -> SearchPeopleResponse.newBuilder()
-                    .addAllPeople(found.stream().map(f -> PersonSummary.newBuilder().setDistinctId(f.distinctId())
-                            .setPersonId(f.personId()).setTraitsJson(f.traitsJson()).build()).toList())
-                    .build());
-        });
+        return run(request.getEnvironment(), scope -> people.search(scope, request.getQuery(), PeopleMapping.count(
+                request.getLimit(), PeopleMapping.DEFAULT_FOUND, PeopleMapping.MAX_FOUND, "limit"))
+                .map(found -> SearchPeopleResponse.newBuilder().addAllPeople(PeopleMapping.found(found)).build()));
     }
 
     @Override
     public Uni<PersonProfile> getPerson(GetPersonRequest request) {
         return run(request.getEnvironment(), scope -> {
-            int days = request.getDays() == 0 ? 30 : request.getDays();
-            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
-            if (days < 1 || days > 365) {
-                throw RefusedRequest.invalid("days: 1 to 365");
-            }
-            if (limit < 1 || limit > MAX_PEOPLE) {
-                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
-            }
-            return people.profile(scope, request.getDistinctId(), days, limit).map(p -> PersonProfile.newBuilder()
-                    .setPersonId(p.identity().personId()).addAllDistinctIds(p.identity().distinctIds())
-                    .setTraitsJson(p.traitsJson())
-                    .addAllExperiments(p.experiments().stream().map(x -> PersonExperiment.newBuilder()
-                            .setExperimentKey(x.experimentKey()).setVariationKey(x.variationKey())
-                            .setFirstExposedAt(x.at().toString()).build()).toList())
-                    .addAllEvents(p.events().stream().map(e -> dev.flywheel.proto.analytics.v1.PersonEvent
-                            .newBuilder().setName(e.name()).setType(e.type()).setAt(e.at().toString()).build())
-                            .toList())
-                    .build());
+            int days = PeopleMapping.count(request.getDays(), PeopleMapping.DEFAULT_DAYS, PeopleMapping.MAX_DAYS,
+                    "days");
+            int limit = PeopleMapping.count(request.getLimit(), PeopleMapping.DEFAULT_PEOPLE,
+                    PeopleMapping.MAX_PEOPLE, "limit");
+            return people.profile(scope, request.getDistinctId(), days, limit).map(PeopleMapping::profile);
         });
     }
 
     @Override
     public Uni<FunnelPeopleResponse> funnelPeople(FunnelPeopleRequest request) {
         return run(request.getEnvironment(), scope -> {
-            int limit = request.getLimit() == 0 ? DEFAULT_PEOPLE : request.getLimit();
-            if (limit < 1 || limit > MAX_PEOPLE) {
-                throw RefusedRequest.invalid("limit: 1 to " + MAX_PEOPLE);
-            }
-            PeopleQueries.StepOutcome outcome = switch (request.getOutcome()) {
-                case FUNNEL_OUTCOME_REACHED -> PeopleQueries.StepOutcome.REACHED;
-                case FUNNEL_OUTCOME_CONVERTED -> PeopleQueries.StepOutcome.CONVERTED;
-                case FUNNEL_OUTCOME_DROPPED -> PeopleQueries.StepOutcome.DROPPED;
-                case FUNNEL_OUTCOME_IN_PROGRESS -> PeopleQueries.StepOutcome.IN_PROGRESS;
-                default -> throw RefusedRequest.invalid("outcome: reached, converted, dropped or in_progress");
-            };
+            int limit = PeopleMapping.count(request.getLimit(), PeopleMapping.DEFAULT_PEOPLE,
+                    PeopleMapping.MAX_PEOPLE, "limit");
             return people.funnelPeople(scope, funnelQuestion(request.getFunnel(), "funnel."), request.getStep(),
-                    outcome, limit).map(
-                            found -> FunnelPeopleResponse.newBuilder().addAllPeople(found.people())
-                                    .setTotal(found.total()).build());
+                    PeopleMapping.outcome(request.getOutcome()), limit)
+                    .map(found -> FunnelPeopleResponse.newBuilder().addAllPeople(found.people())
+                            .setTotal(found.total()).build());
         });
     }
 

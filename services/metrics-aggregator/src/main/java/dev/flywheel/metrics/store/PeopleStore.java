@@ -46,6 +46,12 @@ public class PeopleStore {
                 WHERE t.project_id = $1 AND t.environment = $2 AND t.distinct_id = l.distinct_id)
             ) found ORDER BY u DESC, d LIMIT $4""";
 
+    private static final String IDENTITY = """
+            WITH p AS (SELECT COALESCE((SELECT person_id FROM identity_link WHERE project_id = $1
+                                          AND environment = $2 AND distinct_id = $3), $3) AS person)
+            SELECT p.person, l.distinct_id FROM p LEFT JOIN identity_link l ON l.project_id = $1
+              AND l.environment = $2 AND l.person_id = p.person""";
+
     private final Pool pool;
 
     public PeopleStore(Pool pool) {
@@ -77,19 +83,18 @@ public class PeopleStore {
         });
     }
 
-    /** The person a distinct id belongs to (itself when unlinked), and all their ids. */
+    /** The person a distinct id belongs to (itself when unlinked), and all their ids: one round trip. */
     public Uni<Identity> identity(Scope scope, String distinctId) {
-        return pool.preparedQuery("SELECT person_id FROM identity_link WHERE project_id = $1 AND environment = $2"
-                + " AND distinct_id = $3").execute(Tuple.of(scope.projectId(), scope.environment(), distinctId))
-                .chain(rows -> {
-                    String person = rows.size() == 0 ? distinctId : rows.iterator().next().getString(0);
-                    return pool.preparedQuery("SELECT distinct_id FROM identity_link WHERE project_id = $1"
-                            + " AND environment = $2 AND person_id = $3")
-                            .execute(Tuple.of(scope.projectId(), scope.environment(), person)).map(linked -> {
-                                TreeSet<String> ids = new TreeSet<>(List.of(person, distinctId));
-                                linked.forEach(row -> ids.add(row.getString(0)));
-                                return new Identity(person, List.copyOf(ids));
-                            });
+        return pool.preparedQuery(IDENTITY).execute(Tuple.of(scope.projectId(), scope.environment(), distinctId))
+                .map(rows -> {
+                    String person = rows.iterator().next().getString(0);
+                    TreeSet<String> ids = new TreeSet<>(List.of(person, distinctId));
+                    rows.forEach(row -> {
+                        if (row.getString(1) != null) {
+                            ids.add(row.getString(1));
+                        }
+                    });
+                    return new Identity(person, List.copyOf(ids));
                 });
     }
 
