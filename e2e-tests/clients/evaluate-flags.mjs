@@ -1,6 +1,7 @@
 // Evaluates Flywheel flags with an unmodified OpenFeature provider, then reports how soon a changed flag is seen.
-// Usage: node evaluate-flags.mjs flagd|ofrep <watched flag key>
+// Usage: node evaluate-flags.mjs flagd|flagd-in-process|ofrep <watched flag key>
 //   flagd: @openfeature/flagd-provider (gRPC, evaluation v2) to FLAGD_HOST:FLAGD_PORT, server key as the selector.
+//   flagd-in-process: the same provider syncing the whole document (flagd.sync.v1) and evaluating it locally.
 //   ofrep: @openfeature/ofrep-provider to GATEWAY_URL, client key as a bearer token.
 // Prints one JSON line with every evaluation, then one when the watched flag's value changes (the test makes the
 // change after reading the first line).
@@ -11,9 +12,9 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 const [mode, watched] = process.argv.slice(2);
 const key = process.env.FLYWHEEL_KEY;
 
-const provider = mode === 'flagd'
+const provider = mode.startsWith('flagd')
   ? new FlagdProvider({ host: process.env.FLAGD_HOST, port: Number(process.env.FLAGD_PORT), tls: false,
-      selector: `flagSetId=${key}` })
+      selector: `flagSetId=${key}`, resolverType: mode === 'flagd-in-process' ? 'in-process' : 'rpc' })
   : new OFREPProvider({ baseUrl: process.env.GATEWAY_URL, headers: [['Authorization', `Bearer ${key}`]] });
 
 await OpenFeature.setProviderAndWait(provider);

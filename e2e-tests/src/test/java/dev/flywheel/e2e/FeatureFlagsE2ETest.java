@@ -162,6 +162,12 @@ class FeatureFlagsE2ETest {
         assertNodeProvider("flagd", serverKey, "node-flagd-watched");
     }
 
+    /** flagd.sync.v1: the provider keeps the environment's document and evaluates it itself. */
+    @Test
+    void nodeFlagdProviderInProcessAgreesWithRemoteAndSeesAChangeWithinASecond() throws Exception {
+        assertNodeProvider("flagd-in-process", serverKey, "node-in-process-watched");
+    }
+
     @Test
     void nodeOfrepProviderSeesAChangeWithinASecond() throws Exception {
         assertNodeProvider("ofrep", clientKey, "node-ofrep-watched");

@@ -40,6 +40,7 @@ final class GrpcSurface {
             dev.flywheel.proto.events.v1.IngestServiceGrpc.getServiceDescriptor(),
             dev.flywheel.proto.flagd.evaluation.v1.ServiceGrpc.getServiceDescriptor(),
             dev.flywheel.proto.flagd.evaluation.v2.ServiceGrpc.getServiceDescriptor(),
+            dev.flywheel.proto.flagd.sync.v1.FlagSyncServiceGrpc.getServiceDescriptor(),
             dev.flywheel.proto.flags.v1.FlagAdminServiceGrpc.getServiceDescriptor(),
             dev.flywheel.proto.flags.v1.FlagEvaluationServiceGrpc.getServiceDescriptor(),
             dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc.getServiceDescriptor(),
@@ -56,7 +57,8 @@ final class GrpcSurface {
     static final Map<String, Set<String>> SERVED = Map.of(
             "GATEWAY_INTERNAL", Set.of("flywheel.auth.v1.AuthService"),
             "EVENT_COLLECTOR", Set.of("flywheel.events.v1.IngestService"),
-            "FLAGD", Set.of("flagd.evaluation.v1.Service", "flagd.evaluation.v2.Service",
+            "FLAGD",
+            Set.of("flagd.evaluation.v1.Service", "flagd.evaluation.v2.Service", "flagd.sync.v1.FlagSyncService",
                     "flywheel.flags.v1.FlagAdminService", "flywheel.flags.v1.FlagEvaluationService"),
             "ASSIGNMENT_GRPC", Set.of("flywheel.experiments.v1.ExperimentAssignmentService",
                     "flywheel.experiments.v1.ExperimentAdminService"),

@@ -69,7 +69,7 @@ class KeyRevocationTest {
     }
 
     /** What the gateway does in the revoking transaction; the test directory's key ids are the keys themselves. */
-    private static void notifyRevoked(String keyId) throws Exception {
+    static void notifyRevoked(String keyId) throws Exception {
         Config config = ConfigProvider.getConfig();
         try (Connection connection = DriverManager.getConnection(
                 config.getValue("quarkus.datasource.jdbc.url", String.class),

@@ -35,6 +35,8 @@ import io.smallrye.mutiny.Uni;
 public class FlagdResolver {
 
     private static final Set<KeyKind> EVALUATION_KEYS = EnumSet.of(KeyKind.KEY_KIND_SERVER);
+    private static final String SYNC = "sync flags (a synced configuration holds every rule and variant)";
+    private static final int MAX_SELECTOR = 1024;
 
     private final KeyAuthenticator authenticator;
     private final FlagSnapshots snapshots;
@@ -69,7 +71,23 @@ public class FlagdResolver {
                                 .asRuntimeException()));
     }
 
-    private Uni<Snapshot> snapshotOf(ResolveKeyResponse key) {
+    /**
+     * The caller of a flagd sync RPC: its key from metadata (as every flagd call), else from the request's own
+     * selector field, where in-process providers put it.
+     */
+    public Uni<ResolveKeyResponse> syncCaller(String selector) {
+        if (CallerKeyInterceptor.CALLER_KEY.get() != null || CallerKeyInterceptor.CREDENTIAL_PROBLEM.get() != null
+                || selector.isEmpty()) {
+            return authenticator.authenticateCaller(EVALUATION_KEYS, SYNC);
+        }
+        String key = selector.length() > MAX_SELECTOR ? null : CallerKeyInterceptor.keyFromSelector(selector);
+        return key == null
+                ? Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(
+                        "invalid selector: expected 'flagSetId=<server key>' or the key itself").asRuntimeException())
+                : authenticator.authenticate(key, EVALUATION_KEYS, SYNC);
+    }
+
+    public Uni<Snapshot> snapshotOf(ResolveKeyResponse key) {
         return snapshots.get(key.getScope().getProjectId(), key.getScope().getEnvironment());
     }
 

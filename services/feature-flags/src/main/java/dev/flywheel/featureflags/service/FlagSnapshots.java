@@ -27,9 +27,12 @@ import io.vertx.mutiny.core.Vertx;
 @Singleton
 public class FlagSnapshots extends CatalogueSnapshots<FlagSnapshots.Snapshot> {
 
-    /** An environment's compiled flags at one version. */
+    /**
+     * An environment's compiled flags at one version, and the same flags as one flagd document (what in-process
+     * providers sync).
+     */
     public record Snapshot(String projectId, String environment, long version, FlagSet flags,
-            Map<String, String> definitions, String evaluators, String metadata) {
+            Map<String, String> definitions, String evaluators, String metadata, String document) {
     }
 
     public FlagSnapshots(FlagSetStore store, FlagChangeStreams streams, Vertx vertx, DataSourceAddress database,
@@ -77,7 +80,7 @@ public class FlagSnapshots extends CatalogueSnapshots<FlagSnapshots.Snapshot> {
             FlagDocument document = new FlagDocument(stored.schemaUrl(), flags,
                     FlagDocument.readObject(stored.evaluators()), FlagDocument.readObject(stored.metadata()));
             return new Snapshot(projectId, environment, stored.version(), FlagSet.compile(document),
-                    stored.definitions(), stored.evaluators(), stored.metadata());
+                    stored.definitions(), stored.evaluators(), stored.metadata(), document.toJson());
         } catch (FlagDocumentException e) {
             throw new IllegalStateException("stored flags of " + projectId + "/" + environment + " are unreadable", e);
         }

@@ -60,8 +60,11 @@ public class CallerKeyInterceptor implements ServerInterceptor {
         return Contexts.interceptCall(context, call, headers, next);
     }
 
-    /** Reads "flagSetId=<key>" (other comma-separated selector terms are ignored) or a bare key. */
-    static String keyFromSelector(String selector) {
+    /**
+     * Reads "flagSetId=<key>" (other comma-separated selector terms are ignored) or a bare key; null when the selector
+     * names no key.
+     */
+    public static String keyFromSelector(String selector) {
         String trimmed = selector.trim();
         if (trimmed.isEmpty()) {
             return null;
