@@ -2,9 +2,16 @@ package dev.flywheel.testsupport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.flywheel.proto.auth.v1.AuthServiceGrpc;
 import dev.flywheel.proto.auth.v1.ResolveKeyRequest;
@@ -28,6 +35,26 @@ public class KeyDirectoryResource implements QuarkusTestResourceLifecycleManager
     /** From now on the directory answers for {@code key} as the gateway does for a revoked key. */
     public static void revoke(String key) {
         REVOKED.add(key);
+    }
+
+    /**
+     * Revokes {@code key} and sends the notification the gateway sends in the revoking transaction (on the service's
+     * own database, read from its configuration), so the service hears of it at once.
+     */
+    public static void revokeAndNotify(String key, String channel, String payload) {
+        revoke(key);
+        Config config = ConfigProvider.getConfig();
+        try (Connection connection = DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+                PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, channel);
+            notify.setString(2, payload);
+            notify.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not notify the revocation", e);
+        }
     }
 
     private Server server;

@@ -26,6 +26,7 @@ import dev.flywheel.proto.flagd.sync.v1.SyncFlagsRequest;
 import dev.flywheel.proto.flagd.sync.v1.SyncFlagsResponse;
 import dev.flywheel.proto.flags.v1.ImportFlagsRequest;
 import dev.flywheel.proto.flags.v1.PutFlagRequest;
+import dev.flywheel.service.auth.KeyRevocations;
 import dev.flywheel.testsupport.KeyDirectoryResource;
 import dev.flywheel.testsupport.TestKeys;
 import dev.openfeature.contrib.providers.flagd.Config;
@@ -194,8 +195,7 @@ class FlagSyncTest {
                 java.util.concurrent.TimeUnit.SECONDS);
         Iterator<SyncFlagsResponse> stream = sync.syncFlags(SyncFlagsRequest.newBuilder().setSelector(key).build());
         assertEquals("{\"flags\":{}}", stream.next().getFlagConfiguration());
-        KeyDirectoryResource.revoke(key);
-        KeyRevocationTest.notifyRevoked(key);
+        KeyDirectoryResource.revokeAndNotify(key, KeyRevocations.CHANNEL, KeyRevocations.payload(key));
         StatusRuntimeException ended = assertThrows(StatusRuntimeException.class, stream::hasNext);
         assertEquals(Status.Code.UNAUTHENTICATED, ended.getStatus().getCode());
     }

@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.util.Iterator;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import dev.flywheel.proto.flagd.evaluation.v2.EventStreamRequest;
@@ -52,7 +47,7 @@ class KeyRevocationTest {
             KeyDirectoryResource.revoke(key);
             assertEquals(Status.Code.NOT_FOUND, codeOf(() -> flagd.resolveBoolean(missing)));
 
-            notifyRevoked(key);
+            KeyDirectoryResource.revokeAndNotify(key, KeyRevocations.CHANNEL, KeyRevocations.payload(key));
             long notified = System.nanoTime();
             Status.Code code;
             do {
@@ -65,20 +60,6 @@ class KeyRevocationTest {
                 }
             });
             assertEquals(Status.Code.UNAUTHENTICATED, ended.getStatus().getCode());
-        }
-    }
-
-    /** What the gateway does in the revoking transaction; the test directory's key ids are the keys themselves. */
-    static void notifyRevoked(String keyId) throws Exception {
-        Config config = ConfigProvider.getConfig();
-        try (Connection connection = DriverManager.getConnection(
-                config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
-                PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
-            notify.setString(1, KeyRevocations.CHANNEL);
-            notify.setString(2, KeyRevocations.payload(keyId));
-            notify.execute();
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -18,9 +20,14 @@ import dev.flywheel.experiments.ExperimentDefinition;
 import dev.flywheel.experiments.ExperimentDefinitionException;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.experiments.Holdout;
+import dev.flywheel.service.auth.KeyRevocations;
 import dev.flywheel.service.catalogue.CatalogueSnapshots;
+import dev.flywheel.service.catalogue.EnvironmentKey;
 import dev.flywheel.service.catalogue.SnapshotRegistry;
+import dev.flywheel.service.catalogue.SnapshotStreams;
 import dev.flywheel.service.config.DataSourceAddress;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -41,13 +48,40 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
             Map<String, Experiment> experiments, List<Experiment> active, Holdout holdout) {
     }
 
+    private final SnapshotStreams<Snapshot> streams;
+
+    @Inject
     public ExperimentSnapshots(ExperimentSetStore store, Vertx vertx, DataSourceAddress database,
-            AssignmentConfig config) {
+            AssignmentConfig config, KeyRevocations revocations) {
+        this(store, vertx, database, config, new SnapshotStreams<>(revocations, ExperimentSnapshots::versionOf));
+    }
+
+    private ExperimentSnapshots(ExperimentSetStore store, Vertx vertx, DataSourceAddress database,
+            AssignmentConfig config, SnapshotStreams<Snapshot> streams) {
         super(new SnapshotRegistry<>("experiments", SnapshotRegistry.Source.of(
                 key -> store.load(key).map(stored -> compile(key.projectId(), key.environment(), stored)),
                 store::version,
-                snapshot -> new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion()))),
+                ExperimentSnapshots::versionOf),
+                (previous, current) -> streams.publish(new EnvironmentKey(current.projectId(), current.environment()),
+                        current)),
                 ExperimentEnvironmentEntity.CATALOGUE, vertx, database, config.resyncInterval());
+        this.streams = streams;
+    }
+
+    /**
+     * The environment's snapshot now and each newer one, for an SDK syncing with the key {@code keyId} (the stream
+     * fails when it is revoked).
+     */
+    public Multi<Snapshot> watch(String projectId, String environment, String keyId) {
+        return streams.watch(new EnvironmentKey(projectId, environment), keyId, get(projectId, environment));
+    }
+
+    void endWatches(@Observes ShutdownEvent ignored) {
+        streams.completeAll();
+    }
+
+    private static SnapshotRegistry.Version versionOf(Snapshot snapshot) {
+        return new SnapshotRegistry.Version(snapshot.version(), snapshot.settingsVersion());
     }
 
     private static Snapshot compile(String projectId, String environment,

@@ -34,7 +34,7 @@ public final class SnapshotRegistry<S> {
     /** A snapshot's versions: the environment's, and the project settings' it was built with (0 when none). */
     public record Version(long environment, long settings) {
 
-        boolean atLeast(Version other) {
+        public boolean atLeast(Version other) {
             return environment >= other.environment && settings >= other.settings;
         }
     }
