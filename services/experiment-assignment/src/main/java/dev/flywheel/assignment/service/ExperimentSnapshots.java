@@ -1,8 +1,5 @@
 package dev.flywheel.assignment.service;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +13,7 @@ import dev.flywheel.assignment.config.AssignmentConfig;
 import dev.flywheel.assignment.repository.ExperimentEnvironmentEntity;
 import dev.flywheel.assignment.repository.ExperimentSetStore;
 import dev.flywheel.experiments.Experiment;
-import dev.flywheel.experiments.ExperimentDefinition;
-import dev.flywheel.experiments.ExperimentDefinitionException;
+import dev.flywheel.experiments.ExperimentSet;
 import dev.flywheel.experiments.ExperimentStatus;
 import dev.flywheel.experiments.Holdout;
 import dev.flywheel.service.auth.KeyRevocations;
@@ -86,25 +82,13 @@ public class ExperimentSnapshots extends CatalogueSnapshots<ExperimentSnapshots.
 
     private static Snapshot compile(String projectId, String environment,
             ExperimentSetStore.StoredExperimentSet stored) {
-        Map<String, Experiment> experiments = new LinkedHashMap<>();
-        List<Experiment> active = new ArrayList<>();
-        for (ExperimentSetStore.StoredExperiment row : stored.experiments()) {
-            String key = row.key();
-            try {
-                Experiment experiment = Experiment.of(ExperimentDefinition.parse(key, row.definition()),
-                        ExperimentStatus.valueOf(row.status()), row.releasedVariation());
-                experiments.put(key, experiment);
-                if (experiment.status() == ExperimentStatus.RUNNING || experiment.releasedIndex() >= 0) {
-                    active.add(experiment);
-                }
-            } catch (ExperimentDefinitionException | IllegalArgumentException e) {
-                // stored definitions were validated on the way in; one that no longer parses must not hide the rest
-                LOG.errorf("Experiment %s/%s/%s is unreadable and left out: %s", projectId, environment, key,
-                        e.getMessage());
-            }
-        }
-        return new Snapshot(projectId, environment, stored.version(), stored.settingsVersion(),
-                Collections.unmodifiableMap(experiments), List.copyOf(active),
-                Holdout.of(projectId, stored.holdoutShare()));
+        ExperimentSet set = ExperimentSet.compile(projectId, stored.holdoutShare(), stored.experiments().stream()
+                .map(row -> new ExperimentSet.Stored(row.key(), row.definition(),
+                        ExperimentStatus.valueOf(row.status()), row.releasedVariation()))
+                .toList(),
+                (key, problem) -> LOG.errorf("Experiment %s/%s/%s is unreadable and left out: %s", projectId,
+                        environment, key, problem));
+        return new Snapshot(projectId, environment, stored.version(), stored.settingsVersion(), set.experiments(),
+                set.active(), set.holdout());
     }
 }

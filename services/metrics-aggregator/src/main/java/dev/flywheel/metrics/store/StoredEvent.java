@@ -118,9 +118,13 @@ public record StoredEvent(String projectId, String environment, String messageId
                 : -1;
     }
 
-    /** The exposure an internal {@code $exposure} event carries, or null (also for one missing its fields). */
+    /**
+     * The exposure an {@code $exposure} event carries, or null (also for one missing its fields): sent by the
+     * assignment service, or reported by an SDK that assigned in-process (Flywheel's Java SDK, GrowthBook's SDKs'
+     * tracking callback) with the same properties.
+     */
     private static Exposure exposure(Event event) {
-        ExposureProperties exposure = PlatformEvents.read(event, ExposureProperties.getDefaultInstance())
+        ExposureProperties exposure = PlatformEvents.readReported(event, ExposureProperties.getDefaultInstance())
                 .orElse(null);
         if (exposure == null || exposure.getExperimentKey().isEmpty()) {
             return null;
@@ -202,10 +206,11 @@ public record StoredEvent(String projectId, String environment, String messageId
     }
 
     /**
-     * Track, page and screen calls are a person doing something; identify, alias, group and internal events are not.
+     * Track, page and screen calls are a person doing something; identify, alias, group, internal events and
+     * exposures (an SDK's included) are not.
      */
     public boolean isActivity() {
-        return source != EventSource.EVENT_SOURCE_INTERNAL && (type == EventType.EVENT_TYPE_TRACK
+        return source != EventSource.EVENT_SOURCE_INTERNAL && exposure == null && (type == EventType.EVENT_TYPE_TRACK
                 || type == EventType.EVENT_TYPE_PAGE || type == EventType.EVENT_TYPE_SCREEN);
     }
 

@@ -66,10 +66,19 @@ public final class PlatformEvents {
      * event of that type, or when a property is of another kind than its field. An absent property is the field's
      * default; properties the message does not name are ignored.
      */
-    @SuppressWarnings("unchecked")
     public static <T extends Message> Optional<T> read(Event event, T prototype) {
-        if (event.getSource() != EventSource.EVENT_SOURCE_INTERNAL
-                || !name(prototype.getDescriptorForType()).equals(event.getName())) {
+        return event.getSource() == EventSource.EVENT_SOURCE_INTERNAL
+                ? readReported(event, prototype)
+                : Optional.empty();
+    }
+
+    /**
+     * As {@link #read}, whoever sent the event: for the platform events that clients may report themselves (an
+     * SDK evaluating in-process reports its users' exposures through the ingest).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends Message> Optional<T> readReported(Event event, T prototype) {
+        if (!name(prototype.getDescriptorForType()).equals(event.getName())) {
             return Optional.empty();
         }
         Message.Builder builder = prototype.newBuilderForType();
