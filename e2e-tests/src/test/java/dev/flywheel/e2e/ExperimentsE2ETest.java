@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -250,20 +246,8 @@ class ExperimentsE2ETest {
     }
 
     static JsonNode growthBook(List<Map<String, Object>> users) throws Exception {
-        Path clients = Platform.root().resolve("e2e-tests/clients");
-        if (!Files.isDirectory(clients.resolve("node_modules/@growthbook/growthbook"))) {
-            Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-                    .directory(clients.toFile()).inheritIO().start();
-            assertTrue(install.waitFor(5, TimeUnit.MINUTES) && install.exitValue() == 0, "npm install failed");
-        }
-        Process node = new ProcessBuilder("node", "growthbook-assign.mjs").directory(clients.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (OutputStream in = node.getOutputStream()) {
-            in.write(JSON.writeValueAsBytes(Map.of("experiments", GROWTHBOOK, "users", users)));
-        }
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(2, TimeUnit.MINUTES) && node.exitValue() == 0, "growthbook-assign.mjs failed");
-        return JSON.readTree(out);
+        return JSON.readTree(NodeClients.run("growthbook-assign.mjs", Map.of(),
+                JSON.writeValueAsBytes(Map.of("experiments", GROWTHBOOK, "users", users)), Duration.ofMinutes(2)));
     }
 
     static Struct struct(Map<String, Object> attributes) {

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -175,12 +174,7 @@ class FeatureFlagsE2ETest {
 
     private static void assertNodeProvider(String mode, String key, String watched) throws Exception {
         asAdmin().body(ON.formatted("off")).when().put(flags("production") + "/" + watched).then().statusCode(201);
-        Path clients = Platform.root().resolve("e2e-tests/clients");
-        if (!Files.isDirectory(clients.resolve("node_modules/@openfeature/flagd-provider"))) {
-            Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund")
-                    .directory(clients.toFile()).inheritIO().start();
-            assertTrue(install.waitFor(5, TimeUnit.MINUTES) && install.exitValue() == 0, "npm install failed");
-        }
+        Path clients = NodeClients.directory();
         var flagsUri = Platform.settings().containsKey("FLYWHEEL_FLAGD_URL")
                 ? Platform.serviceUri("FLAGD")
                 : java.net.URI.create("http://127.0.0.1:8013");

@@ -3,7 +3,6 @@ package dev.flywheel.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,10 +40,7 @@ class RealClientsE2ETest {
         project = Tenants.project("clients");
         clientKey = Tenants.key(project, "client", "production");
         serverKey = Tenants.key(project, "server", "production");
-        Path clients = Platform.root().resolve("e2e-tests/clients");
-        if (!Files.isDirectory(clients.resolve("node_modules"))) {
-            run(clients, Duration.ofMinutes(5), "npm", "install", "--no-audit", "--no-fund");
-        }
+        NodeClients.directory();
     }
 
     @Test

@@ -26,7 +26,7 @@ public class CorsFilters {
     private static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
     private static final String ALLOW_HEADERS = "Authorization, Content-Type, Content-Encoding, X-API-Key, "
             + "X-Write-Key, If-None-Match";
-    private static final String EXPOSE_HEADERS = "ETag, Retry-After, Location";
+    private static final String EXPOSE_HEADERS = "ETag, Retry-After, Location, X-SSE-Support";
     private static final String MAX_AGE_SECONDS = "600";
 
     private final CallerContext callerContext;

@@ -249,11 +249,14 @@ public final class FlywheelClient implements AutoCloseable {
 
     /** Sends a user's first exposure to an experiment's bucket version (once per process; the ingest dedupes). */
     private void expose(ExperimentSnapshot snapshot, ExperimentDefinition def, Assignment answer) {
-        String messageId = ExposureIdentity.messageId(snapshot.projectId(), snapshot.environment(), def.key(),
-                def.bucketVersion(), answer.hashAttribute(), answer.hashValue());
-        if (!exposed.add(messageId)) {
+        // the cheap identity first: most assignments are of users already exposed
+        String exposure = def.key() + '\u0000' + def.bucketVersion() + '\u0000' + answer.hashAttribute() + '\u0000'
+                + answer.hashValue();
+        if (!exposed.add(exposure)) {
             return;
         }
+        String messageId = ExposureIdentity.messageId(snapshot.projectId(), snapshot.environment(), def.key(),
+                def.bucketVersion(), answer.hashAttribute(), answer.hashValue());
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("experiment_key", def.key());
         properties.put("variation_key", answer.variationKey());
@@ -269,7 +272,7 @@ public final class FlywheelClient implements AutoCloseable {
         properties.put("variation_weights", weights);
         properties.put("sticky_bucket_used", answer.stickyBucketUsed());
         if (!events.offer(event("$exposure", answer.hashValue(), properties, messageId))) {
-            exposed.remove(messageId);
+            exposed.remove(exposure);
         }
     }
 

@@ -21,13 +21,27 @@ final class Values {
     }
 
     /** A copy with every number a Double, lists and maps likewise, instants as ISO-8601 text. */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> normalize(Map<String, ?> attributes) {
         if (attributes == null || attributes.isEmpty()) {
             return Map.of();
         }
+        if (alreadyNormal(attributes)) {
+            return (Map<String, Object>) attributes; // read only: evaluation never writes to it
+        }
         Map<String, Object> out = new HashMap<>(Math.max(4, attributes.size() * 2));
         attributes.forEach((key, value) -> out.put(key, normalizeValue(value)));
         return out;
+    }
+
+    /** Whether every value already is what a Struct would give (the usual case: no copy). */
+    private static boolean alreadyNormal(Map<String, ?> attributes) {
+        for (Object value : attributes.values()) {
+            if (!(value == null || value instanceof String || value instanceof Boolean || value instanceof Double)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Object normalizeValue(Object value) {

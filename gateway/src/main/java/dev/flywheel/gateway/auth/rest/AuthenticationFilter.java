@@ -41,6 +41,9 @@ public class AuthenticationFilter {
     /** Alternative header for clients that cannot set Authorization. */
     static final String API_KEY_HEADER = "X-API-Key";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** GrowthBook's SDKs name their key in the path: /api/features/{key} and the stream /sub/{key}. */
+    private static final String GROWTHBOOK_FEATURES = "/api/features/";
+    private static final String GROWTHBOOK_STREAM = "/sub/";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /** Console steps taken before anyone is signed in. */
     private static final Set<String> PUBLIC_CONSOLE_ROUTES = Set.of("POST /api/v1/sessions", "GET /api/v1/setup",
@@ -65,7 +68,8 @@ public class AuthenticationFilter {
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
-        if (!(path.startsWith("/api/") || path.startsWith("/ofrep/")) || CorsFilters.isPreflight(request)) {
+        if (!(path.startsWith("/api/") || path.startsWith("/ofrep/") || path.startsWith(GROWTHBOOK_STREAM))
+                || CorsFilters.isPreflight(request)) {
             return Uni.createFrom().nullItem();
         }
         // load shedding: past the bound a request is refused at once rather than queued until the heap runs out
@@ -157,11 +161,27 @@ public class AuthenticationFilter {
                 expected.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The key a GrowthBook SDK path names, or null for any other path. */
+    static String growthBookKey(String path) {
+        String prefix = path.startsWith(GROWTHBOOK_FEATURES)
+                ? GROWTHBOOK_FEATURES
+                : path.startsWith(GROWTHBOOK_STREAM) ? GROWTHBOOK_STREAM : null;
+        if (prefix == null) {
+            return null;
+        }
+        String key = path.substring(prefix.length());
+        return key.isEmpty() || key.indexOf('/') >= 0 ? null : key;
+    }
+
     private static Uni<Response> reject(ApiError error, String detail, String path) {
         return Uni.createFrom().item(Problem.response(error, detail, path));
     }
 
     static String presentedToken(ContainerRequestContext request) {
+        String fromPath = growthBookKey(request.getUriInfo().getPath());
+        if (fromPath != null) {
+            return fromPath;
+        }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             String token = authorization.substring(BEARER.length()).trim();

@@ -15,6 +15,8 @@ import dev.flywheel.proto.experiments.v1.DeleteExperimentResponse;
 import dev.flywheel.proto.experiments.v1.ExperimentRecord;
 import dev.flywheel.proto.experiments.v1.GetExperimentRequest;
 import dev.flywheel.proto.experiments.v1.GetSettingsRequest;
+import dev.flywheel.proto.experiments.v1.GrowthBookFeaturesRequest;
+import dev.flywheel.proto.experiments.v1.GrowthBookFeaturesResponse;
 import dev.flywheel.proto.experiments.v1.ListAuditRequest;
 import dev.flywheel.proto.experiments.v1.ListAuditResponse;
 import dev.flywheel.proto.experiments.v1.ListExperimentsRequest;
@@ -28,6 +30,7 @@ import dev.flywheel.proto.experiments.v1.PutSettingsRequest;
 import dev.flywheel.proto.experiments.v1.RecordExposuresRequest;
 import dev.flywheel.proto.experiments.v1.RecordExposuresResponse;
 import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -89,6 +92,11 @@ public class ExperimentsClient {
 
     public Uni<RecordExposuresResponse> recordExposures(String key, RecordExposuresRequest request) {
         return as(assignment, key).recordExposures(request).onFailure().transform(ExperimentsClient::problem);
+    }
+
+    /** GrowthBook's payload of the key's environment (or, for an admin key, the named one); again on each change. */
+    public Multi<GrowthBookFeaturesResponse> growthBookFeatures(String key, GrowthBookFeaturesRequest request) {
+        return as(assignment, key).growthBookFeatures(request).onFailure().transform(ExperimentsClient::problem);
     }
 
     private static Throwable problem(Throwable failure) {

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -42,6 +43,7 @@ import dev.flywheel.proto.experiments.v1.DeleteExperimentRequest;
 import dev.flywheel.proto.experiments.v1.ExperimentRecord;
 import dev.flywheel.proto.experiments.v1.ExperimentStatus;
 import dev.flywheel.proto.experiments.v1.GetExperimentRequest;
+import dev.flywheel.proto.experiments.v1.GrowthBookFeaturesRequest;
 import dev.flywheel.proto.experiments.v1.ListAuditRequest;
 import dev.flywheel.proto.experiments.v1.ListExperimentsRequest;
 import dev.flywheel.proto.experiments.v1.ProjectSettings;
@@ -184,6 +186,19 @@ public class ExperimentResource {
                 DeleteExperimentRequest.newBuilder().setEnvironment(environment).setKey(key)
                         .setExpectedVersion(version(ifMatch)).setComment(comment == null ? "" : comment).build()))
                 .map(deleted -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/environments/{environment}/growthbook")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The environment's GrowthBook payload as SDKs get it, with the experiments it cannot carry and why")
+    public Uni<Response> growthBook(@PathParam("projectId") UUID projectId,
+            @PathParam("environment") String environment) {
+        return checked(projectId, environment)
+                .chain(token -> experiments.growthBookFeatures(token, GrowthBookFeaturesRequest.newBuilder()
+                        .setEnvironment(environment).build()).toUni())
+                .map(payload -> Response.ok(payload.getPayloadJson(), MediaType.APPLICATION_JSON)
+                        .tag(EntityTag.valueOf(payload.getEtag())).build());
     }
 
     @GET

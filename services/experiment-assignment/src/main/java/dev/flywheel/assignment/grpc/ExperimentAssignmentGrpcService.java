@@ -15,6 +15,7 @@ import com.google.protobuf.Struct;
 import dev.flywheel.assignment.config.AssignmentConfig;
 import dev.flywheel.assignment.exposure.ExposureTokens;
 import dev.flywheel.assignment.exposure.Exposures;
+import dev.flywheel.assignment.growthbook.GrowthBookPayloads;
 import dev.flywheel.assignment.service.AssignmentService;
 import dev.flywheel.assignment.service.ExperimentSnapshots;
 import dev.flywheel.experiments.Assignment;
@@ -29,6 +30,8 @@ import dev.flywheel.proto.experiments.v1.AssignRequest;
 import dev.flywheel.proto.experiments.v1.AssignResponse;
 import dev.flywheel.proto.experiments.v1.AssignmentReason;
 import dev.flywheel.proto.experiments.v1.ExperimentAssignmentService;
+import dev.flywheel.proto.experiments.v1.GrowthBookFeaturesRequest;
+import dev.flywheel.proto.experiments.v1.GrowthBookFeaturesResponse;
 import dev.flywheel.proto.experiments.v1.RecordExposuresRequest;
 import dev.flywheel.proto.experiments.v1.RecordExposuresResponse;
 import dev.flywheel.service.auth.KeyAuthenticator;
@@ -38,6 +41,7 @@ import dev.flywheel.service.tenancy.Environments;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** Assignment for backends (server keys) and, through the gateway, browsers (client keys). */
@@ -55,9 +59,12 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
     private final AssignmentConfig config;
     private final InFlightLimiter inFlight;
     private final ExposureTokens tokens;
+    private final GrowthBookPayloads growthBook;
 
     public ExperimentAssignmentGrpcService(KeyAuthenticator authenticator, ExperimentSnapshots snapshots,
-            AssignmentService assignments, AssignmentConfig config, ExposureTokens tokens) {
+            AssignmentService assignments, AssignmentConfig config, ExposureTokens tokens,
+            GrowthBookPayloads growthBook) {
+        this.growthBook = growthBook;
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.snapshots = snapshots;
@@ -152,6 +159,18 @@ public class ExperimentAssignmentGrpcService implements ExperimentAssignmentServ
      * The caller, then the input's problem if it has one: who is asking comes first, so an unauthenticated caller
      * learns nothing, not even what its input lacks.
      */
+    @Override
+    public Multi<GrowthBookFeaturesResponse> growthBookFeatures(GrowthBookFeaturesRequest request) {
+        String environment = request.getEnvironment();
+        Uni<ResolveKeyResponse> caller = environment.isEmpty()
+                ? authenticated(null)
+                : previewer(environment, Environments.isName(environment) ? null : Environments.NAME_RULE);
+        return caller.onItem().transformToMulti(key -> request.getWatch()
+                ? snapshots.watch(key.getScope().getProjectId(), key.getScope().getEnvironment(), key.getKeyId())
+                : snapshot(key).toMulti())
+                .map(growthBook::of);
+    }
+
     private Uni<ResolveKeyResponse> authenticated(String problem) {
         return authenticator.authenticateCaller(ASSIGNING_KEYS, "assign users to experiments")
                 .flatMap(key -> problem == null ? Uni.createFrom().item(key) : invalid(problem));
