@@ -50,7 +50,8 @@ final class SdkWorkload {
                 case "string" -> {
                     flag.put("variants", Map.of("formal", "Good day", "casual", "Hi"));
                     flag.put("defaultVariant", "casual");
-                    flag.put("targeting", Map.of("if", List.of(Map.of("$ref", "is_staff"), "formal", null)));
+                    flag.put("targeting", Map.of("if", java.util.Arrays.asList(Map.of("$ref", "is_staff"), "formal",
+                            null)));
                 }
                 case "integer" -> {
                     flag.put("variants", Map.of("small", 10, "large", 50));

@@ -33,6 +33,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import com.sdk.growthbook.GBSDKBuilder;
+import com.sdk.growthbook.GrowthBookSDK;
+import com.sdk.growthbook.model.GBExperimentResult;
+import com.sdk.growthbook.model.GBFeatureResult;
+import com.sdk.growthbook.model.GBFeatureSource;
+import com.sdk.growthbook.model.GBNumber;
+import com.sdk.growthbook.model.GBString;
+import com.sdk.growthbook.model.GBValue;
+import com.sdk.growthbook.network.GBNetworkDispatcherOkHttp;
 
 import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.Assignment;
@@ -46,8 +55,9 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Unmodified GrowthBook SDKs on Flywheel's GrowthBook endpoints: @growthbook/growthbook (Node.js) loads
- * /api/features/<client key> and assigns 10,000 users exactly as AssignAll does (namespaces, filters, a holdout,
+ * Unmodified GrowthBook SDKs on Flywheel's GrowthBook endpoints: @growthbook/growthbook (Node.js) and GrowthBook's
+ * JVM SDK load /api/features/<client key> and assign 10,000 users exactly as AssignAll does (namespaces, filters, a
+ * holdout,
  * targeting, forced users, a released winner, another hash attribute); its streaming subscription hears a change;
  * the exposures its tracking callback reports, sent as $exposure events, count in results; and what the payload
  * cannot carry is listed with the reason.
@@ -132,7 +142,7 @@ class GrowthBookSdkE2ETest {
         JsonNode growthBook = JSON.readTree(NodeClients.run("growthbook-features.mjs", environment(client),
                 JSON.writeValueAsBytes(Map.of("users", users, "features", SERVED)), Duration.ofMinutes(3),
                 "assign"));
-        List<Map<String, Assignment>> ours = assignAll(users);
+        List<Map<String, Assignment>> ours = assigned();
         int compared = 0;
         int inExperiment = 0;
         // GrowthBook tracks a unit once per experiment: users sharing a device id are one unit of gb-device
@@ -162,6 +172,66 @@ class GrowthBookSdkE2ETest {
         assertEquals(USERS * SERVED.size(), compared);
         assertTrue(inExperiment > compared / 4, "many answers put users in an experiment: " + inExperiment);
         assertEquals(exposures.size(), growthBook.get("exposures").size(), "the tracking callback heard each exposure");
+    }
+
+    /**
+     * GrowthBook's SDK for the JVM from Maven Central (the Kotlin SDK's JVM build, with its OkHttp dispatcher),
+     * loading the same payload over HTTP and evaluating each user in the process.
+     */
+    @Test
+    void growthBooksJvmSdkAssignsEveryUserAsAssignAllDoes() throws Exception {
+        List<String> tracked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<GrowthBookSDK> ready = new java.util.concurrent.CompletableFuture<>();
+        new GBSDKBuilder(client, Platform.gatewayUrl(), null, new GBNetworkDispatcherOkHttp(), Map.of(), null,
+                (experiment, result) -> {
+                    tracked.add(experiment.getKey() + "/" + result.getHashValue());
+                    return kotlin.Unit.INSTANCE;
+                }, false, false, false).initialize(sdk -> {
+                    ready.complete(sdk);
+                    return kotlin.Unit.INSTANCE;
+                });
+        GrowthBookSDK growthBook = ready.get(30, TimeUnit.SECONDS);
+        List<Map<String, Assignment>> ours = assigned();
+        int compared = 0;
+        int unknownWithoutHashAttribute = 0;
+        for (int u = 0; u < USERS; u++) {
+            Map<String, GBValue> attributes = new HashMap<>();
+            users.get(u).forEach((name, value) -> attributes.put(name, value instanceof Number n
+                    ? new GBNumber(n)
+                    : new GBString((String) value)));
+            growthBook.setAttributes(attributes);
+            for (String key : SERVED) {
+                Assignment mine = ours.get(u).get(key);
+                GBFeatureResult theirs = growthBook.feature(key);
+                String where = key + " for " + users.get(u) + ": " + theirs + " / " + mine;
+                GBExperimentResult experiment = theirs.getExperimentResult();
+                if (mine.getReason() == AssignmentReason.ASSIGNMENT_REASON_FORCED
+                        || mine.getReason() == AssignmentReason.ASSIGNMENT_REASON_RELEASED) {
+                    assertEquals(GBFeatureSource.force, theirs.getSource(), where);
+                } else {
+                    assertEquals(mine.getInExperiment(), experiment != null && experiment.getInExperiment(),
+                            where);
+                    if (mine.getInExperiment()) {
+                        assertEquals(mine.getVariationIndex(), experiment.getVariationId(), where);
+                    }
+                }
+                if (mine.getReason() == AssignmentReason.ASSIGNMENT_REASON_MISSING_HASH_ATTRIBUTE
+                        && theirs.getSource() == GBFeatureSource.unknownFeature) {
+                    // this SDK's own departure (the JavaScript SDK answers the default): a user without the
+                    // hash attribute gets no value at all, so the caller's fallback applies
+                    unknownWithoutHashAttribute++;
+                } else {
+                    assertEquals(mine.getValue().getStringValue(), theirs.getGbValue() instanceof GBString text
+                            ? text.getValue()
+                            : null, where);
+                }
+                compared++;
+            }
+        }
+        assertEquals(USERS * SERVED.size(), compared);
+        assertTrue(unknownWithoutHashAttribute < USERS,
+                "only users without a device id: " + unknownWithoutHashAttribute);
+        assertFalse(tracked.isEmpty(), "the tracking callback heard exposures");
     }
 
     @Test
@@ -229,6 +299,16 @@ class GrowthBookSdkE2ETest {
                 + "/environments/staging/experiments/gb-exposed/results", stagingServer,
                 growthBook.get("exposures").size(), conversions, Duration.ofSeconds(240));
         assertFalse(results.get("health").get("sampleRatioMismatch").asBoolean(), results::toString);
+    }
+
+    private static List<Map<String, Assignment>> assigned;
+
+    /** AssignAll's answers for the test's users, asked once for every test that compares with them. */
+    private static synchronized List<Map<String, Assignment>> assigned() throws Exception {
+        if (assigned == null) {
+            assigned = assignAll(users);
+        }
+        return assigned;
     }
 
     /** Every user through AssignAll over gRPC (four at a time), by experiment key. */
@@ -322,5 +402,6 @@ class GrowthBookSdkE2ETest {
     @AfterAll
     static void done() {
         users = null;
+        assigned = null;
     }
 }

@@ -69,6 +69,11 @@ final class EventSender {
         return true;
     }
 
+    /** Whether an event offered now would be kept. */
+    boolean hasRoom() {
+        return buffer.remainingCapacity() > 0;
+    }
+
     /** Completes once everything buffered now was sent (or given up on). */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,7 +61,6 @@ public final class FlywheelClient implements AutoCloseable {
 
     static final String SDK = "flywheel-java/0.1.0";
     private static final Duration STICKY_LOAD_TIMEOUT = Duration.ofMillis(500);
-    private static final int REMEMBERED_EXPOSURES = 100_000;
 
     private final FlywheelOptions options;
     private final ScheduledExecutorService scheduler;
@@ -73,13 +71,6 @@ public final class FlywheelClient implements AutoCloseable {
     private final CountDownLatch flagsReady;
     private final CountDownLatch experimentsReady;
     private final List<Consumer<Set<String>>> flagListeners = new CopyOnWriteArrayList<>();
-    private final Set<String> exposed = Collections.synchronizedSet(Collections.newSetFromMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED_EXPOSURES;
-                }
-            }));
     private final SnapshotFile file;
     private final EventSender events;
 
@@ -249,10 +240,18 @@ public final class FlywheelClient implements AutoCloseable {
 
     /** Sends a user's first exposure to an experiment's bucket version (once per process; the ingest dedupes). */
     private void expose(ExperimentSnapshot snapshot, ExperimentDefinition def, Assignment answer) {
-        // the cheap identity first: most assignments are of users already exposed
-        String exposure = def.key() + '\u0000' + def.bucketVersion() + '\u0000' + answer.hashAttribute() + '\u0000'
-                + answer.hashValue();
-        if (!exposed.add(exposure)) {
+        // most assignments are of users already exposed: that is one set lookup, with no allocation
+        Set<String> seen = snapshot.exposed().get(def.key());
+        String unit = answer.hashAttribute().equals(def.hashAttribute())
+                ? answer.hashValue()
+                : answer.hashAttribute() + '\u0000' + answer.hashValue();
+        if (seen.contains(unit) || !events.hasRoom()) {
+            return; // a full buffer: the exposure is sent on a later assignment, once there is room
+        }
+        if (seen.size() >= ExperimentSnapshot.MAX_REMEMBERED) {
+            seen.clear();
+        }
+        if (!seen.add(unit)) {
             return;
         }
         String messageId = ExposureIdentity.messageId(snapshot.projectId(), snapshot.environment(), def.key(),
@@ -272,7 +271,7 @@ public final class FlywheelClient implements AutoCloseable {
         properties.put("variation_weights", weights);
         properties.put("sticky_bucket_used", answer.stickyBucketUsed());
         if (!events.offer(event("$exposure", answer.hashValue(), properties, messageId))) {
-            exposed.remove(exposure);
+            seen.remove(unit);
         }
     }
 
@@ -335,7 +334,7 @@ public final class FlywheelClient implements AutoCloseable {
 
     private void acceptExperiments(dev.flywheel.proto.experiments.v1.ExperimentSnapshot synced, boolean save) {
         try {
-            experiments.set(ExperimentSnapshot.of(synced));
+            experiments.set(ExperimentSnapshot.of(synced, experiments.get()));
         } catch (RuntimeException e) {
             options.problems.accept(new SdkProblem(SdkProblem.Kind.SNAPSHOT_UNREADABLE,
                     "an experiment snapshot could not be read; the last good one stays in use: " + e.getMessage(),

@@ -26,7 +26,7 @@ final class Values {
         if (attributes == null || attributes.isEmpty()) {
             return Map.of();
         }
-        if (alreadyNormal(attributes)) {
+        if (attributes instanceof Attributes || alreadyNormal(attributes)) {
             return (Map<String, Object>) attributes; // read only: evaluation never writes to it
         }
         Map<String, Object> out = new HashMap<>(Math.max(4, attributes.size() * 2));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.flywheel.flags.FlagType;
 import dev.flywheel.flags.Resolution;
@@ -29,10 +30,12 @@ import dev.openfeature.sdk.Value;
 public final class FlywheelProvider extends EventProvider {
 
     private static final Metadata METADATA = () -> "flywheel";
+    private static final ImmutableMetadata NO_METADATA = ImmutableMetadata.builder().build();
 
     private final FlywheelClient client;
     private final Duration initTimeout;
     private volatile boolean notReadyAtInit;
+    private final Map<Map<String, Object>, ImmutableMetadata> metadataCache = new ConcurrentHashMap<>();
 
     /**
      * @param initTimeout
@@ -114,7 +117,7 @@ public final class FlywheelProvider extends EventProvider {
         client.track(user, eventName, properties);
     }
 
-    private static <T> ProviderEvaluation<T> answer(Resolution r, T value) {
+    private <T> ProviderEvaluation<T> answer(Resolution r, T value) {
         ProviderEvaluation.ProviderEvaluationBuilder<T> out = ProviderEvaluation.<T>builder().value(value)
                 .variant(r.variant()).reason(r.reason()).flagMetadata(metadata(r.metadata()));
         if (r.failed()) {
@@ -131,19 +134,26 @@ public final class FlywheelProvider extends EventProvider {
     }
 
     private static Map<String, Object> attributes(EvaluationContext context) {
-        if (context == null || context.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Object> attributes = context.asObjectMap();
-        String targetingKey = context.getTargetingKey();
-        if (targetingKey != null && !targetingKey.isEmpty() && !attributes.containsKey("targetingKey")) {
-            attributes = new HashMap<>(attributes);
-            attributes.put("targetingKey", targetingKey);
-        }
-        return attributes;
+        return context == null || context.isEmpty() ? Map.of() : new ContextAttributes(context);
     }
 
-    private static ImmutableMetadata metadata(Map<String, Object> metadata) {
+    /** A flag's metadata is one map for as long as its snapshot lives: converted once. */
+    private ImmutableMetadata metadata(Map<String, Object> metadata) {
+        if (metadata.isEmpty()) {
+            return NO_METADATA;
+        }
+        ImmutableMetadata converted = metadataCache.get(metadata);
+        if (converted == null) {
+            if (metadataCache.size() > 10_000) {
+                metadataCache.clear();
+            }
+            converted = convert(metadata);
+            metadataCache.put(metadata, converted);
+        }
+        return converted;
+    }
+
+    private static ImmutableMetadata convert(Map<String, Object> metadata) {
         ImmutableMetadata.ImmutableMetadataBuilder out = ImmutableMetadata.builder();
         metadata.forEach((key, value) -> {
             if (value instanceof String s) {
