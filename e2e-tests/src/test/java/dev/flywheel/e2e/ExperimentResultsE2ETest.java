@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,26 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 
-import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.Assignment;
-import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.restassured.http.ContentType;
 
 /**
@@ -145,44 +132,19 @@ class ExperimentResultsE2ETest {
 
     /** Every user assigned over gRPC (both experiments at once); their checkout-flow variation. */
     private static Map<String, Integer> assign(String serverKey) throws Exception {
-        URI grpc = Platform.settings().containsKey("FLYWHEEL_ASSIGNMENT_GRPC_URL")
-                ? Platform.serviceUri("ASSIGNMENT_GRPC")
-                : URI.create("http://127.0.0.1:9083");
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(grpc.getHost(), grpc.getPort()).usePlaintext()
-                .build();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + serverKey);
-            var stub = ExperimentAssignmentServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-            List<Future<Map<String, Integer>>> parts = new ArrayList<>();
-            for (int part = 0; part < 4; part++) {
-                int first = part;
-                parts.add(pool.submit(() -> {
-                    Map<String, Integer> out = new HashMap<>();
-                    for (int u = first; u < USERS; u += 4) {
-                        String user = "buyer-" + u;
-                        Struct attributes = Struct.newBuilder().putFields("id",
-                                Value.newBuilder().setStringValue(user).build()).build();
-                        for (Assignment a : stub.withDeadlineAfter(10, TimeUnit.SECONDS).assignAll(AssignAllRequest
-                                .newBuilder().setAttributes(attributes).build()).getAssignmentsList()) {
-                            if (a.getExperimentKey().equals("checkout-flow") && a.getInExperiment()) {
-                                out.put(user, a.getVariationIndex());
-                            }
-                        }
-                    }
-                    return out;
-                }));
-            }
-            Map<String, Integer> all = new HashMap<>();
-            for (Future<Map<String, Integer>> part : parts) {
-                all.putAll(part.get(5, TimeUnit.MINUTES));
-            }
-            return all;
-        } finally {
-            pool.shutdownNow();
-            channel.shutdownNow();
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (int u = 0; u < USERS; u++) {
+            users.add(Map.of("id", "buyer-" + u));
         }
+        List<Map<String, dev.flywheel.proto.experiments.v1.Assignment>> answers = AssignAllCalls.assignAll(
+                serverKey, users);
+        Map<String, Integer> out = new HashMap<>();
+        for (int u = 0; u < USERS; u++) {
+            var checkout = answers.get(u).get("checkout-flow");
+            if (checkout != null && checkout.getInExperiment()) {
+                out.put("buyer-" + u, checkout.getVariationIndex());
+            }
+        }
+        return out;
     }
 }

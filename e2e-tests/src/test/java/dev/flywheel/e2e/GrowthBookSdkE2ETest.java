@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import com.sdk.growthbook.GBSDKBuilder;
 import com.sdk.growthbook.GrowthBookSDK;
 import com.sdk.growthbook.model.GBExperimentResult;
@@ -43,14 +37,8 @@ import com.sdk.growthbook.model.GBString;
 import com.sdk.growthbook.model.GBValue;
 import com.sdk.growthbook.network.GBNetworkDispatcherOkHttp;
 
-import dev.flywheel.proto.experiments.v1.AssignAllRequest;
 import dev.flywheel.proto.experiments.v1.Assignment;
 import dev.flywheel.proto.experiments.v1.AssignmentReason;
-import dev.flywheel.proto.experiments.v1.ExperimentAssignmentServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -306,41 +294,9 @@ class GrowthBookSdkE2ETest {
     /** AssignAll's answers for the test's users, asked once for every test that compares with them. */
     private static synchronized List<Map<String, Assignment>> assigned() throws Exception {
         if (assigned == null) {
-            assigned = assignAll(users);
+            assigned = AssignAllCalls.assignAll(server, users);
         }
         return assigned;
-    }
-
-    /** Every user through AssignAll over gRPC (four at a time), by experiment key. */
-    private static List<Map<String, Assignment>> assignAll(List<Map<String, Object>> all) throws Exception {
-        URI grpc = Platform.serviceUri("ASSIGNMENT_GRPC");
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(grpc.getHost(), grpc.getPort()).usePlaintext()
-                .build();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + server);
-            var stub = ExperimentAssignmentServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-            List<Future<Map<String, Assignment>>> answers = new ArrayList<>();
-            for (Map<String, Object> user : all) {
-                answers.add(pool.submit(() -> {
-                    Map<String, Assignment> byKey = new HashMap<>();
-                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).assignAll(AssignAllRequest.newBuilder()
-                            .setAttributes(struct(user)).build()).getAssignmentsList()
-                            .forEach(a -> byKey.put(a.getExperimentKey(), a));
-                    return byKey;
-                }));
-            }
-            List<Map<String, Assignment>> out = new ArrayList<>();
-            for (Future<Map<String, Assignment>> answer : answers) {
-                out.add(answer.get(5, TimeUnit.MINUTES));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-            channel.shutdownNow();
-        }
     }
 
     /** Users with an id, a country, sometimes an age and a device id. */
@@ -361,14 +317,6 @@ class GrowthBookSdkE2ETest {
             out.add(user);
         }
         return out;
-    }
-
-    private static Struct struct(Map<String, Object> user) {
-        Struct.Builder struct = Struct.newBuilder();
-        user.forEach((key, value) -> struct.putFields(key, value instanceof Number n
-                ? Value.newBuilder().setNumberValue(n.doubleValue()).build()
-                : Value.newBuilder().setStringValue((String) value).build()));
-        return struct.build();
     }
 
     private static List<Map<String, Object>> arms(int count, double[] weights) {

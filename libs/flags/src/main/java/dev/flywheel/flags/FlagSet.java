@@ -1,8 +1,8 @@
 package dev.flywheel.flags;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,7 +157,7 @@ public final class FlagSet {
             }
             return resolutions;
         }
-        Map<String, Object> data = evaluationData(context);
+        EvaluationData data = evaluationData(context);
         for (CompiledFlag flag : flags.values()) {
             resolutions.add(resolve(flag, FlagType.ANY, data, nowSeconds));
         }
@@ -172,14 +172,44 @@ public final class FlagSet {
         return null;
     }
 
-    private static Map<String, Object> evaluationData(Map<String, Object> context) {
-        // a copy, because $flagd (which overrides anything the caller sent under that name) changes per flag
-        Map<String, Object> data = new HashMap<>(context.size() + 2);
-        data.putAll(context);
-        return data;
+    private static EvaluationData evaluationData(Map<String, Object> context) {
+        return new EvaluationData(context);
     }
 
-    private Resolution resolve(CompiledFlag flag, FlagType type, Map<String, Object> data, long nowSeconds) {
+    /**
+     * What targeting reads: the caller's context with {@code $flagd} (which overrides anything sent under that name,
+     * and changes per flag) on top. A view, not a copy: targeting reads a few attributes of a context.
+     */
+    private static final class EvaluationData extends AbstractMap<String, Object> {
+        private static final String FLAGD = "$flagd";
+        private final Map<String, Object> context;
+        private Map<String, Object> flagd;
+
+        EvaluationData(Map<String, Object> context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return FLAGD.equals(key) ? flagd : context.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return FLAGD.equals(key) ? flagd != null : context.containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>(context);
+            if (flagd != null) {
+                all.put(FLAGD, flagd);
+            }
+            return all.entrySet();
+        }
+    }
+
+    private Resolution resolve(CompiledFlag flag, FlagType type, EvaluationData data, long nowSeconds) {
         Map<String, Object> metadata = flag.metadata();
         if (!flag.enabled()) {
             return new Resolution(flag.key(), null, null, Reason.DISABLED, null, null, metadata);
@@ -193,10 +223,7 @@ public final class FlagSet {
             variant = flag.defaultVariant();
             reason = variant == null ? Reason.DEFAULT : Reason.STATIC;
         } else {
-            Map<String, Object> flagd = new HashMap<>(4);
-            flagd.put("flagKey", flag.key());
-            flagd.put("timestamp", nowSeconds);
-            data.put("$flagd", flagd);
+            data.flagd = Map.of("flagKey", flag.key(), "timestamp", nowSeconds);
             Object result;
             try {
                 result = flag.targeting().evaluate(data);

@@ -23,10 +23,13 @@ final class Values {
     /** A copy with every number a Double, lists and maps likewise, instants as ISO-8601 text. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> normalize(Map<String, ?> attributes) {
+        if (attributes instanceof Attributes) {
+            return (Map<String, Object>) attributes;
+        }
         if (attributes == null || attributes.isEmpty()) {
             return Map.of();
         }
-        if (attributes instanceof Attributes || alreadyNormal(attributes)) {
+        if (alreadyNormal(attributes)) {
             return (Map<String, Object>) attributes; // read only: evaluation never writes to it
         }
         Map<String, Object> out = new HashMap<>(Math.max(4, attributes.size() * 2));

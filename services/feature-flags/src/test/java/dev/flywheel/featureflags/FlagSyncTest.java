@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import dev.flywheel.proto.flagd.sync.v1.GetMetadataRequest;
 import dev.flywheel.proto.flagd.sync.v1.SyncFlagsRequest;
 import dev.flywheel.proto.flagd.sync.v1.SyncFlagsResponse;
 import dev.flywheel.proto.flags.v1.ImportFlagsRequest;
-import dev.flywheel.proto.flags.v1.PutFlagRequest;
 import dev.flywheel.service.auth.KeyRevocations;
 import dev.flywheel.testsupport.KeyDirectoryResource;
 import dev.flywheel.testsupport.TestKeys;
@@ -141,18 +139,7 @@ class FlagSyncTest {
     void aChangeReachesTheInProcessProviderWithinASecond() throws Exception {
         Client local = OpenFeatureAPI.getInstance().getClient(IN_PROCESS);
         assertEquals(true, local.getBooleanValue("new-checkout", false));
-        long started = System.nanoTime();
-        grpc.admin(TestKeys.ADMIN_A).putFlag(PutFlagRequest.newBuilder().setEnvironment("staging")
-                .setKey("new-checkout")
-                .setDefinitionJson(
-                        "{\"state\":\"ENABLED\",\"variants\":{\"on\":true,\"off\":false},\"defaultVariant\":\"off\"}")
-                .build());
-        while (local.getBooleanValue("new-checkout", true) && System.nanoTime() - started < 5_000_000_000L) {
-            Thread.sleep(5);
-        }
-        Duration latency = Duration.ofNanos(System.nanoTime() - started);
-        assertEquals(false, local.getBooleanValue("new-checkout", true));
-        assertTrue(latency.toMillis() < 1000, "the change reached the provider after " + latency.toMillis() + " ms");
+        grpc.assertNewCheckoutOffWithinASecond(local);
     }
 
     @Test
@@ -171,21 +158,24 @@ class FlagSyncTest {
     void badCallersAndBadRequestsGetClearStatuses() {
         var anonymous = FlagSyncServiceGrpc.newBlockingStub(grpc.channel).withDeadlineAfter(
                 20, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> anonymous.fetchAllFlags(
+        assertEquals(Status.Code.UNAUTHENTICATED, FlagsGrpc.code(() -> anonymous.fetchAllFlags(
                 FetchAllFlagsRequest.getDefaultInstance())));
-        assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> anonymous.syncFlags(
+        assertEquals(Status.Code.UNAUTHENTICATED, FlagsGrpc.code(() -> anonymous.syncFlags(
                 SyncFlagsRequest.getDefaultInstance()).next()));
         // client keys are public: a synced document holds every rule
-        assertEquals(Status.Code.PERMISSION_DENIED, codeOf(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
-                .setSelector("flagSetId=" + TestKeys.CLIENT_A.key).build()).next()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
-                .setSelector("source=flags.json,env=prod").build()).next()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> anonymous.fetchAllFlags(FetchAllFlagsRequest
+        assertEquals(Status.Code.PERMISSION_DENIED,
+                FlagsGrpc.code(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
+                        .setSelector("flagSetId=" + TestKeys.CLIENT_A.key).build()).next()));
+        assertEquals(Status.Code.INVALID_ARGUMENT,
+                FlagsGrpc.code(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
+                        .setSelector("source=flags.json,env=prod").build()).next()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, FlagsGrpc.code(() -> anonymous.fetchAllFlags(FetchAllFlagsRequest
                 .newBuilder().setSelector("x".repeat(5000)).build())));
-        assertEquals(Status.Code.UNAUTHENTICATED, codeOf(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
+        assertEquals(Status.Code.UNAUTHENTICATED, FlagsGrpc.code(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
                 .setSelector("flagSetId=fw_server_" + "f".repeat(32)).build()).next()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
-                .setSelector(TestKeys.SERVER_A_STAGING.key).setProviderId("p".repeat(300)).build()).next()));
+        assertEquals(Status.Code.INVALID_ARGUMENT,
+                FlagsGrpc.code(() -> anonymous.syncFlags(SyncFlagsRequest.newBuilder()
+                        .setSelector(TestKeys.SERVER_A_STAGING.key).setProviderId("p".repeat(300)).build()).next()));
     }
 
     @Test
@@ -214,14 +204,5 @@ class FlagSyncTest {
         assertEquals(b.getReason(), a.getReason(), what);
         assertEquals(b.getErrorCode(), a.getErrorCode(), what);
         return 1;
-    }
-
-    private static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
     }
 }

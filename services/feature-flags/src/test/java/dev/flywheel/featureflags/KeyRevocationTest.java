@@ -39,19 +39,19 @@ class KeyRevocationTest {
             ServiceGrpc.ServiceBlockingStub flagd = TestKeys.presenting(ServiceGrpc.newBlockingStub(grpc.channel),
                     key);
             ResolveBooleanRequest missing = ResolveBooleanRequest.newBuilder().setFlagKey("missing").build();
-            assertEquals(Status.Code.NOT_FOUND, codeOf(() -> flagd.resolveBoolean(missing)));
+            assertEquals(Status.Code.NOT_FOUND, FlagsGrpc.code(() -> flagd.resolveBoolean(missing)));
             Iterator<EventStreamResponse> stream = flagd.eventStream(EventStreamRequest.getDefaultInstance());
             assertEquals("provider_ready", stream.next().getType());
 
             // The directory now refuses the key, but this replica still remembers its last answer.
             KeyDirectoryResource.revoke(key);
-            assertEquals(Status.Code.NOT_FOUND, codeOf(() -> flagd.resolveBoolean(missing)));
+            assertEquals(Status.Code.NOT_FOUND, FlagsGrpc.code(() -> flagd.resolveBoolean(missing)));
 
             KeyDirectoryResource.revokeAndNotify(key, KeyRevocations.CHANNEL, KeyRevocations.payload(key));
             long notified = System.nanoTime();
             Status.Code code;
             do {
-                code = codeOf(() -> flagd.resolveBoolean(missing));
+                code = FlagsGrpc.code(() -> flagd.resolveBoolean(missing));
             } while (code != Status.Code.UNAUTHENTICATED && System.nanoTime() - notified < 1_000_000_000L);
             assertEquals(Status.Code.UNAUTHENTICATED, code, "still honoured a second after its revocation");
             StatusRuntimeException ended = assertThrows(StatusRuntimeException.class, () -> {
@@ -60,15 +60,6 @@ class KeyRevocationTest {
                 }
             });
             assertEquals(Status.Code.UNAUTHENTICATED, ended.getStatus().getCode());
-        }
-    }
-
-    private static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
         }
     }
 }

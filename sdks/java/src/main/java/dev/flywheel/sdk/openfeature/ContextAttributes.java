@@ -46,6 +46,16 @@ final class ContextAttributes extends Attributes {
     }
 
     @Override
+    public boolean isEmpty() {
+        return context.isEmpty();
+    }
+
+    @Override
+    public int size() {
+        return entrySet().size();
+    }
+
+    @Override
     public Set<Entry<String, Object>> entrySet() {
         if (entries == null) {
             Map<String, Object> all = new LinkedHashMap<>();
