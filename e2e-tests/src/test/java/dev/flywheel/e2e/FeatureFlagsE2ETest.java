@@ -26,6 +26,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.openfeature.contrib.providers.flagd.Config;
+import dev.openfeature.contrib.providers.flagd.FlagdOptions;
+import dev.openfeature.contrib.providers.flagd.FlagdProvider;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.FlagEvaluationDetails;
+import dev.openfeature.sdk.MutableContext;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.Value;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
@@ -165,6 +174,71 @@ class FeatureFlagsE2ETest {
     @Test
     void nodeFlagdProviderInProcessAgreesWithRemoteAndSeesAChangeWithinASecond() throws Exception {
         assertNodeProvider("flagd-in-process", serverKey, "node-in-process-watched");
+    }
+
+    /**
+     * The unmodified flagd Java provider in in-process mode (flagd.sync.v1, the key as its selector) beside the same
+     * provider evaluating remotely: the same answers (fractional splits aside: this provider buckets with flagd's
+     * pre-0.15 formula, docs/backends.md), and a change within a second.
+     */
+    @Test
+    void javaFlagdProviderInProcessAgreesWithRemoteAndSeesAChangeWithinASecond() throws Exception {
+        String watched = "java-in-process-watched";
+        asAdmin().body(ON.formatted("off")).when().put(flags("production") + "/" + watched).then().statusCode(201);
+        java.net.URI flagd = Platform.serviceUri("FLAGD");
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + serverKey);
+        FlagdProvider inProcess = new FlagdProvider(FlagdOptions.builder().resolverType(Config.Resolver.IN_PROCESS)
+                .host(flagd.getHost()).port(flagd.getPort()).tls(false).selector("flagSetId=" + serverKey).build());
+        FlagdProvider remote = new FlagdProvider(FlagdOptions.builder().resolverType(Config.Resolver.RPC)
+                .host(flagd.getHost()).port(flagd.getPort()).tls(false).deadline(5_000).cacheType("disabled")
+                .clientInterceptors(java.util.List.of(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)))
+                .build());
+        OpenFeatureAPI api = OpenFeatureAPI.getInstance();
+        api.setProviderAndWait("e2e-in-process", inProcess);
+        api.setProviderAndWait("e2e-remote", remote);
+        try {
+            Client local = api.getClient("e2e-in-process");
+            Client rpc = api.getClient("e2e-remote");
+            MutableContext staff = new MutableContext("user-1").add("email", "ada@flywheel.dev").add("plan", "pro");
+            MutableContext other = new MutableContext("user-2").add("email", "bob@example.com").add("plan", "free");
+            for (MutableContext context : java.util.List.of(staff, other, new MutableContext())) {
+                same(local.getBooleanDetails("new-checkout", false, context),
+                        rpc.getBooleanDetails("new-checkout", false, context));
+                same(local.getStringDetails("greeting", "fallback", context),
+                        rpc.getStringDetails("greeting", "fallback", context));
+                same(local.getIntegerDetails("page-size", 1, context), rpc.getIntegerDetails("page-size", 1, context));
+                same(local.getDoubleDetails("discount", 0.0, context), rpc.getDoubleDetails("discount", 0.0, context));
+                same(local.getObjectDetails("theme", new Value(), context),
+                        rpc.getObjectDetails("theme", new Value(), context));
+            }
+            // errors are compared in FlagSyncTest: this provider's RPC channel retries NOT_FOUND and INVALID_ARGUMENT
+            // with a second's backoff (its own retry policy), which a test of every error would wait out
+            assertEquals(ErrorCode.FLAG_NOT_FOUND, local.getBooleanDetails("no-such-flag", false).getErrorCode());
+            assertEquals(ErrorCode.TYPE_MISMATCH, local.getBooleanDetails("greeting", false).getErrorCode());
+            assertEquals(false, local.getBooleanValue(watched, true));
+            long started = System.nanoTime();
+            asAdmin().body(ON.formatted("on")).when().put(flags("production") + "/" + watched).then()
+                    .statusCode(200);
+            while (!local.getBooleanValue(watched, false) && System.nanoTime() - started < 5_000_000_000L) {
+                Thread.sleep(2);
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(true, local.getBooleanValue(watched, false));
+            assertTrue(millis < 1000, "the in-process provider saw the change after " + millis + " ms");
+        } finally {
+            inProcess.shutdown();
+            remote.shutdown();
+        }
+    }
+
+    private static <T> void same(FlagEvaluationDetails<T> local, FlagEvaluationDetails<T> remote) {
+        String what = "in-process " + local + " / remote " + remote;
+        assertEquals(remote.getValue(), local.getValue(), what);
+        assertEquals(remote.getVariant(), local.getVariant(), what);
+        assertEquals(remote.getReason(), local.getReason(), what);
+        assertEquals(remote.getErrorCode(), local.getErrorCode(), what);
     }
 
     @Test

@@ -113,7 +113,7 @@ class FlagSyncTest {
             compared += same(() -> local.getObjectDetails("theme", new Value(), context),
                     () -> rpc.getObjectDetails("theme", new Value(), context));
         }
-        // errors once (the remote provider takes seconds to report each)
+        // errors once: the RPC provider retries NOT_FOUND and INVALID_ARGUMENT with a second's backoff (its policy)
         compared += same(() -> local.getBooleanDetails("no-such-flag", false),
                 () -> rpc.getBooleanDetails("no-such-flag", false));
         compared += same(() -> local.getBooleanDetails("greeting", false),
