@@ -22,8 +22,12 @@ final class NodeClients {
     static synchronized Path directory() throws Exception {
         Path clients = Platform.root().resolve("e2e-tests/clients");
         if (!Files.isDirectory(clients.resolve(NEWEST))) {
+            // output shared, never standard input: node makes an inherited stdin non-blocking, and this JVM's stdin
+            // is the test runner's command channel
             Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(clients.toFile())
-                    .inheritIO().start();
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            install.getOutputStream().close();
             if (!install.waitFor(5, TimeUnit.MINUTES) || install.exitValue() != 0) {
                 throw new IllegalStateException("npm ci in e2e-tests/clients failed");
             }
