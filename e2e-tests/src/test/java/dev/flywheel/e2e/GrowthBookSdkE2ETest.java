@@ -117,6 +117,13 @@ class GrowthBookSdkE2ETest {
         given().baseUri(Platform.gatewayUrl()).when().get("/api/features/fw_client_" + "x".repeat(32))
                 .then().statusCode(401).contentType("application/problem+json");
         given().baseUri(Platform.gatewayUrl()).when().get("/api/features/").then().statusCode(401);
+        given().baseUri(Platform.gatewayUrl()).when().get("/api/features/" + "k".repeat(9000)).then().statusCode(414)
+                .contentType("application/problem+json");
+        // the stream refuses as the payload does, before it opens
+        given().baseUri(Platform.gatewayUrl()).when().get("/sub/fw_client_" + "x".repeat(32)).then().statusCode(401)
+                .contentType("application/problem+json");
+        given().baseUri(Platform.gatewayUrl()).when().get("/sub/" + admin).then().statusCode(403)
+                .contentType("application/problem+json");
         // editors see why each left-out experiment is left out
         asAdmin().when().get("/api/v1/projects/" + project + "/environments/production/growthbook")
                 .then().statusCode(200)

@@ -172,13 +172,13 @@ public final class FlywheelClient implements AutoCloseable {
         Experiment experiment = snapshot == null ? null : snapshot.set().experiments().get(experimentKey);
         return experiment == null
                 ? Optional.empty()
-                : Optional.of(assign(snapshot, List.of(experiment), attributes).get(0));
+                : Optional.of(assign(snapshot, List.of(experiment), user(attributes)).get(0));
     }
 
     /** Every running experiment (and stopped one with a released winner) for a user, as AssignAll answers. */
     public List<Assignment> assignAll(Map<String, ?> attributes) {
         ExperimentSnapshot snapshot = experiments.get();
-        return snapshot == null ? List.of() : assign(snapshot, snapshot.set().active(), attributes);
+        return snapshot == null ? List.of() : assign(snapshot, snapshot.set().active(), user(attributes));
     }
 
     /**
@@ -190,8 +190,7 @@ public final class FlywheelClient implements AutoCloseable {
         if (snapshot == null) {
             return CompletableFuture.completedFuture(List.of());
         }
-        Map<String, Object> normalized = Values.normalize(attributes);
-        UserContext user = new UserContext(normalized, null, Instant.now());
+        UserContext user = user(attributes);
         Set<StickyBucketStore.Document> documents = new LinkedHashSet<>();
         for (Experiment experiment : snapshot.set().active()) {
             ExperimentDefinition def = experiment.definition();
@@ -204,7 +203,7 @@ public final class FlywheelClient implements AutoCloseable {
         }
         return options.stickyBuckets.load(documents).toCompletableFuture()
                 .completeOnTimeout(null, STICKY_LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((loaded, failure) -> assign(snapshot, snapshot.set().active(), normalized));
+                .handle((loaded, failure) -> assign(snapshot, snapshot.set().active(), user));
     }
 
     private static void document(Set<StickyBucketStore.Document> documents, ExperimentSnapshot snapshot,
@@ -216,8 +215,12 @@ public final class FlywheelClient implements AutoCloseable {
         }
     }
 
-    private List<Assignment> assign(ExperimentSnapshot snapshot, List<Experiment> chosen, Map<String, ?> attributes) {
-        UserContext user = new UserContext(Values.normalize(attributes), null, Instant.now());
+    /** Who is assigned: the attributes as the service reads them, at this moment. */
+    private static UserContext user(Map<String, ?> attributes) {
+        return new UserContext(Values.normalize(attributes), null, Instant.now());
+    }
+
+    private List<Assignment> assign(ExperimentSnapshot snapshot, List<Experiment> chosen, UserContext user) {
         String project = snapshot.projectId();
         String environment = snapshot.environment();
         StickyBuckets sticky = (attribute, value) -> options.stickyBuckets.cached(

@@ -42,7 +42,7 @@ final class ContextAttributes extends Attributes {
 
     @Override
     public boolean containsKey(Object key) {
-        return get(key) != null || key instanceof String name && context.getValue(name) != null;
+        return get(key) != null;
     }
 
     @Override
