@@ -5,8 +5,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +29,8 @@ import dev.flywheel.gateway.keys.service.KeyResolutionCache;
 import dev.flywheel.gateway.tenancy.repository.EnvironmentRepository;
 import dev.flywheel.gateway.tenancy.repository.ProjectRepository;
 import dev.flywheel.gateway.tenancy.service.ProjectChangeHook;
+import dev.flywheel.service.auth.KeyRevocations;
+import dev.flywheel.service.cache.SingleFlight;
 import dev.flywheel.service.config.RedisKeyspace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -33,9 +39,11 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Turns a presented key into a {@link ResolvedKey}, or null when it is unknown, revoked or expired. Resolutions are
- * cached in Redis under the key's hash (shared by every gateway replica), so the hot path is one Redis GET;
- * revocation and project changes delete the entries.
+ * Turns a presented key into a {@link ResolvedKey}, or null when it is unknown, revoked or expired. The hot path asks
+ * no one: resolutions (and unknown keys) are remembered in this replica, and every replica forgets a key the moment
+ * its revocation, or a change of its project, is notified ({@link KeyRevocations}, a PostgreSQL NOTIFY in the changing
+ * transaction). Behind that, Redis holds resolutions under the key's hash for every replica, then PostgreSQL; one
+ * load per key at a time. While notifications cannot reach this replica, what it remembers is trusted for a second.
  */
 @ApplicationScoped
 public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
@@ -43,6 +51,11 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private static final Logger LOG = Logger.getLogger(KeyResolver.class);
     private static final String UNKNOWN = "-";
     private static final Duration SECOND_EVICTION_DELAY = Duration.ofSeconds(2);
+    /** How long a remembered key is trusted while changes might go unheard (as the services' key cache). */
+    private static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(1);
+    /** After a project changes, Redis may hold its old settings until the second eviction: read PostgreSQL. */
+    private static final Duration PROJECT_CHANGE_SETTLES = SECOND_EVICTION_DELAY.plusSeconds(3);
+    private static final int MAX_REMEMBERED = 100_000;
 
     private final ApiKeyRepository keys;
     private final ProjectRepository projects;
@@ -53,9 +66,21 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private final GatewayConfig config;
     private final ObjectMapper json;
     private final Optional<byte[]> bootstrapKeyHash;
+    private final KeyRevocations revocations;
+    /** Resolutions by token hash; a null key is an unknown one. */
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final SingleFlight<String, Optional<ResolvedKey>> loads = new SingleFlight<>();
+    /** Bumped by every change heard, so a load that was under way when one arrived is not remembered. */
+    private final AtomicLong generation = new AtomicLong();
+    /** Projects changed lately (System.nanoTime), whose resolutions are read from PostgreSQL until it settles. */
+    private final Map<UUID, Long> projectsChanged = new ConcurrentHashMap<>();
+
+    private record Remembered(ResolvedKey key, long at) {
+    }
 
     public KeyResolver(ApiKeyRepository keys, ProjectRepository projects, EnvironmentRepository environments,
-            ReactiveRedisDataSource redis, RedisKeyspace keyspace, GatewayConfig config, ObjectMapper json) {
+            ReactiveRedisDataSource redis, RedisKeyspace keyspace, GatewayConfig config, ObjectMapper json,
+            KeyRevocations revocations) {
         this.keys = keys;
         this.projects = projects;
         this.environments = environments;
@@ -65,6 +90,10 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         this.config = config;
         this.json = json;
         this.bootstrapKeyHash = config.bootstrapAdminKey().filter(k -> !k.isBlank()).map(KeyResolver::digest);
+        this.revocations = revocations;
+        revocations.onRevoked(keyId -> forget(key -> key.keyId().toString().equals(keyId)));
+        revocations.onProjectChanged(this::forgetProject);
+        revocations.onReset(() -> forget(key -> true));
     }
 
     /** Whether the token is the operator's bootstrap credential (compared in constant time). */
@@ -78,6 +107,65 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
             return Uni.createFrom().nullItem();
         }
         String hash = ApiKeyTokens.hash(token);
+        long now = System.nanoTime();
+        Remembered known = remembered.get(hash);
+        if (known != null && trusted(known, now)) {
+            return Uni.createFrom().item(usable(known.key()));
+        }
+        long loadGeneration = generation.get();
+        return loads.run(hash, () -> load(hash).invoke(key -> remember(hash, key.orElse(null), now, loadGeneration)))
+                .map(key -> usable(key.orElse(null)));
+    }
+
+    private ResolvedKey usable(ResolvedKey key) {
+        return key == null || key.expiredAt(Instant.now()) || revocations.revoked(key.keyId().toString())
+                ? null
+                : key;
+    }
+
+    private boolean trusted(Remembered known, long now) {
+        Duration ttl = known.key() == null
+                ? config.unknownKeyCacheTtl()
+                : revocations.listening() ? config.keyCacheTtl() : UNCONFIRMED_TTL;
+        return now - known.at() < ttl.toNanos();
+    }
+
+    private void remember(String hash, ResolvedKey key, long at, long loadGeneration) {
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        remembered.put(hash, new Remembered(key, at));
+        if (generation.get() != loadGeneration) {
+            // a change was heard while this load was under way: its answer may predate it
+            remembered.remove(hash);
+        }
+    }
+
+    private void forget(Predicate<ResolvedKey> which) {
+        generation.incrementAndGet();
+        remembered.values().removeIf(known -> known.key() != null && which.test(known.key()));
+    }
+
+    private void forgetProject(String projectId) {
+        UUID id;
+        try {
+            id = UUID.fromString(projectId);
+        } catch (IllegalArgumentException notOurs) {
+            return;
+        }
+        long now = System.nanoTime();
+        projectsChanged.values().removeIf(at -> now - at > PROJECT_CHANGE_SETTLES.toNanos());
+        projectsChanged.put(id, now);
+        forget(key -> key.projectId().equals(id));
+    }
+
+    private boolean settling(ResolvedKey key) {
+        Long changedAt = projectsChanged.get(key.projectId());
+        return changedAt != null && System.nanoTime() - changedAt < PROJECT_CHANGE_SETTLES.toNanos();
+    }
+
+    /** Redis's copy, or PostgreSQL's when Redis has none, cannot answer, or may hold a project's old settings. */
+    private Uni<Optional<ResolvedKey>> load(String hash) {
         String cacheKey = cacheKey(hash);
         return cache.get(cacheKey)
                 .onFailure().recoverWithItem(failure -> {
@@ -86,12 +174,13 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
                 })
                 .flatMap(cached -> {
                     if (UNKNOWN.equals(cached)) {
-                        return Uni.createFrom().<ResolvedKey>nullItem();
+                        return Uni.createFrom().item(Optional.<ResolvedKey>empty());
                     }
                     ResolvedKey decoded = cached == null ? null : decode(cached);
-                    return decoded != null ? Uni.createFrom().item(decoded) : loadAndCache(hash, cacheKey);
-                })
-                .map(key -> key == null || key.expiredAt(Instant.now()) ? null : key);
+                    return decoded != null && !settling(decoded)
+                            ? Uni.createFrom().item(Optional.of(decoded))
+                            : loadAndCache(hash, cacheKey).map(Optional::ofNullable);
+                });
     }
 
     /**
@@ -103,6 +192,8 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         if (tokenHashes.length == 0) {
             return Uni.createFrom().voidItem();
         }
+        generation.incrementAndGet();
+        Arrays.stream(tokenHashes).forEach(remembered::remove);
         String[] cacheKeys = Arrays.stream(tokenHashes).map(this::cacheKey).toArray(String[]::new);
         Uni<Void> evict = redis.key(String.class).del(cacheKeys).replaceWithVoid();
         return evict.invoke(() -> evict.onItem().delayIt().by(SECOND_EVICTION_DELAY)
@@ -110,10 +201,15 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
                 }, failure -> LOG.warnf("Second cache eviction failed: %s", failure.getMessage())));
     }
 
-    /** A project's cached resolutions carry its limits and origins: dropped when they change. */
+    /**
+     * A project's cached resolutions carry its limits and origins: dropped when they change, here at once, on the
+     * other replicas when they hear of it.
+     */
     @Override
     public Uni<Void> projectChanged(UUID projectId) {
-        return Panache.withSession(() -> keys.hashesOfProject(projectId))
+        forgetProject(projectId.toString());
+        return Panache.withSession(() -> keys.notify(KeyRevocations.projectPayload(projectId.toString()))
+                .flatMap(notified -> keys.hashesOfProject(projectId)))
                 .flatMap(hashes -> evictAfterCommit(hashes.toArray(String[]::new)));
     }
 

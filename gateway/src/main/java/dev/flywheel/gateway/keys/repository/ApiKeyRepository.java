@@ -36,10 +36,15 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKeyEntity, UUI
      * their caches at once (ADR 0008).
      */
     public Uni<Void> notifyRevoked(UUID keyId) {
+        return notify(KeyRevocations.payload(keyId.toString()));
+    }
+
+    /** Sends a {@link KeyRevocations} notification, delivered when the current transaction (if any) commits. */
+    public Uni<Void> notify(String payload) {
         return getSession().flatMap(session -> session
                 .createNativeQuery("select cast(pg_notify(?1, ?2) as text)", String.class)
                 .setParameter(1, KeyRevocations.CHANNEL)
-                .setParameter(2, KeyRevocations.payload(keyId.toString()))
+                .setParameter(2, payload)
                 .getSingleResult())
                 .replaceWithVoid();
     }

@@ -22,8 +22,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 /**
  * Checks a direct gRPC caller's key with the gateway's AuthService (one place owns keys), remembering answers
@@ -92,17 +90,14 @@ public class KeyAuthenticator {
             return expired(cached.key(), now) ? refused() : Uni.createFrom().item(cached.key());
         }
         long lookupGeneration = generation.get();
-        Uni<ResolveKeyResponse> looked = lookups.run(key, () -> reconnecting(auth)
+        return lookups.run(key, () -> reconnecting(auth)
                 .withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
                 .onFailure(StatusRuntimeException.class).transform(KeyAuthenticator::classify)
                 .invoke(resolved -> remember(key, resolved, now, lookupGeneration)))
-                .flatMap(resolved -> expired(resolved, Instant.now()) ? refused() : Uni.createFrom().item(resolved));
-        // Back on this call's own context: a shared lookup answers every waiting call on the context of the one
-        // that made it, and a call that went on there would share that call's database session (HR's "Illegal
-        // pop()" under concurrent first uses of one key).
-        Context caller = Vertx.currentContext();
-        return caller == null ? looked : looked.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+                .flatMap(resolved -> expired(resolved, Instant.now()) || revocations.revoked(resolved.getKeyId())
+                        ? refused()
+                        : Uni.createFrom().item(resolved));
     }
 
     /** After the gateway was down a while, the first lookup that finds it back reconnects at once. */
@@ -121,8 +116,8 @@ public class KeyAuthenticator {
             cache.clear();
         }
         cache.put(key, new Cached(resolved, fetchedAt));
-        if (generation.get() != lookupGeneration) {
-            // a revocation arrived while this lookup was under way: its answer may be the revoked key's
+        if (generation.get() != lookupGeneration || revocations.revoked(resolved.getKeyId())) {
+            // a revocation arrived while this lookup was under way, or the answer was a stale copy of a revoked key
             cache.remove(key);
         }
     }

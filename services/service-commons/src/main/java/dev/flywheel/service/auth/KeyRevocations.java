@@ -2,6 +2,8 @@ package dev.flywheel.service.auth;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -18,9 +20,10 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Revoked API keys, heard the moment a revocation commits: the gateway NOTIFYs {@link #CHANNEL} in the revoking
- * transaction, and every service replica LISTENs, so no replica honours a revoked key for longer than a notification
- * takes (ADR 0008). Notifications sent while a replica's listening connection is down are lost, so it says whether it
- * is {@link #listening()}, and each (re)connection tells its listeners to forget every key they remember.
+ * transaction, and every service and gateway replica LISTENs, so no replica honours a revoked key for longer than a
+ * notification takes (ADR 0008). The same channel tells of changed projects (their limits and origins travel with
+ * cached keys). Notifications sent while a replica's listening connection is down are lost, so it says whether it is
+ * {@link #listening()}, and each (re)connection tells its listeners to forget every key they remember.
  */
 @ApplicationScoped
 public class KeyRevocations {
@@ -30,6 +33,12 @@ public class KeyRevocations {
 
     private static final Logger LOG = Logger.getLogger(KeyRevocations.class);
     private static final String KEY = "key";
+    private static final String PROJECT = "project";
+    /**
+     * How long a revoked key's id is remembered: longer than any cache anywhere keeps a resolution, so an answer that
+     * was cached before the revocation and read after it is still recognised (revocation is final).
+     */
+    private static final Duration REMEMBER_REVOKED = Duration.ofMinutes(10);
     /** Forgetting everything now and then costs one lookup per key, and bounds any notification missed unnoticed. */
     private static final Duration FORGET_ALL_EVERY = Duration.ofMinutes(5);
 
@@ -37,6 +46,9 @@ public class KeyRevocations {
     private final DataSourceAddress database;
     private final List<Consumer<String>> revoked = new CopyOnWriteArrayList<>();
     private final List<Runnable> reset = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> projectChanged = new CopyOnWriteArrayList<>();
+    /** Revoked key ids heard, with when (System.nanoTime). */
+    private final Map<String, Long> revokedAt = new ConcurrentHashMap<>();
     private PgChangeListener listener;
 
     public KeyRevocations(Vertx vertx, DataSourceAddress database) {
@@ -49,20 +61,48 @@ public class KeyRevocations {
         return KEY + "/" + keyId;
     }
 
+    /** The notification payload that says a project's settings changed. */
+    public static String projectPayload(String projectId) {
+        return PROJECT + "/" + projectId;
+    }
+
     void start(@Observes StartupEvent ignored) {
-        listener = PgChangeListener.listen(vertx, database, CHANNEL, payload -> {
-            if (payload.startsWith(KEY + "/") && payload.length() > KEY.length() + 1) {
-                String keyId = payload.substring(KEY.length() + 1);
-                LOG.debugf("Key %s revoked", keyId);
-                revoked.forEach(consumer -> consumer.accept(keyId));
-            }
-        }, () -> reset.forEach(Runnable::run), FORGET_ALL_EVERY);
+        listener = PgChangeListener.listen(vertx, database, CHANNEL, this::heard, () -> {
+            forgetOldRevocations();
+            reset.forEach(Runnable::run);
+        }, FORGET_ALL_EVERY);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         if (listener != null) {
             listener.stop();
         }
+    }
+
+    private void heard(String payload) {
+        int slash = payload.indexOf('/');
+        if (slash <= 0 || slash == payload.length() - 1) {
+            return;
+        }
+        String kind = payload.substring(0, slash);
+        String id = payload.substring(slash + 1);
+        if (kind.equals(KEY)) {
+            LOG.debugf("Key %s revoked", id);
+            revokedAt.put(id, System.nanoTime());
+            revoked.forEach(consumer -> consumer.accept(id));
+        } else if (kind.equals(PROJECT)) {
+            projectChanged.forEach(consumer -> consumer.accept(id));
+        }
+    }
+
+    private void forgetOldRevocations() {
+        long now = System.nanoTime();
+        revokedAt.values().removeIf(at -> now - at > REMEMBER_REVOKED.toNanos());
+    }
+
+    /** Whether this key was revoked recently: an answer about it that says otherwise is stale. */
+    public boolean revoked(String keyId) {
+        return revokedAt.containsKey(keyId);
     }
 
     /** Whether revocations reach this replica now; while they do not, remembered keys must not be trusted long. */
@@ -73,6 +113,11 @@ public class KeyRevocations {
     /** Called with the id of each revoked key. */
     public void onRevoked(Consumer<String> keyId) {
         revoked.add(keyId);
+    }
+
+    /** Called with the id of each project whose settings changed. */
+    public void onProjectChanged(Consumer<String> projectId) {
+        projectChanged.add(projectId);
     }
 
     /** Called when revocations may have been missed: forget every key. */

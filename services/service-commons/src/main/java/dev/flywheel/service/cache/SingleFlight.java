@@ -2,10 +2,13 @@ package dev.flywheel.service.cache;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Runs one load per key for concurrent callers: the first caller starts it, the others wait for the same outcome.
@@ -28,6 +31,20 @@ public final class SingleFlight<K, V> {
                 created.completeExceptionally(failure);
             });
         }
-        return Uni.createFrom().completionStage(pending);
+        return onCallersContext(pending);
+    }
+
+    /**
+     * An outcome shared by several requests, delivered to each on its own Vert.x context: a shared outcome completes
+     * on the context of the request that started it, and a request that went on there would share that request's
+     * database session (Hibernate Reactive's "Illegal pop()" under concurrent first uses of one key).
+     */
+    public static <V> Uni<V> onCallersContext(CompletionStage<V> shared) {
+        Uni<V> outcome = Uni.createFrom().completionStage(shared);
+        if (shared.toCompletableFuture().isDone()) {
+            return outcome;
+        }
+        Context caller = Vertx.currentContext();
+        return caller == null ? outcome : outcome.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 }
