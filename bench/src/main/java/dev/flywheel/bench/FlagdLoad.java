@@ -19,8 +19,11 @@ import io.grpc.stub.MetadataUtils;
  *
  * <pre>
  * java -cp 'bench/target/flywheel-bench.jar:bench/target/lib/*' dev.flywheel.bench.FlagdLoad \
- *     --target 127.0.0.1:8082 --key fw_server_... --flag new-checkout --rate 5000 --duration 30 --warmup 10
+ *     --target 127.0.0.1:8013 --key fw_server_... --flag new-checkout --rate 5000 --duration 30 --warmup 10
  * </pre>
+ *
+ * With {@code --concurrency N} it is a closed loop instead: N calls (HTTP/2 streams on one connection) always
+ * outstanding, for the throughput the service sustains.
  */
 public final class FlagdLoad {
 
@@ -34,6 +37,7 @@ public final class FlagdLoad {
         int rate = 5000;
         int seconds = 30;
         int warmup = 10;
+        int concurrency = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--target" -> target = args[++i];
@@ -42,6 +46,7 @@ public final class FlagdLoad {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--duration" -> seconds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -62,6 +67,17 @@ public final class FlagdLoad {
             stub.withDeadlineAfter(10, TimeUnit.SECONDS).resolveBoolean(ResolveBooleanRequest.newBuilder()
                     .setFlagKey(flagKey).setContext(context).build(), OpenLoop.outcome(done, reported));
         };
+        if (concurrency > 0) {
+            if (warmup > 0) {
+                OpenLoop.closed(concurrency, warmup, call);
+            }
+            OpenLoop.Result result = OpenLoop.closed(concurrency, seconds, call);
+            System.out.printf("ResolveBoolean flag=%s closed loop, %d calls outstanding, duration=%ds%n", flag,
+                    concurrency, seconds);
+            OpenLoop.print(result, seconds, "rejected");
+            channel.shutdownNow();
+            return;
+        }
         if (warmup > 0) {
             OpenLoop.run(rate, warmup, call);
         }

@@ -91,6 +91,45 @@ final class OpenLoop {
         return new Result(total, ok.get(), rejected.get(), failed.get(), latencies);
     }
 
+    /**
+     * Closed loop: {@code concurrency} calls always outstanding (a new one starts when one ends) for {@code seconds};
+     * latency from each call's start. Gives the throughput the server sustains at that concurrency.
+     */
+    static Result closed(int concurrency, int seconds, Call call) throws InterruptedException {
+        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        AtomicLong sent = new AtomicLong();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong rejected = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong inFlight = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Consumer<Long> next = new Consumer<>() {
+            @Override
+            public void accept(Long ignored) {
+                if (System.nanoTime() - end >= 0) {
+                    return;
+                }
+                long started = System.nanoTime();
+                inFlight.incrementAndGet();
+                call.start(sent.getAndIncrement(), outcome -> {
+                    latencies.recordValue(Math.max(0, (System.nanoTime() - started) / 1000));
+                    (outcome == Outcome.OK ? ok : outcome == Outcome.REJECTED ? rejected : failed).incrementAndGet();
+                    inFlight.decrementAndGet();
+                    accept(null);
+                });
+            }
+        };
+        for (int i = 0; i < concurrency; i++) {
+            next.accept(null);
+        }
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.max(0, end - System.nanoTime())));
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
+            Thread.sleep(10);
+        }
+        return new Result(sent.get(), ok.get(), rejected.get(), failed.get(), latencies);
+    }
+
     /** Prints the counts and the latency percentiles; {@code rejectedLabel} names answers that were not OK. */
     static void print(Result result, int seconds, String rejectedLabel) {
         ConcurrentHistogram h = result.latencyMicros();

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The gateway's public paths, closed loop with wrk, against the platform ./flywheel up started (issue 25):
+# authenticated whoami, OFREP bulk evaluation (c=50 and c=1), /api/v1/assign over the 20 experiments of
+# bench/src/main/resources/assignment-workload.json, /api/v1/surveys/next over 5 running surveys (a person who has
+# answered them all), and ingest in Segment batches of 100; then the gateway's RSS under that load and every
+# service's RSS idle. RUNS rounds (default 3); prints one RESULT line per path and round, then the medians.
+# OFREP evaluates the environment's flags: run ../shared/peers/ofrep-vs-unleash.sh first (it imports the 20 flags
+# it compares with Unleash into staging, and measures both side by side).
+# Usage: bench/edge.sh   (RUNS=3 DURATION=15s CONNS=50 ENV_NAME=staging)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+RUNS=${RUNS:-3}; DURATION=${DURATION:-15s}; CONNS=${CONNS:-50}; ENV_NAME=${ENV_NAME:-staging}
+set -a; . .flywheel/demo.env; . .flywheel/secrets.env; set +a
+GW=$FLYWHEEL_GATEWAY_URL
+ENV_UPPER=$(echo "$ENV_NAME" | tr a-z A-Z)
+CLIENT_VAR="FLYWHEEL_DEMO_${ENV_UPPER}_CLIENT_KEY"; CLIENT=${!CLIENT_VAR}
+SERVER_VAR="FLYWHEEL_DEMO_${ENV_UPPER}_SERVER_KEY"; SERVER=${!SERVER_VAR}
+if ! command -v wrk >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "edge.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+fi
+OUT=$(mktemp -d); SUMMARY="$OUT/summary.txt"
+limit() {
+  curl -fsS -o /dev/null -X PATCH "$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID" \
+    -H "Authorization: Bearer $FLYWHEEL_BOOTSTRAP_ADMIN_KEY" -H 'Content-Type: application/json' \
+    --data "{\"rateLimit\":{\"perSecond\":$1,\"burst\":$2}}"
+}
+# The limiter still runs on every request; only its budget is lifted for the run.
+limit 1000000 1000000
+trap 'limit 1000 2000' EXIT
+
+# 20 running experiments and 5 running surveys in the environment.
+python3 - "$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID/environments/$ENV_NAME" "$FLYWHEEL_DEMO_ADMIN_KEY" <<'PY'
+import json, sys, urllib.request, urllib.error
+base, key = sys.argv[1], sys.argv[2]
+def call(method, path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method=method,
+                                     headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request).read()
+    except urllib.error.HTTPError as e:
+        if e.code != 409:  # already running
+            raise
+for e in json.load(open("bench/src/main/resources/assignment-workload.json"))["experiments"]:
+    call("PUT", f"/experiments/{e['key']}", e["flywheel"])
+    call("POST", f"/experiments/{e['key']}/status", {"status": "running"})
+for i in range(1, 6):
+    call("PUT", f"/surveys/edge-{i}", {"name": f"Edge {i}", "priority": i,
+         "questions": [{"id": "score", "type": "nps", "text": "Recommend us?"}],
+         "targeting": {"condition": {"in": [{"var": "plan"}, ["pro", "team"]]}}})
+    call("POST", f"/surveys/edge-{i}/status", {"status": "running"})
+PY
+PERSON="edge-answered-$(date +%s)"
+ASK="{\"person\": {\"userId\": \"$PERSON\"}, \"url\": \"https://example.com/app\", \"device\": \"desktop\", \"properties\": {\"plan\": \"pro\"}}"
+for _ in 1 2 3 4 5; do
+  shown=$(curl -fsS -X POST "$GW/api/v1/surveys/next" -H "Authorization: Bearer $CLIENT" \
+    -H 'Content-Type: application/json' --data "$ASK")
+  survey=$(echo "$shown" | sed -n 's/.*"surveyKey":"\([^"]*\)".*/\1/p')
+  submission=$(echo "$shown" | sed -n 's/.*"submissionId":"\([^"]*\)".*/\1/p')
+  [ -n "$survey" ] || break
+  curl -fsS -o /dev/null -X POST "$GW/api/v1/surveys/$survey/answers" -H "Authorization: Bearer $CLIENT" \
+    -H 'Content-Type: application/json' \
+    --data "{\"person\": {\"userId\": \"$PERSON\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
+done
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid")/status"; }
+# path label, connections, duration, then MODE=... KEY=... BODY=... for edge.lua
+path() {
+  local label=$1 conns=$2 duration=$3 run=$4; shift 4
+  local line
+  line=$(env "$@" wrk -t"$((conns < 2 ? 1 : 2))" -c"$conns" -d"$duration" -s bench/edge.lua "$GW" | grep '^RESULT')
+  record "$label" "$run" "${line#RESULT }"
+}
+# One summary line per path and round (the warm-up round, 0, is printed but not kept).
+record() {
+  local line
+  line="[$(date +%T)] flywheel $1 run$2 $3 gateway_rss_kb=$(rss_kb gateway)"
+  echo "$line"
+  [ "$2" = 0 ] || echo "$line" >>"$SUMMARY"
+}
+ingest() {
+  local run=$1 out events errors
+  out=$(WRITE_KEY=$CLIENT BATCH=100 wrk -t2 -c16 -d"$DURATION" -s bench/ingest-batch.lua "$GW")
+  events=$(echo "$out" | sed -n 's/^events\/s: \([0-9]*\).*/\1/p')
+  errors=$(echo "$out" | sed -n 's/.*non-2xx \([0-9]*\), errors \([0-9]*\).*/\1 \2/p' | awk '{print $1 + $2}')
+  record "ingest-batch100" "$run" "events_per_s=$events errors=$errors"
+}
+all_paths() {
+  local run=$1
+  path whoami "$CONNS" "$DURATION" "$run" MODE=whoami KEY="Bearer $SERVER"
+  path ofrep-c$CONNS "$CONNS" "$DURATION" "$run" MODE=ofrep KEY="Bearer $CLIENT"
+  path ofrep-c1 1 "$DURATION" "$run" MODE=ofrep KEY="Bearer $CLIENT"
+  path assign "$CONNS" "$DURATION" "$run" MODE=assign KEY="Bearer $CLIENT"
+  path surveys-next "$CONNS" "$DURATION" "$run" MODE=surveys KEY="Bearer $CLIENT" BODY="$ASK"
+  ingest "$run"
+}
+echo "== warm-up (JIT), not recorded"
+DURATION=10s all_paths 0
+for run in $(seq 1 "$RUNS"); do all_paths "$run"; done
+sleep 30
+for service in gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback; do
+  echo "[$(date +%T)] $service idle run1 rss_kb=$(rss_kb "$service")" | tee -a "$SUMMARY"
+done
+python3 bench/medians.py "$SUMMARY"
