@@ -88,8 +88,9 @@ class GatewayReplicasE2ETest {
     @Test
     void twoReplicasTogetherAdmitTheKeysRateWithinTenPercent() throws Exception {
         String limited = Tenants.project("replicas-limit");
-        int perSecond = 300;
-        int burst = 30;
+        // low enough that even a busy machine offers several times the limit
+        int perSecond = 100;
+        int burst = 10;
         Tenants.asOperator().body(Map.of("rateLimit", Map.of("perSecond", perSecond, "burst", burst)))
                 .when().patch("/api/v1/projects/" + limited).then().statusCode(200);
         String key = Tenants.key(limited, "client", "production");
@@ -124,7 +125,7 @@ class GatewayReplicasE2ETest {
         System.out.printf("two replicas admitted %d of %d requests in %.2f s; the limit allows %.0f%n",
                 admitted.get(), admitted.get() + throttled.get() + other.get(), seconds, allowed);
         assertEquals(0, other.get(), "answers other than 200 and 429");
-        assertTrue(throttled.get() > admitted.get(), "the load did not exceed the limit: " + throttled.get());
+        assertTrue(admitted.get() + throttled.get() > 2 * allowed, "the load did not exceed the limit twice over");
         assertTrue(Math.abs(admitted.get() - allowed) <= 0.10 * allowed,
                 "admitted " + admitted.get() + ", the limit allows " + allowed);
     }

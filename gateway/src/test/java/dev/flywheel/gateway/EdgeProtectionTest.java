@@ -133,6 +133,27 @@ class EdgeProtectionTest {
     }
 
     @Test
+    void http2WithoutTlsAndPersistentConnections() throws Exception {
+        String key = AdminFixtures.key(AdminFixtures.project(), "client", "production");
+        java.net.URI whoami = java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port
+                + "/api/v1/whoami");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(whoami)
+                .header("Authorization", "Bearer " + key).build();
+        // h2c: the client upgrades its first request, then every request shares the one connection
+        java.net.http.HttpClient h2c = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 3; i++) {
+            java.net.http.HttpResponse<String> answer = h2c.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            org.junit.jupiter.api.Assertions.assertEquals(200, answer.statusCode());
+            org.junit.jupiter.api.Assertions.assertEquals(java.net.http.HttpClient.Version.HTTP_2, answer.version());
+        }
+        // HTTP/1.1 keeps the connection open for the next request
+        given().auth().oauth2(key).when().get("/api/v1/whoami")
+                .then().statusCode(200).header("Connection", org.hamcrest.Matchers.not(equalTo("close")));
+    }
+
+    @Test
     void corsAllowsOnlyTheProjectsOrigins() {
         String project = AdminFixtures.project();
         String key = AdminFixtures.key(project, "client", "production");

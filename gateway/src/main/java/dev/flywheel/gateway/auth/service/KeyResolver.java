@@ -5,8 +5,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,7 +69,7 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private final ObjectMapper json;
     private final Optional<byte[]> bootstrapKeyHash;
     private final KeyRevocations revocations;
-    /** Resolutions by token hash; a null key is an unknown one. */
+    /** Resolutions by the token presented (so the hot path hashes nothing); a null key is an unknown one. */
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final SingleFlight<String, Optional<ResolvedKey>> loads = new SingleFlight<>();
     /** Bumped by every change heard, so a load that was under way when one arrived is not remembered. */
@@ -75,7 +77,7 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     /** Projects changed lately (System.nanoTime), whose resolutions are read from PostgreSQL until it settles. */
     private final Map<UUID, Long> projectsChanged = new ConcurrentHashMap<>();
 
-    private record Remembered(ResolvedKey key, long at) {
+    private record Remembered(String hash, ResolvedKey key, long at) {
     }
 
     public KeyResolver(ApiKeyRepository keys, ProjectRepository projects, EnvironmentRepository environments,
@@ -98,7 +100,8 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
 
     /** Whether the token is the operator's bootstrap credential (compared in constant time). */
     public boolean isBootstrapKey(String token) {
-        return token != null
+        // a key this replica resolved is not the bootstrap key (which is never resolved): no hashing on the hot path
+        return token != null && !remembered.containsKey(token)
                 && bootstrapKeyHash.map(expected -> MessageDigest.isEqual(expected, digest(token))).orElse(false);
     }
 
@@ -106,14 +109,15 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         if (!ApiKeyTokens.wellFormed(token)) {
             return Uni.createFrom().nullItem();
         }
-        String hash = ApiKeyTokens.hash(token);
         long now = System.nanoTime();
-        Remembered known = remembered.get(hash);
+        Remembered known = remembered.get(token);
         if (known != null && trusted(known, now)) {
             return Uni.createFrom().item(usable(known.key()));
         }
+        String hash = ApiKeyTokens.hash(token);
         long loadGeneration = generation.get();
-        return loads.run(hash, () -> load(hash).invoke(key -> remember(hash, key.orElse(null), now, loadGeneration)))
+        return loads.run(hash, () -> load(hash)
+                .invoke(key -> remember(token, hash, key.orElse(null), now, loadGeneration)))
                 .map(key -> usable(key.orElse(null)));
     }
 
@@ -130,14 +134,14 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         return now - known.at() < ttl.toNanos();
     }
 
-    private void remember(String hash, ResolvedKey key, long at, long loadGeneration) {
+    private void remember(String token, String hash, ResolvedKey key, long at, long loadGeneration) {
         if (remembered.size() >= MAX_REMEMBERED) {
             remembered.clear();
         }
-        remembered.put(hash, new Remembered(key, at));
+        remembered.put(token, new Remembered(hash, key, at));
         if (generation.get() != loadGeneration) {
             // a change was heard while this load was under way: its answer may predate it
-            remembered.remove(hash);
+            remembered.remove(token);
         }
     }
 
@@ -193,7 +197,8 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
             return Uni.createFrom().voidItem();
         }
         generation.incrementAndGet();
-        Arrays.stream(tokenHashes).forEach(remembered::remove);
+        Set<String> evicted = new HashSet<>(Arrays.asList(tokenHashes));
+        remembered.values().removeIf(known -> evicted.contains(known.hash()));
         String[] cacheKeys = Arrays.stream(tokenHashes).map(this::cacheKey).toArray(String[]::new);
         Uni<Void> evict = redis.key(String.class).del(cacheKeys).replaceWithVoid();
         return evict.invoke(() -> evict.onItem().delayIt().by(SECOND_EVICTION_DELAY)

@@ -1,9 +1,9 @@
 package dev.flywheel.gateway.flags.rest;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -90,7 +90,7 @@ final class OfrepAnswers {
         }
         body.set("metadata", JsonProto.toJson(answer.getMetadata()));
         String text = write(body);
-        String etag = "\"" + sha256(text) + "\"";
+        String etag = "\"" + fingerprint(text) + "\"";
         if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
             return Response.notModified().header(HttpHeaders.ETAG, etag).build();
         }
@@ -156,12 +156,16 @@ final class OfrepAnswers {
         }
     }
 
-    private static String sha256(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * The ETag of an answer: 64 bits from two checksums the JVM computes with CPU instructions. An ETag only has to
+     * tell one client's successive answers apart; SHA-256 cost a tenth of the gateway's time on this path.
+     */
+    private static String fingerprint(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        CRC32C first = new CRC32C();
+        first.update(bytes);
+        CRC32 second = new CRC32();
+        second.update(bytes);
+        return HexFormat.of().toHexDigits((first.getValue() << 32) | second.getValue());
     }
 }
