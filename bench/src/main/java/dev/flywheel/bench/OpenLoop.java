@@ -62,12 +62,38 @@ final class OpenLoop {
         };
     }
 
+    /** What calls came to, counted from any thread; {@link #awaitDrained()} waits for the ones still out. */
+    private static final class Tally {
+        final ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong inFlight = new AtomicLong();
+
+        /** Starts call {@code index}; its latency is counted from {@code from} (System.nanoTime). */
+        void start(Call call, long index, long from, Runnable after) {
+            sent.incrementAndGet();
+            inFlight.incrementAndGet();
+            call.start(index, outcome -> {
+                latencies.recordValue(Math.max(0, (System.nanoTime() - from) / 1000));
+                (outcome == Outcome.OK ? ok : outcome == Outcome.REJECTED ? rejected : failed).incrementAndGet();
+                inFlight.decrementAndGet();
+                after.run();
+            });
+        }
+
+        Result awaitDrained() throws InterruptedException {
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
+                Thread.sleep(10);
+            }
+            return new Result(sent.get(), ok.get(), rejected.get(), failed.get(), latencies);
+        }
+    }
+
     static Result run(int rate, int seconds, Call call) throws InterruptedException {
-        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
+        Tally tally = new Tally();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
         long total = (long) rate * seconds;
@@ -77,18 +103,10 @@ final class OpenLoop {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            inFlight.incrementAndGet();
-            call.start(i, outcome -> {
-                latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                (outcome == Outcome.OK ? ok : outcome == Outcome.REJECTED ? rejected : failed).incrementAndGet();
-                inFlight.decrementAndGet();
+            tally.start(call, i, due, () -> {
             });
         }
-        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
-            Thread.sleep(10);
-        }
-        return new Result(total, ok.get(), rejected.get(), failed.get(), latencies);
+        return tally.awaitDrained();
     }
 
     /**
@@ -96,38 +114,21 @@ final class OpenLoop {
      * latency from each call's start. Gives the throughput the server sustains at that concurrency.
      */
     static Result closed(int concurrency, int seconds, Call call) throws InterruptedException {
-        ConcurrentHistogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong sent = new AtomicLong();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
+        Tally tally = new Tally();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        Consumer<Long> next = new Consumer<>() {
+        Runnable next = new Runnable() {
             @Override
-            public void accept(Long ignored) {
-                if (System.nanoTime() - end >= 0) {
-                    return;
+            public void run() {
+                if (System.nanoTime() - end < 0) {
+                    tally.start(call, tally.sent.get(), System.nanoTime(), this);
                 }
-                long started = System.nanoTime();
-                inFlight.incrementAndGet();
-                call.start(sent.getAndIncrement(), outcome -> {
-                    latencies.recordValue(Math.max(0, (System.nanoTime() - started) / 1000));
-                    (outcome == Outcome.OK ? ok : outcome == Outcome.REJECTED ? rejected : failed).incrementAndGet();
-                    inFlight.decrementAndGet();
-                    accept(null);
-                });
             }
         };
         for (int i = 0; i < concurrency; i++) {
-            next.accept(null);
+            next.run();
         }
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.max(0, end - System.nanoTime())));
-        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
-            Thread.sleep(10);
-        }
-        return new Result(sent.get(), ok.get(), rejected.get(), failed.get(), latencies);
+        return tally.awaitDrained();
     }
 
     /** Prints the counts and the latency percentiles; {@code rejectedLabel} names answers that were not OK. */
