@@ -19,8 +19,8 @@ import io.quarkus.runtime.StartupEvent;
  * Gives a heap that grew under load back to the system once the process is idle. With the serial and parallel
  * collectors only a full collection shrinks the heap, and an idle JVM never runs one, so a service would keep its
  * peak footprint for good. Here, when no collection at all has run for a check interval (nothing is allocating,
- * so nothing is being served) and much of the heap is committed but unused, one full collection is asked for, once
- * per quiet spell; the JVM then uncommits what its MaxHeapFreeRatio allows.
+ * so nothing is being served) and much of the heap is committed but unused, full collections are asked for, once
+ * per quiet spell, until the heap stops shrinking; the JVM uncommits what its MaxHeapFreeRatio allows.
  */
 @ApplicationScoped
 public class IdleHeapReturn {
@@ -29,6 +29,7 @@ public class IdleHeapReturn {
     private static final long CHECK_EVERY_SECONDS = 20;
     /** Committed but unused heap worth a collection (a young generation's worth: less is not worth a pause). */
     private static final long WORTH_RETURNING_BYTES = 48L << 20;
+    private static final int MAX_COLLECTIONS = 4;
 
     private ScheduledExecutorService checks;
     private long collectionsSeen = -1;
@@ -63,7 +64,16 @@ public class IdleHeapReturn {
             return;
         }
         returnedThisSpell = true;
-        System.gc();
+        // the collector shrinks a generation in steps over successive full collections (0, 10, 40, 100%)
+        long committed = heap.getCommitted();
+        for (int i = 0; i < MAX_COLLECTIONS; i++) {
+            System.gc();
+            long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+            if (i > 0 && after >= committed) {
+                break;
+            }
+            committed = after;
+        }
         // the collection itself counts: the next check must not read it as activity
         collectionsSeen = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
