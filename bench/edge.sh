@@ -36,16 +36,7 @@ for i in 1 2 3 4 5; do
 done
 PERSON="edge-answered-$(date +%s)"
 ASK="{\"person\": {\"userId\": \"$PERSON\"}, \"url\": \"https://example.com/app\", \"device\": \"desktop\", \"properties\": {\"plan\": \"pro\"}}"
-for _ in 1 2 3 4 5; do
-  shown=$(curl -fsS -X POST "$GW/api/v1/surveys/next" -H "Authorization: Bearer $CLIENT" \
-    -H 'Content-Type: application/json' --data "$ASK")
-  survey=$(echo "$shown" | sed -n 's/.*"surveyKey":"\([^"]*\)".*/\1/p')
-  submission=$(echo "$shown" | sed -n 's/.*"submissionId":"\([^"]*\)".*/\1/p')
-  [ -n "$survey" ] || break
-  curl -fsS -o /dev/null -X POST "$GW/api/v1/surveys/$survey/answers" -H "Authorization: Bearer $CLIENT" \
-    -H 'Content-Type: application/json' \
-    --data "{\"person\": {\"userId\": \"$PERSON\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
-done
+answer_every_survey "$CLIENT" "$PERSON" "$ASK"
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid" 2>/dev/null)/status" 2>/dev/null || echo 0; }
 # path label, connections, duration, then MODE=... KEY=... BODY=... for edge.lua

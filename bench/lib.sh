@@ -20,3 +20,19 @@ ensure_wrk() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
     || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 }
+
+# Has one person answer every running survey shown to them (so /api/v1/surveys/next then shows nothing):
+# answer_every_survey <client key> <user id> <the surveys/next request body for that person>
+answer_every_survey() {
+  local key=$1 person=$2 ask=$3 shown survey submission
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    shown=$(curl -fsS -X POST "$FLYWHEEL_GATEWAY_URL/api/v1/surveys/next" -H "Authorization: Bearer $key" \
+      -H 'Content-Type: application/json' --data "$ask")
+    survey=$(echo "$shown" | sed -n 's/.*"surveyKey":"\([^"]*\)".*/\1/p')
+    submission=$(echo "$shown" | sed -n 's/.*"submissionId":"\([^"]*\)".*/\1/p')
+    [ -n "$survey" ] || return 0
+    curl -fsS -o /dev/null -X POST "$FLYWHEEL_GATEWAY_URL/api/v1/surveys/$survey/answers" \
+      -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      --data "{\"person\": {\"userId\": \"$person\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
+  done
+}

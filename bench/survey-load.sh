@@ -10,21 +10,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${1:-2000}
 SECONDS_RUN=${2:-30}
-# shellcheck disable=SC1091
-source "$ROOT/.flywheel/demo.env"
-# shellcheck disable=SC1091
-source "$ROOT/.flywheel/secrets.env"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 [ -f "$ROOT/bench/target/flywheel-bench.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -pl bench -DskipTests)
 CP="$ROOT/bench/target/flywheel-bench.jar:$ROOT/bench/target/lib/*"
 GW=$FLYWHEEL_GATEWAY_URL
 ADMIN=$FLYWHEEL_DEMO_ADMIN_KEY
 CLIENT=$FLYWHEEL_DEMO_PRODUCTION_CLIENT_KEY
 SURVEYS="$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID/environments/production/surveys"
-limit() {
-  curl -fsS -o /dev/null -X PATCH "$GW/api/v1/projects/$FLYWHEEL_DEMO_PROJECT_ID" \
-    -H "Authorization: Bearer $FLYWHEEL_BOOTSTRAP_ADMIN_KEY" -H 'Content-Type: application/json' \
-    --data "{\"rateLimit\":{\"perSecond\":$1,\"burst\":$2}}"
-}
 limit 1000000 1000000
 trap 'limit 1000 2000' EXIT
 for i in 1 2 3 4 5; do
@@ -42,16 +35,7 @@ ask() {
 }
 # The answered person: answer all five once.
 ANSWERED="bench-answered-$(date +%s)"
-for _ in 1 2 3 4 5; do
-  shown=$(curl -fsS -X POST "$GW/api/v1/surveys/next" -H "Authorization: Bearer $CLIENT" \
-    -H 'Content-Type: application/json' --data "$(ask "$ANSWERED")")
-  key=$(echo "$shown" | sed -n 's/.*"surveyKey":"\([^"]*\)".*/\1/p')
-  submission=$(echo "$shown" | sed -n 's/.*"submissionId":"\([^"]*\)".*/\1/p')
-  [ -n "$key" ] || break
-  curl -fsS -o /dev/null -X POST "$GW/api/v1/surveys/$key/answers" -H "Authorization: Bearer $CLIENT" \
-    -H 'Content-Type: application/json' \
-    --data "{\"person\": {\"userId\": \"$ANSWERED\"}, \"submissionId\": \"$submission\", \"answers\": [{\"questionId\": \"score\", \"value\": 9}]}"
-done
+answer_every_survey "$CLIENT" "$ANSWERED" "$(ask "$ANSWERED")"
 if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
 fi

@@ -118,13 +118,13 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         long loadGeneration = generation.get();
         return loads.run(hash, () -> load(hash)
                 .invoke(key -> remember(token, hash, key.orElse(null), now, loadGeneration)))
-                .map(key -> usable(key.orElse(null)));
+                // a revocation heard while the load was under way: the answer may predate it
+                .map(key -> key.filter(loaded -> !revocations.revoked(loaded.keyId().toString()))
+                        .map(KeyResolver::usable).orElse(null));
     }
 
-    private ResolvedKey usable(ResolvedKey key) {
-        return key == null || key.expiredAt(Instant.now()) || revocations.revoked(key.keyId().toString())
-                ? null
-                : key;
+    private static ResolvedKey usable(ResolvedKey key) {
+        return key == null || key.expiredAt(Instant.now()) ? null : key;
     }
 
     private boolean trusted(Remembered known, long now) {
@@ -181,7 +181,9 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
                         return Uni.createFrom().item(Optional.<ResolvedKey>empty());
                     }
                     ResolvedKey decoded = cached == null ? null : decode(cached);
-                    return decoded != null && !settling(decoded)
+                    // Redis may still hold a key revoked a moment ago (or a project's old settings): PostgreSQL
+                    // decides then, so nothing remembered here is a revoked key's
+                    return decoded != null && !settling(decoded) && !revocations.revoked(decoded.keyId().toString())
                             ? Uni.createFrom().item(Optional.of(decoded))
                             : loadAndCache(hash, cacheKey).map(Optional::ofNullable);
                 });
