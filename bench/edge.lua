@@ -1,6 +1,6 @@
 -- wrk script for bench/edge.sh: one public path of the gateway, users rotating where the path takes a user.
 --   MODE=whoami   GET  /api/v1/whoami
---   MODE=ofrep    POST /ofrep/v1/evaluate/flags   {"context": {"targetingKey": "user-N", ...}}
+--   MODE=ofrep    POST /ofrep/v1/evaluate/flags   {"context": {"targetingKey": "user-N", ...}}  (OFREP_PATH: another path)
 --   MODE=assign   POST /api/v1/assign             {"attributes": {"id": "user-N", "country": ...}}
 --   MODE=surveys  POST /api/v1/surveys/next       BODY (one person who has answered every survey)
 -- KEY is the Authorization header's value; USERS (default 1000) how many users rotate.
@@ -20,7 +20,7 @@ function init(args)
     if mode == "whoami" then
       requests[i] = wrk.format("GET", "/api/v1/whoami", { ["Authorization"] = key }, nil)
     elseif mode == "ofrep" then
-      requests[i] = wrk.format("POST", "/ofrep/v1/evaluate/flags", headers,
+      requests[i] = wrk.format("POST", os.getenv("OFREP_PATH") or "/ofrep/v1/evaluate/flags", headers,
         '{"context":{"targetingKey":"' .. user .. '","email":"' .. user .. '@example.com","country":"' ..
         country .. '","plan":"pro","appVersion":"2.5.0","age":30}}')
     elseif mode == "assign" then

@@ -71,7 +71,7 @@ all_paths() {
 echo "== warm-up (JIT), not recorded"
 DURATION=10s all_paths 0
 for run in $(seq 1 "$RUNS"); do all_paths "$run"; done
-sleep 30
+sleep 60  # IdleHeapReturn acts after a quiet check interval (20 s) following the load
 for service in gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback; do
   echo "[$(date +%T)] $service idle run1 rss_kb=$(rss_kb "$service")" | tee -a "$SUMMARY"
 done

@@ -2,6 +2,8 @@ package dev.flywheel.service.memory;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -20,16 +24,22 @@ import io.quarkus.runtime.StartupEvent;
  * collectors only a full collection shrinks the heap, and an idle JVM never runs one, so a service would keep its
  * peak footprint for good. Here, when no collection at all has run for a check interval (nothing is allocating,
  * so nothing is being served) and much of the heap is committed but unused, full collections are asked for, once
- * per quiet spell, until the heap stops shrinking; the JVM uncommits what its MaxHeapFreeRatio allows.
+ * per quiet spell, until the heap stops shrinking. For those collections the heap's free ratios are lowered (they
+ * are manageable flags), so the old generation keeps a fifth free rather than the usual 40-70%: an idle service
+ * needs no headroom, and under load the usual ratios are back.
  */
 @ApplicationScoped
 public class IdleHeapReturn {
 
     private static final Logger LOG = Logger.getLogger(IdleHeapReturn.class);
     private static final long CHECK_EVERY_SECONDS = 20;
-    /** Committed but unused heap worth a collection (a young generation's worth: less is not worth a pause). */
-    private static final long WORTH_RETURNING_BYTES = 48L << 20;
+    /** Committed but unused old generation worth a collection. */
+    private static final long WORTH_RETURNING_BYTES = 4L << 20;
     private static final int MAX_COLLECTIONS = 4;
+    private static final String MIN_FREE = "MinHeapFreeRatio";
+    private static final String MAX_FREE = "MaxHeapFreeRatio";
+    private static final String IDLE_MIN_FREE = "10";
+    private static final String IDLE_MAX_FREE = "20";
 
     private ScheduledExecutorService checks;
     private long collectionsSeen = -1;
@@ -50,6 +60,31 @@ public class IdleHeapReturn {
         }
     }
 
+    /** The collector shrinks a generation in steps over successive full collections (0, 10, 40, 100%). */
+    private static void collectUntilStable() {
+        long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+        for (int i = 0; i < MAX_COLLECTIONS; i++) {
+            System.gc();
+            long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+            if (i > 0 && after >= committed) {
+                break;
+            }
+            committed = after;
+        }
+    }
+
+    /** Committed but unused bytes of the generations a young collection does not empty. */
+    private static long oldGenerationFree() {
+        long free = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            String name = pool.getName();
+            if (pool.getType() == MemoryType.HEAP && (name.contains("Old") || name.contains("Tenured"))) {
+                free += pool.getUsage().getCommitted() - pool.getUsage().getUsed();
+            }
+        }
+        return free;
+    }
+
     private void check() {
         long collections = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
@@ -60,19 +95,23 @@ public class IdleHeapReturn {
             return;
         }
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        if (returnedThisSpell || heap.getCommitted() - heap.getUsed() < WORTH_RETURNING_BYTES) {
+        if (returnedThisSpell || oldGenerationFree() < WORTH_RETURNING_BYTES) {
             return;
         }
         returnedThisSpell = true;
-        // the collector shrinks a generation in steps over successive full collections (0, 10, 40, 100%)
-        long committed = heap.getCommitted();
-        for (int i = 0; i < MAX_COLLECTIONS; i++) {
-            System.gc();
-            long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-            if (i > 0 && after >= committed) {
-                break;
-            }
-            committed = after;
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String minFree = vm.getVMOption(MIN_FREE).getValue();
+        String maxFree = vm.getVMOption(MAX_FREE).getValue();
+        try {
+            // the minimum first: the JVM refuses a maximum below it
+            vm.setVMOption(MIN_FREE, IDLE_MIN_FREE);
+            vm.setVMOption(MAX_FREE, IDLE_MAX_FREE);
+            collectUntilStable();
+        } catch (IllegalArgumentException unsupported) {
+            collectUntilStable(); // a JVM without manageable ratios: its own ratios apply
+        } finally {
+            vm.setVMOption(MAX_FREE, maxFree);
+            vm.setVMOption(MIN_FREE, minFree);
         }
         // the collection itself counts: the next check must not read it as activity
         collectionsSeen = ManagementFactory.getGarbageCollectorMXBeans().stream()
