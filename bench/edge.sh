@@ -38,7 +38,6 @@ PERSON="edge-answered-$(date +%s)"
 ASK="{\"person\": {\"userId\": \"$PERSON\"}, \"url\": \"https://example.com/app\", \"device\": \"desktop\", \"properties\": {\"plan\": \"pro\"}}"
 answer_every_survey "$CLIENT" "$PERSON" "$ASK"
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid" 2>/dev/null)/status" 2>/dev/null || echo 0; }
 # path label, connections, duration, then MODE=... KEY=... BODY=... for edge.lua
 path() {
   local label=$1 conns=$2 duration=$3 run=$4; shift 4
@@ -69,7 +68,7 @@ all_paths() {
   path surveys-next "$CONNS" "$DURATION" "$run" MODE=surveys KEY="Bearer $CLIENT" BODY="$ASK"
 }
 echo "== warm-up (JIT), not recorded"
-DURATION=10s all_paths 0
+DURATION=20s all_paths 0  # services started moments ago compile their paths for ~20 s
 for run in $(seq 1 "$RUNS"); do all_paths "$run"; done
 sleep 60  # IdleHeapReturn acts after a quiet check interval (20 s) following the load
 for service in gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback; do

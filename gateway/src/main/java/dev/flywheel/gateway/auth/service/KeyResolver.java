@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +31,7 @@ import dev.flywheel.gateway.tenancy.repository.EnvironmentRepository;
 import dev.flywheel.gateway.tenancy.repository.ProjectRepository;
 import dev.flywheel.gateway.tenancy.service.ProjectChangeHook;
 import dev.flywheel.service.auth.KeyRevocations;
+import dev.flywheel.service.auth.NotifiedCache;
 import dev.flywheel.service.cache.SingleFlight;
 import dev.flywheel.service.config.RedisKeyspace;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -53,8 +53,6 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private static final Logger LOG = Logger.getLogger(KeyResolver.class);
     private static final String UNKNOWN = "-";
     private static final Duration SECOND_EVICTION_DELAY = Duration.ofSeconds(2);
-    /** How long a remembered key is trusted while changes might go unheard (as the services' key cache). */
-    private static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(1);
     /** After a project changes, Redis may hold its old settings until the second eviction: read PostgreSQL. */
     private static final Duration PROJECT_CHANGE_SETTLES = SECOND_EVICTION_DELAY.plusSeconds(3);
     private static final int MAX_REMEMBERED = 100_000;
@@ -70,14 +68,12 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private final Optional<byte[]> bootstrapKeyHash;
     private final KeyRevocations revocations;
     /** Resolutions by the token presented (so the hot path hashes nothing); a null key is an unknown one. */
-    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final NotifiedCache<String, Remembered> remembered;
     private final SingleFlight<String, Optional<ResolvedKey>> loads = new SingleFlight<>();
-    /** Bumped by every change heard, so a load that was under way when one arrived is not remembered. */
-    private final AtomicLong generation = new AtomicLong();
     /** Projects changed lately (System.nanoTime), whose resolutions are read from PostgreSQL until it settles. */
     private final Map<UUID, Long> projectsChanged = new ConcurrentHashMap<>();
 
-    private record Remembered(String hash, ResolvedKey key, long at) {
+    private record Remembered(String hash, ResolvedKey key) {
     }
 
     public KeyResolver(ApiKeyRepository keys, ProjectRepository projects, EnvironmentRepository environments,
@@ -93,15 +89,16 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         this.json = json;
         this.bootstrapKeyHash = config.bootstrapAdminKey().filter(k -> !k.isBlank()).map(KeyResolver::digest);
         this.revocations = revocations;
+        this.remembered = new NotifiedCache<>(MAX_REMEMBERED, revocations::listening);
         revocations.onRevoked(keyId -> forget(key -> key.keyId().toString().equals(keyId)));
         revocations.onProjectChanged(this::forgetProject);
-        revocations.onReset(() -> forget(key -> true));
+        revocations.onReset(remembered::forgetAll);
     }
 
     /** Whether the token is the operator's bootstrap credential (compared in constant time). */
     public boolean isBootstrapKey(String token) {
         // a key this replica resolved is not the bootstrap key (which is never resolved): no hashing on the hot path
-        return token != null && !remembered.containsKey(token)
+        return token != null && !remembered.contains(token)
                 && bootstrapKeyHash.map(expected -> MessageDigest.isEqual(expected, digest(token))).orElse(false);
     }
 
@@ -110,14 +107,14 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
             return Uni.createFrom().nullItem();
         }
         long now = System.nanoTime();
-        Remembered known = remembered.get(token);
+        NotifiedCache.Entry<Remembered> known = remembered.get(token);
         if (known != null && trusted(known, now)) {
-            return Uni.createFrom().item(usable(known.key()));
+            return Uni.createFrom().item(usable(known.value().key()));
         }
         String hash = ApiKeyTokens.hash(token);
-        long loadGeneration = generation.get();
-        return loads.run(hash, () -> load(hash)
-                .invoke(key -> remember(token, hash, key.orElse(null), now, loadGeneration)))
+        long loadGeneration = remembered.generation();
+        return loads.run(hash, () -> load(hash).invoke(key -> remembered.remember(token,
+                new Remembered(hash, key.orElse(null)), now, loadGeneration)))
                 // a revocation heard while the load was under way: the answer may predate it
                 .map(key -> key.filter(loaded -> !revocations.revoked(loaded.keyId().toString()))
                         .map(KeyResolver::usable).orElse(null));
@@ -127,27 +124,15 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         return key == null || key.expiredAt(Instant.now()) ? null : key;
     }
 
-    private boolean trusted(Remembered known, long now) {
-        Duration ttl = known.key() == null
-                ? config.unknownKeyCacheTtl()
-                : revocations.listening() ? config.keyCacheTtl() : UNCONFIRMED_TTL;
-        return now - known.at() < ttl.toNanos();
-    }
-
-    private void remember(String token, String hash, ResolvedKey key, long at, long loadGeneration) {
-        if (remembered.size() >= MAX_REMEMBERED) {
-            remembered.clear();
-        }
-        remembered.put(token, new Remembered(hash, key, at));
-        if (generation.get() != loadGeneration) {
-            // a change was heard while this load was under way: its answer may predate it
-            remembered.remove(token);
-        }
+    private boolean trusted(NotifiedCache.Entry<Remembered> known, long now) {
+        // an unknown token keeps its own TTL whether or not changes are heard: no notified change makes one known
+        return known.value().key() == null
+                ? now - known.loadedAt() < config.unknownKeyCacheTtl().toNanos()
+                : remembered.trusted(known, now, config.keyCacheTtl());
     }
 
     private void forget(Predicate<ResolvedKey> which) {
-        generation.incrementAndGet();
-        remembered.values().removeIf(known -> known.key() != null && which.test(known.key()));
+        remembered.forget(known -> known.key() != null && which.test(known.key()));
     }
 
     private void forgetProject(String projectId) {
@@ -198,9 +183,8 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
         if (tokenHashes.length == 0) {
             return Uni.createFrom().voidItem();
         }
-        generation.incrementAndGet();
         Set<String> evicted = new HashSet<>(Arrays.asList(tokenHashes));
-        remembered.values().removeIf(known -> evicted.contains(known.hash()));
+        remembered.forget(known -> evicted.contains(known.hash()));
         String[] cacheKeys = Arrays.stream(tokenHashes).map(this::cacheKey).toArray(String[]::new);
         Uni<Void> evict = redis.key(String.class).del(cacheKeys).replaceWithVoid();
         return evict.invoke(() -> evict.onItem().delayIt().by(SECOND_EVICTION_DELAY)

@@ -1,12 +1,8 @@
 package dev.flywheel.service.auth;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,34 +22,28 @@ import io.smallrye.mutiny.Uni;
 /**
  * Checks a direct gRPC caller's key with the gateway's AuthService (one place owns keys), remembering answers
  * briefly so a stream of calls costs one lookup. A remembered key is dropped the moment its revocation is notified
- * ({@link KeyRevocations}), trusted for at most {@link #UNCONFIRMED_TTL} while notifications cannot reach this
- * replica, and refused from the instant it expires. Failures are gRPC statuses, ready for the caller's answer.
+ * ({@link KeyRevocations}, {@link NotifiedCache}), trusted for at most a second while notifications cannot reach
+ * this replica, and refused from the instant it expires. Failures are gRPC statuses, ready for the caller's answer.
  */
 @ApplicationScoped
 public class KeyAuthenticator {
 
-    /** How long a remembered key is trusted while revocations might go unheard (ADR 0008's bound). */
-    static final Duration UNCONFIRMED_TTL = Duration.ofSeconds(1);
     private static final int MAX_CACHED = 10_000;
 
     private final MutinyAuthServiceStub auth;
     private final AuthConfig config;
     private final KeyRevocations revocations;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final NotifiedCache<String, ResolveKeyResponse> cache;
     private final SingleFlight<String, ResolveKeyResponse> lookups = new SingleFlight<>();
-    /** Bumped by every revocation, so a lookup that was under way when one arrived is not remembered. */
-    private final AtomicLong generation = new AtomicLong();
-
-    private record Cached(ResolveKeyResponse key, Instant fetchedAt) {
-    }
 
     public KeyAuthenticator(@GrpcClient("gateway-auth") MutinyAuthServiceStub auth, AuthConfig config,
             KeyRevocations revocations) {
         this.auth = auth;
         this.config = config;
         this.revocations = revocations;
-        revocations.onRevoked(this::forget);
-        revocations.onReset(this::forgetAll);
+        this.cache = new NotifiedCache<>(MAX_CACHED, revocations::listening);
+        revocations.onRevoked(keyId -> cache.forget(key -> key.getKeyId().equals(keyId)));
+        revocations.onReset(cache::forgetAll);
     }
 
     /** Who an audit entry names for a change made with this key. */
@@ -84,12 +74,12 @@ public class KeyAuthenticator {
             return Uni.createFrom().failure(Status.UNAUTHENTICATED
                     .withDescription("send an API key as 'authorization: Bearer <key>' metadata").asRuntimeException());
         }
-        Instant now = Instant.now();
-        Cached cached = cache.get(key);
-        if (cached != null && trusted(cached, now)) {
-            return expired(cached.key(), now) ? refused() : Uni.createFrom().item(cached.key());
+        long now = System.nanoTime();
+        NotifiedCache.Entry<ResolveKeyResponse> cached = cache.get(key);
+        if (cached != null && cache.trusted(cached, now, config.keyCacheTtl())) {
+            return expired(cached.value(), Instant.now()) ? refused() : Uni.createFrom().item(cached.value());
         }
-        long lookupGeneration = generation.get();
+        long lookupGeneration = cache.generation();
         return lookups.run(key, () -> reconnecting(auth)
                 .withDeadlineAfter(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .resolveKey(ResolveKeyRequest.newBuilder().setKey(key).build())
@@ -106,30 +96,10 @@ public class KeyAuthenticator {
         return reconnect == null ? stub : stub.withInterceptors(reconnect);
     }
 
-    private boolean trusted(Cached cached, Instant now) {
-        Duration ttl = revocations.listening() ? config.keyCacheTtl() : UNCONFIRMED_TTL;
-        return cached.fetchedAt().plus(ttl).isAfter(now);
-    }
-
-    private void remember(String key, ResolveKeyResponse resolved, Instant fetchedAt, long lookupGeneration) {
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
+    private void remember(String key, ResolveKeyResponse resolved, long loadedAt, long lookupGeneration) {
+        if (cache.remember(key, resolved, loadedAt, lookupGeneration) && revocations.revoked(resolved.getKeyId())) {
+            cache.forget(key); // the answer was a stale copy of a key revoked a moment ago
         }
-        cache.put(key, new Cached(resolved, fetchedAt));
-        if (generation.get() != lookupGeneration || revocations.revoked(resolved.getKeyId())) {
-            // a revocation arrived while this lookup was under way, or the answer was a stale copy of a revoked key
-            cache.remove(key);
-        }
-    }
-
-    private void forget(String keyId) {
-        generation.incrementAndGet();
-        cache.values().removeIf(cached -> cached.key().getKeyId().equals(keyId));
-    }
-
-    private void forgetAll() {
-        generation.incrementAndGet();
-        cache.clear();
     }
 
     private static boolean expired(ResolveKeyResponse key, Instant now) {
