@@ -71,7 +71,7 @@ echo "== warm-up (JIT), not recorded"
 DURATION=20s all_paths 0  # services started moments ago compile their paths for ~20 s
 for run in $(seq 1 "$RUNS"); do all_paths "$run"; done
 sleep 60  # IdleHeapReturn acts after a quiet check interval (20 s) following the load
-for service in gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback; do
+for service in "${JAVA_COMPONENTS[@]}"; do
   echo "[$(date +%T)] $service idle run1 rss_kb=$(rss_kb "$service")" | tee -a "$SUMMARY"
 done
 # Ingest last: the events it writes keep the consumers busy for minutes afterwards. The collector's path alone

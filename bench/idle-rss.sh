@@ -9,13 +9,12 @@ cd "$ROOT"
 RUNS=${RUNS:-3}; SETTLE=${SETTLE:-90}
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-SERVICES=(gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback)
 SUMMARY=$(mktemp)
 for run in $(seq 1 "$RUNS"); do
-  for service in "${SERVICES[@]}"; do ./flywheel stop "$service" >/dev/null; done
+  for service in "${JAVA_COMPONENTS[@]}"; do ./flywheel stop "$service" >/dev/null; done
   ./flywheel up >/dev/null
   sleep "$SETTLE"
-  for service in "${SERVICES[@]}"; do
+  for service in "${JAVA_COMPONENTS[@]}"; do
     echo "[$(date +%T)] $service idle-after-start run$run rss_kb=$(rss_kb "$service")" | tee -a "$SUMMARY"
   done
 done

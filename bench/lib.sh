@@ -37,5 +37,8 @@ answer_every_survey() {
   done
 }
 
+# The platform's Java components, as ./flywheel names them
+JAVA_COMPONENTS=(gateway event-collector feature-flags experiment-assignment metrics-aggregator feedback)
+
 # A component's resident memory in KB (0 when it is not running): rss_kb <component>
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid" 2>/dev/null)/status" 2>/dev/null || echo 0; }

@@ -36,9 +36,7 @@ ask() {
 # The answered person: answer all five once.
 ANSWERED="bench-answered-$(date +%s)"
 answer_every_survey "$CLIENT" "$ANSWERED" "$(ask "$ANSWERED")"
-if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
-fi
+ensure_wrk || true
 # Open loop at the given rate (latency from when each request was due); the Java generator itself needs about a
 # core per 400 requests/s, so on a small machine the closed-loop wrk runs below say more.
 load() {
