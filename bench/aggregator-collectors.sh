@@ -7,11 +7,14 @@
 # Usage: bench/aggregator-collectors.sh   (ROUNDS=2); ./flywheel up restarts the aggregator afterwards
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ROUNDS=${ROUNDS:-2}
 url=${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}
-count() { curl -fsS "$url/" --data-binary "SELECT count() FROM $1.events" 2>/dev/null || echo 0; }
 # the environment the launcher gives the aggregator, read off the running one
-pid=$(cat "$ROOT/.flywheel/pids/metrics-aggregator.pid")
+pid=$(cat .flywheel/pids/metrics-aggregator.pid 2>/dev/null) && [ -d "/proc/$pid" ] \
+  || { echo "the metrics-aggregator is not running: ./flywheel up first" >&2; exit 1; }
 env_file=$(mktemp)
 tr '\0' '\n' </proc/"$pid"/environ | grep -E '^(FLYWHEEL|MALLOC)' >"$env_file"
 "$ROOT/flywheel" stop metrics-aggregator >/dev/null
@@ -30,7 +33,7 @@ for round in $(seq 1 "$ROUNDS"); do
       java "${gc[@]}" -XX:SharedArchiveFile=app-cds.jsa -Dflywheel.component=metrics-aggregator \
       -jar quarkus-run.jar >/dev/null 2>&1 &
     aggregator=$!
-    sleep 12; first=$(count "$database"); sleep 20; last=$(count "$database")
+    sleep 12; first=$(clickhouse_events "$database"); sleep 20; last=$(clickhouse_events "$database")
     echo "round $round $collector: $(((last - first) / 20)) events/s ($first -> $last rows)"
     kill "$aggregator"; wait "$aggregator" || true
     curl -fsS "$url/" --data-binary "DROP DATABASE IF EXISTS $database" >/dev/null

@@ -6,19 +6,21 @@
 # measures); the aggregator is started again as ./flywheel up starts it.
 # Usage: RUNS=3 SECONDS=60 bench/clickhouse-ingest.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 runs=${RUNS:-3} seconds=${SECONDS_MEASURED:-60}
 url=${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}
-count() { curl -fsS "$url/" --data-binary "SELECT count() FROM $1.events" 2>/dev/null || echo 0; }
 for run in $(seq 1 "$runs"); do
   database=bench_ingest_$(date +%s)
   ./flywheel stop metrics-aggregator >/dev/null
   FLYWHEEL_CLICKHOUSE_DATABASE=$database FLYWHEEL_AGGREGATOR_EVENT_STORE_CLICKHOUSE_GROUP_ID=$database \
     FLYWHEEL_AGGREGATOR_CONSUMER_POSTGRES_ENABLED=false ./flywheel up >/dev/null
   sleep 10
-  first=$(count "$database")
+  first=$(clickhouse_events "$database")
   sleep "$seconds"
-  last=$(count "$database")
+  last=$(clickhouse_events "$database")
   echo "run $run: $(((last - first) / seconds)) events/s ($first -> $last rows in ${seconds} s)"
   ./flywheel stop metrics-aggregator >/dev/null
   curl -fsS "$url/" --data-binary "DROP DATABASE IF EXISTS $database" >/dev/null
