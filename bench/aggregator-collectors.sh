@@ -11,11 +11,11 @@ cd "$ROOT"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 ROUNDS=${ROUNDS:-2}
-url=${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}
 # the environment the launcher gives the aggregator, read off the running one
 pid=$(cat .flywheel/pids/metrics-aggregator.pid 2>/dev/null) && [ -d "/proc/$pid" ] \
   || { echo "the metrics-aggregator is not running: ./flywheel up first" >&2; exit 1; }
 env_file=$(mktemp)
+trap 'rm -f "$env_file"' EXIT
 tr '\0' '\n' </proc/"$pid"/environ | grep -E '^(FLYWHEEL|MALLOC)' >"$env_file"
 "$ROOT/flywheel" stop metrics-aggregator >/dev/null
 cd "$ROOT/services/metrics-aggregator/target/quarkus-app"
@@ -36,7 +36,6 @@ for round in $(seq 1 "$ROUNDS"); do
     sleep 12; first=$(clickhouse_events "$database"); sleep 20; last=$(clickhouse_events "$database")
     echo "round $round $collector: $(((last - first) / 20)) events/s ($first -> $last rows)"
     kill "$aggregator"; wait "$aggregator" || true
-    curl -fsS "$url/" --data-binary "DROP DATABASE IF EXISTS $database" >/dev/null
+    clickhouse_sql "DROP DATABASE IF EXISTS $database" >/dev/null
   done
 done
-rm -f "$env_file"

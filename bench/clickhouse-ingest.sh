@@ -11,7 +11,6 @@ cd "$ROOT"
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 runs=${RUNS:-3} seconds=${SECONDS_MEASURED:-60}
-url=${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}
 for run in $(seq 1 "$runs"); do
   database=bench_ingest_$(date +%s)
   ./flywheel stop metrics-aggregator >/dev/null
@@ -23,6 +22,6 @@ for run in $(seq 1 "$runs"); do
   last=$(clickhouse_events "$database")
   echo "run $run: $(((last - first) / seconds)) events/s ($first -> $last rows in ${seconds} s)"
   ./flywheel stop metrics-aggregator >/dev/null
-  curl -fsS "$url/" --data-binary "DROP DATABASE IF EXISTS $database" >/dev/null
+  clickhouse_sql "DROP DATABASE IF EXISTS $database" >/dev/null
 done
 ./flywheel up >/dev/null

@@ -43,8 +43,8 @@ JAVA_COMPONENTS=(gateway event-collector feature-flags experiment-assignment met
 # A component's resident memory in KB (0 when it is not running): rss_kb <component>
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid" 2>/dev/null)/status" 2>/dev/null || echo 0; }
 
+# One statement against the platform's ClickHouse: clickhouse_sql <sql>
+clickhouse_sql() { curl -fsS "${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}/" --data-binary "$1"; }
+
 # Rows in a ClickHouse database's events table (0 while it does not exist yet): clickhouse_events <database>
-clickhouse_events() {
-  curl -fsS "${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}/" \
-    --data-binary "SELECT count() FROM $1.events" 2>/dev/null || echo 0
-}
+clickhouse_events() { clickhouse_sql "SELECT count() FROM $1.events" 2>/dev/null || echo 0; }
