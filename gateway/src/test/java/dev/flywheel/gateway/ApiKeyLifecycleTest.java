@@ -73,9 +73,17 @@ class ApiKeyLifecycleTest {
                 .then().statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer");
+        String revokedAt = given().auth().oauth2(BOOTSTRAP)
+                .when().get("/api/v1/projects/" + project + "/keys")
+                .then().body("find { it.id == '" + keyId + "' }.environment", equalTo("production"))
+                .extract().path("find { it.id == '" + keyId + "' }.revokedAt");
+        // revoking again is harmless and keeps the first time
+        given().auth().oauth2(AdminFixtures.adminKey(project))
+                .when().delete("/api/v1/projects/" + project + "/keys/" + keyId)
+                .then().statusCode(204);
         given().auth().oauth2(BOOTSTRAP)
                 .when().get("/api/v1/projects/" + project + "/keys")
-                .then().body("find { it.id == '" + keyId + "' }.revokedAt", notNullValue());
+                .then().body("find { it.id == '" + keyId + "' }.revokedAt", equalTo(revokedAt));
     }
 
     @Test

@@ -3,8 +3,8 @@ package dev.flywheel.gateway;
 import static dev.flywheel.gateway.AdminFixtures.BOOTSTRAP;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -111,7 +111,78 @@ class TenancyApiTest {
         given().auth().oauth2(admin)
                 .when().get("/api/v1/projects/" + project + "/environments")
                 .then().statusCode(200)
-                .body("name", containsInAnyOrder("development", "staging", "production", "qa"));
+                .body("name", contains("development", "staging", "production", "qa"));
+    }
+
+    @Test
+    void projectChangesKeepWhatTheyDoNotName() {
+        String organisationId = AdminFixtures.organisation();
+        String project = AdminFixtures.project(organisationId);
+        String other = AdminFixtures.project(organisationId);
+        String otherName = given().auth().oauth2(BOOTSTRAP).when().get("/api/v1/projects/" + other)
+                .then().extract().path("name");
+        String admin = AdminFixtures.adminKey(project);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("corsOrigins", List.of("https://a.example.com"),
+                        "rateLimit", Map.of("perSecond", 7, "burst", 9)))
+                .when().patch("/api/v1/projects/" + project).then().statusCode(200);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "Renamed"))
+                .when().patch("/api/v1/projects/" + project)
+                .then().statusCode(200)
+                .body("name", equalTo("Renamed"))
+                .body("corsOrigins", contains("https://a.example.com"))
+                .body("rateLimit.perSecond", equalTo(7))
+                .body("rateLimit.burst", equalTo(9))
+                .body("environments.name", contains("development", "staging", "production"));
+        // its own name again is no conflict; another project's is, and changes nothing
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "Renamed"))
+                .when().patch("/api/v1/projects/" + project).then().statusCode(200);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("name", otherName, "corsOrigins", List.of()))
+                .when().patch("/api/v1/projects/" + project)
+                .then().statusCode(409)
+                .contentType("application/problem+json");
+        given().auth().oauth2(admin).when().get("/api/v1/projects/" + project)
+                .then().body("name", equalTo("Renamed")).body("corsOrigins", contains("https://a.example.com"));
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", "Nowhere"))
+                .when().patch("/api/v1/projects/" + UUID.randomUUID())
+                .then().statusCode(404);
+    }
+
+    @Test
+    void projectsAndEnvironmentsNeedTheirParents() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("organisationId", UUID.randomUUID().toString(), "name", "Orphan"))
+                .when().post("/api/v1/projects")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("organisationId"));
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", "qa"))
+                .when().post("/api/v1/projects/" + UUID.randomUUID() + "/environments")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void organisationsAreNamedOnce() {
+        String name = "Org " + UUID.randomUUID();
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", name))
+                .when().post("/api/v1/organisations").then().statusCode(201).body("name", equalTo(name));
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", name))
+                .when().post("/api/v1/organisations")
+                .then().statusCode(409)
+                .contentType("application/problem+json");
+        given().auth().oauth2(BOOTSTRAP).when().get("/api/v1/organisations")
+                .then().statusCode(200).body("name", hasItem(name));
+    }
+
+    @Test
+    void environmentsNamedAtCreationKeepTheirOrder() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                .body(Map.of("organisationId", AdminFixtures.organisation(), "name", "Ordered",
+                        "environments", List.of("prod", "canary", "dev", "canary")))
+                .when().post("/api/v1/projects")
+                .then().statusCode(201)
+                .body("environments.name", contains("prod", "canary", "dev"));
     }
 
     @Test

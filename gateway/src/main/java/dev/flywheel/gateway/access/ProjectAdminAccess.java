@@ -53,14 +53,14 @@ public class ProjectAdminAccess {
             if (project == null) {
                 throw ApiException.notFound("Project");
             }
-            if (environment != null && project.environments().stream().noneMatch(e -> e.name.equals(environment))) {
+            if (environment != null && project.environments().stream().noneMatch(e -> e.name().equals(environment))) {
                 throw ApiException.notFound("Environment");
             }
             if (!caller.isPerson()) {
                 return Uni.createFrom().item(callerContext.token());
             }
             Person person = caller.person();
-            return delegated.mint(person.id(), person.email(), project.project().organisationId, projectId);
+            return delegated.mint(person.id(), person.email(), project.project().organisationId(), projectId);
         });
     }
 

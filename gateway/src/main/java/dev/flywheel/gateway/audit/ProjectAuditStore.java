@@ -1,7 +1,8 @@
 package dev.flywheel.gateway.audit;
 
+import static dev.flywheel.gateway.sql.SqlValues.instant;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ public class ProjectAuditStore {
                     for (Row row : rows) {
                         entries.add(new Entry(row.getLong("id"), row.getString("actor"), row.getString("action"),
                                 row.getString("target"), ((JsonObject) row.getValue("detail")).getMap(),
-                                row.getOffsetDateTime("at").withOffsetSameInstant(ZoneOffset.UTC).toInstant()));
+                                instant(row, "at")));
                     }
                     return entries;
                 });

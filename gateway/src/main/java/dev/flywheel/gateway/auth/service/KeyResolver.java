@@ -20,21 +20,16 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.flywheel.gateway.caller.KeyKind;
 import dev.flywheel.gateway.caller.ResolvedKey;
 import dev.flywheel.gateway.config.GatewayConfig;
-import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
-import dev.flywheel.gateway.keys.repository.ApiKeyRepository;
 import dev.flywheel.gateway.keys.service.ApiKeyTokens;
 import dev.flywheel.gateway.keys.service.KeyResolutionCache;
-import dev.flywheel.gateway.tenancy.repository.EnvironmentRepository;
-import dev.flywheel.gateway.tenancy.repository.ProjectRepository;
+import dev.flywheel.gateway.keys.store.ApiKeyStore;
 import dev.flywheel.gateway.tenancy.service.ProjectChangeHook;
 import dev.flywheel.service.auth.KeyRevocations;
 import dev.flywheel.service.auth.NotifiedCache;
 import dev.flywheel.service.cache.SingleFlight;
 import dev.flywheel.service.config.RedisKeyspace;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -57,9 +52,7 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private static final Duration PROJECT_CHANGE_SETTLES = SECOND_EVICTION_DELAY.plusSeconds(3);
     private static final int MAX_REMEMBERED = 100_000;
 
-    private final ApiKeyRepository keys;
-    private final ProjectRepository projects;
-    private final EnvironmentRepository environments;
+    private final ApiKeyStore keys;
     private final ReactiveValueCommands<String, String> cache;
     private final ReactiveRedisDataSource redis;
     private final RedisKeyspace keyspace;
@@ -76,12 +69,9 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     private record Remembered(String hash, ResolvedKey key) {
     }
 
-    public KeyResolver(ApiKeyRepository keys, ProjectRepository projects, EnvironmentRepository environments,
-            ReactiveRedisDataSource redis, RedisKeyspace keyspace, GatewayConfig config, ObjectMapper json,
-            KeyRevocations revocations) {
+    public KeyResolver(ApiKeyStore keys, ReactiveRedisDataSource redis, RedisKeyspace keyspace, GatewayConfig config,
+            ObjectMapper json, KeyRevocations revocations) {
         this.keys = keys;
-        this.projects = projects;
-        this.environments = environments;
         this.redis = redis;
         this.cache = redis.value(String.class);
         this.keyspace = keyspace;
@@ -199,28 +189,15 @@ public class KeyResolver implements KeyResolutionCache, ProjectChangeHook {
     @Override
     public Uni<Void> projectChanged(UUID projectId) {
         forgetProject(projectId.toString());
-        return Panache.withSession(() -> keys.notify(KeyRevocations.projectPayload(projectId.toString()))
-                .flatMap(notified -> keys.hashesOfProject(projectId)))
+        return keys.announceProjectChange(projectId)
                 .flatMap(hashes -> evictAfterCommit(hashes.toArray(String[]::new)));
     }
 
     private Uni<ResolvedKey> loadAndCache(String hash, String cacheKey) {
-        return Panache.withSession(() -> keys.findUnrevokedByHash(hash)
-                .flatMap(entity -> entity == null ? Uni.createFrom().<ResolvedKey>nullItem() : toResolved(entity)))
+        return keys.resolve(hash)
                 .call(resolved -> cache.set(cacheKey, resolved == null ? UNKNOWN : encode(resolved),
                         new SetArgs().px(resolved == null ? config.unknownKeyCacheTtl() : cacheTtl(resolved)))
                         .onFailure().recoverWithNull());
-    }
-
-    private Uni<ResolvedKey> toResolved(ApiKeyEntity key) {
-        Uni<String> environmentName = key.environmentId == null
-                ? Uni.createFrom().nullItem()
-                : environments.findById(key.environmentId).map(env -> env == null ? null : env.name);
-        return projects.findById(key.projectId)
-                .flatMap(project -> environmentName.map(environment -> new ResolvedKey(
-                        key.id, KeyKind.fromWireName(key.kind), project.organisationId, project.id,
-                        key.environmentId, environment, key.expiresAt, project.rateLimitPerSecond,
-                        project.rateLimitBurst, project.corsOrigins())));
     }
 
     private Duration cacheTtl(ResolvedKey key) {

@@ -28,8 +28,8 @@ import dev.flywheel.gateway.audit.ProjectAudit;
 import dev.flywheel.gateway.caller.Access;
 import dev.flywheel.gateway.caller.CallerContext;
 import dev.flywheel.gateway.caller.KeyKind;
-import dev.flywheel.gateway.keys.repository.ApiKeyEntity;
 import dev.flywheel.gateway.keys.service.ApiKeyService;
+import dev.flywheel.gateway.keys.store.ApiKeyStore.ApiKeyRow;
 import dev.flywheel.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
@@ -61,9 +61,9 @@ public class ApiKeyResource {
     /** A key as listed: never its secret. */
     public record KeyView(UUID id, String kind, String environment, String name, String displayPrefix,
             Instant createdAt, Instant expiresAt, Instant revokedAt) {
-        static KeyView of(ApiKeyEntity key, String environment) {
-            return new KeyView(key.id, key.kind, environment, key.name, key.displayPrefix, key.createdAt,
-                    key.expiresAt, key.revokedAt);
+        static KeyView of(ApiKeyRow key) {
+            return new KeyView(key.id(), key.kind(), key.environment(), key.name(), key.displayPrefix(),
+                    key.createdAt(), key.expiresAt(), key.revokedAt());
         }
     }
 
@@ -78,13 +78,13 @@ public class ApiKeyResource {
         callerContext.caller().requireAdminOf(projectId);
         return audit.after(keys.issue(projectId, KeyKind.fromWireName(request.kind()), request.environment(),
                 request.name(), request.expiresAt()), projectId, callerContext.caller(), "key.issued",
-                issued -> "key:" + issued.key().id, issued -> details("kind", issued.key().kind, "environment",
-                        issued.environment(), "name", issued.key().name, "displayPrefix", issued.key().displayPrefix,
-                        "expiresAt", issued.key().expiresAt))
+                issued -> "key:" + issued.key().id(), issued -> details("kind", issued.key().kind(), "environment",
+                        issued.key().environment(), "name", issued.key().name(), "displayPrefix",
+                        issued.key().displayPrefix(), "expiresAt", issued.key().expiresAt()))
                 .map(issued -> Response.status(Response.Status.CREATED)
-                        .entity(new CreatedKeyView(issued.key().id, issued.key().kind, issued.environment(),
-                                issued.key().name, issued.key().displayPrefix, issued.key().createdAt,
-                                issued.key().expiresAt, issued.secret()))
+                        .entity(new CreatedKeyView(issued.key().id(), issued.key().kind(), issued.key().environment(),
+                                issued.key().name(), issued.key().displayPrefix(), issued.key().createdAt(),
+                                issued.key().expiresAt(), issued.secret()))
                         .build());
     }
 
@@ -93,7 +93,7 @@ public class ApiKeyResource {
     public Uni<List<KeyView>> list(@PathParam("projectId") UUID projectId) {
         callerContext.caller().requireAdminOf(projectId);
         return keys.list(projectId)
-                .map(found -> found.stream().map(k -> KeyView.of(k.key(), k.environment())).toList());
+                .map(found -> found.stream().map(KeyView::of).toList());
     }
 
     @DELETE
@@ -103,8 +103,8 @@ public class ApiKeyResource {
         callerContext.caller().requireAdminOf(projectId);
         return audit.after(keys.revoke(projectId, keyId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("Key")), projectId, callerContext.caller(),
-                "key.revoked", revoked -> "key:" + keyId, revoked -> details("name", revoked.name,
-                        "displayPrefix", revoked.displayPrefix))
+                "key.revoked", revoked -> "key:" + keyId, revoked -> details("name", revoked.name(),
+                        "displayPrefix", revoked.displayPrefix()))
                 .map(revoked -> Response.noContent().build());
     }
 }

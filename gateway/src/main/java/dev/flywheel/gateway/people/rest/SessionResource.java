@@ -30,6 +30,7 @@ import dev.flywheel.gateway.caller.Person;
 import dev.flywheel.gateway.people.service.PeopleService;
 import dev.flywheel.gateway.problem.ApiException;
 import dev.flywheel.gateway.tenancy.service.TenancyService;
+import dev.flywheel.gateway.tenancy.store.TenancyStore.EnvironmentRow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -88,10 +89,10 @@ public class SessionResource {
     public Uni<Me> me() {
         Person person = person();
         return tenancy.findProjects(person.roles().keySet()).map(mine -> new Me(person.id(), person.email(),
-                person.name(), person.csrfToken(), mine.stream().map(found -> new ProjectRole(found.project().id,
-                        found.project().organisationId, found.project().name, person.roleIn(found.project().id)
+                person.name(), person.csrfToken(), mine.stream().map(found -> new ProjectRole(found.project().id(),
+                        found.project().organisationId(), found.project().name(), person.roleIn(found.project().id())
                                 .wireName(),
-                        found.environments().stream().map(env -> env.name).toList()))
+                        found.environments().stream().map(EnvironmentRow::name).toList()))
                         .toList()));
     }
 

@@ -1,8 +1,10 @@
 package dev.flywheel.gateway.people.store;
 
+import static dev.flywheel.gateway.sql.SqlValues.firstRow;
+import static dev.flywheel.gateway.sql.SqlValues.instant;
+import static dev.flywheel.gateway.sql.SqlValues.utc;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +14,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.flywheel.gateway.caller.Role;
+import dev.flywheel.gateway.sql.SqlValues;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /** People, their memberships, invitations and the first owner's setup tokens (gateway schema, ADR 0011). */
 @ApplicationScoped
@@ -48,7 +50,6 @@ public class PeopleStore {
     }
 
     private static final String PERSON_COLUMNS = "p.id, p.email, p.name, p.password_hash, p.disabled_at";
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
 
@@ -124,7 +125,7 @@ public class PeopleStore {
         UUID id = UUID.randomUUID();
         return client.preparedQuery("INSERT INTO gateway.person (id, email, name, password_hash, created_at)"
                 + " VALUES ($1, $2, $3, $4, now())").execute(Tuple.of(id, email, name, passwordHash))
-                .onFailure(PgException.class).transform(PeopleStore::emailTaken)
+                .onFailure(SqlValues::uniqueViolation).transform(taken -> new EmailTaken())
                 .replaceWith(id);
     }
 
@@ -314,25 +315,12 @@ public class PeopleStore {
     }
 
     private static PersonRow firstPerson(RowSet<Row> rows) {
-        var it = rows.iterator();
-        return it.hasNext() ? person(it.next()) : null;
+        Row row = firstRow(rows);
+        return row == null ? null : person(row);
     }
 
     private static PersonRow person(Row row) {
         return new PersonRow(row.getUUID("id"), row.getString("email"), row.getString("name"),
                 row.getString("password_hash"), instant(row, "disabled_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Throwable emailTaken(Throwable failure) {
-        return UNIQUE_VIOLATION.equals(((PgException) failure).getSqlState()) ? new EmailTaken() : failure;
     }
 }

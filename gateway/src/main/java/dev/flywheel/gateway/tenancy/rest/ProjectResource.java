@@ -74,7 +74,7 @@ public class ProjectResource {
         }
         if (caller.isPerson()) {
             return tenancy.findProjects(caller.person().roles().keySet()).map(mine -> mine.stream()
-                    .filter(found -> organisationId == null || organisationId.equals(found.project().organisationId))
+                    .filter(found -> organisationId == null || organisationId.equals(found.project().organisationId()))
                     .map(ProjectView::of).toList());
         }
         caller.requireAdminOf(caller.key().projectId());

@@ -12,12 +12,12 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import dev.flywheel.gateway.tenancy.repository.EnvironmentEntity;
-import dev.flywheel.gateway.tenancy.repository.OrganisationEntity;
-import dev.flywheel.gateway.tenancy.service.TenancyService.ProjectWithEnvironments;
+import dev.flywheel.gateway.tenancy.store.TenancyStore.EnvironmentRow;
+import dev.flywheel.gateway.tenancy.store.TenancyStore.OrganisationRow;
+import dev.flywheel.gateway.tenancy.store.TenancyStore.ProjectWithEnvironments;
 import dev.flywheel.service.tenancy.Environments;
 
-/** Request and response bodies of the tenancy API, and their mapping from entities. */
+/** Request and response bodies of the tenancy API, and their mapping from stored rows. */
 public final class TenancyViews {
 
     /** An origin as browsers send it (scheme://host[:port]), or '*' for any. */
@@ -31,8 +31,8 @@ public final class TenancyViews {
     }
 
     public record OrganisationView(UUID id, String name, Instant createdAt) {
-        static OrganisationView of(OrganisationEntity entity) {
-            return new OrganisationView(entity.id, entity.name, entity.createdAt);
+        static OrganisationView of(OrganisationRow organisation) {
+            return new OrganisationView(organisation.id(), organisation.name(), organisation.createdAt());
         }
     }
 
@@ -60,8 +60,8 @@ public final class TenancyViews {
     }
 
     public record EnvironmentView(UUID id, String name, Instant createdAt) {
-        static EnvironmentView of(EnvironmentEntity entity) {
-            return new EnvironmentView(entity.id, entity.name, entity.createdAt);
+        static EnvironmentView of(EnvironmentRow environment) {
+            return new EnvironmentView(environment.id(), environment.name(), environment.createdAt());
         }
     }
 
@@ -69,9 +69,9 @@ public final class TenancyViews {
             RateLimitView rateLimit, List<EnvironmentView> environments, Instant createdAt) {
         static ProjectView of(ProjectWithEnvironments found) {
             var project = found.project();
-            return new ProjectView(project.id, project.organisationId, project.name, project.corsOrigins(),
-                    new RateLimitView(project.rateLimitPerSecond, project.rateLimitBurst),
-                    found.environments().stream().map(EnvironmentView::of).toList(), project.createdAt);
+            return new ProjectView(project.id(), project.organisationId(), project.name(), project.corsOrigins(),
+                    new RateLimitView(project.rateLimitPerSecond(), project.rateLimitBurst()),
+                    found.environments().stream().map(EnvironmentView::of).toList(), project.createdAt());
         }
     }
 }
