@@ -7,10 +7,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +153,28 @@ class TenancyApiTest {
         given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", "Nowhere"))
                 .when().patch("/api/v1/projects/" + UUID.randomUUID())
                 .then().statusCode(404);
+    }
+
+    @Test
+    void racingCreationsOfOneNameMakeOneProject() throws Exception {
+        Map<String, Object> body = Map.of("organisationId", AdminFixtures.organisation(), "name", "Raced");
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                statuses.add(callers.submit(() -> given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON)
+                        .body(body).when().post("/api/v1/projects").statusCode()));
+            }
+            List<Integer> answered = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                answered.add(status.get(30, TimeUnit.SECONDS));
+            }
+            // the constraint decides: one creation, every other one a conflict, never a server error
+            assertEquals(1, answered.stream().filter(status -> status == 201).count(), answered.toString());
+            assertEquals(7, answered.stream().filter(status -> status == 409).count(), answered.toString());
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test
