@@ -12,7 +12,6 @@ import io.vertx.pgclient.PgException;
 public final class SqlValues {
 
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private SqlValues() {
     }
@@ -37,10 +36,5 @@ public final class SqlValues {
     /** Whether the statement failed on a unique constraint. */
     public static boolean uniqueViolation(Throwable failure) {
         return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
-    }
-
-    /** Whether the statement failed because a row it refers to does not exist. */
-    public static boolean foreignKeyViolation(Throwable failure) {
-        return failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState());
     }
 }
