@@ -3,6 +3,7 @@ package dev.flywheel.gateway;
 import static dev.flywheel.gateway.AdminFixtures.BOOTSTRAP;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -201,6 +202,16 @@ class TenancyApiTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(BOOTSTRAP).when().get("/api/v1/organisations")
                 .then().statusCode(200).body("name", hasItem(name));
+    }
+
+    @Test
+    void aNameThatPostgresqlCannotHoldIsTheCallersError() {
+        given().auth().oauth2(BOOTSTRAP).contentType(ContentType.JSON).body(Map.of("name", "Nul\u0000Org"))
+                .when().post("/api/v1/organisations")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:flywheel:problem:validation-failed"))
+                .body("detail", containsString("0x00"));
     }
 
     @Test

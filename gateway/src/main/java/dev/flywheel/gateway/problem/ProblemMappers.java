@@ -71,6 +71,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable throwable, UriInfo uri) {
+        if (StoreFailures.refusedInput(throwable)) {
+            // a value PostgreSQL cannot hold or compare (a NUL character, a number out of range): the caller's to fix
+            return Problem.response(ApiError.VALIDATION_FAILED, StoreFailures.refusedInputDetail(throwable),
+                    uri.getPath());
+        }
         if (StoreFailures.storeUnavailable(throwable)) {
             // PostgreSQL or Redis down or unreachable: worth a retry, unlike a bug
             LOG.warnf("Storage unavailable: %s", throwable.toString());

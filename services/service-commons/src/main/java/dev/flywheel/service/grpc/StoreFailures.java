@@ -58,8 +58,7 @@ public final class StoreFailures {
             return refused.toStatus();
         }
         if (refusedInput(failure)) {
-            return Status.INVALID_ARGUMENT.withDescription("a value in the request cannot be stored or compared: "
-                    + detail(failure)).asRuntimeException();
+            return Status.INVALID_ARGUMENT.withDescription(refusedInputDetail(failure)).asRuntimeException();
         }
         if (storeUnavailable(failure)) {
             LOG.warnf("%s is unavailable: %s", store, failure.toString());
@@ -67,6 +66,11 @@ public final class StoreFailures {
         }
         LOG.errorf(failure, "Unexpected failure");
         return Status.INTERNAL.withDescription("internal error; the service logged it").asRuntimeException();
+    }
+
+    /** For a {@link #refusedInput} failure: PostgreSQL's own words, never the statement. */
+    public static String refusedInputDetail(Throwable failure) {
+        return "a value in the request cannot be stored or compared: " + detail(failure);
     }
 
     /** PostgreSQL's own words ("invalid byte sequence for encoding \"UTF8\": 0x00"), never the statement. */
