@@ -42,7 +42,7 @@ answer_every_survey "$CLIENT" "$PERSON" "$ASK"
 path() {
   local label=$1 conns=$2 duration=$3 run=$4; shift 4
   local line
-  line=$(env "$@" wrk -t"$((conns < 2 ? 1 : 2))" -c"$conns" -d"$duration" -s bench/edge.lua "$GW" | grep '^RESULT')
+  line=$(export "$@"; edge_load "$conns" "$duration")
   record "$label" "$run" "${line#RESULT }"
 }
 # One summary line per path and round (the warm-up round, 0, is printed but not kept).

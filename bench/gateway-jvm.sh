@@ -12,14 +12,13 @@ cd "$ROOT"
 ROUNDS=${ROUNDS:-2}
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-GW=$FLYWHEEL_GATEWAY_URL; CLIENT=$FLYWHEEL_DEMO_STAGING_CLIENT_KEY; SERVER=$FLYWHEEL_DEMO_STAGING_SERVER_KEY
+CLIENT=$FLYWHEEL_DEMO_STAGING_CLIENT_KEY; SERVER=$FLYWHEEL_DEMO_STAGING_SERVER_KEY
 [ $# -gt 0 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
 ensure_wrk
 limit 1000000 1000000
 trap 'limit 1000 2000; ./flywheel stop gateway >/dev/null; ./flywheel up >/dev/null' EXIT
 load() { # mode connections duration key -> "req/s p50=… p99=…"
-  MODE=$1 KEY="Bearer $4" wrk -t"$(($2 < 2 ? 1 : 2))" -c"$2" -d"$3" -s bench/edge.lua "$GW" | grep '^RESULT' \
-    | sed -E 's/.*rps=([0-9.]+) p50_ms=([0-9.]+).*p99_ms=([0-9.]+).*/\1 p50=\2 p99=\3/'
+  MODE=$1 KEY="Bearer $4" edge_load "$2" "$3" | sed -E 's/.*rps=([0-9.]+) p50_ms=([0-9.]+).*p99_ms=([0-9.]+).*/\1 p50=\2 p99=\3/'
 }
 for round in $(seq 1 "$ROUNDS"); do
   for option_set in "$@"; do

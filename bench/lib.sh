@@ -43,6 +43,10 @@ JAVA_COMPONENTS=(gateway event-collector feature-flags experiment-assignment met
 # A component's resident memory in KB (0 when it is not running): rss_kb <component>
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat ".flywheel/pids/$1.pid" 2>/dev/null)/status" 2>/dev/null || echo 0; }
 
+# One closed-loop wrk run of bench/edge.lua against the gateway, its RESULT line: edge_load <connections> <duration>
+# (MODE, KEY, BODY, OFREP_PATH from the caller's environment; one wrk thread for a single connection)
+edge_load() { wrk -t"$(($1 < 2 ? 1 : 2))" -c"$1" -d"$2" -s bench/edge.lua "$FLYWHEEL_GATEWAY_URL" | grep '^RESULT'; }
+
 # One statement against the platform's ClickHouse: clickhouse_sql <sql>
 clickhouse_sql() { curl -fsS "${FLYWHEEL_CLICKHOUSE_URL:-http://127.0.0.1:18123}/" --data-binary "$1"; }
 

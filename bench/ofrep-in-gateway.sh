@@ -21,9 +21,7 @@ SUMMARY=$(mktemp)
 limit 1000000 1000000
 trap 'limit 1000 2000' EXIT
 measure() { # <label> <path> <connections> <duration>
-  local threads=2; [ "$3" = 1 ] && threads=1
-  MODE=ofrep KEY="Bearer $CLIENT" OFREP_PATH=$2 wrk -t"$threads" -c"$3" -d"$4" -s bench/edge.lua \
-    "$FLYWHEEL_GATEWAY_URL" 2>&1 | grep '^RESULT' | sed "s/^RESULT/[$(date +%T)] flywheel $1/"
+  MODE=ofrep KEY="Bearer $CLIENT" OFREP_PATH=$2 edge_load "$3" "$4" | sed "s/^RESULT/[$(date +%T)] flywheel $1/"
 }
 for path in /ofrep/v1/evaluate/flags /ofrep/v1/prototype-local/flags; do measure warmup "$path" 50 20s >/dev/null; done
 for run in $(seq 1 "$RUNS"); do

@@ -117,8 +117,7 @@ public class TenancyStore {
     /** Every project, or an organisation's, by name. */
     public Uni<List<ProjectWithEnvironments>> listProjects(UUID organisationId) {
         return organisationId == null
-                ? pool.query(PROJECTS_WITH_ENVIRONMENTS + BY_NAME_THEN_AGE).execute()
-                        .map(TenancyStore::projectsWithEnvironments)
+                ? projects("", Tuple.tuple())
                 : projects(" WHERE p.organisation_id = $1", Tuple.of(organisationId));
     }
 
